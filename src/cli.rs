@@ -1,0 +1,181 @@
+//! Command-line definitions (clap derive). Every doc comment here is help text, and the
+//! committed completions and man pages are generated from these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+/// PromptCraft-Hybrid: create, register, deploy and govern MCP agents.
+#[derive(Debug, Parser)]
+#[command(name = "pc-hybrid", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Output format of data written to stdout.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+
+    /// Print only data and errors; no progress or notes on stderr.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More detail on stderr (-v for info, -vv for debug).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an agent project from a template, commit it to git, push and register it.
+    CreateAgent(Box<CreateAgentArgs>),
+    /// Show the steps of an agent creation.
+    Status(StatusArgs),
+    /// List the agents made by the factory.
+    ListAgents,
+    /// Inspect the resolved configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store.
+    Doctor,
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAgentArgs {
+    /// Agent name, snake_case (e.g. tax_advisor).
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// Domain area (e.g. security, finance, web_development, data_analysis).
+    #[arg(long)]
+    pub domain: Option<String>,
+
+    /// What the agent does.
+    #[arg(long)]
+    pub description: Option<String>,
+
+    /// Human-readable name (default: the name in title case).
+    #[arg(long)]
+    pub display_name: Option<String>,
+
+    /// A capability; each becomes an MCP tool scoped to its knowledge (repeatable).
+    #[arg(long = "capability", value_name = "NAME")]
+    pub capabilities: Vec<String>,
+
+    /// A keyword (repeatable; default: the domain and the name).
+    #[arg(long = "keyword", value_name = "K")]
+    pub keywords: Vec<String>,
+
+    /// A knowledge source TYPE:SOURCE[:FREQUENCY]; TYPE is markdown|json|api|database,
+    /// FREQUENCY daily|weekly|monthly; a database source takes `URL#SQL QUERY` (repeatable).
+    #[arg(long = "knowledge-source", value_name = "TYPE:SOURCE[:FREQUENCY]")]
+    pub knowledge_sources: Vec<String>,
+
+    /// Read the whole request (reference design 2.1 body) from a JSON or YAML file.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["name", "domain", "description", "display_name", "capabilities", "keywords", "knowledge_sources", "interactive"])]
+    pub from_spec: Option<PathBuf>,
+
+    /// Template: a built-in name (`default`), a folder in the templates directory, or a path.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub template: Option<String>,
+
+    /// Directory the project folder is created in.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Target environment recorded in the agent's deployment config.
+    #[arg(long, value_enum)]
+    pub environment: Option<Environment>,
+
+    /// Memory limit, e.g. 512M.
+    #[arg(long)]
+    pub memory: Option<String>,
+
+    /// CPU limit, e.g. 0.5.
+    #[arg(long)]
+    pub cpu: Option<String>,
+
+    /// Base image of the generated Dockerfile.
+    #[arg(long, value_name = "IMAGE")]
+    pub base_image: Option<String>,
+
+    /// Git base URL; origin becomes <URL>/<name>.git.
+    #[arg(long, value_name = "URL")]
+    pub git_base_url: Option<String>,
+
+    /// Push to origin (default: AGENT_FACTORY_AUTO_PUSH, true).
+    #[arg(long, overrides_with = "no_push")]
+    pub push: bool,
+
+    /// Do not push, even when a remote is configured.
+    #[arg(long, overrides_with = "push")]
+    pub no_push: bool,
+
+    /// Show what would be created; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Ask for the specification step by step (needs a terminal).
+    #[arg(long, short = 'i')]
+    pub interactive: bool,
+
+    /// Deploy to the development environment after creation.
+    #[arg(long)]
+    pub auto_deploy: bool,
+
+    /// Replace an existing agent of the same name.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Keep what earlier steps made when a step fails, for inspection.
+    #[arg(long)]
+    pub keep_on_failure: bool,
+
+    /// Answer yes to the confirmation of the interactive summary.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Staging,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Development => "development",
+            Environment::Staging => "staging",
+            Environment::Production => "production",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The creation id printed by create-agent.
+    pub creation_id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every resolved setting with where it came from (secrets redacted).
+    Show,
+    /// Store a git token for HTTPS pushes in the OS keyring, read from stdin.
+    SetGitToken,
+    /// Remove the git token from the OS keyring.
+    ClearGitToken,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,220 @@
+//! Environment checks behind `pc-hybrid doctor`: each one ok, warn or fail, with a hint.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::auth::token_store::TokenStore;
+use crate::store::{self, StoreUrl};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub check: String,
+    pub status: Status,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+fn check(name: &str, status: Status, detail: impl Into<String>, hint: Option<&str>) -> Check {
+    Check {
+        check: name.into(),
+        status,
+        detail: detail.into(),
+        hint: hint.map(str::to_owned),
+    }
+}
+
+pub struct Inputs<'a> {
+    pub python: &'a str,
+    pub docker_host: &'a str,
+    pub author_name: Option<&'a str>,
+    pub author_email: Option<&'a str>,
+    pub store: &'a StoreUrl,
+    pub data_dir: &'a Path,
+}
+
+pub fn run(i: &Inputs) -> Vec<Check> {
+    vec![
+        git_identity(i),
+        docker(i.docker_host),
+        keyring(),
+        python(i.python),
+        store_check(i.store),
+        data_dir(i.data_dir),
+    ]
+}
+
+fn git_identity(i: &Inputs) -> Check {
+    let cfg = git2::Config::open_default().ok();
+    let get = |k: &str| cfg.as_ref().and_then(|c| c.get_string(k).ok());
+    let name = i.author_name.map(str::to_owned).or_else(|| get("user.name"));
+    let email = i.author_email.map(str::to_owned).or_else(|| get("user.email"));
+    match (name, email) {
+        (Some(n), Some(e)) => check("git identity", Status::Ok, format!("{n} <{e}>"), None),
+        _ => check(
+            "git identity",
+            Status::Warn,
+            format!(
+                "no user.name/user.email; agent commits will be authored by `{} <{}>`",
+                crate::factory::git::FALLBACK_NAME,
+                crate::factory::git::FALLBACK_EMAIL
+            ),
+            Some("git config --global user.name \"Your Name\" && git config --global user.email you@example.com"),
+        ),
+    }
+}
+
+/// Ping the Engine API over its Unix socket; no Docker client library is needed for that.
+fn docker(host: &str) -> Check {
+    let hint = Some("install docker.io and start dockerd, or set DOCKER_HOST; only docker deployment and live validation need it");
+    let Some(path) = host.strip_prefix("unix://") else {
+        return check("docker engine", Status::Warn, format!("{host}: only unix:// endpoints are checked"), None);
+    };
+    #[cfg(unix)]
+    {
+        let mut s = match std::os::unix::net::UnixStream::connect(path) {
+            Ok(s) => s,
+            Err(e) => return check("docker engine", Status::Warn, format!("{path}: {e}"), hint),
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
+        let _ = s.set_write_timeout(Some(Duration::from_secs(3)));
+        if s.write_all(b"GET /version HTTP/1.0\r\nHost: docker\r\n\r\n").is_err() {
+            return check("docker engine", Status::Warn, format!("{path}: cannot send a request"), hint);
+        }
+        let mut buf = Vec::new();
+        let _ = s.take(64 * 1024).read_to_end(&mut buf);
+        let text = String::from_utf8_lossy(&buf);
+        if !text.starts_with("HTTP/1.0 200") && !text.starts_with("HTTP/1.1 200") {
+            return check("docker engine", Status::Warn, format!("{path}: unexpected answer"), hint);
+        }
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
+        let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        check(
+            "docker engine",
+            Status::Ok,
+            format!(
+                "{} (Engine {}, API {})",
+                path,
+                v["Version"].as_str().unwrap_or("?"),
+                v["ApiVersion"].as_str().unwrap_or("?")
+            ),
+            None,
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, hint);
+        check("docker engine", Status::Warn, "not checked on this platform", None)
+    }
+}
+
+fn keyring() -> Check {
+    match TokenStore::with_service("pc-hybrid-doctor").probe() {
+        Ok(backend) => check("keyring", Status::Ok, format!("{backend}: store, read and delete work"), None),
+        Err(e) => check(
+            "keyring",
+            Status::Warn,
+            e.to_string(),
+            Some("tokens cannot be kept; on Linux the kernel keyring (keyutils) must be allowed for this user"),
+        ),
+    }
+}
+
+fn python(python: &str) -> Check {
+    let probe = "import sys\ntry:\n    import importlib.metadata as m\n    v = m.version('mcp')\nexcept Exception:\n    v = ''\nprint(sys.version.split()[0]); print(v)";
+    let out = Command::new(python).arg("-c").arg(probe).output();
+    let out = match out {
+        Ok(o) if o.status.success() => o,
+        Ok(o) => {
+            return check(
+                "python + mcp sdk",
+                Status::Fail,
+                format!("{python} failed: {}", String::from_utf8_lossy(&o.stderr).trim()),
+                Some("install Python 3.10 or newer, or set PC_HYBRID_PYTHON"),
+            )
+        }
+        Err(e) => {
+            return check(
+                "python + mcp sdk",
+                Status::Fail,
+                format!("{python}: {e}"),
+                Some("install Python 3.10 or newer, or set PC_HYBRID_PYTHON"),
+            )
+        }
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let version = lines.next().unwrap_or("?").to_owned();
+    let mcp = lines.next().unwrap_or("").trim().to_owned();
+    let too_old = version
+        .split('.')
+        .take(2)
+        .map(|p| p.parse::<u32>().unwrap_or(0))
+        .collect::<Vec<_>>()
+        < vec![3, 10];
+    if too_old {
+        return check(
+            "python + mcp sdk",
+            Status::Fail,
+            format!("Python {version} is older than 3.10, which the MCP SDK needs"),
+            Some("install Python 3.10 or newer, or set PC_HYBRID_PYTHON"),
+        );
+    }
+    if mcp.is_empty() {
+        check(
+            "python + mcp sdk",
+            Status::Warn,
+            format!("Python {version}; the mcp package is not installed"),
+            Some("generated agents install it themselves; to run them here: pip install 'mcp>=2,<3'"),
+        )
+    } else {
+        check("python + mcp sdk", Status::Ok, format!("Python {version}, mcp {mcp}"), None)
+    }
+}
+
+fn store_check(url: &StoreUrl) -> Check {
+    let result = store::open(url).and_then(|s| {
+        s.check()?;
+        Ok((s.location(), s.schema_version()?))
+    });
+    match result {
+        Ok((loc, v)) => check("store", Status::Ok, format!("{loc} (schema {v}, integrity ok)"), None),
+        Err(e) => check(
+            "store",
+            Status::Fail,
+            e.to_string(),
+            Some("check ANALYTICS_DB_URL and that the data directory is writable"),
+        ),
+    }
+}
+
+fn data_dir(dir: &Path) -> Check {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        match std::fs::metadata(dir) {
+            Ok(m) if m.permissions().mode() & 0o077 != 0 => check(
+                "data directory",
+                Status::Warn,
+                format!("{} is readable by other users (mode {:o})", dir.display(), m.permissions().mode() & 0o777),
+                Some("chmod 700 the data directory"),
+            ),
+            Ok(_) => check("data directory", Status::Ok, format!("{} (private)", dir.display()), None),
+            Err(_) => check("data directory", Status::Ok, format!("{} (created on first use)", dir.display()), None),
+        }
+    }
+    #[cfg(not(unix))]
+    check("data directory", Status::Ok, dir.display().to_string(), None)
+}

@@ -1,0 +1,34 @@
+//! Every environment variable the tool reads, named once and documented once.
+
+/// An environment variable the tool reads, with what it sets.
+pub struct EnvVar {
+    pub name: &'static str,
+    pub doc: &'static str,
+}
+
+macro_rules! env_vars {
+    ($($ident:ident = $name:literal : $doc:literal;)*) => {
+        $(pub const $ident: &str = $name;)*
+        /// All variables, in the order `config show` and the README list them.
+        pub const ALL: &[EnvVar] = &[$(EnvVar { name: $name, doc: $doc }),*];
+    };
+}
+
+env_vars! {
+    PROMPTCRAFT_HOME = "PROMPTCRAFT_HOME": "Directory holding all config, data and runtime state (overrides the platform directories).";
+    AGENT_FACTORY_GIT_BASE_URL = "AGENT_FACTORY_GIT_BASE_URL": "Base URL of agent repositories; `origin` becomes <base>/<name>.git.";
+    AGENT_FACTORY_REGISTRY_URL = "AGENT_FACTORY_REGISTRY_URL": "Container image registry for agent images (reference default localhost:5000).";
+    AGENT_FACTORY_AUTO_PUSH = "AGENT_FACTORY_AUTO_PUSH": "Push new agent repositories to their remote (true/false).";
+    AGENT_FACTORY_AUTO_DEPLOY = "AGENT_FACTORY_AUTO_DEPLOY": "Deploy new agents to the development environment (true/false).";
+    AGENT_FACTORY_OUTPUT_DIR = "AGENT_FACTORY_OUTPUT_DIR": "Directory new agent projects are created in (default: the current directory).";
+    AGENT_FACTORY_TEMPLATE = "AGENT_FACTORY_TEMPLATE": "Default agent template: a built-in name or a folder.";
+    AGENT_BASE_IMAGE = "AGENT_BASE_IMAGE": "Base image written into generated Dockerfiles.";
+    AGENT_ORGANIZATION = "AGENT_ORGANIZATION": "Organization recorded in generated MCP manifests.";
+    ANALYTICS_DB_URL = "ANALYTICS_DB_URL": "Store location: sqlite:///path or a path (default: the data directory); postgresql:// later.";
+    LOG_LEVEL = "LOG_LEVEL": "Log level on stderr: ERROR, WARN, INFO, DEBUG, TRACE.";
+    PC_HYBRID_PYTHON = "PC_HYBRID_PYTHON": "Python interpreter used by `doctor` and agent tooling (default python3).";
+    DOCKER_HOST = "DOCKER_HOST": "Docker Engine endpoint (unix:///var/run/docker.sock by default).";
+    GIT_AUTHOR_NAME = "GIT_AUTHOR_NAME": "Author name of agent repository commits (else git config user.name).";
+    GIT_AUTHOR_EMAIL = "GIT_AUTHOR_EMAIL": "Author email of agent repository commits (else git config user.email).";
+    NO_COLOR = "NO_COLOR": "Disable colour in all output when set to any value.";
+}

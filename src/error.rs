@@ -1,0 +1,227 @@
+//! Typed errors for the whole tool and the one place that maps them to exit codes and hints.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::document::Location;
+
+/// Exit codes, as promised in the README: scripts may rely on them.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FAILED: i32 = 1;
+    pub const INVALID: i32 = 2;
+    pub const AUTH: i32 = 3;
+    pub const UNAVAILABLE: i32 = 4;
+    pub const INTERNAL: i32 = 70;
+}
+
+/// One problem in user input, pointing at where it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// JSON pointer of the offending value (`/agent_spec/name`), or a flag name (`--name`).
+    pub field: String,
+    pub message: String,
+    /// File the value came from, when it came from a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn at(mut self, file: Option<&PathBuf>, loc: Option<Location>) -> Self {
+        self.file = file.cloned();
+        if let Some(loc) = loc {
+            self.line = Some(loc.line);
+            self.column = Some(loc.column);
+        }
+        self
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                file.display(),
+                line,
+                self.column.unwrap_or(1),
+                self.field,
+                self.message
+            ),
+            (Some(file), None) => write!(f, "{}: {}: {}", file.display(), self.field, self.message),
+            (None, _) => write!(f, "{}: {}", self.field, self.message),
+        }
+    }
+}
+
+/// Every failure the tool can report. Domain modules return these (or convert into them);
+/// only `exit_code` and `hint` decide how they look to a user.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input:\n{}", list(.0))]
+    Invalid(Vec<FieldError>),
+
+    #[error("{message}")]
+    Usage { message: String, hint: Option<String> },
+
+    #[error("{message}")]
+    Failed { message: String, hint: Option<String> },
+
+    #[error("{message}")]
+    Unavailable { message: String, hint: Option<String> },
+
+    #[error("{message}")]
+    Permission { message: String, hint: Option<String> },
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("store: {0}")]
+    Store(String),
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn list(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("  - {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn usage(message: impl Into<String>, hint: Option<&str>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: hint.map(str::to_owned),
+        }
+    }
+
+    pub fn failed(message: impl Into<String>, hint: Option<&str>) -> Self {
+        Error::Failed {
+            message: message.into(),
+            hint: hint.map(str::to_owned),
+        }
+    }
+
+    pub fn unavailable(message: impl Into<String>, hint: Option<&str>) -> Self {
+        Error::Unavailable {
+            message: message.into(),
+            hint: hint.map(str::to_owned),
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid(_) | Error::Usage { .. } => exit::INVALID,
+            Error::Failed { .. } | Error::Io { .. } => exit::FAILED,
+            Error::Unavailable { .. } => exit::UNAVAILABLE,
+            Error::Permission { .. } => exit::AUTH,
+            Error::Store(_) => exit::FAILED,
+            Error::Internal(_) => exit::INTERNAL,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Usage { hint, .. }
+            | Error::Failed { hint, .. }
+            | Error::Unavailable { hint, .. }
+            | Error::Permission { hint, .. } => hint.clone(),
+            Error::Invalid(_) => Some("fix the fields above and run the command again".into()),
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                Some("check the permissions of the path above".into())
+            }
+            Error::Store(_) => Some("run `pc-hybrid doctor` to check the store".into()),
+            Error::Internal(_) => {
+                Some("this is a bug in pc-hybrid; please report it with the command you ran".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(e.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<crate::factory::FactoryError> for Error {
+    fn from(e: crate::factory::FactoryError) -> Self {
+        use crate::factory::FactoryError as F;
+        match e {
+            F::Invalid(errs) => Error::Invalid(errs),
+            F::Conflict { message, hint } => Error::Usage {
+                message,
+                hint: Some(hint),
+            },
+            F::Template(m) => Error::Usage {
+                message: format!("template: {m}"),
+                hint: Some("see the README section `Templates` for the variables and helpers".into()),
+            },
+            F::Git(m) => Error::failed(format!("git: {m}"), None),
+            F::Push(m) => Error::failed(format!("push: {m}"), None),
+            F::Store(e) => e,
+            F::StepFailed {
+                creation_id,
+                step,
+                message,
+                kept,
+            } => {
+                let hint = match kept {
+                    Some(p) => format!(
+                        "kept for inspection at {} (--keep-on-failure); `pc-hybrid status {creation_id}` shows the steps",
+                        p.display()
+                    ),
+                    None => format!(
+                        "everything the earlier steps made was rolled back; `pc-hybrid status {creation_id}` shows the steps"
+                    ),
+                };
+                let hint = if step == "push" {
+                    format!("{hint}; check that the remote repository exists and that your git credentials (credential helper, ssh-agent, or `pc-hybrid config set-git-token`) reach it")
+                } else {
+                    hint
+                };
+                Error::Failed {
+                    message: format!("creation {creation_id} failed at step `{step}`: {message}"),
+                    hint: Some(hint),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,492 @@
+//! The agent factory: from a creation request to a rendered, committed, pushed and
+//! registered agent project, each step recorded and rolled back on failure.
+
+pub mod escape;
+pub mod git;
+pub mod spec;
+pub mod template;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::error::FieldError;
+use crate::registry;
+use crate::secret::Secret;
+use crate::store::{AgentRecord, CreationRecord, StepRecord, Store};
+use spec::{AgentRequest, ValidSpec};
+use template::RenderedFile;
+
+/// Name of the manifest file every agent project carries.
+pub const MANIFEST_FILE: &str = "mcp-manifest.yaml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum FactoryError {
+    #[error("invalid agent specification")]
+    Invalid(Vec<FieldError>),
+    #[error("{message}")]
+    Conflict { message: String, hint: String },
+    #[error("template: {0}")]
+    Template(String),
+    #[error("git: {0}")]
+    Git(String),
+    #[error("push: {0}")]
+    Push(String),
+    #[error("{0}")]
+    Store(#[from] crate::error::Error),
+    /// A step failed after the creation was recorded; earlier steps were rolled back
+    /// unless `kept` names what was left for inspection.
+    #[error("creation {creation_id} failed at step `{step}`: {message}")]
+    StepFailed {
+        creation_id: String,
+        step: String,
+        message: String,
+        kept: Option<PathBuf>,
+    },
+}
+
+/// The steps of a creation, in order.
+pub const STEPS: &[&str] = &["validate", "render", "git", "push", "register", "deploy"];
+
+/// Receives step transitions, for progress display. The factory never prints.
+pub trait Progress {
+    fn step(&self, index: usize, total: usize, name: &str, status: &str, message: Option<&str>);
+}
+
+pub struct NoProgress;
+impl Progress for NoProgress {
+    fn step(&self, _: usize, _: usize, _: &str, _: &str, _: Option<&str>) {}
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GitOptions {
+    /// `<base>/<name>.git` becomes `origin`.
+    pub remote_base: Option<String>,
+    pub push: bool,
+    pub author: git::Author,
+    pub token: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateOptions {
+    pub request: AgentRequest,
+    /// A built-in template name or a folder.
+    pub template: String,
+    /// Where named user templates live.
+    pub user_template_dir: PathBuf,
+    /// The project is created at `<output_dir>/<name>`.
+    pub output_dir: PathBuf,
+    pub dry_run: bool,
+    pub force: bool,
+    pub keep_on_failure: bool,
+    pub git: GitOptions,
+    pub auto_deploy: bool,
+    /// Image registry (`localhost:5000`), used to name the agent's image.
+    pub image_registry: String,
+    pub base_image: String,
+    pub organization: String,
+    pub generator_version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub bytes: usize,
+}
+
+/// What `create-agent` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateOutcome {
+    pub creation_id: Option<String>,
+    pub agent_name: String,
+    pub display_name: String,
+    pub domain: String,
+    pub status: String,
+    pub dry_run: bool,
+    pub project_dir: String,
+    pub template: String,
+    pub repository_url: Option<String>,
+    pub commit: Option<String>,
+    pub pushed: bool,
+    pub registered: bool,
+    pub deployed: bool,
+    pub files: Vec<FileEntry>,
+    pub steps: Vec<StepRecord>,
+    pub warnings: Vec<String>,
+    pub duration_ms: f64,
+}
+
+fn image_ref(registry: &str, spec: &ValidSpec) -> String {
+    let registry = registry.trim_end_matches('/');
+    if registry.is_empty() {
+        format!("{}:{}", spec.slug(), registry::AGENT_VERSION)
+    } else {
+        format!("{registry}/{}:{}", spec.slug(), registry::AGENT_VERSION)
+    }
+}
+
+/// The variables every template sees (documented in the README).
+pub fn template_vars(spec: &ValidSpec, opts: &CreateOptions, created_at: DateTime<Utc>) -> serde_json::Value {
+    let class_name: String = spec::title_case(&spec.name).replace(' ', "");
+    serde_json::json!({
+        "name": spec.name,
+        "slug": spec.slug(),
+        "class_name": class_name,
+        "display_name": spec.display_name,
+        "description": spec.description,
+        "domain": spec.domain,
+        "keywords": spec.keywords,
+        "capabilities": spec.capabilities,
+        "knowledge_sources": spec.knowledge_sources,
+        "version": registry::AGENT_VERSION,
+        "port": registry::AGENT_PORT,
+        "environment": spec.deployment.environment,
+        "resources": spec.deployment.resource_limits,
+        "integration": spec.integration,
+        "base_image": opts.base_image,
+        "image": image_ref(&opts.image_registry, spec),
+        "registry_url": opts.image_registry,
+        "organization": opts.organization,
+        "created_at": created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "generator": {"name": "pc-hybrid", "version": opts.generator_version},
+    })
+}
+
+/// Validate and render, touching nothing on disk: what `--dry-run` shows and what a
+/// real creation writes.
+pub fn plan(opts: &CreateOptions, now: DateTime<Utc>) -> Result<(ValidSpec, String, Vec<RenderedFile>), FactoryError> {
+    let spec = spec::validate(&opts.request).map_err(FactoryError::Invalid)?;
+    let tpl = template::load(&opts.template, &opts.user_template_dir)?;
+    let vars = template_vars(&spec, opts, now);
+    let mut files = template::render(&tpl, &vars, &spec.name)?;
+    if files.iter().any(|f| f.path == MANIFEST_FILE) {
+        return Err(FactoryError::Template(format!(
+            "{MANIFEST_FILE} is written by pc-hybrid itself; remove it from the template"
+        )));
+    }
+    let manifest = registry::agent_manifest(&spec, &image_ref(&opts.image_registry, &spec), &opts.organization, now);
+    let yaml = serde_yaml_ng::to_string(&manifest).map_err(|e| FactoryError::Template(e.to_string()))?;
+    files.push(RenderedFile {
+        path: MANIFEST_FILE.into(),
+        contents: format!("# MCP registry manifest (mcp.promptcraft.io/v1), generated by pc-hybrid\n{yaml}").into_bytes(),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((spec, tpl.origin, files))
+}
+
+struct Run<'a> {
+    store: &'a dyn Store,
+    progress: &'a dyn Progress,
+    id: String,
+    steps: Vec<StepRecord>,
+}
+
+impl Run<'_> {
+    fn set(&mut self, i: usize, status: &str, message: Option<String>) -> Result<(), FactoryError> {
+        let now = Utc::now();
+        let s = &mut self.steps[i];
+        if status == "running" {
+            s.started_at = Some(now);
+        } else if s.started_at.is_some() || status != "skipped" {
+            s.finished_at = Some(now);
+        }
+        s.status = status.to_owned();
+        s.message = message;
+        self.progress
+            .step(i, STEPS.len(), &s.name, status, s.message.as_deref());
+        self.store.update_step(&self.id, i, s)?;
+        Ok(())
+    }
+}
+
+/// Where the project goes and whether an existing one may be replaced.
+fn check_target(store: &dyn Store, spec: &ValidSpec, opts: &CreateOptions) -> Result<PathBuf, FactoryError> {
+    let target = opts.output_dir.join(&spec.name);
+    let existing = store.agent(&spec.name)?;
+    if existing.is_some() && !opts.force {
+        return Err(FactoryError::Conflict {
+            message: format!("an agent named `{}` already exists", spec.name),
+            hint: "choose another name, or pass --force to replace it".into(),
+        });
+    }
+    if target.exists() {
+        let is_empty_dir = target.is_dir()
+            && std::fs::read_dir(&target).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let is_recorded_project = existing
+            .as_ref()
+            .is_some_and(|a| same_path(Path::new(&a.project_dir), &target));
+        if !opts.force {
+            return Err(FactoryError::Conflict {
+                message: format!("{} already exists", target.display()),
+                hint: "choose another name or --output-dir, or pass --force to replace it".into(),
+            });
+        }
+        if !is_empty_dir && !is_recorded_project {
+            return Err(FactoryError::Conflict {
+                message: format!(
+                    "refusing to replace {}: it is not the project of a registered agent",
+                    target.display()
+                ),
+                hint: "move it away or choose another --output-dir".into(),
+            });
+        }
+    }
+    Ok(target)
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn write_files(dir: &Path, files: &[RenderedFile]) -> std::io::Result<()> {
+    std::fs::create_dir(dir)?;
+    for f in files {
+        let p = dir.join(&f.path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&p, &f.contents)?;
+    }
+    Ok(())
+}
+
+/// Create an agent: the one entry point behind `create-agent`, in the CLI and the daemon.
+pub fn create_agent(store: &dyn Store, opts: &CreateOptions, progress: &dyn Progress) -> Result<CreateOutcome, FactoryError> {
+    let t0 = Instant::now();
+    let now = Utc::now();
+    let (spec, template_origin, files) = plan(opts, now)?;
+    let target = check_target(store, &spec, opts)?;
+    let remote_url = opts
+        .git
+        .remote_base
+        .as_ref()
+        .map(|b| format!("{}/{}.git", b.trim_end_matches('/'), spec.name));
+    let file_entries: Vec<FileEntry> = files
+        .iter()
+        .map(|f| FileEntry {
+            path: f.path.clone(),
+            bytes: f.contents.len(),
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    let step = |name: &str, status: &str| StepRecord {
+        name: name.into(),
+        status: status.into(),
+        started_at: None,
+        finished_at: None,
+        message: None,
+    };
+
+    if opts.dry_run {
+        let mut steps: Vec<StepRecord> = STEPS.iter().map(|s| step(s, "planned")).collect();
+        steps[0].status = "succeeded".into();
+        steps[1].status = "succeeded".into();
+        return Ok(CreateOutcome {
+            creation_id: None,
+            agent_name: spec.name.clone(),
+            display_name: spec.display_name.clone(),
+            domain: spec.domain.clone(),
+            status: "dry_run".into(),
+            dry_run: true,
+            project_dir: target.display().to_string(),
+            template: template_origin,
+            repository_url: remote_url,
+            commit: None,
+            pushed: false,
+            registered: false,
+            deployed: false,
+            files: file_entries,
+            steps,
+            warnings,
+            duration_ms: t0.elapsed().as_secs_f64() * 1000.0,
+        });
+    }
+
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut steps: Vec<StepRecord> = STEPS.iter().map(|s| step(s, "pending")).collect();
+    steps[0] = StepRecord {
+        status: "succeeded".into(),
+        started_at: Some(now),
+        finished_at: Some(Utc::now()),
+        ..steps[0].clone()
+    };
+    store.insert_creation(&CreationRecord {
+        id: id.clone(),
+        agent_name: spec.name.clone(),
+        status: "running".into(),
+        started_at: now,
+        finished_at: None,
+        failed_step: None,
+        error: None,
+        steps: steps.clone(),
+    })?;
+    let mut run = Run {
+        store,
+        progress,
+        id: id.clone(),
+        steps,
+    };
+    progress.step(0, STEPS.len(), "validate", "succeeded", None);
+
+    let short = &id[id.len() - 8..];
+    let staging = opts.output_dir.join(format!(".{}.pc-hybrid-{short}", spec.name));
+    let backup = opts.output_dir.join(format!(".{}.pc-hybrid-old-{short}", spec.name));
+    let mut pushed_new = false;
+    let mut placed = false;
+
+    let result = (|| -> Result<(Option<String>, bool), (usize, String)> {
+        // render
+        run.set(1, "running", None).map_err(|e| (1, e.to_string()))?;
+        if let Err(e) = std::fs::create_dir_all(&opts.output_dir) {
+            return Err((1, format!("creating {}: {e}", opts.output_dir.display())));
+        }
+        write_files(&staging, &files).map_err(|e| (1, format!("writing {}: {e}", staging.display())))?;
+        run.set(1, "succeeded", Some(format!("{} files", files.len())))
+            .map_err(|e| (1, e.to_string()))?;
+
+        // git
+        run.set(2, "running", None).map_err(|e| (2, e.to_string()))?;
+        let message = format!(
+            "Create agent {}\n\nGenerated by pc-hybrid {} from template {}.\nCreation: {}\n",
+            spec.name, opts.generator_version, template_origin, id
+        );
+        let committed = git::init_and_commit(&staging, &message, &opts.git.author, remote_url.as_deref())
+            .map_err(|e| (2, e.to_string()))?;
+        run.set(2, "succeeded", Some(format!("commit {} on {}", &committed.commit[..12], git::BRANCH)))
+            .map_err(|e| (2, e.to_string()))?;
+
+        // push
+        match (&remote_url, opts.git.push) {
+            (Some(url), true) => {
+                run.set(3, "running", None).map_err(|e| (3, e.to_string()))?;
+                pushed_new = git::push(&staging, opts.git.token.as_ref()).map_err(|e| (3, e.to_string()))?;
+                run.set(3, "succeeded", Some(format!("pushed to {}", git::redact_url(url))))
+                    .map_err(|e| (3, e.to_string()))?;
+            }
+            (Some(_), false) => run
+                .set(3, "skipped", Some("auto-push is off".into()))
+                .map_err(|e| (3, e.to_string()))?,
+            (None, _) => run
+                .set(3, "skipped", Some("no git remote configured (AGENT_FACTORY_GIT_BASE_URL)".into()))
+                .map_err(|e| (3, e.to_string()))?,
+        }
+
+        // register: place the project, then record it; a store failure puts the old one back
+        run.set(4, "running", None).map_err(|e| (4, e.to_string()))?;
+        if target.exists() {
+            std::fs::rename(&target, &backup).map_err(|e| (4, format!("moving aside {}: {e}", target.display())))?;
+        }
+        if let Err(e) = std::fs::rename(&staging, &target) {
+            let _ = std::fs::rename(&backup, &target);
+            return Err((4, format!("placing {}: {e}", target.display())));
+        }
+        placed = true;
+        let project_dir = target.canonicalize().unwrap_or_else(|_| target.clone());
+        let manifest = registry::agent_manifest(&spec, &image_ref(&opts.image_registry, &spec), &opts.organization, now);
+        let record = AgentRecord {
+            name: spec.name.clone(),
+            display_name: spec.display_name.clone(),
+            domain: spec.domain.clone(),
+            description: spec.description.clone(),
+            status: "created".into(),
+            created_at: now,
+            updated_at: Utc::now(),
+            project_dir: project_dir.display().to_string(),
+            repository_url: remote_url.clone(),
+            commit: Some(committed.commit.clone()),
+            template: template_origin.clone(),
+            creation_id: id.clone(),
+            spec: serde_json::to_value(spec.to_request()).unwrap_or_default(),
+        };
+        let entry = registry::agent_entry(&spec, &manifest, Utc::now());
+        store
+            .register_agent(&record, &entry, opts.force)
+            .map_err(|e| (4, e.to_string()))?;
+        if backup.exists() {
+            let _ = std::fs::remove_dir_all(&backup);
+        }
+        run.set(4, "succeeded", Some(format!("registered {} {}", entry.name, entry.version)))
+            .map_err(|e| (4, e.to_string()))?;
+
+        // deploy
+        let deployed = false;
+        if opts.auto_deploy {
+            let msg = "auto-deploy requested, but deployment is not available in this version (it arrives with `deploy-agent`); the agent was created and not deployed";
+            run.set(5, "skipped", Some(msg.into())).map_err(|e| (5, e.to_string()))?;
+        } else {
+            run.set(5, "skipped", Some("not requested".into()))
+                .map_err(|e| (5, e.to_string()))?;
+        }
+        Ok((Some(committed.commit), deployed))
+    })();
+
+    match result {
+        Ok((commit, deployed)) => {
+            if opts.auto_deploy {
+                warnings.push(run.steps[5].message.clone().unwrap_or_default());
+            }
+            store.finish_creation(&id, "succeeded", Utc::now(), None, None)?;
+            Ok(CreateOutcome {
+                creation_id: Some(id),
+                agent_name: spec.name.clone(),
+                display_name: spec.display_name.clone(),
+                domain: spec.domain.clone(),
+                status: "succeeded".into(),
+                dry_run: false,
+                project_dir: target.canonicalize().unwrap_or(target).display().to_string(),
+                template: template_origin,
+                repository_url: remote_url,
+                commit,
+                pushed: run.steps[3].status == "succeeded",
+                registered: true,
+                deployed,
+                files: file_entries,
+                steps: run.steps,
+                warnings,
+                duration_ms: t0.elapsed().as_secs_f64() * 1000.0,
+            })
+        }
+        Err((failed, message)) => {
+            let _ = run.set(failed, "failed", Some(message.clone()));
+            let mut kept = None;
+            if opts.keep_on_failure {
+                let at = if placed { target.clone() } else { staging.clone() };
+                if at.exists() {
+                    kept = Some(at);
+                }
+            } else {
+                if pushed_new {
+                    let dir = if placed { &target } else { &staging };
+                    let _ = git::unpush(dir, opts.git.token.as_ref());
+                }
+                if placed {
+                    let _ = std::fs::remove_dir_all(&target);
+                    if backup.exists() {
+                        let _ = std::fs::rename(&backup, &target);
+                    }
+                }
+                let _ = std::fs::remove_dir_all(&staging);
+                for i in (1..failed).rev() {
+                    if run.steps[i].status == "succeeded" {
+                        let _ = run.set(i, "rolled_back", run.steps[i].message.clone());
+                    }
+                }
+            }
+            for i in failed + 1..STEPS.len() {
+                let _ = run.set(i, "skipped", Some(format!("not run: `{}` failed", STEPS[failed])));
+            }
+            let _ = store.finish_creation(&id, "failed", Utc::now(), Some(STEPS[failed]), Some(&message));
+            Err(FactoryError::StepFailed {
+                creation_id: id,
+                step: STEPS[failed].into(),
+                message,
+                kept,
+            })
+        }
+    }
+}

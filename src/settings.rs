@@ -1,0 +1,558 @@
+//! The single place where flags > environment > config file > defaults are combined.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{self, Limits};
+use crate::env_vars as ev;
+use crate::error::{Error, FieldError, Result};
+use crate::store::{self, StoreUrl};
+
+/// Where a resolved value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Flag,
+    Env(String),
+    Config(PathBuf),
+    Default,
+    Derived,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Flag => write!(f, "flag"),
+            Source::Env(n) => write!(f, "env {n}"),
+            Source::Config(p) => write!(f, "config {}", p.display()),
+            Source::Default => write!(f, "default"),
+            Source::Derived => write!(f, "derived"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// The config file (`config.yaml`). The reference design's flat keys (`git_base_url`,
+/// `registry_url`, `agent_factory_url`) are accepted too, so `~/.promptcraft/config.yaml`
+/// reads as is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub agent_factory: AgentFactoryConfig,
+    pub database_url: Option<String>,
+    pub log_level: Option<String>,
+    pub python: Option<String>,
+    pub docker_host: Option<String>,
+    // reference design flat keys
+    pub git_base_url: Option<String>,
+    pub registry_url: Option<String>,
+    pub agent_factory_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentFactoryConfig {
+    pub git_base_url: Option<String>,
+    pub registry_url: Option<String>,
+    pub auto_push: Option<bool>,
+    pub auto_deploy: Option<bool>,
+    pub output_dir: Option<PathBuf>,
+    pub template: Option<String>,
+    pub base_image: Option<String>,
+    pub organization: Option<String>,
+    pub git_author_name: Option<String>,
+    pub git_author_email: Option<String>,
+}
+
+/// Values given on the command line; `None` means not given.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub git_base_url: Option<String>,
+    pub push: Option<bool>,
+    pub auto_deploy: Option<bool>,
+    pub output_dir: Option<PathBuf>,
+    pub template: Option<String>,
+    pub base_image: Option<String>,
+    pub log_level: Option<String>,
+}
+
+/// Directories the tool uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paths {
+    pub home: Option<PathBuf>,
+    pub config_file: PathBuf,
+    /// The reference design's `~/.promptcraft/config.yaml`; not read under PROMPTCRAFT_HOME.
+    pub legacy_config_file: Option<PathBuf>,
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub runtime_dir: PathBuf,
+    pub templates_dir: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub paths: Paths,
+    pub database: Setting<StoreUrl>,
+    pub git_base_url: Setting<Option<String>>,
+    pub registry_url: Setting<String>,
+    pub auto_push: Setting<bool>,
+    pub auto_deploy: Setting<bool>,
+    pub output_dir: Setting<PathBuf>,
+    pub template: Setting<String>,
+    pub base_image: Setting<String>,
+    pub organization: Setting<String>,
+    pub git_author_name: Setting<Option<String>>,
+    pub git_author_email: Setting<Option<String>>,
+    pub log_level: Setting<String>,
+    pub python: Setting<String>,
+    pub docker_host: Setting<String>,
+}
+
+/// One row of `config show`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownSetting {
+    pub key: String,
+    pub value: Option<String>,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+}
+
+pub const DEFAULT_REGISTRY: &str = "localhost:5000";
+pub const DEFAULT_BASE_IMAGE: &str = "python:3.11-slim";
+pub const DEFAULT_ORGANIZATION: &str = "promptcraft";
+pub const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";
+const LOG_LEVELS: &[&str] = &["ERROR", "WARN", "INFO", "DEBUG", "TRACE"];
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Resolve the directories from PROMPTCRAFT_HOME or the platform conventions.
+pub fn paths(env: &dyn Fn(&str) -> Option<String>) -> Result<Paths> {
+    if let Some(home) = env(ev::PROMPTCRAFT_HOME).filter(|h| !h.is_empty()) {
+        let home = absolute(Path::new(&home));
+        return Ok(Paths {
+            config_file: home.join("config.yaml"),
+            legacy_config_file: None,
+            config_dir: home.clone(),
+            data_dir: home.join("data"),
+            runtime_dir: home.join("run"),
+            templates_dir: home.join("templates"),
+            home: Some(home),
+        });
+    }
+    let dirs = directories::ProjectDirs::from("io", "promptcraft", "pc-hybrid").ok_or_else(|| {
+        Error::usage(
+            "cannot find a home directory for configuration and data",
+            Some("set PROMPTCRAFT_HOME to a directory pc-hybrid may use"),
+        )
+    })?;
+    let legacy = directories::BaseDirs::new().map(|b| b.home_dir().join(".promptcraft").join("config.yaml"));
+    let config_dir = dirs.config_dir().to_path_buf();
+    Ok(Paths {
+        home: None,
+        config_file: config_dir.join("config.yaml"),
+        legacy_config_file: legacy,
+        templates_dir: config_dir.join("templates"),
+        config_dir,
+        data_dir: dirs.data_dir().to_path_buf(),
+        runtime_dir: dirs
+            .runtime_dir()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| dirs.data_dir().join("run")),
+    })
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+fn read_config(path: &Path) -> Result<Option<ConfigFile>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let doc = document::read_file(path, Limits { max_bytes: 1024 * 1024, ..Limits::default() })?;
+    if doc.value.is_null() {
+        return Ok(Some(ConfigFile::default()));
+    }
+    Ok(Some(doc.deserialize()?))
+}
+
+struct Layer<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    files: Vec<(PathBuf, ConfigFile)>,
+}
+
+impl Layer<'_> {
+    /// flag > env > config files (in order) > default.
+    fn pick<T: Clone>(
+        &self,
+        flag: Option<T>,
+        env_name: Option<&str>,
+        parse_env: impl Fn(&str) -> Result<T>,
+        from_file: impl Fn(&ConfigFile) -> Option<T>,
+        default: T,
+    ) -> Result<Setting<T>> {
+        if let Some(v) = flag {
+            return Ok(Setting { value: v, source: Source::Flag });
+        }
+        if let Some(name) = env_name {
+            if let Some(raw) = (self.env)(name) {
+                return Ok(Setting {
+                    value: parse_env(&raw)?,
+                    source: Source::Env(name.to_owned()),
+                });
+            }
+        }
+        for (path, f) in &self.files {
+            if let Some(v) = from_file(f) {
+                return Ok(Setting {
+                    value: v,
+                    source: Source::Config(path.clone()),
+                });
+            }
+        }
+        Ok(Setting { value: default, source: Source::Default })
+    }
+}
+
+fn env_bool(name: &'static str) -> impl Fn(&str) -> Result<bool> {
+    move |raw| {
+        parse_bool(raw).ok_or_else(|| {
+            Error::Invalid(vec![FieldError::new(
+                format!("${name}"),
+                format!("`{}` is not a boolean (true/false, 1/0, yes/no, on/off)", raw.escape_debug()),
+            )])
+        })
+    }
+}
+
+fn text(raw: &str) -> Result<String> {
+    Ok(raw.to_owned())
+}
+
+impl Settings {
+    /// Resolve every setting. `env` is the process environment in production and a map in tests.
+    pub fn resolve(env: &dyn Fn(&str) -> Option<String>, flags: &Overrides) -> Result<Settings> {
+        let paths = paths(env)?;
+        let mut files = Vec::new();
+        if let Some(f) = read_config(&paths.config_file)? {
+            files.push((paths.config_file.clone(), f));
+        }
+        if let Some(legacy) = &paths.legacy_config_file {
+            if let Some(f) = read_config(legacy)? {
+                files.push((legacy.clone(), f));
+            }
+        }
+        let l = Layer { env, files };
+
+        let default_db = StoreUrl::Sqlite(store::default_path(&paths.data_dir));
+        let database = l.pick(
+            None,
+            Some(ev::ANALYTICS_DB_URL),
+            StoreUrl::parse,
+            |f| f.database_url.as_deref().and_then(|u| StoreUrl::parse(u).ok()),
+            default_db,
+        )?;
+        // A config file with an unparseable URL is an error, not a silent default.
+        for (path, f) in &l.files {
+            if let Some(u) = &f.database_url {
+                StoreUrl::parse(u).map_err(|e| {
+                    Error::usage(format!("{}: database_url: {e}", path.display()), None)
+                })?;
+            }
+        }
+        let git_base_url = l.pick(
+            flags.git_base_url.clone().map(Some),
+            Some(ev::AGENT_FACTORY_GIT_BASE_URL),
+            |s| Ok(Some(s.to_owned()).filter(|s| !s.is_empty())),
+            |f| f.agent_factory.git_base_url.clone().or(f.git_base_url.clone()).map(Some),
+            None,
+        )?;
+        if let Some(url) = &git_base_url.value {
+            check_git_base(url, &git_base_url.source)?;
+        }
+        let registry_url = l.pick(
+            None,
+            Some(ev::AGENT_FACTORY_REGISTRY_URL),
+            text,
+            |f| f.agent_factory.registry_url.clone().or(f.registry_url.clone()),
+            DEFAULT_REGISTRY.into(),
+        )?;
+        let auto_push = l.pick(
+            flags.push,
+            Some(ev::AGENT_FACTORY_AUTO_PUSH),
+            env_bool(ev::AGENT_FACTORY_AUTO_PUSH),
+            |f| f.agent_factory.auto_push,
+            true,
+        )?;
+        let auto_deploy = l.pick(
+            flags.auto_deploy,
+            Some(ev::AGENT_FACTORY_AUTO_DEPLOY),
+            env_bool(ev::AGENT_FACTORY_AUTO_DEPLOY),
+            |f| f.agent_factory.auto_deploy,
+            false,
+        )?;
+        let cwd = std::env::current_dir().map_err(|e| Error::io("current directory", e))?;
+        let mut output_dir = l.pick(
+            flags.output_dir.clone(),
+            Some(ev::AGENT_FACTORY_OUTPUT_DIR),
+            |s| Ok(PathBuf::from(s)),
+            |f| f.agent_factory.output_dir.clone(),
+            cwd.clone(),
+        )?;
+        if output_dir.value.is_relative() {
+            output_dir.value = cwd.join(&output_dir.value);
+        }
+        let template = l.pick(
+            flags.template.clone(),
+            Some(ev::AGENT_FACTORY_TEMPLATE),
+            text,
+            |f| f.agent_factory.template.clone(),
+            crate::factory::template::DEFAULT_TEMPLATE.into(),
+        )?;
+        let base_image = l.pick(
+            flags.base_image.clone(),
+            Some(ev::AGENT_BASE_IMAGE),
+            text,
+            |f| f.agent_factory.base_image.clone(),
+            DEFAULT_BASE_IMAGE.into(),
+        )?;
+        check_image(&base_image.value, &base_image.source)?;
+        let organization = l.pick(
+            None,
+            Some(ev::AGENT_ORGANIZATION),
+            text,
+            |f| f.agent_factory.organization.clone(),
+            DEFAULT_ORGANIZATION.into(),
+        )?;
+        let git_author_name = l.pick(
+            None,
+            Some(ev::GIT_AUTHOR_NAME),
+            |s| Ok(Some(s.to_owned())),
+            |f| f.agent_factory.git_author_name.clone().map(Some),
+            None,
+        )?;
+        let git_author_email = l.pick(
+            None,
+            Some(ev::GIT_AUTHOR_EMAIL),
+            |s| Ok(Some(s.to_owned())),
+            |f| f.agent_factory.git_author_email.clone().map(Some),
+            None,
+        )?;
+        let log_level = l.pick(
+            flags.log_level.clone(),
+            Some(ev::LOG_LEVEL),
+            |s| {
+                let up = s.trim().to_ascii_uppercase();
+                let up = if up == "WARNING" { "WARN".to_owned() } else { up };
+                if LOG_LEVELS.contains(&up.as_str()) {
+                    Ok(up)
+                } else {
+                    Err(Error::invalid(
+                        "$LOG_LEVEL",
+                        format!("`{}` is not one of {}", s.escape_debug(), LOG_LEVELS.join(", ")),
+                    ))
+                }
+            },
+            |f| f.log_level.clone().map(|s| s.to_ascii_uppercase()),
+            "WARN".into(),
+        )?;
+        let python = l.pick(None, Some(ev::PC_HYBRID_PYTHON), text, |f| f.python.clone(), "python3".into())?;
+        let docker_host = l.pick(
+            None,
+            Some(ev::DOCKER_HOST),
+            text,
+            |f| f.docker_host.clone(),
+            DEFAULT_DOCKER_HOST.into(),
+        )?;
+        Ok(Settings {
+            paths,
+            database,
+            git_base_url,
+            registry_url,
+            auto_push,
+            auto_deploy,
+            output_dir,
+            template,
+            base_image,
+            organization,
+            git_author_name,
+            git_author_email,
+            log_level,
+            python,
+            docker_host,
+        })
+    }
+
+    /// Every resolved value with its source, secrets redacted.
+    pub fn show(&self) -> Vec<ShownSetting> {
+        fn row<T>(key: &str, s: &Setting<T>, v: Option<String>, env: Option<&str>) -> ShownSetting {
+            ShownSetting {
+                key: key.into(),
+                value: v,
+                source: s.source.to_string(),
+                env: env.map(str::to_owned),
+            }
+        }
+        let p = &self.paths;
+        let derived = |key: &str, v: &Path| ShownSetting {
+            key: key.into(),
+            value: Some(v.display().to_string()),
+            source: if p.home.is_some() {
+                format!("env {}", ev::PROMPTCRAFT_HOME)
+            } else {
+                "platform default".into()
+            },
+            env: Some(ev::PROMPTCRAFT_HOME.into()),
+        };
+        let disp = |p: &Path| Some(p.display().to_string());
+        vec![
+            derived("paths.config_file", &p.config_file),
+            ShownSetting {
+                key: "paths.legacy_config_file".into(),
+                value: p.legacy_config_file.as_deref().map(|p| p.display().to_string()),
+                source: if p.home.is_some() { "not read under PROMPTCRAFT_HOME".into() } else { "platform default".into() },
+                env: None,
+            },
+            derived("paths.data_dir", &p.data_dir),
+            derived("paths.runtime_dir", &p.runtime_dir),
+            derived("paths.templates_dir", &p.templates_dir),
+            row("store.database", &self.database, Some(self.database.value.display()), Some(ev::ANALYTICS_DB_URL)),
+            row(
+                "agent_factory.git_base_url",
+                &self.git_base_url,
+                self.git_base_url.value.as_deref().map(crate::factory::git::redact_url),
+                Some(ev::AGENT_FACTORY_GIT_BASE_URL),
+            ),
+            row("agent_factory.registry_url", &self.registry_url, Some(self.registry_url.value.clone()), Some(ev::AGENT_FACTORY_REGISTRY_URL)),
+            row("agent_factory.auto_push", &self.auto_push, Some(self.auto_push.value.to_string()), Some(ev::AGENT_FACTORY_AUTO_PUSH)),
+            row("agent_factory.auto_deploy", &self.auto_deploy, Some(self.auto_deploy.value.to_string()), Some(ev::AGENT_FACTORY_AUTO_DEPLOY)),
+            row("agent_factory.output_dir", &self.output_dir, disp(&self.output_dir.value), Some(ev::AGENT_FACTORY_OUTPUT_DIR)),
+            row("agent_factory.template", &self.template, Some(self.template.value.clone()), Some(ev::AGENT_FACTORY_TEMPLATE)),
+            row("agent_factory.base_image", &self.base_image, Some(self.base_image.value.clone()), Some(ev::AGENT_BASE_IMAGE)),
+            row("agent_factory.organization", &self.organization, Some(self.organization.value.clone()), Some(ev::AGENT_ORGANIZATION)),
+            row("agent_factory.git_author_name", &self.git_author_name, self.git_author_name.value.clone(), Some(ev::GIT_AUTHOR_NAME)),
+            row("agent_factory.git_author_email", &self.git_author_email, self.git_author_email.value.clone(), Some(ev::GIT_AUTHOR_EMAIL)),
+            row("log_level", &self.log_level, Some(self.log_level.value.clone()), Some(ev::LOG_LEVEL)),
+            row("python", &self.python, Some(self.python.value.clone()), Some(ev::PC_HYBRID_PYTHON)),
+            row("docker_host", &self.docker_host, Some(self.docker_host.value.clone()), Some(ev::DOCKER_HOST)),
+        ]
+    }
+}
+
+fn where_(source: &Source) -> String {
+    match source {
+        Source::Flag => "flag".into(),
+        Source::Env(n) => format!("${n}"),
+        Source::Config(p) => p.display().to_string(),
+        _ => "setting".into(),
+    }
+}
+
+fn check_git_base(url: &str, source: &Source) -> Result<()> {
+    if crate::factory::spec::url_secret(url).is_some() {
+        return Err(Error::usage(
+            format!("{}: the git base URL carries a credential; it would be written into every agent repository", where_(source)),
+            Some("remove it from the URL; pc-hybrid uses your git credential helper, ssh-agent or a token in the keyring"),
+        ));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::usage(format!("{}: the git base URL contains spaces", where_(source)), None));
+    }
+    Ok(())
+}
+
+fn check_image(image: &str, source: &Source) -> Result<()> {
+    let ok = !image.is_empty()
+        && image.len() <= 255
+        && image
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'))
+        && !image.starts_with(['-', '.', '/', ':']);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::usage(
+            format!("{}: `{}` is not an image reference", where_(source), image.escape_debug()),
+            Some("use a reference like python:3.11-slim or registry.local/base@sha256:..."),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn precedence_flag_env_file_default() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path().to_str().unwrap().to_owned();
+        std::fs::write(
+            home.path().join("config.yaml"),
+            "agent_factory:\n  registry_url: file.example:5000\n  git_base_url: file:///from/file\n  base_image: from/file:1\n",
+        )
+        .unwrap();
+        let env = env_of(&[
+            ("PROMPTCRAFT_HOME", &h),
+            ("AGENT_FACTORY_GIT_BASE_URL", "file:///from/env"),
+            ("AGENT_BASE_IMAGE", "from/env:1"),
+        ]);
+        let flags = Overrides {
+            base_image: Some("from/flag:1".into()),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&env, &flags).unwrap();
+        assert_eq!(s.base_image.value, "from/flag:1");
+        assert_eq!(s.base_image.source, Source::Flag);
+        assert_eq!(s.git_base_url.value.as_deref(), Some("file:///from/env"));
+        assert_eq!(s.git_base_url.source, Source::Env("AGENT_FACTORY_GIT_BASE_URL".into()));
+        assert_eq!(s.registry_url.value, "file.example:5000");
+        assert!(matches!(s.registry_url.source, Source::Config(_)));
+        assert!(!s.auto_deploy.value);
+        assert_eq!(s.auto_deploy.source, Source::Default);
+        assert_eq!(s.paths.data_dir, home.path().join("data"));
+    }
+
+    #[test]
+    fn bad_values_name_their_origin() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path().to_str().unwrap().to_owned();
+        let e = Settings::resolve(&env_of(&[("PROMPTCRAFT_HOME", &h), ("AGENT_FACTORY_AUTO_PUSH", "maybe")]), &Overrides::default())
+            .unwrap_err();
+        assert!(e.to_string().contains("AGENT_FACTORY_AUTO_PUSH"), "{e}");
+        std::fs::write(home.path().join("config.yaml"), "agent_factory:\n  regsitry_url: x\n").unwrap();
+        let e = Settings::resolve(&env_of(&[("PROMPTCRAFT_HOME", &h)]), &Overrides::default()).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("config.yaml:2:3") && msg.contains("regsitry_url"), "{msg}");
+        std::fs::write(home.path().join("config.yaml"), "").unwrap();
+        let e = Settings::resolve(
+            &env_of(&[("PROMPTCRAFT_HOME", &h), ("AGENT_FACTORY_GIT_BASE_URL", "https://u:pw@example.com/org")]),
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(!e.to_string().contains("pw@"));
+    }
+}

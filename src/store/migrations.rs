@@ -1,0 +1,58 @@
+//! Versioned schema migrations, applied in order, each in its own transaction.
+
+/// (version, name, SQL). Append only: a released migration never changes.
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[(
+    1,
+    "agents, creations, registry",
+    r#"
+CREATE TABLE agents (
+    name            TEXT PRIMARY KEY,
+    display_name    TEXT NOT NULL,
+    domain          TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    project_dir     TEXT NOT NULL,
+    repository_url  TEXT,
+    commit_id       TEXT,
+    template        TEXT NOT NULL,
+    creation_id     TEXT NOT NULL,
+    spec            TEXT NOT NULL
+);
+CREATE TABLE creations (
+    id          TEXT PRIMARY KEY,
+    agent_name  TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    failed_step TEXT,
+    error       TEXT
+);
+CREATE INDEX creations_by_agent ON creations(agent_name, started_at);
+CREATE TABLE creation_steps (
+    creation_id TEXT NOT NULL REFERENCES creations(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    started_at  TEXT,
+    finished_at TEXT,
+    message     TEXT,
+    PRIMARY KEY (creation_id, position)
+);
+CREATE TABLE mcp_servers (
+    name          TEXT NOT NULL,
+    version       TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    agent_name    TEXT REFERENCES agents(name) ON DELETE CASCADE,
+    manifest      TEXT NOT NULL,
+    phase         TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+);
+"#,
+)];
+
+pub fn latest() -> u32 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}

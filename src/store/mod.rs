@@ -1,0 +1,203 @@
+//! The one storage interface (agents, creations and their steps, registry entries) and
+//! how a store is opened from its URL. SQLite is the embedded default.
+
+mod migrations;
+mod sqlite;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+pub use sqlite::SqliteStore;
+
+/// An agent made by the factory.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AgentRecord {
+    pub name: String,
+    pub display_name: String,
+    pub domain: String,
+    pub description: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub project_dir: String,
+    pub repository_url: Option<String>,
+    pub commit: Option<String>,
+    pub template: String,
+    pub creation_id: String,
+    /// The validated request body, defaults filled in.
+    pub spec: serde_json::Value,
+}
+
+/// One step of a creation.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StepRecord {
+    pub name: String,
+    pub status: String,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub message: Option<String>,
+}
+
+/// A run of `create-agent`, with its steps in order.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CreationRecord {
+    pub id: String,
+    pub agent_name: String,
+    pub status: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub failed_step: Option<String>,
+    pub error: Option<String>,
+    pub steps: Vec<StepRecord>,
+}
+
+/// An MCP server known to the registry.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RegistryEntry {
+    pub name: String,
+    pub version: String,
+    /// `agent` (made by the factory) or `custom`.
+    pub kind: String,
+    pub agent_name: Option<String>,
+    pub manifest: serde_json::Value,
+    pub phase: String,
+    pub registered_at: DateTime<Utc>,
+}
+
+/// Everything the domain persists. Implemented by SQLite now and PostgreSQL later; the
+/// same behaviour is expected of both.
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgresql`.
+    fn backend(&self) -> &'static str;
+    /// Where the data lives, fit for display (no credentials).
+    fn location(&self) -> String;
+    fn schema_version(&self) -> Result<u32>;
+    fn check(&self) -> Result<()>;
+
+    fn insert_creation(&self, c: &CreationRecord) -> Result<()>;
+    fn update_step(&self, creation_id: &str, position: usize, step: &StepRecord) -> Result<()>;
+    fn finish_creation(
+        &self,
+        id: &str,
+        status: &str,
+        finished_at: DateTime<Utc>,
+        failed_step: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<()>;
+    fn creation(&self, id: &str) -> Result<Option<CreationRecord>>;
+
+    fn agent(&self, name: &str) -> Result<Option<AgentRecord>>;
+    fn list_agents(&self) -> Result<Vec<AgentRecord>>;
+    /// Store an agent and its registry entry together; `replace` allows an existing name.
+    fn register_agent(&self, agent: &AgentRecord, entry: &RegistryEntry, replace: bool) -> Result<()>;
+    /// Remove an agent and its registry entries; true when something was removed.
+    fn remove_agent(&self, name: &str) -> Result<bool>;
+    fn registry_entries(&self) -> Result<Vec<RegistryEntry>>;
+}
+
+/// Where the store is, as resolved from settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl StoreUrl {
+    /// `sqlite:///abs`, `sqlite:rel`, a bare path, or `postgres(ql)://`.
+    pub fn parse(url: &str) -> Result<StoreUrl> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(StoreUrl::Postgres(url.to_owned()));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite://") {
+            return Ok(StoreUrl::Sqlite(PathBuf::from(rest)));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            return Ok(StoreUrl::Sqlite(PathBuf::from(rest)));
+        }
+        if url.contains("://") {
+            return Err(Error::usage(
+                format!("unsupported store URL scheme in `{}`", redact(url)),
+                Some("use sqlite:///path/to/file.db or postgresql://user@host/db"),
+            ));
+        }
+        Ok(StoreUrl::Sqlite(PathBuf::from(url)))
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            StoreUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
+            StoreUrl::Postgres(u) => redact(u),
+        }
+    }
+}
+
+/// A database URL with its password replaced.
+pub fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            match authority.rsplit_once('@') {
+                Some((userinfo, host)) => {
+                    let user = userinfo.split(':').next().unwrap_or("");
+                    let shown = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+                    format!("{scheme}://{shown}@{host}{}", redact_query(tail))
+                }
+                None => format!("{scheme}://{authority}{}", redact_query(tail)),
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+fn redact_query(tail: &str) -> String {
+    match tail.split_once('?') {
+        Some((path, q)) => {
+            let q: Vec<String> = q
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.to_ascii_lowercase().contains("pass") => format!("{k}=***"),
+                    _ => kv.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", q.join("&"))
+        }
+        None => tail.to_owned(),
+    }
+}
+
+/// Open (creating and migrating when needed) the store at `url`.
+pub fn open(url: &StoreUrl) -> Result<Box<dyn Store>> {
+    match url {
+        StoreUrl::Sqlite(path) => Ok(Box::new(SqliteStore::open(path)?)),
+        StoreUrl::Postgres(u) => Err(Error::usage(
+            format!("the PostgreSQL store ({}) is not available in this version", redact(u)),
+            Some("unset ANALYTICS_DB_URL to use the embedded SQLite store"),
+        )),
+    }
+}
+
+/// Default database file inside the data directory.
+pub fn default_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("pc-hybrid.db")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(StoreUrl::parse("sqlite:///tmp/x.db").unwrap(), StoreUrl::Sqlite("/tmp/x.db".into()));
+        assert_eq!(StoreUrl::parse("rel.db").unwrap(), StoreUrl::Sqlite("rel.db".into()));
+        assert_eq!(
+            redact("postgresql://analytics_user:secure_password@localhost:5432/db?password=x"),
+            "postgresql://analytics_user:***@localhost:5432/db?password=***"
+        );
+        assert!(StoreUrl::parse("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,331 @@
+//! The embedded SQLite store (bundled SQLite, WAL mode), private to the user.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::migrations::{latest, MIGRATIONS};
+use super::{AgentRecord, CreationRecord, RegistryEntry, StepRecord, Store};
+use crate::error::{Error, Result};
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+fn ts(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn parse_ts(s: String) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(&s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn parse_opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    s.map(parse_ts).transpose()
+}
+
+fn parse_json(s: String) -> rusqlite::Result<serde_json::Value> {
+    serde_json::from_str(&s)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+#[cfg(unix)]
+fn make_private(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+}
+#[cfg(not(unix))]
+fn make_private(_: &Path, _: u32) {}
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+                make_private(dir, 0o700);
+            }
+        }
+        let conn = Connection::open(path).map_err(|e| {
+            Error::unavailable(
+                format!("cannot open the store {}: {e}", path.display()),
+                Some("check that the data directory is writable, or set ANALYTICS_DB_URL"),
+            )
+        })?;
+        make_private(path, 0o600);
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let store = SqliteStore {
+            conn: Mutex::new(conn),
+            path: path.to_owned(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite itself consistent; keep going.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let mut conn = self.conn();
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )?;
+        let current: u32 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        if current > latest() {
+            return Err(Error::failed(
+                format!(
+                    "the store {} has schema version {current}, newer than this pc-hybrid understands ({})",
+                    self.path.display(),
+                    latest()
+                ),
+                Some("upgrade pc-hybrid"),
+            ));
+        }
+        for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![version, name, ts(&Utc::now())],
+            )?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+const AGENT_COLUMNS: &str = "name, display_name, domain, description, status, created_at, updated_at, project_dir, repository_url, commit_id, template, creation_id, spec";
+
+fn agent_row(r: &rusqlite::Row) -> rusqlite::Result<AgentRecord> {
+    Ok(AgentRecord {
+        name: r.get(0)?,
+        display_name: r.get(1)?,
+        domain: r.get(2)?,
+        description: r.get(3)?,
+        status: r.get(4)?,
+        created_at: parse_ts(r.get(5)?)?,
+        updated_at: parse_ts(r.get(6)?)?,
+        project_dir: r.get(7)?,
+        repository_url: r.get(8)?,
+        commit: r.get(9)?,
+        template: r.get(10)?,
+        creation_id: r.get(11)?,
+        spec: parse_json(r.get(12)?)?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn location(&self) -> String {
+        format!("sqlite://{}", self.path.display())
+    }
+
+    fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn()
+            .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
+    }
+
+    fn check(&self) -> Result<()> {
+        let result: String = self.conn().query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Store(format!("integrity check failed: {result}")))
+        }
+    }
+
+    fn insert_creation(&self, c: &CreationRecord) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO creations (id, agent_name, status, started_at, finished_at, failed_step, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![c.id, c.agent_name, c.status, ts(&c.started_at), c.finished_at.as_ref().map(ts), c.failed_step, c.error],
+        )?;
+        for (i, s) in c.steps.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO creation_steps (creation_id, position, name, status, started_at, finished_at, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![c.id, i as i64, s.name, s.status, s.started_at.as_ref().map(ts), s.finished_at.as_ref().map(ts), s.message],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn update_step(&self, creation_id: &str, position: usize, s: &StepRecord) -> Result<()> {
+        self.conn().execute(
+            "UPDATE creation_steps SET status = ?3, started_at = ?4, finished_at = ?5, message = ?6 WHERE creation_id = ?1 AND position = ?2",
+            params![creation_id, position as i64, s.status, s.started_at.as_ref().map(ts), s.finished_at.as_ref().map(ts), s.message],
+        )?;
+        Ok(())
+    }
+
+    fn finish_creation(
+        &self,
+        id: &str,
+        status: &str,
+        finished_at: DateTime<Utc>,
+        failed_step: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<()> {
+        self.conn().execute(
+            "UPDATE creations SET status = ?2, finished_at = ?3, failed_step = ?4, error = ?5 WHERE id = ?1",
+            params![id, status, ts(&finished_at), failed_step, error],
+        )?;
+        Ok(())
+    }
+
+    fn creation(&self, id: &str) -> Result<Option<CreationRecord>> {
+        let conn = self.conn();
+        let c = conn
+            .query_row(
+                "SELECT id, agent_name, status, started_at, finished_at, failed_step, error FROM creations WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(CreationRecord {
+                        id: r.get(0)?,
+                        agent_name: r.get(1)?,
+                        status: r.get(2)?,
+                        started_at: parse_ts(r.get(3)?)?,
+                        finished_at: parse_opt_ts(r.get(4)?)?,
+                        failed_step: r.get(5)?,
+                        error: r.get(6)?,
+                        steps: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        let Some(mut c) = c else { return Ok(None) };
+        let mut stmt = conn.prepare(
+            "SELECT name, status, started_at, finished_at, message FROM creation_steps WHERE creation_id = ?1 ORDER BY position",
+        )?;
+        c.steps = stmt
+            .query_map([id], |r| {
+                Ok(StepRecord {
+                    name: r.get(0)?,
+                    status: r.get(1)?,
+                    started_at: parse_opt_ts(r.get(2)?)?,
+                    finished_at: parse_opt_ts(r.get(3)?)?,
+                    message: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(c))
+    }
+
+    fn agent(&self, name: &str) -> Result<Option<AgentRecord>> {
+        Ok(self
+            .conn()
+            .query_row(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE name = ?1"), [name], agent_row)
+            .optional()?)
+    }
+
+    fn list_agents(&self) -> Result<Vec<AgentRecord>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name"))?;
+        let rows = stmt.query_map([], agent_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn register_agent(&self, a: &AgentRecord, e: &RegistryEntry, replace: bool) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        if replace {
+            tx.execute("DELETE FROM agents WHERE name = ?1", [&a.name])?;
+        }
+        let inserted = tx.execute(
+            &format!("INSERT INTO agents ({AGENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+            params![
+                a.name,
+                a.display_name,
+                a.domain,
+                a.description,
+                a.status,
+                ts(&a.created_at),
+                ts(&a.updated_at),
+                a.project_dir,
+                a.repository_url,
+                a.commit,
+                a.template,
+                a.creation_id,
+                a.spec.to_string()
+            ],
+        );
+        if let Err(rusqlite::Error::SqliteFailure(f, _)) = &inserted {
+            if f.code == rusqlite::ErrorCode::ConstraintViolation {
+                return Err(Error::usage(
+                    format!("an agent named `{}` already exists", a.name),
+                    Some("choose another name, or pass --force to replace it"),
+                ));
+            }
+        }
+        inserted?;
+        tx.execute(
+            "INSERT OR REPLACE INTO mcp_servers (name, version, kind, agent_name, manifest, phase, registered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![e.name, e.version, e.kind, e.agent_name, e.manifest.to_string(), e.phase, ts(&e.registered_at)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn remove_agent(&self, name: &str) -> Result<bool> {
+        let n = self.conn().execute("DELETE FROM agents WHERE name = ?1", [name])?;
+        Ok(n > 0)
+    }
+
+    fn registry_entries(&self) -> Result<Vec<RegistryEntry>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT name, version, kind, agent_name, manifest, phase, registered_at FROM mcp_servers ORDER BY name, version",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(RegistryEntry {
+                    name: r.get(0)?,
+                    version: r.get(1)?,
+                    kind: r.get(2)?,
+                    agent_name: r.get(3)?,
+                    manifest: parse_json(r.get(4)?)?,
+                    phase: r.get(5)?,
+                    registered_at: parse_ts(r.get(6)?)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/x.db");
+        let s = SqliteStore::open(&p).unwrap();
+        assert_eq!(s.schema_version().unwrap(), latest());
+        drop(s);
+        let s = SqliteStore::open(&p).unwrap();
+        assert_eq!(s.schema_version().unwrap(), latest());
+        s.check().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(std::fs::metadata(p.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+    }
+}
