@@ -268,7 +268,7 @@ pub struct ValidSource {
     pub kind: String,
     pub source: String,
     pub update_frequency: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Always present (null when absent) so templates can test it in strict mode.
     pub query: Option<String>,
 }
 

@@ -257,9 +257,12 @@ fn text_of(v: &Value) -> String {
     }
 }
 
+handlebars::handlebars_helper!(concat: |*args| args.iter().map(|v| text_of(v)).collect::<String>());
+
 fn register_helpers(hb: &mut Handlebars) {
+    hb.register_helper("concat", Box::new(concat));
     type Conv = fn(&Value) -> String;
-    let helpers: [(&str, Conv); 8] = [
+    let helpers: [(&str, Conv); 7] = [
         ("py", py_literal),
         ("yaml", yaml_literal),
         ("toml", toml_literal),
@@ -267,7 +270,6 @@ fn register_helpers(hb: &mut Handlebars) {
         ("md", |v| escape::markdown(&text_of(v))),
         ("md_inline", |v| escape::markdown_inline(&text_of(v))),
         ("dockerfile", |v| escape::dockerfile_str(&text_of(v))),
-        ("one_line", |v| escape::plain(&escape::one_line(&text_of(v)))),
     ];
     for (name, conv) in helpers {
         hb.register_helper(
@@ -275,7 +277,12 @@ fn register_helpers(hb: &mut Handlebars) {
             Box::new(
                 move |h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output| -> HelperResult {
                     let v = param(h)?;
-                    out.write(&conv(v))?;
+                    let one_line = h.hash_get("one_line").is_some_and(|p| p.value().as_bool() == Some(true));
+                    if one_line {
+                        out.write(&conv(&Value::String(escape::one_line(&text_of(v)))))?;
+                    } else {
+                        out.write(&conv(v))?;
+                    }
                     Ok(())
                 },
             ),
