@@ -1,0 +1,224 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[pc-hybrid] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'pc-hybrid'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'pc-hybrid'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create-agent 'Create an agent project from a template, commit it to git, push and register it'
+            cand status 'Show the steps of an agent creation'
+            cand list-agents 'List the agents made by the factory'
+            cand config 'Inspect the resolved configuration'
+            cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;create-agent'= {
+            cand --name 'Agent name, snake_case (e.g. tax_advisor)'
+            cand --domain 'Domain area (e.g. security, finance, web_development, data_analysis)'
+            cand --description 'What the agent does'
+            cand --display-name 'Human-readable name (default: the name in title case)'
+            cand --capability 'A capability; each becomes an MCP tool scoped to its knowledge (repeatable)'
+            cand --keyword 'A keyword (repeatable; default: the domain and the name)'
+            cand --knowledge-source 'A knowledge source TYPE:SOURCE[:FREQUENCY]; TYPE is markdown|json|api|database, FREQUENCY daily|weekly|monthly; a database source takes `URL#SQL QUERY` (repeatable)'
+            cand --from-spec 'Read the whole request (reference design 2.1 body) from a JSON or YAML file'
+            cand --template 'Template: a built-in name (`default`), a folder in the templates directory, or a path'
+            cand --output-dir 'Directory the project folder is created in'
+            cand --environment 'Target environment recorded in the agent''s deployment config'
+            cand --memory 'Memory limit, e.g. 512M'
+            cand --cpu 'CPU limit, e.g. 0.5'
+            cand --base-image 'Base image of the generated Dockerfile'
+            cand --git-base-url 'Git base URL; origin becomes <URL>/<name>.git'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --push 'Push to origin (default: AGENT_FACTORY_AUTO_PUSH, true)'
+            cand --no-push 'Do not push, even when a remote is configured'
+            cand --dry-run 'Show what would be created; write nothing'
+            cand -i 'Ask for the specification step by step (needs a terminal)'
+            cand --interactive 'Ask for the specification step by step (needs a terminal)'
+            cand --auto-deploy 'Deploy to the development environment after creation'
+            cand --force 'Replace an existing agent of the same name'
+            cand --keep-on-failure 'Keep what earlier steps made when a step fails, for inspection'
+            cand -y 'Answer yes to the confirmation of the interactive summary'
+            cand --yes 'Answer yes to the confirmation of the interactive summary'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;status'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;list-agents'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;config'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print every resolved setting with where it came from (secrets redacted)'
+            cand set-git-token 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
+            cand clear-git-token 'Remove the git token from the OS keyring'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;config;show'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;config;set-git-token'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;config;clear-git-token'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;config;help'= {
+            cand show 'Print every resolved setting with where it came from (secrets redacted)'
+            cand set-git-token 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
+            cand clear-git-token 'Remove the git token from the OS keyring'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;config;help;show'= {
+        }
+        &'pc-hybrid;config;help;set-git-token'= {
+        }
+        &'pc-hybrid;config;help;clear-git-token'= {
+        }
+        &'pc-hybrid;config;help;help'= {
+        }
+        &'pc-hybrid;doctor'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;completions'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;help'= {
+            cand create-agent 'Create an agent project from a template, commit it to git, push and register it'
+            cand status 'Show the steps of an agent creation'
+            cand list-agents 'List the agents made by the factory'
+            cand config 'Inspect the resolved configuration'
+            cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;help;create-agent'= {
+        }
+        &'pc-hybrid;help;status'= {
+        }
+        &'pc-hybrid;help;list-agents'= {
+        }
+        &'pc-hybrid;help;config'= {
+            cand show 'Print every resolved setting with where it came from (secrets redacted)'
+            cand set-git-token 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
+            cand clear-git-token 'Remove the git token from the OS keyring'
+        }
+        &'pc-hybrid;help;config;show'= {
+        }
+        &'pc-hybrid;help;config;set-git-token'= {
+        }
+        &'pc-hybrid;help;config;clear-git-token'= {
+        }
+        &'pc-hybrid;help;doctor'= {
+        }
+        &'pc-hybrid;help;completions'= {
+        }
+        &'pc-hybrid;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

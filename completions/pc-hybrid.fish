@@ -1,0 +1,146 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pc_hybrid_global_optspecs
+    string join \n o/output= q/quiet v/verbose h/help V/version
+end
+
+function __fish_pc_hybrid_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pc_hybrid_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pc_hybrid_using_subcommand
+    set -l cmd (__fish_pc_hybrid_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "status" -d 'Show the steps of an agent creation'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "list-agents" -d 'List the agents made by the factory'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l name -d 'Agent name, snake_case (e.g. tax_advisor)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l domain -d 'Domain area (e.g. security, finance, web_development, data_analysis)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l description -d 'What the agent does' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l display-name -d 'Human-readable name (default: the name in title case)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l capability -d 'A capability; each becomes an MCP tool scoped to its knowledge (repeatable)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l keyword -d 'A keyword (repeatable; default: the domain and the name)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l knowledge-source -d 'A knowledge source TYPE:SOURCE[:FREQUENCY]; TYPE is markdown|json|api|database, FREQUENCY daily|weekly|monthly; a database source takes `URL#SQL QUERY` (repeatable)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l from-spec -d 'Read the whole request (reference design 2.1 body) from a JSON or YAML file' -r -F
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l template -d 'Template: a built-in name (`default`), a folder in the templates directory, or a path' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l output-dir -d 'Directory the project folder is created in' -r -F
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l environment -d 'Target environment recorded in the agent\'s deployment config' -r -f -a "development\t''
+staging\t''
+production\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l memory -d 'Memory limit, e.g. 512M' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l cpu -d 'CPU limit, e.g. 0.5' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l base-image -d 'Base image of the generated Dockerfile' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l git-base-url -d 'Git base URL; origin becomes <URL>/<name>.git' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l push -d 'Push to origin (default: AGENT_FACTORY_AUTO_PUSH, true)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l no-push -d 'Do not push, even when a remote is configured'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l dry-run -d 'Show what would be created; write nothing'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s i -l interactive -d 'Ask for the specification step by step (needs a terminal)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l auto-deploy -d 'Deploy to the development environment after creation'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l force -d 'Replace an existing agent of the same name'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l keep-on-failure -d 'Keep what earlier steps made when a step fails, for inspection'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s y -l yes -d 'Answer yes to the confirmation of the interactive summary'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -f -a "show" -d 'Print every resolved setting with where it came from (secrets redacted)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -f -a "set-git-token" -d 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -f -a "clear-git-token" -d 'Remove the git token from the OS keyring'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print every resolved setting with where it came from (secrets redacted)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set-git-token" -d 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "clear-git-token" -d 'Remove the git token from the OS keyring'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents config doctor completions help" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents config doctor completions help" -f -a "status" -d 'Show the steps of an agent creation'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents config doctor completions help" -f -a "list-agents" -d 'List the agents made by the factory'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents config doctor completions help" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents config doctor completions help" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents config doctor completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents config doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every resolved setting with where it came from (secrets redacted)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set-git-token" -d 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "clear-git-token" -d 'Remove the git token from the OS keyring'
