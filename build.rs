@@ -32,7 +32,9 @@ fn main() {
     let mut code = String::from("/// (template, path inside it, contents)\npub static EMBEDDED: &[(&str, &str, &[u8])] = &[\n");
     for f in &files {
         let rel = f.strip_prefix(&root).unwrap();
-        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let mut parts = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
         let template = parts.next().unwrap();
         let inner: Vec<String> = parts.collect();
         if inner.is_empty() {

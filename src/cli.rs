@@ -9,7 +9,13 @@ use crate::output::Format;
 
 /// PromptCraft-Hybrid: create, register, deploy and govern MCP agents.
 #[derive(Debug, Parser)]
-#[command(name = "pc-hybrid", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "pc-hybrid",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    args_override_self = true
+)]
 pub struct Cli {
     /// Output format of data written to stdout.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Table)]

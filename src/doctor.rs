@@ -59,8 +59,14 @@ pub fn run(i: &Inputs) -> Vec<Check> {
 fn git_identity(i: &Inputs) -> Check {
     let cfg = git2::Config::open_default().ok();
     let get = |k: &str| cfg.as_ref().and_then(|c| c.get_string(k).ok());
-    let name = i.author_name.map(str::to_owned).or_else(|| get("user.name"));
-    let email = i.author_email.map(str::to_owned).or_else(|| get("user.email"));
+    let name = i
+        .author_name
+        .map(str::to_owned)
+        .or_else(|| get("user.name"));
+    let email = i
+        .author_email
+        .map(str::to_owned)
+        .or_else(|| get("user.email"));
     match (name, email) {
         (Some(n), Some(e)) => check("git identity", Status::Ok, format!("{n} <{e}>"), None),
         _ => check(
@@ -80,7 +86,12 @@ fn git_identity(i: &Inputs) -> Check {
 fn docker(host: &str) -> Check {
     let hint = Some("install docker.io and start dockerd, or set DOCKER_HOST; only docker deployment and live validation need it");
     let Some(path) = host.strip_prefix("unix://") else {
-        return check("docker engine", Status::Warn, format!("{host}: only unix:// endpoints are checked"), None);
+        return check(
+            "docker engine",
+            Status::Warn,
+            format!("{host}: only unix:// endpoints are checked"),
+            None,
+        );
     };
     #[cfg(unix)]
     {
@@ -90,14 +101,26 @@ fn docker(host: &str) -> Check {
         };
         let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
         let _ = s.set_write_timeout(Some(Duration::from_secs(3)));
-        if s.write_all(b"GET /version HTTP/1.0\r\nHost: docker\r\n\r\n").is_err() {
-            return check("docker engine", Status::Warn, format!("{path}: cannot send a request"), hint);
+        if s.write_all(b"GET /version HTTP/1.0\r\nHost: docker\r\n\r\n")
+            .is_err()
+        {
+            return check(
+                "docker engine",
+                Status::Warn,
+                format!("{path}: cannot send a request"),
+                hint,
+            );
         }
         let mut buf = Vec::new();
         let _ = s.take(64 * 1024).read_to_end(&mut buf);
         let text = String::from_utf8_lossy(&buf);
         if !text.starts_with("HTTP/1.0 200") && !text.starts_with("HTTP/1.1 200") {
-            return check("docker engine", Status::Warn, format!("{path}: unexpected answer"), hint);
+            return check(
+                "docker engine",
+                Status::Warn,
+                format!("{path}: unexpected answer"),
+                hint,
+            );
         }
         let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
         let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
@@ -116,7 +139,12 @@ fn docker(host: &str) -> Check {
     #[cfg(not(unix))]
     {
         let _ = (path, hint);
-        check("docker engine", Status::Warn, "not checked on this platform", None)
+        check(
+            "docker engine",
+            Status::Warn,
+            "not checked on this platform",
+            None,
+        )
     }
 }
 
@@ -141,7 +169,10 @@ fn python(python: &str) -> Check {
             return check(
                 "python + mcp sdk",
                 Status::Fail,
-                format!("{python} failed: {}", String::from_utf8_lossy(&o.stderr).trim()),
+                format!(
+                    "{python} failed: {}",
+                    String::from_utf8_lossy(&o.stderr).trim()
+                ),
                 Some("install Python 3.10 or newer, or set PC_HYBRID_PYTHON"),
             )
         }
@@ -177,10 +208,17 @@ fn python(python: &str) -> Check {
             "python + mcp sdk",
             Status::Warn,
             format!("Python {version}; the mcp package is not installed"),
-            Some("generated agents install it themselves; to run them here: pip install 'mcp>=2,<3'"),
+            Some(
+                "generated agents install it themselves; to run them here: pip install 'mcp>=2,<3'",
+            ),
         )
     } else {
-        check("python + mcp sdk", Status::Ok, format!("Python {version}, mcp {mcp}"), None)
+        check(
+            "python + mcp sdk",
+            Status::Ok,
+            format!("Python {version}, mcp {mcp}"),
+            None,
+        )
     }
 }
 
@@ -190,7 +228,12 @@ fn store_check(url: &StoreUrl) -> Check {
         Ok((s.location(), s.schema_version()?))
     });
     match result {
-        Ok((loc, v)) => check("store", Status::Ok, format!("{loc} (schema {v}, integrity ok)"), None),
+        Ok((loc, v)) => check(
+            "store",
+            Status::Ok,
+            format!("{loc} (schema {v}, integrity ok)"),
+            None,
+        ),
         Err(e) => check(
             "store",
             Status::Fail,
@@ -208,13 +251,32 @@ fn data_dir(dir: &Path) -> Check {
             Ok(m) if m.permissions().mode() & 0o077 != 0 => check(
                 "data directory",
                 Status::Warn,
-                format!("{} is readable by other users (mode {:o})", dir.display(), m.permissions().mode() & 0o777),
+                format!(
+                    "{} is readable by other users (mode {:o})",
+                    dir.display(),
+                    m.permissions().mode() & 0o777
+                ),
                 Some("chmod 700 the data directory"),
             ),
-            Ok(_) => check("data directory", Status::Ok, format!("{} (private)", dir.display()), None),
-            Err(_) => check("data directory", Status::Ok, format!("{} (created on first use)", dir.display()), None),
+            Ok(_) => check(
+                "data directory",
+                Status::Ok,
+                format!("{} (private)", dir.display()),
+                None,
+            ),
+            Err(_) => check(
+                "data directory",
+                Status::Ok,
+                format!("{} (created on first use)", dir.display()),
+                None,
+            ),
         }
     }
     #[cfg(not(unix))]
-    check("data directory", Status::Ok, dir.display().to_string(), None)
+    check(
+        "data directory",
+        Status::Ok,
+        dir.display().to_string(),
+        None,
+    )
 }

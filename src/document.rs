@@ -104,7 +104,10 @@ pub fn escape_token(s: &str) -> String {
 pub fn read_file(path: &Path, limits: Limits) -> Result<Document, Error> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(format!("{}", path.display()), e))?;
     if !meta.is_file() {
-        return Err(Error::usage(format!("{} is not a regular file", path.display()), None));
+        return Err(Error::usage(
+            format!("{} is not a regular file", path.display()),
+            None,
+        ));
     }
     if meta.len() > limits.max_bytes as u64 {
         return Err(Error::Invalid(vec![FieldError::new(
@@ -134,7 +137,11 @@ pub fn parse(bytes: &[u8], file: Option<PathBuf>, limits: Limits) -> Result<Docu
         return Err(fail(
             None,
             None,
-            format!("document is {} bytes, more than the limit of {} bytes", bytes.len(), limits.max_bytes),
+            format!(
+                "document is {} bytes, more than the limit of {} bytes",
+                bytes.len(),
+                limits.max_bytes
+            ),
         ));
     }
     let text = match std::str::from_utf8(bytes) {
@@ -142,13 +149,21 @@ pub fn parse(bytes: &[u8], file: Option<PathBuf>, limits: Limits) -> Result<Docu
         Err(e) => {
             let upto = &bytes[..e.valid_up_to()];
             let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
-            return Err(fail(Some(line), None, "not valid UTF-8 text (binary data?)".into()));
+            return Err(fail(
+                Some(line),
+                None,
+                "not valid UTF-8 text (binary data?)".into(),
+            ));
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(pos) = text.find('\0') {
         let line = text[..pos].matches('\n').count() + 1;
-        return Err(fail(Some(line), None, "contains a NUL byte (binary data?)".into()));
+        return Err(fail(
+            Some(line),
+            None,
+            "contains a NUL byte (binary data?)".into(),
+        ));
     }
     let mut builder = Builder {
         limits,
@@ -164,7 +179,11 @@ pub fn parse(bytes: &[u8], file: Option<PathBuf>, limits: Limits) -> Result<Docu
     loop {
         let (event, mark) = parser.next_token().map_err(|e| {
             let m = e.marker();
-            fail(Some(m.line()), Some(m.col() + 1), format!("syntax error: {}", e.info()))
+            fail(
+                Some(m.line()),
+                Some(m.col() + 1),
+                format!("syntax error: {}", e.info()),
+            )
         })?;
         if event == Event::StreamEnd {
             break;
@@ -265,20 +284,21 @@ impl Builder {
                     None => return Err((mark, "mapping keys must be strings".into())),
                 };
                 self.locations.entry(pointer.clone()).or_insert(loc);
-                self.stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq {
-                        items: Vec::new(),
-                        pointer,
-                        anchor,
-                    }
-                } else {
-                    Frame::Map {
-                        map: Map::new(),
-                        pointer,
-                        anchor,
-                        pending_key: None,
-                    }
-                });
+                self.stack
+                    .push(if matches!(event, Event::SequenceStart(..)) {
+                        Frame::Seq {
+                            items: Vec::new(),
+                            pointer,
+                            anchor,
+                        }
+                    } else {
+                        Frame::Map {
+                            map: Map::new(),
+                            pointer,
+                            anchor,
+                            pending_key: None,
+                        }
+                    });
                 Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -307,7 +327,12 @@ impl Builder {
             Event::Scalar(text, style, anchor, tag) => {
                 self.count(1, mark)?;
                 // A scalar in key position becomes the pending key.
-                if let Some(Frame::Map { pending_key, pointer, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    pending_key,
+                    pointer,
+                    ..
+                }) = self.stack.last_mut()
+                {
                     if pending_key.is_none() {
                         let p = format!("{pointer}/{}", escape_token(&text));
                         self.key_locations.entry(p).or_insert(loc);
@@ -432,6 +457,9 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("UTF-8"));
-        assert!(doc("a: 1\na: 2\n").unwrap_err().to_string().contains("duplicate key"));
+        assert!(doc("a: 1\na: 2\n")
+            .unwrap_err()
+            .to_string()
+            .contains("duplicate key"));
     }
 }

@@ -77,16 +77,28 @@ pub enum Error {
     Invalid(Vec<FieldError>),
 
     #[error("{message}")]
-    Usage { message: String, hint: Option<String> },
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
 
     #[error("{message}")]
-    Failed { message: String, hint: Option<String> },
+    Failed {
+        message: String,
+        hint: Option<String>,
+    },
 
     #[error("{message}")]
-    Unavailable { message: String, hint: Option<String> },
+    Unavailable {
+        message: String,
+        hint: Option<String>,
+    },
 
     #[error("{message}")]
-    Permission { message: String, hint: Option<String> },
+    Permission {
+        message: String,
+        hint: Option<String>,
+    },
 
     #[error("{context}: {source}")]
     Io {
@@ -192,7 +204,9 @@ impl From<crate::factory::FactoryError> for Error {
             },
             F::Template(m) => Error::Usage {
                 message: format!("template: {m}"),
-                hint: Some("see the README section `Templates` for the variables and helpers".into()),
+                hint: Some(
+                    "see the README section `Templates` for the variables and helpers".into(),
+                ),
             },
             F::Git(m) => Error::failed(format!("git: {m}"), None),
             F::Push(m) => Error::failed(format!("push: {m}"), None),

@@ -6,8 +6,16 @@ use pc_hybrid::{cli::Cli, env_vars, error::exit, output::Output};
 fn main() {
     let cli = Cli::parse();
     let env = |k: &str| std::env::var(k).ok();
-    let out = Output::new(cli.output, cli.quiet, cli.verbose, env(env_vars::NO_COLOR).is_some());
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let out = Output::new(
+        cli.output,
+        cli.quiet,
+        cli.verbose,
+        env(env_vars::NO_COLOR).is_some(),
+    );
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -69,9 +69,12 @@ impl Output {
     pub fn data<T: Tabular>(&self, data: &T) -> Result<()> {
         let text = match self.format {
             Format::Json => {
-                serde_json::to_string_pretty(data).map_err(|e| Error::Internal(e.to_string()))? + "\n"
+                serde_json::to_string_pretty(data).map_err(|e| Error::Internal(e.to_string()))?
+                    + "\n"
             }
-            Format::Yaml => serde_yaml_ng::to_string(data).map_err(|e| Error::Internal(e.to_string()))?,
+            Format::Yaml => {
+                serde_yaml_ng::to_string(data).map_err(|e| Error::Internal(e.to_string()))?
+            }
             Format::Table => {
                 let mut s = String::new();
                 for (i, t) in data.tables(self).iter().enumerate() {
@@ -105,12 +108,20 @@ impl Output {
     }
 
     pub fn warn(&self, msg: &str) {
-        let tag = if self.color { "\x1b[33mwarning\x1b[0m" } else { "warning" };
+        let tag = if self.color {
+            "\x1b[33mwarning\x1b[0m"
+        } else {
+            "warning"
+        };
         eprintln!("{tag}: {msg}");
     }
 
     pub fn error(&self, err: &Error) {
-        let tag = if self.color { "\x1b[31merror\x1b[0m" } else { "error" };
+        let tag = if self.color {
+            "\x1b[31merror\x1b[0m"
+        } else {
+            "error"
+        };
         eprintln!("{tag}: {err}");
         if let Some(h) = err.hint() {
             eprintln!("hint: {h}");
@@ -141,12 +152,25 @@ impl Output {
 
 pub fn new_table(header: &[&str], boxed: bool) -> Table {
     let mut t = Table::new();
-    t.load_preset(if boxed { presets::UTF8_FULL_CONDENSED } else { presets::NOTHING });
-    t.set_content_arrangement(if boxed { ContentArrangement::Dynamic } else { ContentArrangement::Disabled });
-    t.set_header(header.iter().map(|h| if boxed { h.to_string() } else { h.to_uppercase() }));
+    t.load_preset(if boxed {
+        presets::UTF8_FULL_CONDENSED
+    } else {
+        presets::NOTHING
+    });
+    t.set_content_arrangement(if boxed {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
+    t.set_header(header.iter().map(|h| {
+        if boxed {
+            h.to_string()
+        } else {
+            h.to_uppercase()
+        }
+    }));
     t
 }
-
 
 pub struct StepProgress {
     bar: Option<ProgressBar>,
@@ -215,7 +239,11 @@ pub fn init_logging(level: &str, verbose: u8, quiet: bool) {
         2 => log::LevelFilter::Debug,
         _ => log::LevelFilter::Trace,
     };
-    let level = if quiet { log::LevelFilter::Error } else { from_setting.max(from_flag) };
+    let level = if quiet {
+        log::LevelFilter::Error
+    } else {
+        from_setting.max(from_flag)
+    };
     let _ = log::set_logger(&LOGGER);
     log::set_max_level(level);
 }

@@ -153,13 +153,15 @@ pub fn paths(env: &dyn Fn(&str) -> Option<String>) -> Result<Paths> {
             home: Some(home),
         });
     }
-    let dirs = directories::ProjectDirs::from("io", "promptcraft", "pc-hybrid").ok_or_else(|| {
-        Error::usage(
-            "cannot find a home directory for configuration and data",
-            Some("set PROMPTCRAFT_HOME to a directory pc-hybrid may use"),
-        )
-    })?;
-    let legacy = directories::BaseDirs::new().map(|b| b.home_dir().join(".promptcraft").join("config.yaml"));
+    let dirs =
+        directories::ProjectDirs::from("io", "promptcraft", "pc-hybrid").ok_or_else(|| {
+            Error::usage(
+                "cannot find a home directory for configuration and data",
+                Some("set PROMPTCRAFT_HOME to a directory pc-hybrid may use"),
+            )
+        })?;
+    let legacy =
+        directories::BaseDirs::new().map(|b| b.home_dir().join(".promptcraft").join("config.yaml"));
     let config_dir = dirs.config_dir().to_path_buf();
     Ok(Paths {
         home: None,
@@ -179,7 +181,9 @@ fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 
@@ -187,7 +191,13 @@ fn read_config(path: &Path) -> Result<Option<ConfigFile>> {
     if !path.exists() {
         return Ok(None);
     }
-    let doc = document::read_file(path, Limits { max_bytes: 1024 * 1024, ..Limits::default() })?;
+    let doc = document::read_file(
+        path,
+        Limits {
+            max_bytes: 1024 * 1024,
+            ..Limits::default()
+        },
+    )?;
     if doc.value.is_null() {
         return Ok(Some(ConfigFile::default()));
     }
@@ -210,7 +220,10 @@ impl Layer<'_> {
         default: T,
     ) -> Result<Setting<T>> {
         if let Some(v) = flag {
-            return Ok(Setting { value: v, source: Source::Flag });
+            return Ok(Setting {
+                value: v,
+                source: Source::Flag,
+            });
         }
         if let Some(name) = env_name {
             if let Some(raw) = (self.env)(name) {
@@ -228,7 +241,10 @@ impl Layer<'_> {
                 });
             }
         }
-        Ok(Setting { value: default, source: Source::Default })
+        Ok(Setting {
+            value: default,
+            source: Source::Default,
+        })
     }
 }
 
@@ -237,7 +253,10 @@ fn env_bool(name: &'static str) -> impl Fn(&str) -> Result<bool> {
         parse_bool(raw).ok_or_else(|| {
             Error::Invalid(vec![FieldError::new(
                 format!("${name}"),
-                format!("`{}` is not a boolean (true/false, 1/0, yes/no, on/off)", raw.escape_debug()),
+                format!(
+                    "`{}` is not a boolean (true/false, 1/0, yes/no, on/off)",
+                    raw.escape_debug()
+                ),
             )])
         })
     }
@@ -267,7 +286,11 @@ impl Settings {
             None,
             Some(ev::ANALYTICS_DB_URL),
             StoreUrl::parse,
-            |f| f.database_url.as_deref().and_then(|u| StoreUrl::parse(u).ok()),
+            |f| {
+                f.database_url
+                    .as_deref()
+                    .and_then(|u| StoreUrl::parse(u).ok())
+            },
             default_db,
         )?;
         // A config file with an unparseable URL is an error, not a silent default.
@@ -282,7 +305,13 @@ impl Settings {
             flags.git_base_url.clone().map(Some),
             Some(ev::AGENT_FACTORY_GIT_BASE_URL),
             |s| Ok(Some(s.to_owned()).filter(|s| !s.is_empty())),
-            |f| f.agent_factory.git_base_url.clone().or(f.git_base_url.clone()).map(Some),
+            |f| {
+                f.agent_factory
+                    .git_base_url
+                    .clone()
+                    .or(f.git_base_url.clone())
+                    .map(Some)
+            },
             None,
         )?;
         if let Some(url) = &git_base_url.value {
@@ -292,7 +321,12 @@ impl Settings {
             None,
             Some(ev::AGENT_FACTORY_REGISTRY_URL),
             text,
-            |f| f.agent_factory.registry_url.clone().or(f.registry_url.clone()),
+            |f| {
+                f.agent_factory
+                    .registry_url
+                    .clone()
+                    .or(f.registry_url.clone())
+            },
             DEFAULT_REGISTRY.into(),
         )?;
         let auto_push = l.pick(
@@ -361,20 +395,34 @@ impl Settings {
             Some(ev::LOG_LEVEL),
             |s| {
                 let up = s.trim().to_ascii_uppercase();
-                let up = if up == "WARNING" { "WARN".to_owned() } else { up };
+                let up = if up == "WARNING" {
+                    "WARN".to_owned()
+                } else {
+                    up
+                };
                 if LOG_LEVELS.contains(&up.as_str()) {
                     Ok(up)
                 } else {
                     Err(Error::invalid(
                         "$LOG_LEVEL",
-                        format!("`{}` is not one of {}", s.escape_debug(), LOG_LEVELS.join(", ")),
+                        format!(
+                            "`{}` is not one of {}",
+                            s.escape_debug(),
+                            LOG_LEVELS.join(", ")
+                        ),
                     ))
                 }
             },
             |f| f.log_level.clone().map(|s| s.to_ascii_uppercase()),
             "WARN".into(),
         )?;
-        let python = l.pick(None, Some(ev::PC_HYBRID_PYTHON), text, |f| f.python.clone(), "python3".into())?;
+        let python = l.pick(
+            None,
+            Some(ev::PC_HYBRID_PYTHON),
+            text,
+            |f| f.python.clone(),
+            "python3".into(),
+        )?;
         let docker_host = l.pick(
             None,
             Some(ev::DOCKER_HOST),
@@ -427,32 +475,107 @@ impl Settings {
             derived("paths.config_file", &p.config_file),
             ShownSetting {
                 key: "paths.legacy_config_file".into(),
-                value: p.legacy_config_file.as_deref().map(|p| p.display().to_string()),
-                source: if p.home.is_some() { "not read under PROMPTCRAFT_HOME".into() } else { "platform default".into() },
+                value: p
+                    .legacy_config_file
+                    .as_deref()
+                    .map(|p| p.display().to_string()),
+                source: if p.home.is_some() {
+                    "not read under PROMPTCRAFT_HOME".into()
+                } else {
+                    "platform default".into()
+                },
                 env: None,
             },
             derived("paths.data_dir", &p.data_dir),
             derived("paths.runtime_dir", &p.runtime_dir),
             derived("paths.templates_dir", &p.templates_dir),
-            row("store.database", &self.database, Some(self.database.value.display()), Some(ev::ANALYTICS_DB_URL)),
+            row(
+                "store.database",
+                &self.database,
+                Some(self.database.value.display()),
+                Some(ev::ANALYTICS_DB_URL),
+            ),
             row(
                 "agent_factory.git_base_url",
                 &self.git_base_url,
-                self.git_base_url.value.as_deref().map(crate::factory::git::redact_url),
+                self.git_base_url
+                    .value
+                    .as_deref()
+                    .map(crate::factory::git::redact_url),
                 Some(ev::AGENT_FACTORY_GIT_BASE_URL),
             ),
-            row("agent_factory.registry_url", &self.registry_url, Some(self.registry_url.value.clone()), Some(ev::AGENT_FACTORY_REGISTRY_URL)),
-            row("agent_factory.auto_push", &self.auto_push, Some(self.auto_push.value.to_string()), Some(ev::AGENT_FACTORY_AUTO_PUSH)),
-            row("agent_factory.auto_deploy", &self.auto_deploy, Some(self.auto_deploy.value.to_string()), Some(ev::AGENT_FACTORY_AUTO_DEPLOY)),
-            row("agent_factory.output_dir", &self.output_dir, disp(&self.output_dir.value), Some(ev::AGENT_FACTORY_OUTPUT_DIR)),
-            row("agent_factory.template", &self.template, Some(self.template.value.clone()), Some(ev::AGENT_FACTORY_TEMPLATE)),
-            row("agent_factory.base_image", &self.base_image, Some(self.base_image.value.clone()), Some(ev::AGENT_BASE_IMAGE)),
-            row("agent_factory.organization", &self.organization, Some(self.organization.value.clone()), Some(ev::AGENT_ORGANIZATION)),
-            row("agent_factory.git_author_name", &self.git_author_name, self.git_author_name.value.clone(), Some(ev::GIT_AUTHOR_NAME)),
-            row("agent_factory.git_author_email", &self.git_author_email, self.git_author_email.value.clone(), Some(ev::GIT_AUTHOR_EMAIL)),
-            row("log_level", &self.log_level, Some(self.log_level.value.clone()), Some(ev::LOG_LEVEL)),
-            row("python", &self.python, Some(self.python.value.clone()), Some(ev::PC_HYBRID_PYTHON)),
-            row("docker_host", &self.docker_host, Some(self.docker_host.value.clone()), Some(ev::DOCKER_HOST)),
+            row(
+                "agent_factory.registry_url",
+                &self.registry_url,
+                Some(self.registry_url.value.clone()),
+                Some(ev::AGENT_FACTORY_REGISTRY_URL),
+            ),
+            row(
+                "agent_factory.auto_push",
+                &self.auto_push,
+                Some(self.auto_push.value.to_string()),
+                Some(ev::AGENT_FACTORY_AUTO_PUSH),
+            ),
+            row(
+                "agent_factory.auto_deploy",
+                &self.auto_deploy,
+                Some(self.auto_deploy.value.to_string()),
+                Some(ev::AGENT_FACTORY_AUTO_DEPLOY),
+            ),
+            row(
+                "agent_factory.output_dir",
+                &self.output_dir,
+                disp(&self.output_dir.value),
+                Some(ev::AGENT_FACTORY_OUTPUT_DIR),
+            ),
+            row(
+                "agent_factory.template",
+                &self.template,
+                Some(self.template.value.clone()),
+                Some(ev::AGENT_FACTORY_TEMPLATE),
+            ),
+            row(
+                "agent_factory.base_image",
+                &self.base_image,
+                Some(self.base_image.value.clone()),
+                Some(ev::AGENT_BASE_IMAGE),
+            ),
+            row(
+                "agent_factory.organization",
+                &self.organization,
+                Some(self.organization.value.clone()),
+                Some(ev::AGENT_ORGANIZATION),
+            ),
+            row(
+                "agent_factory.git_author_name",
+                &self.git_author_name,
+                self.git_author_name.value.clone(),
+                Some(ev::GIT_AUTHOR_NAME),
+            ),
+            row(
+                "agent_factory.git_author_email",
+                &self.git_author_email,
+                self.git_author_email.value.clone(),
+                Some(ev::GIT_AUTHOR_EMAIL),
+            ),
+            row(
+                "log_level",
+                &self.log_level,
+                Some(self.log_level.value.clone()),
+                Some(ev::LOG_LEVEL),
+            ),
+            row(
+                "python",
+                &self.python,
+                Some(self.python.value.clone()),
+                Some(ev::PC_HYBRID_PYTHON),
+            ),
+            row(
+                "docker_host",
+                &self.docker_host,
+                Some(self.docker_host.value.clone()),
+                Some(ev::DOCKER_HOST),
+            ),
         ]
     }
 }
@@ -474,7 +597,10 @@ fn check_git_base(url: &str, source: &Source) -> Result<()> {
         ));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::usage(format!("{}: the git base URL contains spaces", where_(source)), None));
+        return Err(Error::usage(
+            format!("{}: the git base URL contains spaces", where_(source)),
+            None,
+        ));
     }
     Ok(())
 }
@@ -490,7 +616,11 @@ fn check_image(image: &str, source: &Source) -> Result<()> {
         Ok(())
     } else {
         Err(Error::usage(
-            format!("{}: `{}` is not an image reference", where_(source), image.escape_debug()),
+            format!(
+                "{}: `{}` is not an image reference",
+                where_(source),
+                image.escape_debug()
+            ),
             Some("use a reference like python:3.11-slim or registry.local/base@sha256:..."),
         ))
     }
@@ -502,7 +632,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| m.get(k).cloned()
     }
 
@@ -528,7 +661,10 @@ mod tests {
         assert_eq!(s.base_image.value, "from/flag:1");
         assert_eq!(s.base_image.source, Source::Flag);
         assert_eq!(s.git_base_url.value.as_deref(), Some("file:///from/env"));
-        assert_eq!(s.git_base_url.source, Source::Env("AGENT_FACTORY_GIT_BASE_URL".into()));
+        assert_eq!(
+            s.git_base_url.source,
+            Source::Env("AGENT_FACTORY_GIT_BASE_URL".into())
+        );
         assert_eq!(s.registry_url.value, "file.example:5000");
         assert!(matches!(s.registry_url.source, Source::Config(_)));
         assert!(!s.auto_deploy.value);
@@ -540,16 +676,33 @@ mod tests {
     fn bad_values_name_their_origin() {
         let home = tempfile::tempdir().unwrap();
         let h = home.path().to_str().unwrap().to_owned();
-        let e = Settings::resolve(&env_of(&[("PROMPTCRAFT_HOME", &h), ("AGENT_FACTORY_AUTO_PUSH", "maybe")]), &Overrides::default())
-            .unwrap_err();
+        let e = Settings::resolve(
+            &env_of(&[
+                ("PROMPTCRAFT_HOME", &h),
+                ("AGENT_FACTORY_AUTO_PUSH", "maybe"),
+            ]),
+            &Overrides::default(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("AGENT_FACTORY_AUTO_PUSH"), "{e}");
-        std::fs::write(home.path().join("config.yaml"), "agent_factory:\n  regsitry_url: x\n").unwrap();
-        let e = Settings::resolve(&env_of(&[("PROMPTCRAFT_HOME", &h)]), &Overrides::default()).unwrap_err();
+        std::fs::write(
+            home.path().join("config.yaml"),
+            "agent_factory:\n  regsitry_url: x\n",
+        )
+        .unwrap();
+        let e = Settings::resolve(&env_of(&[("PROMPTCRAFT_HOME", &h)]), &Overrides::default())
+            .unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("config.yaml:2:3") && msg.contains("regsitry_url"), "{msg}");
+        assert!(
+            msg.contains("config.yaml:2:3") && msg.contains("regsitry_url"),
+            "{msg}"
+        );
         std::fs::write(home.path().join("config.yaml"), "").unwrap();
         let e = Settings::resolve(
-            &env_of(&[("PROMPTCRAFT_HOME", &h), ("AGENT_FACTORY_GIT_BASE_URL", "https://u:pw@example.com/org")]),
+            &env_of(&[
+                ("PROMPTCRAFT_HOME", &h),
+                ("AGENT_FACTORY_GIT_BASE_URL", "https://u:pw@example.com/org"),
+            ]),
             &Overrides::default(),
         )
         .unwrap_err();

@@ -22,7 +22,11 @@ fn completions_and_man_pages_are_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stale = Vec::new();
     for (shell, file) in SHELLS {
-        check(&root.join("completions").join(file), &script(*shell), &mut stale);
+        check(
+            &root.join("completions").join(file),
+            &script(*shell),
+            &mut stale,
+        );
     }
     let pages = man_pages();
     assert!(pages.iter().any(|(n, _)| n == "pc-hybrid-create-agent.1"));

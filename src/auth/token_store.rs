@@ -26,11 +26,15 @@ fn unavailable(e: keyring::Error) -> Error {
 
 impl TokenStore {
     pub fn new() -> Self {
-        TokenStore { service: SERVICE.into() }
+        TokenStore {
+            service: SERVICE.into(),
+        }
     }
 
     pub fn with_service(service: &str) -> Self {
-        TokenStore { service: service.into() }
+        TokenStore {
+            service: service.into(),
+        }
     }
 
     fn entry(&self, key: &str) -> Result<keyring::Entry> {
@@ -46,7 +50,9 @@ impl TokenStore {
     }
 
     pub fn set(&self, key: &str, value: &Secret) -> Result<()> {
-        self.entry(key)?.set_password(value.expose()).map_err(unavailable)
+        self.entry(key)?
+            .set_password(value.expose())
+            .map_err(unavailable)
     }
 
     pub fn delete(&self, key: &str) -> Result<bool> {
@@ -67,7 +73,10 @@ impl TokenStore {
         if back.as_ref() == Some(&value) {
             Ok(backend_name())
         } else {
-            Err(Error::unavailable("the keyring did not return what was stored", None))
+            Err(Error::unavailable(
+                "the keyring did not return what was stored",
+                None,
+            ))
         }
     }
 }

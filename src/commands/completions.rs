@@ -39,7 +39,12 @@ fn collect(cmd: &clap::Command, name: &str, bin: &str, pages: &mut Vec<(String, 
     let _ = clap_mangen::Man::new(page_cmd).render(&mut buf);
     pages.push((format!("{name}.1"), buf));
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        collect(sub, &format!("{name}-{}", sub.get_name()), &format!("{bin} {}", sub.get_name()), pages);
+        collect(
+            sub,
+            &format!("{name}-{}", sub.get_name()),
+            &format!("{bin} {}", sub.get_name()),
+            pages,
+        );
     }
 }
 

@@ -16,7 +16,11 @@ impl Tabular for View {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let mut t = out.table(&["setting", "value", "source"]);
         for r in &self.0 {
-            t.add_row(vec![r.key.clone(), r.value.clone().unwrap_or_else(|| "-".into()), r.source.clone()]);
+            t.add_row(vec![
+                r.key.clone(),
+                r.value.clone().unwrap_or_else(|| "-".into()),
+                r.source.clone(),
+            ]);
         }
         vec![t]
     }
@@ -34,7 +38,10 @@ pub fn set_git_token(out: &Output) -> Result<()> {
         .map_err(|e| Error::io("reading the token from stdin", e))?;
     let token = line.trim();
     if token.is_empty() {
-        return Err(Error::usage("no token on stdin", Some("pipe it in: `printf %s \"$TOKEN\" | pc-hybrid config set-git-token`")));
+        return Err(Error::usage(
+            "no token on stdin",
+            Some("pipe it in: `printf %s \"$TOKEN\" | pc-hybrid config set-git-token`"),
+        ));
     }
     TokenStore::new().set(GIT_TOKEN, &Secret::new(token))?;
     out.note("git token stored in the keyring; it is used for HTTPS pushes of agent repositories");
@@ -43,6 +50,10 @@ pub fn set_git_token(out: &Output) -> Result<()> {
 
 pub fn clear_git_token(out: &Output) -> Result<()> {
     let removed = TokenStore::new().delete(GIT_TOKEN)?;
-    out.note(if removed { "git token removed from the keyring" } else { "no git token was stored" });
+    out.note(if removed {
+        "git token removed from the keyring"
+    } else {
+        "no git token was stored"
+    });
     Ok(())
 }

@@ -25,7 +25,12 @@ impl Tabular for CreateOutcome {
             rows.insert(0, ("creation_id", id.clone()));
         }
         rows.push(("template", self.template.clone()));
-        rows.push(("repository", self.repository_url.clone().unwrap_or_else(|| "- (local only)".into())));
+        rows.push((
+            "repository",
+            self.repository_url
+                .clone()
+                .unwrap_or_else(|| "- (local only)".into()),
+        ));
         if let Some(c) = &self.commit {
             rows.push(("commit", c.clone()));
         }
@@ -116,7 +121,8 @@ pub fn run(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<()> {
 }
 
 fn needs_wizard(args: &CreateAgentArgs) -> bool {
-    args.from_spec.is_none() && (args.name.is_none() || args.domain.is_none() || args.description.is_none())
+    args.from_spec.is_none()
+        && (args.name.is_none() || args.domain.is_none() || args.description.is_none())
 }
 
 fn build_request(args: &CreateAgentArgs) -> Result<(AgentRequest, Origin)> {

@@ -20,7 +20,12 @@ impl Tabular for Report {
                 Status::Warn => "warn",
                 Status::Fail => "fail",
             };
-            t.add_row(vec![c.check.clone(), status.into(), c.detail.clone(), c.hint.clone().unwrap_or_default()]);
+            t.add_row(vec![
+                c.check.clone(),
+                status.into(),
+                c.detail.clone(),
+                c.hint.clone().unwrap_or_default(),
+            ]);
         }
         vec![t]
     }
@@ -38,7 +43,10 @@ pub fn run(s: &Settings, out: &Output) -> Result<()> {
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
     out.data(&Report(checks))?;
     if failed > 0 {
-        return Err(Error::failed(format!("{failed} check(s) failed"), Some("follow the hints above")));
+        return Err(Error::failed(
+            format!("{failed} check(s) failed"),
+            Some("follow the hints above"),
+        ));
     }
     Ok(())
 }

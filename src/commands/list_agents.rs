@@ -15,7 +15,14 @@ struct Agents(Vec<AgentRecord>);
 
 impl Tabular for Agents {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
-        let mut t = out.table(&["name", "display name", "domain", "status", "created", "repository"]);
+        let mut t = out.table(&[
+            "name",
+            "display name",
+            "domain",
+            "status",
+            "created",
+            "repository",
+        ]);
         for a in &self.0 {
             t.add_row(vec![
                 a.name.clone(),
@@ -23,7 +30,9 @@ impl Tabular for Agents {
                 a.domain.clone(),
                 a.status.clone(),
                 when(&a.created_at),
-                a.repository_url.clone().unwrap_or_else(|| a.project_dir.clone()),
+                a.repository_url
+                    .clone()
+                    .unwrap_or_else(|| a.project_dir.clone()),
             ]);
         }
         vec![t]

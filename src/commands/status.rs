@@ -14,7 +14,13 @@ impl Tabular for CreationRecord {
             ("agent", self.agent_name.clone()),
             ("status", self.status.clone()),
             ("started", when(&self.started_at)),
-            ("finished", self.finished_at.as_ref().map(when).unwrap_or_else(|| "-".into())),
+            (
+                "finished",
+                self.finished_at
+                    .as_ref()
+                    .map(when)
+                    .unwrap_or_else(|| "-".into()),
+            ),
         ];
         if let Some(s) = &self.failed_step {
             rows.push(("failed_step", s.clone()));
@@ -28,7 +34,12 @@ impl Tabular for CreationRecord {
                 (Some(a), Some(b)) => format!("{} ms", (b - a).num_milliseconds()),
                 _ => "-".into(),
             };
-            steps.add_row(vec![s.name.clone(), s.status.clone(), dur, s.message.clone().unwrap_or_default()]);
+            steps.add_row(vec![
+                s.name.clone(),
+                s.status.clone(),
+                dur,
+                s.message.clone().unwrap_or_default(),
+            ]);
         }
         vec![out.record(&rows), steps]
     }

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use console::Term;
-use dialoguer::{theme::ColorfulTheme, theme::SimpleTheme, theme::Theme, Confirm, Input, MultiSelect, Select};
+use dialoguer::{
+    theme::ColorfulTheme, theme::SimpleTheme, theme::Theme, Confirm, Input, MultiSelect, Select,
+};
 
 use crate::cli::CreateAgentArgs;
 use crate::error::{Error, Result};
@@ -83,7 +85,10 @@ pub fn confirm_or_complete(
             .defaults(&defaults)
             .interact_on(&term)
             .map_err(aborted)?;
-        let mut caps: Vec<String> = picked.iter().map(|i| spec::SUGGESTED_CAPABILITIES[*i].to_owned()).collect();
+        let mut caps: Vec<String> = picked
+            .iter()
+            .map(|i| spec::SUGGESTED_CAPABILITIES[*i].to_owned())
+            .collect();
         for c in &s.capabilities {
             if !caps.contains(c) && !spec::SUGGESTED_CAPABILITIES.contains(&c.as_str()) {
                 caps.push(c.clone());
@@ -100,22 +105,39 @@ pub fn confirm_or_complete(
             })
             .interact_text_on(&term)
             .map_err(aborted)?;
-        caps.extend(extra.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned));
+        caps.extend(
+            extra
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+        );
         s.capabilities = caps;
     }
 
     let _ = term.write_line("");
     let _ = term.write_line("Summary");
-    let caps = if s.capabilities.is_empty() { spec::DEFAULT_CAPABILITY.to_owned() } else { s.capabilities.join(", ") };
+    let caps = if s.capabilities.is_empty() {
+        spec::DEFAULT_CAPABILITY.to_owned()
+    } else {
+        s.capabilities.join(", ")
+    };
     for (k, v) in [
         ("name", s.name.as_str()),
         ("domain", s.domain.as_str()),
         ("description", s.description.as_str()),
         ("capabilities", caps.as_str()),
     ] {
-        let _ = term.write_line(&format!("  {k:<13} {}", crate::factory::escape::one_line(v)));
+        let _ = term.write_line(&format!(
+            "  {k:<13} {}",
+            crate::factory::escape::one_line(v)
+        ));
     }
-    let _ = term.write_line(&format!("  {:<13} {}", "project", output_dir.join(&s.name).display()));
+    let _ = term.write_line(&format!(
+        "  {:<13} {}",
+        "project",
+        output_dir.join(&s.name).display()
+    ));
     if !args.yes {
         let ok = Confirm::with_theme(theme)
             .with_prompt("Create this agent?")

@@ -39,7 +39,9 @@ pub fn yaml_str(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if !yaml_printable(c) || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+            c if !yaml_printable(c)
+                || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') =>
+            {
                 let n = c as u32;
                 if n <= 0xff {
                     let _ = write!(out, "\\x{n:02x}");
@@ -121,7 +123,8 @@ pub fn dockerfile_str(s: &str) -> String {
     out.push('"');
     for c in one_line(s).chars() {
         match c {
-            '\\' | '"' | '$' | '`' => {
+            // Docker's lexer unescapes exactly these inside double quotes.
+            '\\' | '"' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -155,7 +158,9 @@ pub fn one_line(s: &str) -> String {
 pub fn plain(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '/' | ':' | '@' | '+' | ',') {
+            if c.is_ascii_alphanumeric()
+                || matches!(c, '_' | '-' | '.' | ' ' | '/' | ':' | '@' | '+' | ',')
+            {
                 c
             } else {
                 '_'

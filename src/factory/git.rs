@@ -4,7 +4,10 @@
 use std::cell::{Cell, RefCell};
 use std::path::Path;
 
-use git2::{Cred, CredentialType, IndexAddOption, PushOptions, RemoteCallbacks, Repository, RepositoryInitOptions, Signature};
+use git2::{
+    Cred, CredentialType, IndexAddOption, PushOptions, RemoteCallbacks, Repository,
+    RepositoryInitOptions, Signature,
+};
 
 use super::FactoryError;
 use crate::secret::Secret;
@@ -50,7 +53,12 @@ fn signature(repo: &Repository, author: &Author) -> Result<Signature<'static>, F
 }
 
 /// Create a repository at `dir` with one commit of everything in it, on branch `main`.
-pub fn init_and_commit(dir: &Path, message: &str, author: &Author, remote: Option<&str>) -> Result<Committed, FactoryError> {
+pub fn init_and_commit(
+    dir: &Path,
+    message: &str,
+    author: &Author,
+    remote: Option<&str>,
+) -> Result<Committed, FactoryError> {
     let mut opts = RepositoryInitOptions::new();
     opts.initial_head(BRANCH).no_reinit(true).mkdir(false);
     let repo = Repository::init_opts(dir, &opts).map_err(|e| git_err("git init", e))?;
@@ -59,18 +67,27 @@ pub fn init_and_commit(dir: &Path, message: &str, author: &Author, remote: Optio
         .add_all(["*"], IndexAddOption::DEFAULT, None)
         .map_err(|e| git_err("git add", e))?;
     index.write().map_err(|e| git_err("git add", e))?;
-    let tree_id = index.write_tree().map_err(|e| git_err("git write-tree", e))?;
-    let tree = repo.find_tree(tree_id).map_err(|e| git_err("git write-tree", e))?;
+    let tree_id = index
+        .write_tree()
+        .map_err(|e| git_err("git write-tree", e))?;
+    let tree = repo
+        .find_tree(tree_id)
+        .map_err(|e| git_err("git write-tree", e))?;
     let sig = signature(&repo, author)?;
     let oid = repo
         .commit(Some("HEAD"), &sig, &sig, message, &tree, &[])
         .map_err(|e| git_err("git commit", e))?;
     if let Some(url) = remote {
-        repo.remote("origin", url).map_err(|e| git_err("git remote add origin", e))?;
+        repo.remote("origin", url)
+            .map_err(|e| git_err("git remote add origin", e))?;
     }
     Ok(Committed {
         commit: oid.to_string(),
-        author: format!("{} <{}>", sig.name().unwrap_or(""), sig.email().unwrap_or("")),
+        author: format!(
+            "{} <{}>",
+            sig.name().unwrap_or(""),
+            sig.email().unwrap_or("")
+        ),
     })
 }
 
@@ -78,13 +95,20 @@ pub fn init_and_commit(dir: &Path, message: &str, author: &Author, remote: Optio
 /// later failure can take it back.
 pub fn push(dir: &Path, token: Option<&Secret>) -> Result<bool, FactoryError> {
     let repo = Repository::open(dir).map_err(|e| git_err("open repository", e))?;
-    let mut remote = repo.find_remote("origin").map_err(|e| git_err("find origin", e))?;
+    let mut remote = repo
+        .find_remote("origin")
+        .map_err(|e| git_err("find origin", e))?;
     let url = remote.url().unwrap_or("").to_owned();
-    let existed = remote_has_branch(&repo, &url, token)?;
     let refspec = format!("refs/heads/{BRANCH}:refs/heads/{BRANCH}");
     let rejected = RefCell::new(None);
+    let created = Cell::new(false);
     {
         let mut callbacks = callbacks(&repo, token);
+        // The old remote id of each update tells whether the branch existed before.
+        callbacks.push_negotiation(|updates| {
+            created.set(updates.iter().all(|u| u.src().is_zero()));
+            Ok(())
+        });
         callbacks.push_update_reference(|refname, status| {
             if let Some(msg) = status {
                 *rejected.borrow_mut() = Some(format!("{refname}: {msg}"));
@@ -95,37 +119,30 @@ pub fn push(dir: &Path, token: Option<&Secret>) -> Result<bool, FactoryError> {
         opts.remote_callbacks(callbacks);
         remote
             .push(&[refspec.as_str()], Some(&mut opts))
-            .map_err(|e| FactoryError::Push(format!("pushing to {}: {}", redact_url(&url), e.message())))?;
+            .map_err(|e| {
+                FactoryError::Push(format!("pushing to {}: {}", redact_url(&url), e.message()))
+            })?;
     }
     if let Some(msg) = rejected.into_inner() {
-        return Err(FactoryError::Push(format!("{} rejected the push of {msg}", redact_url(&url))));
+        return Err(FactoryError::Push(format!(
+            "{} rejected the push of {msg}",
+            redact_url(&url)
+        )));
     }
-    Ok(!existed)
+    Ok(created.get())
 }
 
 /// Delete the branch we pushed, after a later step failed.
 pub fn unpush(dir: &Path, token: Option<&Secret>) -> Result<(), FactoryError> {
     let repo = Repository::open(dir).map_err(|e| git_err("open repository", e))?;
-    let mut remote = repo.find_remote("origin").map_err(|e| git_err("find origin", e))?;
+    let mut remote = repo
+        .find_remote("origin")
+        .map_err(|e| git_err("find origin", e))?;
     let mut opts = PushOptions::new();
     opts.remote_callbacks(callbacks(&repo, token));
     remote
         .push(&[format!(":refs/heads/{BRANCH}").as_str()], Some(&mut opts))
         .map_err(|e| FactoryError::Push(format!("removing pushed branch: {}", e.message())))
-}
-
-fn remote_has_branch(repo: &Repository, url: &str, token: Option<&Secret>) -> Result<bool, FactoryError> {
-    let mut remote = repo.remote_anonymous(url).map_err(|e| git_err("remote", e))?;
-    let conn = remote.connect_auth(git2::Direction::Push, Some(callbacks(repo, token)), None);
-    let conn = match conn {
-        Ok(c) => c,
-        Err(e) => {
-            return Err(FactoryError::Push(format!("connecting to {}: {}", redact_url(url), e.message())))
-        }
-    };
-    let heads = conn.list().map_err(|e| git_err("list remote refs", e))?;
-    let wanted = format!("refs/heads/{BRANCH}");
-    Ok(heads.iter().any(|h| h.name() == wanted))
 }
 
 fn callbacks<'a>(repo: &'a Repository, token: Option<&'a Secret>) -> RemoteCallbacks<'a> {
@@ -136,7 +153,9 @@ fn callbacks<'a>(repo: &'a Repository, token: Option<&'a Secret>) -> RemoteCallb
         attempts.set(attempts.get() + 1);
         // libgit2 calls again after every refusal; stop rather than loop forever.
         if attempts.get() > 4 {
-            return Err(git2::Error::from_str("authentication failed: no credential was accepted"));
+            return Err(git2::Error::from_str(
+                "authentication failed: no credential was accepted",
+            ));
         }
         if allowed.contains(CredentialType::SSH_KEY) {
             return Cred::ssh_key_from_agent(username.unwrap_or("git"));
@@ -144,7 +163,10 @@ fn callbacks<'a>(repo: &'a Repository, token: Option<&'a Secret>) -> RemoteCallb
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
             if let Some(t) = token {
                 if attempts.get() == 1 {
-                    return Cred::userpass_plaintext(username.unwrap_or("x-access-token"), t.expose());
+                    return Cred::userpass_plaintext(
+                        username.unwrap_or("x-access-token"),
+                        t.expose(),
+                    );
                 }
             }
             if let Some(cfg) = &config {

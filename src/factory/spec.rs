@@ -29,23 +29,103 @@ const MAX_DESCRIPTION: usize = 4000;
 const MAX_LIST: usize = 32;
 
 static NAME_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9_]{1,62}$").unwrap());
-static DOMAIN_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9_]{1,40}$").unwrap());
+static DOMAIN_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9_]{1,40}$").unwrap());
 static MEMORY_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[1-9][0-9]{0,6}(\.[0-9]+)?(K|M|G|Ki|Mi|Gi)$").unwrap());
-static CPU_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]{1,3}(\.[0-9]{1,3})?|[1-9][0-9]{0,5}m)$").unwrap());
+static CPU_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,3}(\.[0-9]{1,3})?|[1-9][0-9]{0,5}m)$").unwrap());
 
 /// Python keywords and modules the generated agent imports: a package with such a name
 /// would not import or would shadow a dependency.
 const RESERVED_NAMES: &[&str] = &[
-    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
-    "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
-    "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match",
-    "case", "type", "none", "true", "false", "mcp", "json", "os", "sys", "re", "math", "time",
-    "typing", "pathlib", "asyncio", "argparse", "logging", "sqlite3", "urllib", "http", "yaml",
-    "jsonschema", "pydantic", "starlette", "uvicorn", "anyio", "httpx", "tests", "test", "src",
-    "knowledge", "config", "setuptools", "pytest", "builtins", "collections", "dataclasses",
-    "datetime", "hashlib", "tempfile", "subprocess", "socket", "string", "types", "io", "abc",
-    "functools", "itertools", "contextlib", "unittest", "email", "site", "encodings", "psycopg",
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+    "nonlocal",
+    "not",
+    "or",
+    "pass",
+    "raise",
+    "return",
+    "try",
+    "while",
+    "with",
+    "yield",
+    "match",
+    "case",
+    "type",
+    "none",
+    "true",
+    "false",
+    "mcp",
+    "json",
+    "os",
+    "sys",
+    "re",
+    "math",
+    "time",
+    "typing",
+    "pathlib",
+    "asyncio",
+    "argparse",
+    "logging",
+    "sqlite3",
+    "urllib",
+    "http",
+    "yaml",
+    "jsonschema",
+    "pydantic",
+    "starlette",
+    "uvicorn",
+    "anyio",
+    "httpx",
+    "tests",
+    "test",
+    "src",
+    "knowledge",
+    "config",
+    "setuptools",
+    "pytest",
+    "builtins",
+    "collections",
+    "dataclasses",
+    "datetime",
+    "hashlib",
+    "tempfile",
+    "subprocess",
+    "socket",
+    "string",
+    "types",
+    "io",
+    "abc",
+    "functools",
+    "itertools",
+    "contextlib",
+    "unittest",
+    "email",
+    "site",
+    "encodings",
+    "psycopg",
 ];
 
 /// The request body of `POST /api/v4/admin/agents/create`.
@@ -206,7 +286,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
         return Err("must not end with `_` or contain `__` (it also names a DNS label and a Python package)".into());
     }
     if RESERVED_NAMES.contains(&name) {
-        return Err(format!("`{name}` is reserved: it would shadow a Python keyword or module the agent uses"));
+        return Err(format!(
+            "`{name}` is reserved: it would shadow a Python keyword or module the agent uses"
+        ));
     }
     Ok(())
 }
@@ -339,7 +421,10 @@ pub fn validate(req: &AgentRequest) -> Result<ValidSpec, Vec<FieldError>> {
         s.keywords.clone()
     };
     if keywords.len() > MAX_LIST {
-        err("/agent_spec/keywords", format!("more than {MAX_LIST} keywords"));
+        err(
+            "/agent_spec/keywords",
+            format!("more than {MAX_LIST} keywords"),
+        );
     }
     let mut seen = HashSet::new();
     for (i, k) in s.keywords.iter().enumerate() {
@@ -357,7 +442,10 @@ pub fn validate(req: &AgentRequest) -> Result<ValidSpec, Vec<FieldError>> {
         s.capabilities.clone()
     };
     if capabilities.len() > MAX_LIST {
-        err("/agent_spec/capabilities", format!("more than {MAX_LIST} capabilities"));
+        err(
+            "/agent_spec/capabilities",
+            format!("more than {MAX_LIST} capabilities"),
+        );
     }
     let mut seen = HashSet::new();
     for (i, c) in s.capabilities.iter().enumerate() {
@@ -371,7 +459,10 @@ pub fn validate(req: &AgentRequest) -> Result<ValidSpec, Vec<FieldError>> {
 
     let mut sources = Vec::new();
     if s.knowledge_sources.len() > MAX_LIST {
-        err("/agent_spec/knowledge_sources", format!("more than {MAX_LIST} sources"));
+        err(
+            "/agent_spec/knowledge_sources",
+            format!("more than {MAX_LIST} sources"),
+        );
     }
     for (i, k) in s.knowledge_sources.iter().enumerate() {
         let p = format!("/agent_spec/knowledge_sources/{i}");
@@ -385,26 +476,43 @@ pub fn validate(req: &AgentRequest) -> Result<ValidSpec, Vec<FieldError>> {
     if !ENVIRONMENTS.contains(&d.environment.as_str()) {
         err(
             "/deployment_config/environment",
-            format!("`{}` is not one of {}", d.environment.escape_debug(), ENVIRONMENTS.join(", ")),
+            format!(
+                "`{}` is not one of {}",
+                d.environment.escape_debug(),
+                ENVIRONMENTS.join(", ")
+            ),
         );
     }
     if !MEMORY_RE.is_match(&d.resource_limits.memory) {
         err(
             "/deployment_config/resource_limits/memory",
-            format!("`{}` is not a memory size like 512M or 1Gi", d.resource_limits.memory.escape_debug()),
+            format!(
+                "`{}` is not a memory size like 512M or 1Gi",
+                d.resource_limits.memory.escape_debug()
+            ),
         );
     }
     let cpu_ok = CPU_RE.is_match(&d.resource_limits.cpu)
-        && d.resource_limits.cpu.trim_end_matches('m').parse::<f64>().is_ok_and(|v| v > 0.0);
+        && d.resource_limits
+            .cpu
+            .trim_end_matches('m')
+            .parse::<f64>()
+            .is_ok_and(|v| v > 0.0);
     if !cpu_ok {
         err(
             "/deployment_config/resource_limits/cpu",
-            format!("`{}` is not a CPU amount like 0.5 or 500m", d.resource_limits.cpu.escape_debug()),
+            format!(
+                "`{}` is not a CPU amount like 0.5 or 500m",
+                d.resource_limits.cpu.escape_debug()
+            ),
         );
     }
 
     let ic = &req.integration_config;
-    for (field, list) in [("required_tools", &ic.required_tools), ("optional_tools", &ic.optional_tools)] {
+    for (field, list) in [
+        ("required_tools", &ic.required_tools),
+        ("optional_tools", &ic.optional_tools),
+    ] {
         for (i, t) in list.iter().enumerate() {
             if !NAME_RE.is_match(t) {
                 err(
@@ -422,7 +530,8 @@ pub fn validate(req: &AgentRequest) -> Result<ValidSpec, Vec<FieldError>> {
         if !ok {
             err(
                 &format!("/integration_config/custom_endpoints/{i}"),
-                "must be a path starting with / or an http(s) URL without spaces or credentials".into(),
+                "must be a path starting with / or an http(s) URL without spaces or credentials"
+                    .into(),
             );
         }
     }
@@ -456,8 +565,18 @@ pub fn url_secret(url: &str) -> Option<&'static str> {
         for pair in query.split('&') {
             let key = pair.split('=').next().unwrap_or("").to_ascii_lowercase();
             const SECRET_KEYS: &[&str] = &[
-                "token", "access_token", "api_key", "apikey", "key", "secret", "password",
-                "passwd", "pwd", "signature", "sig", "auth",
+                "token",
+                "access_token",
+                "api_key",
+                "apikey",
+                "key",
+                "secret",
+                "password",
+                "passwd",
+                "pwd",
+                "signature",
+                "sig",
+                "auth",
             ];
             if SECRET_KEYS.contains(&key.as_str()) {
                 return Some("a credential in the URL query");
@@ -471,14 +590,25 @@ fn check_source(k: &KnowledgeSource) -> Result<ValidSource, (&'static str, Strin
     if !KNOWLEDGE_TYPES.contains(&k.kind.as_str()) {
         return Err((
             "type",
-            format!("`{}` is not one of {}", k.kind.escape_debug(), KNOWLEDGE_TYPES.join(", ")),
+            format!(
+                "`{}` is not one of {}",
+                k.kind.escape_debug(),
+                KNOWLEDGE_TYPES.join(", ")
+            ),
         ));
     }
-    let frequency = k.update_frequency.clone().unwrap_or_else(|| "weekly".into());
+    let frequency = k
+        .update_frequency
+        .clone()
+        .unwrap_or_else(|| "weekly".into());
     if !FREQUENCIES.contains(&frequency.as_str()) {
         return Err((
             "update_frequency",
-            format!("`{}` is not one of {}", frequency.escape_debug(), FREQUENCIES.join(", ")),
+            format!(
+                "`{}` is not one of {}",
+                frequency.escape_debug(),
+                FREQUENCIES.join(", ")
+            ),
         ));
     }
     let src = &k.source;
@@ -493,7 +623,10 @@ fn check_source(k: &KnowledgeSource) -> Result<ValidSource, (&'static str, Strin
     }
     match k.kind.as_str() {
         "api" if !(src.starts_with("http://") || src.starts_with("https://")) => {
-            return Err(("source", "an api source is an http:// or https:// URL".into()));
+            return Err((
+                "source",
+                "an api source is an http:// or https:// URL".into(),
+            ));
         }
         "database" => {
             let ok = src.starts_with("sqlite:")
@@ -507,7 +640,10 @@ fn check_source(k: &KnowledgeSource) -> Result<ValidSource, (&'static str, Strin
             }
         }
         "markdown" | "json" if src.contains("://") => {
-            return Err(("source", "a markdown or json source is a file or folder path".into()));
+            return Err((
+                "source",
+                "a markdown or json source is a file or folder path".into(),
+            ));
         }
         _ => {}
     }
@@ -550,7 +686,17 @@ mod tests {
     #[test]
     fn names() {
         assert!(validate(&req("tax_advisor")).is_ok());
-        for bad in ["Tax", "t", "1abc", "tax-advisor", "tax_", "a__b", "class", "json", "ta x"] {
+        for bad in [
+            "Tax",
+            "t",
+            "1abc",
+            "tax-advisor",
+            "tax_",
+            "a__b",
+            "class",
+            "json",
+            "ta x",
+        ] {
             let e = validate(&req(bad)).unwrap_err();
             assert_eq!(e[0].field, "/agent_spec/name", "{bad}");
         }
@@ -568,8 +714,13 @@ mod tests {
     #[test]
     fn knowledge_source_flag_form() {
         let k = parse_knowledge_source("api:https://example.com/kb.json:daily").unwrap();
-        assert_eq!((k.source.as_str(), k.update_frequency.as_deref()), ("https://example.com/kb.json", Some("daily")));
-        let k = parse_knowledge_source("database:sqlite:///tmp/kb.db#SELECT title, content FROM docs").unwrap();
+        assert_eq!(
+            (k.source.as_str(), k.update_frequency.as_deref()),
+            ("https://example.com/kb.json", Some("daily"))
+        );
+        let k =
+            parse_knowledge_source("database:sqlite:///tmp/kb.db#SELECT title, content FROM docs")
+                .unwrap();
         assert_eq!(k.source, "sqlite:///tmp/kb.db");
         assert_eq!(k.query.as_deref(), Some("SELECT title, content FROM docs"));
         assert_eq!(k.update_frequency, None);

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError, RenderErrorReason,
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason,
 };
 use serde_json::Value;
 
@@ -87,7 +88,10 @@ pub fn load(selector: &str, user_dir: &Path) -> Result<Template, FactoryError> {
 
 fn load_dir(root: &Path) -> Result<Template, FactoryError> {
     if !root.is_dir() {
-        return Err(FactoryError::Template(format!("template folder {} does not exist", root.display())));
+        return Err(FactoryError::Template(format!(
+            "template folder {} does not exist",
+            root.display()
+        )));
     }
     let mut files = Vec::new();
     let mut total = 0u64;
@@ -114,8 +118,9 @@ fn load_dir(root: &Path) -> Result<Template, FactoryError> {
             if ft.is_dir() {
                 stack.push(rel_path);
             } else if ft.is_file() {
-                let contents = std::fs::read(entry.path())
-                    .map_err(|e| FactoryError::Template(format!("{}: {e}", entry.path().display())))?;
+                let contents = std::fs::read(entry.path()).map_err(|e| {
+                    FactoryError::Template(format!("{}: {e}", entry.path().display()))
+                })?;
                 total += contents.len() as u64;
                 if files.len() >= MAX_TEMPLATE_FILES || total > MAX_TEMPLATE_BYTES {
                     return Err(FactoryError::Template(format!(
@@ -138,7 +143,10 @@ fn load_dir(root: &Path) -> Result<Template, FactoryError> {
         }
     }
     if files.is_empty() {
-        return Err(FactoryError::Template(format!("template folder {} is empty", root.display())));
+        return Err(FactoryError::Template(format!(
+            "template folder {} is empty",
+            root.display()
+        )));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Template {
@@ -148,7 +156,11 @@ fn load_dir(root: &Path) -> Result<Template, FactoryError> {
 }
 
 /// Render every file: `*.hbs` through handlebars (suffix dropped), others copied.
-pub fn render(template: &Template, vars: &Value, name: &str) -> Result<Vec<RenderedFile>, FactoryError> {
+pub fn render(
+    template: &Template,
+    vars: &Value,
+    name: &str,
+) -> Result<Vec<RenderedFile>, FactoryError> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(escape::plain);
@@ -157,8 +169,9 @@ pub fn render(template: &Template, vars: &Value, name: &str) -> Result<Vec<Rende
     for f in &template.files {
         let target = output_path(&f.path, name)?;
         if let Some(target) = target.strip_suffix(".hbs") {
-            let text = std::str::from_utf8(&f.contents)
-                .map_err(|_| FactoryError::Template(format!("{}: a .hbs template must be UTF-8 text", f.path)))?;
+            let text = std::str::from_utf8(&f.contents).map_err(|_| {
+                FactoryError::Template(format!("{}: a .hbs template must be UTF-8 text", f.path))
+            })?;
             hb.register_template_string(&f.path, text)
                 .map_err(|e| FactoryError::Template(format!("{}: {e}", f.path)))?;
             let rendered = hb
@@ -183,7 +196,9 @@ fn output_path(path: &str, name: &str) -> Result<String, FactoryError> {
     for seg in path.split('/') {
         let seg = seg.replace(NAME_PLACEHOLDER, name);
         if seg.is_empty() || seg == "." || seg == ".." || seg == ".git" || seg.contains('\\') {
-            return Err(FactoryError::Template(format!("{path}: not allowed as a path in a template")));
+            return Err(FactoryError::Template(format!(
+                "{path}: not allowed as a path in a template"
+            )));
         }
         parts.push(seg);
     }
@@ -203,7 +218,10 @@ fn py_literal(v: &Value) -> String {
         Value::Bool(false) => "False".into(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => escape::python_str(s),
-        Value::Array(a) => format!("[{}]", a.iter().map(py_literal).collect::<Vec<_>>().join(", ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(py_literal).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(m) => format!(
             "{{{}}}",
             m.iter()
@@ -220,7 +238,10 @@ fn yaml_literal(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => escape::yaml_str(s),
-        Value::Array(a) => format!("[{}]", a.iter().map(yaml_literal).collect::<Vec<_>>().join(", ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(yaml_literal).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(m) => format!(
             "{{{}}}",
             m.iter()
@@ -238,7 +259,10 @@ fn toml_literal(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => escape::toml_str(s),
-        Value::Array(a) => format!("[{}]", a.iter().map(toml_literal).collect::<Vec<_>>().join(", ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(toml_literal).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(m) => format!(
             "{{ {} }}",
             m.iter()
@@ -275,9 +299,16 @@ fn register_helpers(hb: &mut Handlebars) {
         hb.register_helper(
             name,
             Box::new(
-                move |h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output| -> HelperResult {
+                move |h: &Helper,
+                      _: &Handlebars,
+                      _: &Context,
+                      _: &mut RenderContext,
+                      out: &mut dyn Output|
+                      -> HelperResult {
                     let v = param(h)?;
-                    let one_line = h.hash_get("one_line").is_some_and(|p| p.value().as_bool() == Some(true));
+                    let one_line = h
+                        .hash_get("one_line")
+                        .is_some_and(|p| p.value().as_bool() == Some(true));
                     if one_line {
                         out.write(&conv(&Value::String(escape::one_line(&text_of(v)))))?;
                     } else {
@@ -312,7 +343,10 @@ mod tests {
         let r = render(&t, &vars, "agent").unwrap();
         assert_eq!(r[0].path, "src/agent/x.py");
         let text = String::from_utf8(r[0].contents.clone()).unwrap();
-        assert_eq!(text, "A = \"x\\\"\\n$(id)\"\n# x____id_\nB = [\"a\", True, None]\n");
+        assert_eq!(
+            text,
+            "A = \"x\\\"\\n$(id)\"\n# x____id_\nB = [\"a\", True, None]\n"
+        );
     }
 
     #[test]

@@ -47,7 +47,11 @@ pub struct ServerSpec {
     pub resources: Option<Resources>,
     #[serde(default)]
     pub capabilities: Vec<Capability>,
-    #[serde(rename = "healthCheck", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "healthCheck",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub health_check: Option<HealthCheck>,
 }
 

@@ -14,7 +14,12 @@ pub const AGENT_PORT: u16 = 8000;
 pub const AGENT_VERSION: &str = "0.1.0";
 
 /// The manifest of an agent made by the factory: one capability per MCP tool it serves.
-pub fn agent_manifest(spec: &ValidSpec, image: &str, organization: &str, created_at: DateTime<Utc>) -> Manifest {
+pub fn agent_manifest(
+    spec: &ValidSpec,
+    image: &str,
+    organization: &str,
+    created_at: DateTime<Utc>,
+) -> Manifest {
     use manifest::*;
     let query_params = serde_json::json!({
         "type": "object",

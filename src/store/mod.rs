@@ -93,7 +93,12 @@ pub trait Store: Send + Sync {
     fn agent(&self, name: &str) -> Result<Option<AgentRecord>>;
     fn list_agents(&self) -> Result<Vec<AgentRecord>>;
     /// Store an agent and its registry entry together; `replace` allows an existing name.
-    fn register_agent(&self, agent: &AgentRecord, entry: &RegistryEntry, replace: bool) -> Result<()>;
+    fn register_agent(
+        &self,
+        agent: &AgentRecord,
+        entry: &RegistryEntry,
+        replace: bool,
+    ) -> Result<()>;
     /// Remove an agent and its registry entries; true when something was removed.
     fn remove_agent(&self, name: &str) -> Result<bool>;
     fn registry_entries(&self) -> Result<Vec<RegistryEntry>>;
@@ -144,7 +149,11 @@ pub fn redact(url: &str) -> String {
             match authority.rsplit_once('@') {
                 Some((userinfo, host)) => {
                     let user = userinfo.split(':').next().unwrap_or("");
-                    let shown = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+                    let shown = if userinfo.contains(':') {
+                        format!("{user}:***")
+                    } else {
+                        user.to_owned()
+                    };
                     format!("{scheme}://{shown}@{host}{}", redact_query(tail))
                 }
                 None => format!("{scheme}://{authority}{}", redact_query(tail)),
@@ -175,7 +184,10 @@ pub fn open(url: &StoreUrl) -> Result<Box<dyn Store>> {
     match url {
         StoreUrl::Sqlite(path) => Ok(Box::new(SqliteStore::open(path)?)),
         StoreUrl::Postgres(u) => Err(Error::usage(
-            format!("the PostgreSQL store ({}) is not available in this version", redact(u)),
+            format!(
+                "the PostgreSQL store ({}) is not available in this version",
+                redact(u)
+            ),
             Some("unset ANALYTICS_DB_URL to use the embedded SQLite store"),
         )),
     }
@@ -192,8 +204,14 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(StoreUrl::parse("sqlite:///tmp/x.db").unwrap(), StoreUrl::Sqlite("/tmp/x.db".into()));
-        assert_eq!(StoreUrl::parse("rel.db").unwrap(), StoreUrl::Sqlite("rel.db".into()));
+        assert_eq!(
+            StoreUrl::parse("sqlite:///tmp/x.db").unwrap(),
+            StoreUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            StoreUrl::parse("rel.db").unwrap(),
+            StoreUrl::Sqlite("rel.db".into())
+        );
         assert_eq!(
             redact("postgresql://analytics_user:secure_password@localhost:5432/db?password=x"),
             "postgresql://analytics_user:***@localhost:5432/db?password=***"

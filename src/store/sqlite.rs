@@ -22,7 +22,9 @@ fn ts(t: &DateTime<Utc>) -> String {
 fn parse_ts(s: String) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(&s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 fn parse_opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
@@ -30,8 +32,9 @@ fn parse_opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
 }
 
 fn parse_json(s: String) -> rusqlite::Result<serde_json::Value> {
-    serde_json::from_str(&s)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 #[cfg(unix)]
@@ -46,7 +49,8 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
                 make_private(dir, 0o700);
             }
         }
@@ -79,7 +83,11 @@ impl SqliteStore {
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
         )?;
-        let current: u32 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        let current: u32 = conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
         if current > latest() {
             return Err(Error::failed(
                 format!(
@@ -133,13 +141,17 @@ impl Store for SqliteStore {
     }
 
     fn schema_version(&self) -> Result<u32> {
-        Ok(self
-            .conn()
-            .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     fn check(&self) -> Result<()> {
-        let result: String = self.conn().query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        let result: String = self
+            .conn()
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         if result == "ok" {
             Ok(())
         } else {
@@ -228,14 +240,21 @@ impl Store for SqliteStore {
     fn agent(&self, name: &str) -> Result<Option<AgentRecord>> {
         Ok(self
             .conn()
-            .query_row(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE name = ?1"), [name], agent_row)
+            .query_row(
+                &format!("SELECT {AGENT_COLUMNS} FROM agents WHERE name = ?1"),
+                [name],
+                agent_row,
+            )
             .optional()?)
     }
 
     fn list_agents(&self) -> Result<Vec<AgentRecord>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name"))?;
-        let rows = stmt.query_map([], agent_row)?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt =
+            conn.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name"))?;
+        let rows = stmt
+            .query_map([], agent_row)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
@@ -281,7 +300,9 @@ impl Store for SqliteStore {
     }
 
     fn remove_agent(&self, name: &str) -> Result<bool> {
-        let n = self.conn().execute("DELETE FROM agents WHERE name = ?1", [name])?;
+        let n = self
+            .conn()
+            .execute("DELETE FROM agents WHERE name = ?1", [name])?;
         Ok(n > 0)
     }
 
@@ -324,8 +345,18 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
-            assert_eq!(std::fs::metadata(p.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            assert_eq!(
+                std::fs::metadata(p.parent().unwrap())
+                    .unwrap()
+                    .permissions()
+                    .mode()
+                    & 0o777,
+                0o700
+            );
         }
     }
 }

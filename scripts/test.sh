@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite. Creates .venv with the real MCP SDK and test tools from PyPI
+# (tests/requirements.txt) when it is missing or incomplete, then runs every Rust test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+if ! .venv/bin/python -c "import mcp, pytest, yaml, jsonschema, setuptools" 2>/dev/null; then
+    echo "setting up .venv from tests/requirements.txt" >&2
+    "$python" -m venv .venv
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -r tests/requirements.txt
+fi
+export PC_HYBRID_TEST_PYTHON="$PWD/.venv/bin/python"
+exec cargo test --all-targets "$@"

@@ -1,0 +1,168 @@
+//! Shared helpers for black-box tests: an isolated home per test, the built binary, and the
+//! Python interpreter that has the real MCP SDK.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+impl std::fmt::Debug for Out {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A hermetic environment: its own PROMPTCRAFT_HOME, HOME and working directory.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub home: PathBuf,
+    pub work: PathBuf,
+    pub user_home: PathBuf,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("pchome");
+        let work = dir.path().join("work");
+        let user_home = dir.path().join("user");
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::create_dir_all(&user_home).unwrap();
+        Env {
+            dir,
+            home,
+            work,
+            user_home,
+            vars: Vec::new(),
+        }
+    }
+
+    pub fn var(mut self, k: &str, v: &str) -> Env {
+        self.vars.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pc-hybrid"));
+        c.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.user_home)
+            .env("PROMPTCRAFT_HOME", &self.home)
+            .env("LANG", "C.UTF-8")
+            .env("PC_HYBRID_PYTHON", python().display().to_string())
+            .current_dir(&self.work)
+            .stdin(Stdio::null());
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Out {
+        let o = self.cmd(args).output().expect("run pc-hybrid");
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Run and require success.
+    pub fn ok(&self, args: &[&str]) -> Out {
+        let o = self.run(args);
+        assert_eq!(o.code, 0, "{args:?} failed: {o:?}");
+        o
+    }
+
+    pub fn create(&self, name: &str, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec![
+            "create-agent",
+            "-o",
+            "json",
+            "--name",
+            name,
+            "--domain",
+            "finance",
+            "--description",
+            "Answers tax questions",
+        ];
+        args.extend_from_slice(extra);
+        self.ok(&args).json()
+    }
+
+    /// Everything in the working directory, hidden entries included.
+    pub fn work_entries(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&self.work)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+/// The Python with the real `mcp` SDK, pytest and PyYAML (made by scripts/test.sh).
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("PC_HYBRID_TEST_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    if venv.exists() {
+        return venv;
+    }
+    panic!("no Python with the MCP SDK: run `scripts/test.sh` (it creates .venv from tests/requirements.txt), or set PC_HYBRID_TEST_PYTHON");
+}
+
+/// Run a Python script from tests/support with arguments.
+pub fn py(script: &str, args: &[&str], envs: &[(&str, &str)]) -> Out {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/support")
+        .join(script);
+    let mut c = Command::new(python());
+    c.arg(path).args(args).stdin(Stdio::null());
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    let o = c.output().expect("run python");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
