@@ -16,7 +16,8 @@ import yaml
 
 from .settings import section
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Letters and digits; underscores split words so `vat_returns` matches "vat returns".
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP = frozenset(
     "a an and are as at be but by for from has have in into is it its of on or that the their this to was were will with".split()
 )
