@@ -12,7 +12,12 @@ fn the_wizard_validates_as_you_type_and_confirms_a_summary() {
     let out = py(
         "drive_wizard.py",
         &[env!("CARGO_BIN_EXE_pc-hybrid"), env.work.to_str().unwrap()],
-        &[("PROMPTCRAFT_HOME", &home), ("HOME", &user), ("NO_COLOR", "1"), ("TERM", "xterm")],
+        &[
+            ("PROMPTCRAFT_HOME", &home),
+            ("HOME", &user),
+            ("NO_COLOR", "1"),
+            ("TERM", "xterm"),
+        ],
     );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("Summary"), "{out:?}");
@@ -20,5 +25,8 @@ fn the_wizard_validates_as_you_type_and_confirms_a_summary() {
     assert_eq!(agents[0]["name"], "tax_advisor");
     assert_eq!(agents[0]["domain"], "finance");
     assert_eq!(agents[0]["description"], "Answers \"tax\" questions");
-    assert_eq!(agents[0]["spec"]["agent_spec"]["capabilities"], serde_json::json!(["code_analysis", "vat_returns"]));
+    assert_eq!(
+        agents[0]["spec"]["agent_spec"]["capabilities"],
+        serde_json::json!(["code_analysis", "vat_returns"])
+    );
 }

@@ -65,6 +65,9 @@ pub fn run(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<()> {
         request
     };
     let remote_and_push = s.git_base_url.value.is_some() && s.auto_push.value && !args.dry_run;
+    if !remote_and_push {
+        without_tls_roots();
+    }
     // The keyring is asked only when a push will happen: it may prompt or be slow.
     let token = if remote_and_push {
         TokenStore::new().get(GIT_TOKEN).unwrap_or_else(|e| {
@@ -118,6 +121,15 @@ pub fn run(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<()> {
         Err(FactoryError::Invalid(errs)) => Err(Error::Invalid(locate(errs, &origin))),
         Err(e) => Err(e.into()),
     }
+}
+
+/// libgit2 initialises OpenSSL, which parses the whole system CA bundle (about 20 ms, more
+/// than everything else create-agent does). A creation that pushes nowhere makes no TLS
+/// connection, so point OpenSSL at an empty bundle before the first git call.
+fn without_tls_roots() {
+    // Single-threaded here: the runtime is current-thread and nothing else has started.
+    std::env::set_var("SSL_CERT_FILE", "/dev/null");
+    std::env::set_var("SSL_CERT_DIR", "/nonexistent");
 }
 
 fn needs_wizard(args: &CreateAgentArgs) -> bool {

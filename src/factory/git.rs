@@ -2,13 +2,15 @@
 //! the user's own credentials (ssh-agent, git credential helpers, or a keyring token).
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use git2::{
-    Cred, CredentialType, IndexAddOption, PushOptions, RemoteCallbacks, Repository,
-    RepositoryInitOptions, Signature,
+    Cred, CredentialType, Oid, PushOptions, RemoteCallbacks, Repository, RepositoryInitOptions,
+    Signature,
 };
 
+use super::template::RenderedFile;
 use super::FactoryError;
 use crate::secret::Secret;
 
@@ -52,9 +54,12 @@ fn signature(repo: &Repository, author: &Author) -> Result<Signature<'static>, F
     Signature::now(&name, &email).map_err(|e| git_err("commit author", e))
 }
 
-/// Create a repository at `dir` with one commit of everything in it, on branch `main`.
+/// Create a repository at `dir` with one commit of exactly `files`, on branch `main`.
+/// Objects are written from memory rather than by scanning the folder: the commit holds
+/// what was rendered, whatever a template's .gitignore says, and no directory walk is paid.
 pub fn init_and_commit(
     dir: &Path,
+    files: &[RenderedFile],
     message: &str,
     author: &Author,
     remote: Option<&str>,
@@ -62,14 +67,14 @@ pub fn init_and_commit(
     let mut opts = RepositoryInitOptions::new();
     opts.initial_head(BRANCH).no_reinit(true).mkdir(false);
     let repo = Repository::init_opts(dir, &opts).map_err(|e| git_err("git init", e))?;
-    let mut index = repo.index().map_err(|e| git_err("git index", e))?;
-    index
-        .add_all(["*"], IndexAddOption::DEFAULT, None)
-        .map_err(|e| git_err("git add", e))?;
-    index.write().map_err(|e| git_err("git add", e))?;
-    let tree_id = index
-        .write_tree()
-        .map_err(|e| git_err("git write-tree", e))?;
+    let mut root = Node::default();
+    for f in files {
+        let oid = repo
+            .blob(&f.contents)
+            .map_err(|e| git_err("git hash-object", e))?;
+        root.insert(&f.path, oid);
+    }
+    let tree_id = root.write(&repo)?;
     let tree = repo
         .find_tree(tree_id)
         .map_err(|e| git_err("git write-tree", e))?;
@@ -77,6 +82,11 @@ pub fn init_and_commit(
     let oid = repo
         .commit(Some("HEAD"), &sig, &sig, message, &tree, &[])
         .map_err(|e| git_err("git commit", e))?;
+    let mut index = repo.index().map_err(|e| git_err("git index", e))?;
+    index
+        .read_tree(&tree)
+        .map_err(|e| git_err("git read-tree", e))?;
+    index.write().map_err(|e| git_err("git index", e))?;
     if let Some(url) = remote {
         repo.remote("origin", url)
             .map_err(|e| git_err("git remote add origin", e))?;
@@ -89,6 +99,44 @@ pub fn init_and_commit(
             sig.email().unwrap_or("")
         ),
     })
+}
+
+/// A folder of the tree being built.
+#[derive(Default)]
+struct Node {
+    files: BTreeMap<String, Oid>,
+    dirs: BTreeMap<String, Node>,
+}
+
+impl Node {
+    fn insert(&mut self, path: &str, oid: Oid) {
+        match path.split_once('/') {
+            Some((dir, rest)) => self
+                .dirs
+                .entry(dir.to_owned())
+                .or_default()
+                .insert(rest, oid),
+            None => {
+                self.files.insert(path.to_owned(), oid);
+            }
+        }
+    }
+
+    fn write(&self, repo: &Repository) -> Result<Oid, FactoryError> {
+        let mut tb = repo
+            .treebuilder(None)
+            .map_err(|e| git_err("git mktree", e))?;
+        for (name, node) in &self.dirs {
+            let oid = node.write(repo)?;
+            tb.insert(name, oid, 0o040000)
+                .map_err(|e| git_err("git mktree", e))?;
+        }
+        for (name, oid) in &self.files {
+            tb.insert(name, *oid, 0o100644)
+                .map_err(|e| git_err("git mktree", e))?;
+        }
+        tb.write().map_err(|e| git_err("git mktree", e))
+    }
 }
 
 /// Push `main` to `origin`. Returns whether the branch is new on the remote, so that a
