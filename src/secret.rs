@@ -1,4 +1,5 @@
-//! A string that must never be shown: redacted in Debug, Display and serialization.
+//! Keeping secrets out of sight: a string type redacted in Debug, Display and serialization,
+//! and URL redaction for messages and `config show`.
 
 use std::fmt;
 
@@ -31,5 +32,45 @@ impl fmt::Display for Secret {
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str("***")
+    }
+}
+
+/// A URL fit for messages and `config show`: the password in its userinfo and any
+/// password-like query parameter replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            match authority.rsplit_once('@') {
+                Some((userinfo, host)) => {
+                    let user = userinfo.split(':').next().unwrap_or("");
+                    let shown = if userinfo.contains(':') {
+                        format!("{user}:***")
+                    } else {
+                        user.to_owned()
+                    };
+                    format!("{scheme}://{shown}@{host}{}", redact_query(tail))
+                }
+                None => format!("{scheme}://{authority}{}", redact_query(tail)),
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+fn redact_query(tail: &str) -> String {
+    match tail.split_once('?') {
+        Some((path, q)) => {
+            let q: Vec<String> = q
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.to_ascii_lowercase().contains("pass") => format!("{k}=***"),
+                    _ => kv.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", q.join("&"))
+        }
+        None => tail.to_owned(),
     }
 }

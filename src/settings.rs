@@ -501,7 +501,7 @@ impl Settings {
                 self.git_base_url
                     .value
                     .as_deref()
-                    .map(crate::factory::git::redact_url),
+                    .map(crate::secret::redact_url),
                 Some(ev::AGENT_FACTORY_GIT_BASE_URL),
             ),
             row(

@@ -12,7 +12,7 @@ use git2::{
 
 use super::template::RenderedFile;
 use super::FactoryError;
-use crate::secret::Secret;
+use crate::secret::{redact_url, Secret};
 
 pub const BRANCH: &str = "main";
 
@@ -227,21 +227,4 @@ fn callbacks<'a>(repo: &'a Repository, token: Option<&'a Secret>) -> RemoteCallb
         Err(git2::Error::from_str("no usable credential type"))
     });
     cb
-}
-
-/// A URL fit for messages: any userinfo is replaced.
-pub fn redact_url(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, path) = match rest.find('/') {
-                Some(i) => rest.split_at(i),
-                None => (rest, ""),
-            };
-            match authority.rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://***@{host}{path}"),
-                None => url.to_owned(),
-            }
-        }
-        None => url.to_owned(),
-    }
 }

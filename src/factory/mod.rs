@@ -417,7 +417,7 @@ pub fn create_agent(
                 run.set(
                     3,
                     "succeeded",
-                    Some(format!("pushed to {}", git::redact_url(url))),
+                    Some(format!("pushed to {}", crate::secret::redact_url(url))),
                 )
                 .map_err(|e| (3, e.to_string()))?;
             }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::secret::redact_url;
 
 pub use sqlite::SqliteStore;
 
@@ -125,7 +126,7 @@ impl StoreUrl {
         }
         if url.contains("://") {
             return Err(Error::usage(
-                format!("unsupported store URL scheme in `{}`", redact(url)),
+                format!("unsupported store URL scheme in `{}`", redact_url(url)),
                 Some("use sqlite:///path/to/file.db or postgresql://user@host/db"),
             ));
         }
@@ -135,47 +136,8 @@ impl StoreUrl {
     pub fn display(&self) -> String {
         match self {
             StoreUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
-            StoreUrl::Postgres(u) => redact(u),
+            StoreUrl::Postgres(u) => redact_url(u),
         }
-    }
-}
-
-/// A database URL with its password replaced.
-pub fn redact(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let end = rest.find(['/', '?']).unwrap_or(rest.len());
-            let (authority, tail) = rest.split_at(end);
-            match authority.rsplit_once('@') {
-                Some((userinfo, host)) => {
-                    let user = userinfo.split(':').next().unwrap_or("");
-                    let shown = if userinfo.contains(':') {
-                        format!("{user}:***")
-                    } else {
-                        user.to_owned()
-                    };
-                    format!("{scheme}://{shown}@{host}{}", redact_query(tail))
-                }
-                None => format!("{scheme}://{authority}{}", redact_query(tail)),
-            }
-        }
-        None => url.to_owned(),
-    }
-}
-
-fn redact_query(tail: &str) -> String {
-    match tail.split_once('?') {
-        Some((path, q)) => {
-            let q: Vec<String> = q
-                .split('&')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.to_ascii_lowercase().contains("pass") => format!("{k}=***"),
-                    _ => kv.to_owned(),
-                })
-                .collect();
-            format!("{path}?{}", q.join("&"))
-        }
-        None => tail.to_owned(),
     }
 }
 
@@ -186,7 +148,7 @@ pub fn open(url: &StoreUrl) -> Result<Box<dyn Store>> {
         StoreUrl::Postgres(u) => Err(Error::usage(
             format!(
                 "the PostgreSQL store ({}) is not available in this version",
-                redact(u)
+                redact_url(u)
             ),
             Some("unset ANALYTICS_DB_URL to use the embedded SQLite store"),
         )),
@@ -213,7 +175,7 @@ mod tests {
             StoreUrl::Sqlite("rel.db".into())
         );
         assert_eq!(
-            redact("postgresql://analytics_user:secure_password@localhost:5432/db?password=x"),
+            redact_url("postgresql://analytics_user:secure_password@localhost:5432/db?password=x"),
             "postgresql://analytics_user:***@localhost:5432/db?password=***"
         );
         assert!(StoreUrl::parse("mysql://x").is_err());
