@@ -158,12 +158,19 @@ pub fn template_vars(
     })
 }
 
+/// What a creation will write, worked out before anything touches the disk.
+pub struct Plan {
+    pub spec: ValidSpec,
+    /// `default`, or the template folder.
+    pub template_origin: String,
+    pub files: Vec<RenderedFile>,
+    /// The manifest written as `mcp-manifest.yaml` and stored in the registry.
+    pub manifest: registry::Manifest,
+}
+
 /// Validate and render, touching nothing on disk: what `--dry-run` shows and what a
 /// real creation writes.
-pub fn plan(
-    opts: &CreateOptions,
-    now: DateTime<Utc>,
-) -> Result<(ValidSpec, String, Vec<RenderedFile>), FactoryError> {
+pub fn plan(opts: &CreateOptions, now: DateTime<Utc>) -> Result<Plan, FactoryError> {
     let spec = spec::validate(&opts.request).map_err(FactoryError::Invalid)?;
     let tpl = template::load(&opts.template, &opts.user_template_dir)?;
     let vars = template_vars(&spec, opts, now);
@@ -189,7 +196,12 @@ pub fn plan(
         .into_bytes(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((spec, tpl.origin, files))
+    Ok(Plan {
+        spec,
+        template_origin: tpl.origin,
+        files,
+        manifest,
+    })
 }
 
 struct Run<'a> {
@@ -285,7 +297,12 @@ pub fn create_agent(
 ) -> Result<CreateOutcome, FactoryError> {
     let t0 = Instant::now();
     let now = Utc::now();
-    let (spec, template_origin, files) = plan(opts, now)?;
+    let Plan {
+        spec,
+        template_origin,
+        files,
+        manifest,
+    } = plan(opts, now)?;
     let target = check_target(store, &spec, opts)?;
     let remote_url = opts
         .git
@@ -446,12 +463,6 @@ pub fn create_agent(
         }
         placed = true;
         let project_dir = target.canonicalize().unwrap_or_else(|_| target.clone());
-        let manifest = registry::agent_manifest(
-            &spec,
-            &image_ref(&opts.image_registry, &spec),
-            &opts.organization,
-            now,
-        );
         let record = AgentRecord {
             name: spec.name.clone(),
             display_name: spec.display_name.clone(),
