@@ -41,6 +41,9 @@ pub enum Command {
     Status(StatusArgs),
     /// List the agents made by the factory.
     ListAgents,
+    /// The MCP registry: register, validate, list, show, remove and export MCP servers.
+    #[command(subcommand)]
+    Mcp(McpCommand),
     /// Inspect the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -184,4 +187,131 @@ pub struct CompletionsArgs {
     /// The shell to generate for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum McpCommand {
+    /// Validate a server definition and store it in the registry.
+    ///
+    /// FILE is JSON or YAML in any of three formats, told apart by content: the registration
+    /// body (`mcp_spec`, `security_config`, `deployment_config`), an MCPServer manifest
+    /// (`apiVersion: mcp.promptcraft.io/v1`) or an official MCP Registry server.json. Nothing
+    /// is stored unless every stage passes.
+    Register(McpRegisterArgs),
+    /// Run the same checks as `register` on one or more files; store nothing.
+    Validate(McpValidateArgs),
+    /// List the registered servers, agents and custom ones.
+    List,
+    /// Show one registered server: manifest, conditions and findings.
+    Show(McpNameArgs),
+    /// Remove a custom server (one version, or all of them).
+    Remove(McpNameArgs),
+    /// Print a registered server as a server.json (to publish it) or an MCPServer manifest.
+    Export(McpExportArgs),
+    /// Print the configuration that connects an MCP client to a registered server.
+    ClientConfig(McpClientConfigArgs),
+    /// List the security policy rules every server is checked against.
+    Rules,
+}
+
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// Also start the server in a sandbox and check it over MCP (initialize, tools/list).
+    #[arg(long)]
+    pub live: bool,
+
+    /// Which declared way of running the server to check live (default: command, else
+    /// image, else url).
+    #[arg(long, value_enum, requires = "live")]
+    pub launch: Option<Launch>,
+
+    /// Seconds the live check may take from start to handshake (default: the server's
+    /// startup timeout).
+    #[arg(long, value_name = "SECONDS", requires = "live", value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub timeout: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Launch {
+    Command,
+    Image,
+    Url,
+}
+
+#[derive(Debug, Args)]
+pub struct McpRegisterArgs {
+    /// The server definition (JSON or YAML).
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
+
+    /// Overwrite a custom server already registered with this name and version.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct McpValidateArgs {
+    /// Server definitions (JSON or YAML).
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct McpNameArgs {
+    /// The server's name.
+    pub name: String,
+
+    /// One version (default: show the highest; remove all).
+    #[arg(long)]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    ServerJson,
+    Manifest,
+}
+
+#[derive(Debug, Args)]
+pub struct McpExportArgs {
+    /// The server's name.
+    pub name: String,
+
+    /// The version (default: the highest).
+    #[arg(long)]
+    pub version: Option<String>,
+
+    /// What to print.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+
+    /// Reverse-DNS namespace of the server.json name, e.g. io.github.your-user.
+    #[arg(long, default_value = "io.promptcraft")]
+    pub namespace: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum McpClient {
+    Claude,
+    Cursor,
+    Vscode,
+}
+
+#[derive(Debug, Args)]
+pub struct McpClientConfigArgs {
+    /// The server's name.
+    pub name: String,
+
+    /// The version (default: the highest).
+    #[arg(long)]
+    pub version: Option<String>,
+
+    /// The MCP client.
+    #[arg(long, value_enum)]
+    pub client: McpClient,
 }

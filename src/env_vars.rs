@@ -30,5 +30,6 @@ env_vars! {
     DOCKER_HOST = "DOCKER_HOST": "Docker Engine endpoint (unix:///var/run/docker.sock by default).";
     GIT_AUTHOR_NAME = "GIT_AUTHOR_NAME": "Author name of agent repository commits (else git config user.name).";
     GIT_AUTHOR_EMAIL = "GIT_AUTHOR_EMAIL": "Author email of agent repository commits (else git config user.email).";
+    PATH = "PATH": "Where sandboxed MCP server commands are looked up; the only variable they inherit.";
     NO_COLOR = "NO_COLOR": "Disable colour in all output when set to any value.";
 }

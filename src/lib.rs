@@ -3,13 +3,15 @@
 pub mod auth; // OIDC, token store (keyring), roles
 pub mod cli; // clap definitions: the command-line surface
 pub mod commands; // glue: settings -> one domain call -> output
+pub mod docker; // the one Docker Engine client; sandbox containers
 pub mod doctor; // environment checks
 pub mod document; // JSON/YAML with line/column by JSON pointer, bounded parsing
 pub mod env_vars; // every environment variable the tool reads
 pub mod error; // typed errors, exit codes, hints
 pub mod factory; // agent factory: spec, templates, escaping, git
 pub mod output; // the one output path: table/json/yaml, progress, logging
-pub mod registry; // MCP registry: manifests and entries
+pub mod quantity; // memory and CPU quantities
+pub mod registry; // MCP registry: formats, staged validation, live checks, export
 pub mod secret; // redacted secret strings
 pub mod settings; // flags > env > config file > defaults
 pub mod store; // the one storage interface; SQLite
@@ -53,6 +55,7 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         Command::CreateAgent(args) => commands::create_agent::run(args, &settings, out),
         Command::Status(args) => commands::status::run(&args.creation_id, &settings, out),
         Command::ListAgents => commands::list_agents::run(&settings, out),
+        Command::Mcp(cmd) => commands::mcp::run(cmd, &settings, out).await,
         Command::Config(ConfigCommand::Show) => commands::config::show(&settings, out),
         Command::Config(ConfigCommand::SetGitToken) => commands::config::set_git_token(out),
         Command::Config(ConfigCommand::ClearGitToken) => commands::config::clear_git_token(out),

@@ -113,6 +113,8 @@ pub struct Settings {
     pub log_level: Setting<String>,
     pub python: Setting<String>,
     pub docker_host: Setting<String>,
+    /// PATH as this process got it: the only variable a sandboxed server command inherits.
+    pub sandbox_path: String,
 }
 
 /// One row of `config show`.
@@ -446,6 +448,7 @@ impl Settings {
             log_level,
             python,
             docker_host,
+            sandbox_path: env(ev::PATH).unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into()),
         })
     }
 

@@ -6,6 +6,7 @@ pub mod config;
 pub mod create_agent;
 pub mod doctor;
 pub mod list_agents;
+pub mod mcp;
 pub mod status;
 mod wizard;
 

@@ -166,6 +166,9 @@ pub struct Plan {
     pub files: Vec<RenderedFile>,
     /// The manifest written as `mcp-manifest.yaml` and stored in the registry.
     pub manifest: registry::Manifest,
+    /// The registry's static validation of that manifest: agents go through the same checks
+    /// as any other server.
+    pub registration: registry::Report,
 }
 
 /// Validate and render, touching nothing on disk: what `--dry-run` shows and what a
@@ -186,6 +189,15 @@ pub fn plan(opts: &CreateOptions, now: DateTime<Utc>) -> Result<Plan, FactoryErr
         &opts.organization,
         now,
     );
+    let registration = registry::check_value(
+        &serde_json::to_value(&manifest).map_err(|e| FactoryError::Template(e.to_string()))?,
+        None,
+    );
+    if !registration.passed() {
+        return Err(FactoryError::Invalid(
+            registration.errors().map(|f| f.to_field_error()).collect(),
+        ));
+    }
     let yaml =
         serde_yaml_ng::to_string(&manifest).map_err(|e| FactoryError::Template(e.to_string()))?;
     files.push(RenderedFile {
@@ -201,6 +213,7 @@ pub fn plan(opts: &CreateOptions, now: DateTime<Utc>) -> Result<Plan, FactoryErr
         template_origin: tpl.origin,
         files,
         manifest,
+        registration,
     })
 }
 
@@ -301,7 +314,8 @@ pub fn create_agent(
         spec,
         template_origin,
         files,
-        manifest,
+        manifest: _,
+        registration,
     } = plan(opts, now)?;
     let target = check_target(store, &spec, opts)?;
     let remote_url = opts
@@ -478,7 +492,8 @@ pub fn create_agent(
             creation_id: id.clone(),
             spec: serde_json::to_value(spec.to_request()).unwrap_or_default(),
         };
-        let entry = registry::agent_entry(&spec, &manifest, Utc::now());
+        let entry = registry::entry(&registration, "agent", Some(&spec.name), Utc::now())
+            .map_err(|e| (4, e.to_string()))?;
         store
             .register_agent(&record, &entry, opts.force)
             .map_err(|e| (4, e.to_string()))?;

@@ -1,17 +1,370 @@
-//! The MCP registry: manifests in the reference design's MCPServer format and the entries
-//! that record registered servers.
+//! The MCP registry: three input formats read into one model, validated in stages (schema,
+//! security policy, API contract, live handshake), recorded as conditions and a phase, and
+//! stored, listed, exported and turned into client configuration.
 
+pub mod checks;
+pub mod client;
+pub mod contract;
+pub mod export;
+pub mod formats;
+pub mod live;
 pub mod manifest;
+pub mod model;
+pub mod policy;
+mod walk;
+
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
 
+use crate::document::Document;
+use crate::error::{Error, Result};
 use crate::factory::spec::ValidSpec;
-use crate::store::RegistryEntry;
+use crate::store::{RegisterOutcome, RegistryEntry, Store};
 pub use manifest::Manifest;
+use model::*;
 
 /// Port an agent listens on inside its container.
 pub const AGENT_PORT: u16 = 8000;
 pub const AGENT_VERSION: &str = "0.1.0";
+
+/// Everything validation found out about one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub format: Option<SourceFormat>,
+    pub transport: Option<Transport>,
+    pub phase: Phase,
+    pub conditions: Vec<Condition>,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<live::LiveReport>,
+    #[serde(skip)]
+    pub server: Option<Server>,
+    #[serde(skip)]
+    pub source: Value,
+}
+
+impl Report {
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+    }
+
+    pub fn passed(&self) -> bool {
+        self.errors().next().is_none()
+    }
+
+    /// The error a failed report becomes: invalid input (exit 2) for the static stages, a
+    /// failed check (exit 1) for the live one. `shown` says the findings were already printed
+    /// as data, so the message only summarises them.
+    pub fn to_error(&self, shown: bool) -> Option<Error> {
+        let errors: Vec<&Finding> = self.errors().collect();
+        let first = errors.first()?;
+        let what = self
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .or_else(|| self.name.clone())
+            .unwrap_or_else(|| "the server".into());
+        if errors.iter().all(|f| f.stage == Stage::Live) {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|f| format!("  - [{}] {}", f.rule, f.message))
+                .collect();
+            return Some(Error::failed(
+                format!("live validation of {what} failed:\n{}", lines.join("\n")),
+                Some("the server was started in a sandbox and torn down again; fix it and run the command again"),
+            ));
+        }
+        if shown {
+            return Some(Error::usage(
+                format!(
+                    "{what} is invalid: {} error(s); first: {}",
+                    errors.len(),
+                    first.to_field_error()
+                ),
+                Some("the findings above say what is wrong and where; nothing was stored"),
+            ));
+        }
+        Some(Error::Invalid(
+            errors
+                .iter()
+                .filter(|f| f.stage != Stage::Live)
+                .map(|f| f.to_field_error())
+                .collect(),
+        ))
+    }
+
+    fn set_condition(
+        &mut self,
+        stage: Stage,
+        status: &str,
+        reason: &str,
+        message: String,
+        at: DateTime<Utc>,
+    ) {
+        let c = Condition {
+            kind: stage.condition().into(),
+            status: status.into(),
+            reason: reason.into(),
+            message,
+            last_transition_time: at,
+        };
+        match self.conditions.iter_mut().find(|x| x.kind == c.kind) {
+            Some(x) => *x = c,
+            None => self.conditions.push(c),
+        }
+    }
+
+    fn summarize(&mut self, stage: Stage, at: DateTime<Utc>) {
+        let errs: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.stage == stage && f.severity == Severity::Error)
+            .collect();
+        let warns = self
+            .findings
+            .iter()
+            .filter(|f| f.stage == stage && f.severity == Severity::Warning)
+            .count();
+        let (status, reason, message) = match errs.first() {
+            None => (
+                "True",
+                "Passed",
+                if warns == 0 {
+                    "all checks passed".to_string()
+                } else {
+                    format!("passed with {warns} warning(s)")
+                },
+            ),
+            Some(first) => (
+                "False",
+                "Failed",
+                format!(
+                    "{} error(s); first: [{}] {}",
+                    errs.len(),
+                    first.rule,
+                    first.message
+                ),
+            ),
+        };
+        self.set_condition(stage, status, reason, message, at);
+    }
+
+    fn update_phase(&mut self) {
+        self.phase = if !self.passed() {
+            Phase::Failed
+        } else if self
+            .conditions
+            .iter()
+            .any(|c| c.status == "Unknown" && c.reason == "Running")
+        {
+            Phase::Running
+        } else {
+            Phase::Succeeded
+        };
+    }
+
+    /// Record the outcome of a live validation.
+    pub fn add_live(&mut self, outcome: live::Outcome, doc: Option<&Document>) {
+        let at = Utc::now();
+        let mut f = Findings::new(doc);
+        for (severity, rule, pointer, message) in outcome.findings {
+            f.push(Stage::Live, severity, rule, &pointer, message);
+        }
+        self.findings.extend(f.items);
+        self.live = Some(outcome.report);
+        self.summarize(Stage::Live, at);
+        self.update_phase();
+    }
+}
+
+/// The static stages (schema, policy, contract) over a parsed document.
+pub fn check_document(doc: &Document) -> Report {
+    check_value(&doc.value, Some(doc))
+}
+
+pub fn check_value(v: &Value, doc: Option<&Document>) -> Report {
+    let at = Utc::now();
+    let mut f = Findings::new(doc);
+    let format = match formats::detect(v) {
+        Ok(fmt) => Some(fmt),
+        Err(m) => {
+            f.error(Stage::Schema, "schema/format", "", m);
+            None
+        }
+    };
+    let server = format.and_then(|fmt| formats::read(v, fmt, &mut f));
+    if let Some(s) = &server {
+        policy::check(s, &mut f);
+        contract::check(s, &mut f);
+    }
+    let mut r = Report {
+        file: doc.and_then(|d| d.file.clone()),
+        name: server.as_ref().map(|s| s.name.clone()),
+        version: server.as_ref().map(|s| s.version.clone()),
+        format,
+        transport: server.as_ref().map(|s| s.transport),
+        phase: Phase::Pending,
+        conditions: Vec::new(),
+        findings: f.items,
+        live: None,
+        server,
+        source: v.clone(),
+    };
+    r.summarize(Stage::Schema, at);
+    for stage in [Stage::Policy, Stage::Contract] {
+        if r.server.is_some() {
+            r.summarize(stage, at);
+        } else {
+            r.set_condition(
+                stage,
+                "Unknown",
+                "NotEvaluated",
+                "the schema stage failed".into(),
+                at,
+            );
+        }
+    }
+    r.set_condition(
+        Stage::Live,
+        "Unknown",
+        "NotRequested",
+        "run with --live to start the server in a sandbox and check it".into(),
+        at,
+    );
+    r.update_phase();
+    r
+}
+
+/// The registry entry a passed report becomes.
+pub fn entry(
+    report: &Report,
+    kind: &str,
+    agent_name: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<RegistryEntry> {
+    let server = report
+        .server
+        .as_ref()
+        .filter(|_| report.passed())
+        .ok_or_else(|| Error::Internal("only a passed validation can be registered".into()))?;
+    let status = manifest::Status {
+        phase: report.phase.as_str().into(),
+        conditions: report.conditions.clone(),
+    };
+    let m = Manifest::from_server(server, Some(status));
+    Ok(RegistryEntry {
+        name: server.name.clone(),
+        version: server.version.clone(),
+        kind: kind.into(),
+        agent_name: agent_name.map(str::to_owned),
+        manifest: serde_json::to_value(&m).map_err(|e| Error::Internal(e.to_string()))?,
+        phase: report.phase.as_str().into(),
+        registered_at: at,
+        format: server.format.as_str().into(),
+        source: report.source.clone(),
+        report: serde_json::to_value(report).map_err(|e| Error::Internal(e.to_string()))?,
+    })
+}
+
+/// Store a passed report as a custom server. Nothing changes unless everything passed and
+/// the name and version are free (or `replace` is given for a custom entry).
+pub fn register(store: &dyn Store, report: &Report, replace: bool) -> Result<RegistryEntry> {
+    if let Some(e) = report.to_error(true) {
+        return Err(e);
+    }
+    let e = entry(report, "custom", None, Utc::now())?;
+    match store.register_server(&e, replace)? {
+        RegisterOutcome::Stored => Ok(e),
+        RegisterOutcome::Exists { kind } if kind == "agent" => Err(Error::usage(
+            format!(
+                "{} {} is the registry entry of an agent made by create-agent",
+                e.name, e.version
+            ),
+            Some("choose another name; agents are registered by `pc-hybrid create-agent`"),
+        )),
+        RegisterOutcome::Exists { .. } => Err(Error::usage(
+            format!("{} {} is already registered", e.name, e.version),
+            Some("bump the version, or pass --replace to overwrite this version"),
+        )),
+    }
+}
+
+/// The server an entry describes, read back from the document it was registered from.
+pub fn server_of(e: &RegistryEntry) -> Result<Server> {
+    let format = SourceFormat::parse(&e.format).ok_or_else(|| {
+        Error::Store(format!(
+            "entry {} {} has an unknown format `{}`",
+            e.name, e.version, e.format
+        ))
+    })?;
+    let mut f = Findings::new(None);
+    formats::read(&e.source, format, &mut f).ok_or_else(|| {
+        Error::Store(format!(
+            "entry {} {} no longer reads as valid: {}",
+            e.name,
+            e.version,
+            f.items.first().map(|x| x.message.as_str()).unwrap_or("?")
+        ))
+    })
+}
+
+/// Pick an entry by name, and by version when given, else the highest semantic version.
+pub fn find(store: &dyn Store, name: &str, version: Option<&str>) -> Result<RegistryEntry> {
+    let mut matching: Vec<RegistryEntry> = store
+        .registry_entries()?
+        .into_iter()
+        .filter(|e| e.name == name)
+        .collect();
+    if matching.is_empty() {
+        return Err(Error::usage(
+            format!("no MCP server named `{name}` is registered"),
+            Some("`pc-hybrid mcp list` shows the registered servers"),
+        ));
+    }
+    if let Some(v) = version {
+        return matching
+            .into_iter()
+            .find(|e| e.version == v)
+            .ok_or_else(|| {
+                Error::usage(
+                    format!("`{name}` has no version {v}"),
+                    Some("`pc-hybrid mcp list` shows the registered versions"),
+                )
+            });
+    }
+    matching.sort_by(|a, b| version_key(&a.version).cmp(&version_key(&b.version)));
+    Ok(matching.pop().expect("not empty"))
+}
+
+fn version_key(v: &str) -> Option<semver::Version> {
+    semver::Version::parse(v).ok()
+}
+
+/// Remove `name` (one version, or all); the removed (name, version) pairs.
+pub fn remove(
+    store: &dyn Store,
+    name: &str,
+    version: Option<&str>,
+) -> Result<Vec<(String, String)>> {
+    let target = find(store, name, version)?;
+    if target.kind == "agent" {
+        return Err(Error::usage(
+            format!("{name} is the registry entry of an agent; it is removed with the agent"),
+            None,
+        ));
+    }
+    let removed = store.remove_servers(name, version)?;
+    Ok(removed)
+}
 
 /// The manifest of an agent made by the factory: one capability per MCP tool it serves.
 pub fn agent_manifest(
@@ -37,37 +390,39 @@ pub fn agent_manifest(
         },
         "required": ["query", "results"]
     });
+    let tool = |name: &str, description: String, params: &Value, response: &Value| Capability {
+        name: name.to_owned(),
+        description: Some(description),
+        endpoint: format!("/tools/{name}"),
+        method: "POST".into(),
+        parameters: params.clone(),
+        response: response.clone(),
+    };
     let mut capabilities = vec![
-        Capability {
-            name: "search_knowledge".into(),
-            description: Some("Search the agent's knowledge base".into()),
-            endpoint: "/mcp".into(),
-            method: "POST".into(),
-            parameters: query_params.clone(),
-            response: search_response.clone(),
-        },
-        Capability {
-            name: "get_agent_info".into(),
-            description: Some("Describe the agent".into()),
-            endpoint: "/mcp".into(),
-            method: "POST".into(),
-            parameters: serde_json::json!({"type": "object", "properties": {}}),
-            response: serde_json::json!({"type": "object"}),
-        },
+        tool(
+            "search_knowledge",
+            "Search the agent's knowledge base".into(),
+            &query_params,
+            &search_response,
+        ),
+        tool(
+            "get_agent_info",
+            "Describe the agent".into(),
+            &serde_json::json!({"type": "object", "properties": {}}),
+            &serde_json::json!({"type": "object"}),
+        ),
     ];
     for c in &spec.capabilities {
-        capabilities.push(Capability {
-            name: c.clone(),
-            description: Some(format!("Knowledge for the {c} capability")),
-            endpoint: "/mcp".into(),
-            method: "POST".into(),
-            parameters: query_params.clone(),
-            response: search_response.clone(),
-        });
+        capabilities.push(tool(
+            c,
+            format!("Knowledge for the {c} capability"),
+            &query_params,
+            &search_response,
+        ));
     }
     let limits = ResourceList {
-        memory: spec.deployment.resource_limits.memory.clone(),
-        cpu: spec.deployment.resource_limits.cpu.clone(),
+        memory: Some(spec.deployment.resource_limits.memory.clone()),
+        cpu: Some(spec.deployment.resource_limits.cpu.clone()),
     };
     Manifest {
         api_version: API_VERSION.into(),
@@ -75,18 +430,31 @@ pub fn agent_manifest(
         metadata: Metadata {
             name: spec.slug(),
             version: AGENT_VERSION.into(),
+            title: Some(spec.display_name.clone()),
+            description: Some(spec.description.clone()),
             created_at: Some(created_at),
             organization: Some(organization.to_owned()),
+            contact_email: None,
         },
         spec: ServerSpec {
             image: Some(image.to_owned()),
             port: Some(AGENT_PORT),
             transport: Some("streamable-http".into()),
-            command: Some(vec![spec.name.clone()]),
-            url: None,
+            // Run from the project folder (the manifest's own), on a port the validator picks.
+            command: Some(vec![
+                spec.name.clone(),
+                "--transport".into(),
+                "streamable-http".into(),
+                "--host".into(),
+                "127.0.0.1".into(),
+                "--port".into(),
+                "{port}".into(),
+            ]),
+            path: Some("/mcp".into()),
             resources: Some(Resources {
                 limits: Some(limits.clone()),
                 requests: Some(limits),
+                storage: None,
             }),
             capabilities,
             health_check: Some(HealthCheck {
@@ -94,19 +462,68 @@ pub fn agent_manifest(
                 interval_seconds: 30,
                 timeout_seconds: 5,
             }),
+            ..Default::default()
         },
+        status: None,
     }
 }
 
-/// The registry entry recording an agent's manifest.
-pub fn agent_entry(spec: &ValidSpec, manifest: &Manifest, at: DateTime<Utc>) -> RegistryEntry {
-    RegistryEntry {
-        name: manifest.metadata.name.clone(),
-        version: manifest.metadata.version.clone(),
-        kind: "agent".into(),
-        agent_name: Some(spec.name.clone()),
-        manifest: serde_json::to_value(manifest).unwrap_or_default(),
-        phase: "pending".into(),
-        registered_at: at,
+/// Read and check one file; a file that cannot be read or parsed gives a failed report
+/// (so that one bad file among many does not stop the others).
+pub fn check_file(path: &std::path::Path) -> Report {
+    match crate::document::read_file(path, crate::document::Limits::default()) {
+        Ok(doc) => check_document(&doc),
+        Err(e) => {
+            let at = Utc::now();
+            let findings = match e {
+                Error::Invalid(fields) => fields
+                    .into_iter()
+                    .map(|fe| Finding {
+                        stage: Stage::Schema,
+                        severity: Severity::Error,
+                        rule: "schema/parse".into(),
+                        pointer: fe.field,
+                        message: fe.message,
+                        file: Some(path.to_path_buf()),
+                        line: fe.line,
+                        column: fe.column,
+                    })
+                    .collect(),
+                other => vec![Finding {
+                    stage: Stage::Schema,
+                    severity: Severity::Error,
+                    rule: "schema/read".into(),
+                    pointer: String::new(),
+                    message: other.to_string(),
+                    file: Some(path.to_path_buf()),
+                    line: None,
+                    column: None,
+                }],
+            };
+            let mut r = Report {
+                file: Some(path.to_path_buf()),
+                name: None,
+                version: None,
+                format: None,
+                transport: None,
+                phase: Phase::Failed,
+                conditions: Vec::new(),
+                findings,
+                live: None,
+                server: None,
+                source: Value::Null,
+            };
+            r.summarize(Stage::Schema, at);
+            for stage in [Stage::Policy, Stage::Contract, Stage::Live] {
+                r.set_condition(
+                    stage,
+                    "Unknown",
+                    "NotEvaluated",
+                    "the file could not be read".into(),
+                    at,
+                );
+            }
+            r
+        }
     }
 }

@@ -1,10 +1,11 @@
 //! Versioned schema migrations, applied in order, each in its own transaction.
 
 /// (version, name, SQL). Append only: a released migration never changes.
-pub const MIGRATIONS: &[(u32, &str, &str)] = &[(
-    1,
-    "agents, creations, registry",
-    r#"
+pub const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (
+        1,
+        "agents, creations, registry",
+        r#"
 CREATE TABLE agents (
     name            TEXT PRIMARY KEY,
     display_name    TEXT NOT NULL,
@@ -51,7 +52,19 @@ CREATE TABLE mcp_servers (
     PRIMARY KEY (name, version)
 );
 "#,
-)];
+    ),
+    (
+        2,
+        "registry entries keep their source document, format and validation report",
+        r#"
+ALTER TABLE mcp_servers ADD COLUMN format TEXT NOT NULL DEFAULT 'manifest';
+ALTER TABLE mcp_servers ADD COLUMN source TEXT;
+ALTER TABLE mcp_servers ADD COLUMN report TEXT;
+UPDATE mcp_servers SET source = manifest WHERE source IS NULL;
+CREATE INDEX mcp_servers_by_kind ON mcp_servers(kind, name);
+"#,
+    ),
+];
 
 pub fn latest() -> u32 {
     MIGRATIONS.last().map(|m| m.0).unwrap_or(0)

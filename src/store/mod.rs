@@ -67,6 +67,22 @@ pub struct RegistryEntry {
     pub manifest: serde_json::Value,
     pub phase: String,
     pub registered_at: DateTime<Utc>,
+    /// `registration`, `manifest` or `server-json`: the format of `source`.
+    pub format: String,
+    /// The document as it was registered.
+    pub source: serde_json::Value,
+    /// The validation report (conditions, findings, live results).
+    pub report: serde_json::Value,
+}
+
+/// What storing a registry entry did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisterOutcome {
+    Stored,
+    /// Nothing was stored: this name and version exist, of this kind.
+    Exists {
+        kind: String,
+    },
 }
 
 /// Everything the domain persists. Implemented by SQLite now and PostgreSQL later; the
@@ -103,6 +119,11 @@ pub trait Store: Send + Sync {
     /// Remove an agent and its registry entries; true when something was removed.
     fn remove_agent(&self, name: &str) -> Result<bool>;
     fn registry_entries(&self) -> Result<Vec<RegistryEntry>>;
+    /// Store a custom server; `replace` overwrites an existing custom entry of the same name
+    /// and version, never an agent's.
+    fn register_server(&self, entry: &RegistryEntry, replace: bool) -> Result<RegisterOutcome>;
+    /// Remove custom entries of `name` (one version, or all); the pairs removed.
+    fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>>;
 }
 
 /// Where the store is, as resolved from settings.

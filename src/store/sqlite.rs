@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::migrations::{latest, MIGRATIONS};
-use super::{AgentRecord, CreationRecord, RegistryEntry, StepRecord, Store};
+use super::{AgentRecord, CreationRecord, RegisterOutcome, RegistryEntry, StepRecord, Store};
 use crate::error::{Error, Result};
 
 pub struct SqliteStore {
@@ -291,10 +291,29 @@ impl Store for SqliteStore {
             }
         }
         inserted?;
+        let other: Option<String> = tx
+            .query_row(
+                "SELECT kind FROM mcp_servers WHERE name = ?1 AND kind <> 'agent' LIMIT 1",
+                [&e.name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if other.is_some() {
+            return Err(Error::usage(
+                format!(
+                    "an MCP server named `{}` is already registered by someone else",
+                    e.name
+                ),
+                Some(
+                    "choose another agent name; `pc-hybrid mcp list` shows the registered servers",
+                ),
+            ));
+        }
         tx.execute(
-            "INSERT OR REPLACE INTO mcp_servers (name, version, kind, agent_name, manifest, phase, registered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![e.name, e.version, e.kind, e.agent_name, e.manifest.to_string(), e.phase, ts(&e.registered_at)],
+            "DELETE FROM mcp_servers WHERE name = ?1 AND kind = 'agent'",
+            [&e.name],
         )?;
+        insert_entry(&tx, e)?;
         tx.commit()?;
         Ok(())
     }
@@ -308,9 +327,9 @@ impl Store for SqliteStore {
 
     fn registry_entries(&self) -> Result<Vec<RegistryEntry>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT name, version, kind, agent_name, manifest, phase, registered_at FROM mcp_servers ORDER BY name, version",
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM mcp_servers ORDER BY name, version"
+        ))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(RegistryEntry {
@@ -321,11 +340,101 @@ impl Store for SqliteStore {
                     manifest: parse_json(r.get(4)?)?,
                     phase: r.get(5)?,
                     registered_at: parse_ts(r.get(6)?)?,
+                    format: r.get(7)?,
+                    source: parse_json(
+                        r.get::<_, Option<String>>(8)?
+                            .unwrap_or_else(|| "null".into()),
+                    )?,
+                    report: parse_json(
+                        r.get::<_, Option<String>>(9)?
+                            .unwrap_or_else(|| "null".into()),
+                    )?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+
+    fn register_server(&self, e: &RegistryEntry, replace: bool) -> Result<RegisterOutcome> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT kind FROM mcp_servers WHERE name = ?1 AND version = ?2",
+                [&e.name, &e.version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match existing {
+            Some(kind) if kind == "agent" || !replace => {
+                return Ok(RegisterOutcome::Exists { kind })
+            }
+            Some(_) => {
+                tx.execute(
+                    "DELETE FROM mcp_servers WHERE name = ?1 AND version = ?2",
+                    [&e.name, &e.version],
+                )?;
+            }
+            None => {}
+        }
+        // A name belongs to one kind: an agent's name cannot gain custom versions.
+        let agent: Option<String> = tx
+            .query_row(
+                "SELECT kind FROM mcp_servers WHERE name = ?1 AND kind = 'agent' LIMIT 1",
+                [&e.name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(kind) = agent {
+            return Ok(RegisterOutcome::Exists { kind });
+        }
+        insert_entry(&tx, e)?;
+        tx.commit()?;
+        Ok(RegisterOutcome::Stored)
+    }
+
+    fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut removed = Vec::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT name, version FROM mcp_servers WHERE name = ?1 AND kind <> 'agent' AND (?2 IS NULL OR version = ?2) ORDER BY version",
+            )?;
+            let rows = stmt.query_map(params![name, version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for r in rows {
+                removed.push(r?);
+            }
+        }
+        tx.execute(
+            "DELETE FROM mcp_servers WHERE name = ?1 AND kind <> 'agent' AND (?2 IS NULL OR version = ?2)",
+            params![name, version],
+        )?;
+        tx.commit()?;
+        Ok(removed)
+    }
+}
+
+const ENTRY_COLUMNS: &str =
+    "name, version, kind, agent_name, manifest, phase, registered_at, format, source, report";
+
+fn insert_entry(tx: &rusqlite::Transaction, e: &RegistryEntry) -> Result<()> {
+    tx.execute(
+        &format!("INSERT INTO mcp_servers ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+        params![
+            e.name,
+            e.version,
+            e.kind,
+            e.agent_name,
+            e.manifest.to_string(),
+            e.phase,
+            ts(&e.registered_at),
+            e.format,
+            e.source.to_string(),
+            e.report.to_string()
+        ],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,1014 @@
+//! Live validation: start the server in a sandbox (a child process with a scrubbed
+//! environment, or a locked-down Docker container), speak MCP to it, compare what it serves
+//! with what it declares, and always tear the sandbox down.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::sync::mpsc;
+
+use super::client::{describe, Client, ClientError, PROTOCOL_VERSIONS};
+use super::model::{Server, Severity, Transport};
+use crate::error::{Error, Result};
+
+/// Which declared way of running the server to validate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LaunchKind {
+    Command,
+    Image,
+    Url,
+}
+
+impl LaunchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LaunchKind::Command => "command",
+            LaunchKind::Image => "image",
+            LaunchKind::Url => "url",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LiveOptions {
+    /// Default: the command when there is one, else the image, else the URL.
+    pub launch: Option<LaunchKind>,
+    /// Default: the server's startup timeout.
+    pub timeout: Option<Duration>,
+    /// Where a command runs: the folder of the file that declares it.
+    pub workdir: PathBuf,
+    /// A private HOME for the command is made (and removed) under here.
+    pub scratch: PathBuf,
+    /// The PATH a command is looked up in; nothing else of the caller's environment passes.
+    pub path_env: String,
+    pub docker_host: String,
+    pub client_version: String,
+}
+
+/// The last bytes a server wrote to stderr, for messages.
+#[derive(Debug, Default)]
+pub struct Tail {
+    buf: VecDeque<u8>,
+}
+
+impl Tail {
+    const CAP: usize = 4096;
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buf.extend(bytes);
+        while self.buf.len() > Self::CAP {
+            self.buf.pop_front();
+        }
+    }
+
+    pub fn text(&self) -> String {
+        let (a, b) = self.buf.as_slices();
+        let mut v = a.to_vec();
+        v.extend_from_slice(b);
+        String::from_utf8_lossy(&v).trim().to_string()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Timings {
+    /// From launch until the server could be spoken to (health check passed or port open).
+    pub ready_ms: f64,
+    pub initialize_ms: f64,
+    pub list_ms: f64,
+    pub teardown_ms: f64,
+    pub total_ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthResult {
+    pub url: String,
+    pub status: u16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveReport {
+    pub launch: LaunchKind,
+    /// How the server was confined.
+    pub sandbox: String,
+    pub protocol_version: Option<String>,
+    pub server_info: Option<Value>,
+    pub server_capabilities: Option<Value>,
+    pub tools: Vec<String>,
+    pub resources: Option<usize>,
+    pub prompts: Option<usize>,
+    pub health: Option<HealthResult>,
+    pub timings: Timings,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stderr_tail: Option<String>,
+}
+
+/// (severity, rule, pointer, message)
+pub type LiveFinding = (Severity, &'static str, String, String);
+
+pub struct Outcome {
+    pub report: LiveReport,
+    pub findings: Vec<LiveFinding>,
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e5).round() / 100.0
+}
+
+/// What is running and how to stop it.
+enum Running {
+    Process {
+        child: tokio::process::Child,
+        home: PathBuf,
+    },
+    Container {
+        docker: bollard::Docker,
+        id: String,
+    },
+    Remote,
+}
+
+impl Running {
+    async fn exited(&mut self) -> Option<String> {
+        match self {
+            Running::Process { child, .. } => match child.try_wait() {
+                Ok(Some(st)) => Some(format!("exited with {st}")),
+                _ => None,
+            },
+            Running::Container { docker, id } => {
+                let info = docker.inspect_container(id, None).await.ok()?;
+                let state = info.state?;
+                if state.running == Some(true) {
+                    None
+                } else {
+                    Some(format!(
+                        "exited with code {}",
+                        state.exit_code.unwrap_or(-1)
+                    ))
+                }
+            }
+            Running::Remote => None,
+        }
+    }
+
+    async fn teardown(self) {
+        match self {
+            Running::Process { mut child, home } => {
+                if let Some(pid) = child.id() {
+                    // The whole process group: a server's own children go too.
+                    unsafe {
+                        libc::killpg(pid as libc::pid_t, libc::SIGKILL);
+                    }
+                }
+                let _ = child.start_kill();
+                let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
+                let _ = std::fs::remove_dir_all(home);
+            }
+            Running::Container { docker, id } => crate::docker::remove(&docker, &id).await,
+            Running::Remote => {}
+        }
+    }
+}
+
+/// Run the live stage against `s`. Errors are only for what stops the check from being made
+/// at all (Docker unreachable, a launch that was not declared); problems of the server are
+/// findings.
+pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
+    let started = Instant::now();
+    let launch = choose(s, o.launch)?;
+    let timeout = o.timeout.unwrap_or(Duration::from_secs(
+        s.deployment.startup_timeout_seconds as u64,
+    ));
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut report = LiveReport {
+        launch,
+        sandbox: String::new(),
+        protocol_version: None,
+        server_info: None,
+        server_capabilities: None,
+        tools: Vec::new(),
+        resources: None,
+        prompts: None,
+        health: None,
+        timings: Timings::default(),
+        stderr_tail: None,
+    };
+    let mut findings: Vec<LiveFinding> = Vec::new();
+    let stderr = Arc::new(Mutex::new(Tail::default()));
+
+    let http_needed = s.transport != Transport::Stdio || launch == LaunchKind::Url;
+    let http = if http_needed {
+        Some(
+            reqwest::Client::builder()
+                .no_proxy()
+                .connect_timeout(Duration::from_secs(5))
+                .build()
+                .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?,
+        )
+    } else {
+        None
+    };
+
+    let start = start(s, o, launch, &stderr, &mut report).await?;
+    let (mut running, mut client, base) = match start {
+        Started::Failed(f) => {
+            findings.push(f);
+            report.timings.total_ms = ms(started.elapsed());
+            report.stderr_tail = nonempty(stderr.lock().map(|t| t.text()).unwrap_or_default());
+            return Ok(Outcome { report, findings });
+        }
+        Started::Lines(r, c) => (r, Some(c), None),
+        Started::Http(r, base) => (r, None, Some(base)),
+    };
+
+    let outcome = async {
+        if let Some(base) = &base {
+            let http = http.as_ref().expect("built for http");
+            let ready = wait_ready(http, s, base, &mut running, deadline, &mut report).await;
+            if let Err(f) = ready {
+                return Err(f);
+            }
+            report.timings.ready_ms = ms(started.elapsed());
+            let url = match (&s.url, launch) {
+                (Some(u), LaunchKind::Url) => u.clone(),
+                _ => format!("{base}{}", s.mcp_path),
+            };
+            client = Some(Client::http(http.clone(), url));
+        } else {
+            report.timings.ready_ms = ms(started.elapsed());
+        }
+        let c = client.as_mut().expect("client made above");
+        handshake(c, s, o, deadline, &mut report, &mut findings).await
+    }
+    .await;
+
+    if let Err(step) = outcome {
+        let exited = running.exited().await;
+        let tail = stderr.lock().map(|t| t.text()).unwrap_or_default();
+        findings.push(failure(step, exited, &tail, timeout));
+    }
+    if let Some(c) = client.as_mut() {
+        if c.stray_lines > 0 {
+            findings.push((
+                Severity::Warning,
+                "live/stray-output",
+                s.pointer("command"),
+                format!("the server wrote {} line(s) to stdout that are not MCP messages; stdio servers must log to stderr", c.stray_lines),
+            ));
+        }
+        c.close().await;
+    }
+    drop(client);
+    let t = Instant::now();
+    running.teardown().await;
+    report.timings.teardown_ms = ms(t.elapsed());
+    report.timings.total_ms = ms(started.elapsed());
+    report.stderr_tail = nonempty(stderr.lock().map(|t| t.text()).unwrap_or_default());
+    if !findings.iter().any(|f| f.0 == Severity::Error) {
+        report.stderr_tail = None;
+    }
+    Ok(Outcome { report, findings })
+}
+
+fn nonempty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn choose(s: &Server, wanted: Option<LaunchKind>) -> Result<LaunchKind> {
+    let has = |k: LaunchKind| match k {
+        LaunchKind::Command => s.command.is_some(),
+        LaunchKind::Image => s.image.is_some(),
+        LaunchKind::Url => s.url.is_some(),
+    };
+    match wanted {
+        Some(k) if has(k) => Ok(k),
+        Some(k) => Err(Error::usage(
+            format!(
+                "{} declares no {}, so it cannot be validated with --launch {}",
+                s.name,
+                k.as_str(),
+                k.as_str()
+            ),
+            None,
+        )),
+        None => [LaunchKind::Command, LaunchKind::Image, LaunchKind::Url]
+            .into_iter()
+            .find(|k| has(*k))
+            .ok_or_else(|| Error::Internal("a validated server declares how it runs".into())),
+    }
+}
+
+/// Which step failed, for the message.
+enum Step {
+    Ready(LiveFinding),
+    Timeout(&'static str),
+    Client(&'static str, ClientError),
+    Finding(LiveFinding),
+}
+
+fn failure(step: Step, exited: Option<String>, tail: &str, timeout: Duration) -> LiveFinding {
+    let with_tail = |m: String| {
+        if tail.is_empty() {
+            m
+        } else {
+            let last: Vec<&str> = tail.lines().rev().take(8).collect();
+            let last: Vec<&str> = last.into_iter().rev().collect();
+            format!(
+                "{m}; its stderr ends with:\n      {}",
+                last.join("\n      ")
+            )
+        }
+    };
+    match (step, exited) {
+        (Step::Ready(f), _) | (Step::Finding(f), _) => f,
+        (_, Some(how)) => (
+            Severity::Error,
+            "live/exited",
+            String::new(),
+            with_tail(format!("the server {how} before the handshake finished")),
+        ),
+        (Step::Timeout(what), None) => (
+            Severity::Error,
+            if what == "initialize" {
+                "live/no-initialize"
+            } else {
+                "live/timeout"
+            },
+            String::new(),
+            with_tail(format!(
+                "the server did not answer `{what}` within {}s (the startup timeout)",
+                timeout.as_secs_f64()
+            )),
+        ),
+        (Step::Client(what, ClientError::Closed), None) => (
+            Severity::Error,
+            "live/exited",
+            String::new(),
+            with_tail(format!("the server closed the connection during `{what}`")),
+        ),
+        (Step::Client(what, e), None) => (
+            Severity::Error,
+            if what == "initialize" {
+                "live/initialize"
+            } else {
+                "live/protocol"
+            },
+            String::new(),
+            with_tail(format!("`{what}` failed: {e}")),
+        ),
+    }
+}
+
+enum Started {
+    Failed(LiveFinding),
+    Lines(Running, Client),
+    /// Speak HTTP at this base URL (`http://127.0.0.1:PORT`, or the remote URL).
+    Http(Running, String),
+}
+
+fn free_port() -> std::io::Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(l.local_addr()?.port())
+}
+
+async fn start(
+    s: &Server,
+    o: &LiveOptions,
+    launch: LaunchKind,
+    stderr: &Arc<Mutex<Tail>>,
+    report: &mut LiveReport,
+) -> Result<Started> {
+    match launch {
+        LaunchKind::Url => {
+            report.sandbox = "none: a remote server, reached over HTTP".into();
+            let url = s.url.clone().expect("chosen because declared");
+            Ok(Started::Http(Running::Remote, url))
+        }
+        LaunchKind::Command => start_command(s, o, stderr, report).await,
+        LaunchKind::Image => start_container(s, o, stderr, report).await,
+    }
+}
+
+async fn start_command(
+    s: &Server,
+    o: &LiveOptions,
+    stderr: &Arc<Mutex<Tail>>,
+    report: &mut LiveReport,
+) -> Result<Started> {
+    let argv = s.command.clone().expect("chosen because declared");
+    let http = s.transport != Transport::Stdio;
+    let port = if http {
+        if argv.iter().any(|a| a.contains("{port}")) {
+            free_port().map_err(|e| Error::io("finding a free loopback port", e))?
+        } else {
+            s.port.unwrap_or(8000)
+        }
+    } else {
+        0
+    };
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| a.replace("{port}", &port.to_string()))
+        .collect();
+    let home = o
+        .scratch
+        .join(format!("live-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&home)
+        .map_err(|e| Error::io(format!("creating {}", home.display()), e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700));
+    }
+    let mut cmd = tokio::process::Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .current_dir(&o.workdir)
+        .env_clear()
+        .env("PATH", &o.path_env)
+        .env("HOME", &home)
+        .env("TMPDIR", &home)
+        .env("LANG", "C.UTF-8")
+        .envs(&s.env)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    report.sandbox = format!(
+        "child process in its own process group, scrubbed environment (PATH, private HOME{}), killed after the check",
+        if s.env.is_empty() { String::new() } else { format!(", {} declared variable(s)", s.env.len()) }
+    );
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&home);
+            return Ok(Started::Failed((
+                Severity::Error,
+                "live/start-failed",
+                s.pointer("command"),
+                format!(
+                    "could not start `{}` in {}: {e}",
+                    argv[0],
+                    o.workdir.display()
+                ),
+            )));
+        }
+    };
+    let mut err = child.stderr.take().expect("piped");
+    let tail = stderr.clone();
+    tokio::spawn(async move {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = err.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut t) = tail.lock() {
+                t.push(&buf[..n]);
+            }
+        }
+    });
+    let stdout = child.stdout.take().expect("piped");
+    let stdin = child.stdin.take().expect("piped");
+    let running = Running::Process { child, home };
+    if http {
+        // An HTTP server's stdout is only log output.
+        let tail = stderr.clone();
+        tokio::spawn(async move {
+            let mut r = BufReader::new(stdout);
+            let mut buf = Vec::new();
+            while let Ok(n) = r.read_until(b'\n', &mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut t) = tail.lock() {
+                    t.push(&buf);
+                }
+                buf.clear();
+            }
+        });
+        drop(stdin);
+        return Ok(Started::Http(running, format!("http://127.0.0.1:{port}")));
+    }
+    let (tx, rx) = mpsc::channel(64);
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if tx.send(line).await.is_err() {
+                break;
+            }
+        }
+    });
+    Ok(Started::Lines(running, Client::lines(Box::pin(stdin), rx)))
+}
+
+async fn start_container(
+    s: &Server,
+    o: &LiveOptions,
+    stderr: &Arc<Mutex<Tail>>,
+    report: &mut LiveReport,
+) -> Result<Started> {
+    let image = s.image.clone().expect("chosen because declared");
+    let docker = crate::docker::connect(&o.docker_host).await?;
+    if !crate::docker::has_image(&docker, &image).await? {
+        return Ok(Started::Failed((
+            Severity::Error,
+            "live/image-missing",
+            s.pointer("image"),
+            format!("image {image} is not in the local Docker Engine; build or pull it first (no registry is contacted during validation)"),
+        )));
+    }
+    let http = s.transport != Transport::Stdio;
+    let limits = s.limits();
+    let memory = limits
+        .and_then(|l| l.memory.as_deref())
+        .and_then(|m| crate::quantity::parse_bytes(m).ok())
+        .unwrap_or(512 << 20) as i64;
+    let nano_cpus = limits
+        .and_then(|l| l.cpu.as_deref())
+        .and_then(|c| crate::quantity::parse_millicpu(c).ok())
+        .unwrap_or(1000) as i64
+        * 1_000_000;
+    let mut env: Vec<String> = s.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let port = s.port.unwrap_or(8000);
+    if http {
+        env.push(format!("PORT={port}"));
+    }
+    // stdio servers get no network at all. An HTTP server has to be reached, and a bridge
+    // address must not be: it shares the host's network, bound to loopback by its config.
+    let network = if http { "host" } else { "none" };
+    let spec = crate::docker::SandboxSpec {
+        image: image.clone(),
+        cmd: None,
+        env,
+        network: network.into(),
+        memory_bytes: memory,
+        nano_cpus,
+        pids_limit: 256,
+        labels: HashMap::from([
+            (
+                "promptcraft.sandbox".to_string(),
+                "live-validation".to_string(),
+            ),
+            ("promptcraft.server".to_string(), s.name.clone()),
+        ]),
+        interactive: !http,
+    };
+    report.sandbox = format!(
+        "docker container: network {network}, read-only root filesystem, all capabilities dropped, no-new-privileges, memory {} MiB, {} CPU, 256 pids, removed after the check",
+        memory >> 20,
+        nano_cpus as f64 / 1e9
+    );
+    let name = format!("pc-hybrid-live-{}", uuid::Uuid::new_v4().simple());
+    let sandbox = crate::docker::start_sandbox(&docker, &name, &spec).await?;
+    let running = Running::Container {
+        docker: docker.clone(),
+        id: sandbox.id.clone(),
+    };
+    let (tx, rx) = mpsc::channel(64);
+    if let Some(out) = sandbox.output {
+        crate::docker::pump_output(out, tx, stderr.clone());
+    }
+    if http {
+        return Ok(Started::Http(running, format!("http://127.0.0.1:{port}")));
+    }
+    let input = sandbox.input.expect("interactive sandbox has stdin");
+    Ok(Started::Lines(running, Client::lines(input, rx)))
+}
+
+/// Wait until an HTTP server answers: its health check when declared, else its port.
+async fn wait_ready(
+    http: &reqwest::Client,
+    s: &Server,
+    base: &str,
+    running: &mut Running,
+    deadline: tokio::time::Instant,
+    report: &mut LiveReport,
+) -> std::result::Result<(), Step> {
+    let health_url = s.health_check.as_ref().map(|h| {
+        let origin = url::Url::parse(base)
+            .ok()
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|| base.to_owned());
+        format!("{origin}{}", h.path)
+    });
+    let mut last = String::from("no answer yet");
+    loop {
+        if let Some(u) = &health_url {
+            match http.get(u).timeout(Duration::from_secs(2)).send().await {
+                Ok(r) if r.status().is_success() => {
+                    report.health = Some(HealthResult {
+                        url: u.clone(),
+                        status: r.status().as_u16(),
+                    });
+                    return Ok(());
+                }
+                Ok(r) => last = format!("answered {}", r.status()),
+                Err(e) => last = describe(&e),
+            }
+        } else {
+            let addr = url::Url::parse(base)
+                .ok()
+                .and_then(|u| u.socket_addrs(|| Some(80)).ok())
+                .and_then(|a| a.into_iter().next());
+            if let Some(addr) = addr {
+                if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                    return Ok(());
+                }
+            }
+        }
+        if let Some(how) = running.exited().await {
+            return Err(Step::Ready((
+                Severity::Error,
+                "live/exited",
+                String::new(),
+                format!("the server {how} before it became ready"),
+            )));
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(Step::Ready(match &health_url {
+                Some(u) => (
+                    Severity::Error,
+                    "live/health-check",
+                    s.pointer("health_check"),
+                    format!("the health check {u} did not answer 2xx within the startup timeout ({last})"),
+                ),
+                None => (
+                    Severity::Error,
+                    "live/not-listening",
+                    String::new(),
+                    format!("nothing listened at {base} within the startup timeout"),
+                ),
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(15)).await;
+    }
+}
+
+async fn timed<T>(
+    deadline: tokio::time::Instant,
+    what: &'static str,
+    fut: impl std::future::Future<Output = std::result::Result<T, ClientError>>,
+) -> std::result::Result<T, Step> {
+    match tokio::time::timeout_at(deadline, fut).await {
+        Err(_) => Err(Step::Timeout(what)),
+        Ok(Err(e)) => Err(Step::Client(what, e)),
+        Ok(Ok(v)) => Ok(v),
+    }
+}
+
+async fn handshake(
+    c: &mut Client,
+    s: &Server,
+    o: &LiveOptions,
+    deadline: tokio::time::Instant,
+    report: &mut LiveReport,
+    findings: &mut Vec<LiveFinding>,
+) -> std::result::Result<(), Step> {
+    let t = Instant::now();
+    let init = timed(
+        deadline,
+        "initialize",
+        c.request(
+            "initialize",
+            json!({
+                "protocolVersion": PROTOCOL_VERSIONS[0],
+                "capabilities": {},
+                "clientInfo": {"name": "pc-hybrid", "version": o.client_version}
+            }),
+        ),
+    )
+    .await?;
+    report.timings.initialize_ms = ms(t.elapsed());
+    let version = init
+        .get("protocolVersion")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    report.server_info = init.get("serverInfo").cloned();
+    report.server_capabilities = init.get("capabilities").cloned();
+    match &version {
+        Some(v) if PROTOCOL_VERSIONS.contains(&v.as_str()) => {}
+        other => {
+            return Err(Step::Finding((
+                Severity::Error,
+                "live/protocol-version",
+                String::new(),
+                format!(
+                    "the server negotiated protocol version {}, which is none of {}",
+                    other.as_deref().unwrap_or("(none)"),
+                    PROTOCOL_VERSIONS.join(", ")
+                ),
+            )))
+        }
+    }
+    report.protocol_version = version.clone();
+    c.protocol_version = version;
+    timed(
+        deadline,
+        "notifications/initialized",
+        c.notify("notifications/initialized", json!({})),
+    )
+    .await?;
+
+    let t = Instant::now();
+    let caps = report.server_capabilities.clone().unwrap_or(Value::Null);
+    let mut tools: Vec<Value> = Vec::new();
+    if caps.get("tools").is_some() || !s.capabilities.is_empty() {
+        tools = list_all(c, deadline, "tools/list", "tools").await?;
+    }
+    if caps.get("resources").is_some() {
+        report.resources = Some(
+            list_all(c, deadline, "resources/list", "resources")
+                .await?
+                .len(),
+        );
+    }
+    if caps.get("prompts").is_some() {
+        report.prompts = Some(
+            list_all(c, deadline, "prompts/list", "prompts")
+                .await?
+                .len(),
+        );
+    }
+    report.timings.list_ms = ms(t.elapsed());
+    report.tools = tools
+        .iter()
+        .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    compare(s, &tools, findings);
+    Ok(())
+}
+
+async fn list_all(
+    c: &mut Client,
+    deadline: tokio::time::Instant,
+    method: &'static str,
+    key: &str,
+) -> std::result::Result<Vec<Value>, Step> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..100 {
+        let params = match &cursor {
+            Some(c) => json!({"cursor": c}),
+            None => json!({}),
+        };
+        let page = timed(deadline, method, c.request(method, params)).await?;
+        match page.get(key).and_then(Value::as_array) {
+            Some(items) => out.extend(items.iter().cloned()),
+            None => {
+                return Err(Step::Client(
+                    method,
+                    ClientError::Protocol(format!("the result has no `{key}` list")),
+                ))
+            }
+        }
+        cursor = page
+            .get("nextCursor")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Every declared capability must be served as a tool whose input schema accepts what the
+/// declaration says; undeclared tools are worth a warning.
+pub fn compare(s: &Server, tools: &[Value], findings: &mut Vec<LiveFinding>) {
+    let by_name: HashMap<&str, &Value> = tools
+        .iter()
+        .filter_map(|t| Some((t.get("name")?.as_str()?, t)))
+        .collect();
+    let base = s.pointer("capabilities");
+    for (i, c) in s.capabilities.iter().enumerate() {
+        let at = format!("{base}/{i}");
+        let Some(tool) = by_name.get(c.name.as_str()) else {
+            let mut served: Vec<&str> = by_name.keys().copied().collect();
+            served.sort_unstable();
+            findings.push((
+                Severity::Error,
+                "live/missing-tool",
+                format!("{at}/name"),
+                format!(
+                    "capability `{}` is declared, but the server has no such tool (it serves: {})",
+                    c.name,
+                    if served.is_empty() {
+                        "none".to_string()
+                    } else {
+                        served.join(", ")
+                    }
+                ),
+            ));
+            continue;
+        };
+        let actual = tool
+            .get("inputSchema")
+            .cloned()
+            .unwrap_or(json!({"type": "object"}));
+        for problem in input_mismatch(&c.input_schema, &actual) {
+            findings.push((
+                Severity::Error,
+                "live/input-schema",
+                at.clone(),
+                format!("capability `{}`: {problem}", c.name),
+            ));
+        }
+    }
+    let declared: std::collections::HashSet<&str> =
+        s.capabilities.iter().map(|c| c.name.as_str()).collect();
+    let mut extra: Vec<&str> = by_name
+        .keys()
+        .copied()
+        .filter(|n| !declared.contains(n))
+        .collect();
+    extra.sort_unstable();
+    for name in extra {
+        findings.push((
+            Severity::Warning,
+            "live/undeclared-tool",
+            base.clone(),
+            format!("the server serves tool `{name}`, which is not declared as a capability"),
+        ));
+    }
+}
+
+fn types_of(schema: &Value) -> Vec<String> {
+    match schema.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn required_of(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Why a tool whose input schema is `actual` would not accept calls made by the
+/// declaration `declared`.
+pub fn input_mismatch(declared: &Value, actual: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let empty = serde_json::Map::new();
+    let dprops = declared
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let aprops = actual
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let closed = actual.get("additionalProperties") == Some(&Value::Bool(false));
+    for (name, dschema) in dprops {
+        match aprops.get(name) {
+            None if closed || !aprops.is_empty() => problems.push(format!(
+                "declares parameter `{name}`, which the tool does not take"
+            )),
+            None => {}
+            Some(aschema) => {
+                let dt = types_of(dschema);
+                let at = types_of(aschema);
+                if !dt.is_empty() && !at.is_empty() {
+                    for t in &dt {
+                        let ok =
+                            at.contains(t) || (t == "integer" && at.iter().any(|a| a == "number"));
+                        if !ok {
+                            problems.push(format!(
+                                "parameter `{name}` is declared as {t}, but the tool takes {}",
+                                at.join(" or ")
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let drequired = required_of(declared);
+    for r in required_of(actual) {
+        if !dprops.contains_key(r) {
+            problems.push(format!(
+                "the tool requires parameter `{r}`, which is not declared"
+            ));
+        } else if !drequired.contains(&r) {
+            problems.push(format!(
+                "the tool requires parameter `{r}`, which the declaration makes optional"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        // A call built from the declaration must pass the tool's own schema.
+        let instance = sample(declared, 0);
+        if let Ok(v) = jsonschema::validator_for(actual) {
+            if let Some(e) = v.iter_errors(&instance).next() {
+                problems.push(format!(
+                    "a call that follows the declaration ({instance}) is rejected by the tool's input schema: {e}"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// A value satisfying the simple parts of `schema`: what a caller reading it would send.
+fn sample(schema: &Value, depth: usize) -> Value {
+    if depth > 8 {
+        return Value::Null;
+    }
+    for key in ["const", "default"] {
+        if let Some(v) = schema.get(key) {
+            return v.clone();
+        }
+    }
+    if let Some(v) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+    {
+        return v.clone();
+    }
+    if let Some(v) = schema
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+    {
+        return v.clone();
+    }
+    let t = types_of(schema);
+    let t = t
+        .first()
+        .map(String::as_str)
+        .unwrap_or(if schema.get("properties").is_some() {
+            "object"
+        } else {
+            "string"
+        });
+    match t {
+        "object" => {
+            let mut m = serde_json::Map::new();
+            let props = schema.get("properties").and_then(Value::as_object);
+            for r in required_of(schema) {
+                let sub = props.and_then(|p| p.get(r)).cloned().unwrap_or(json!({}));
+                m.insert(r.to_owned(), sample(&sub, depth + 1));
+            }
+            Value::Object(m)
+        }
+        "array" => {
+            let n = schema
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                .min(4);
+            let item = schema.get("items").cloned().unwrap_or(json!({}));
+            Value::Array((0..n).map(|_| sample(&item, depth + 1)).collect())
+        }
+        "integer" => json!(schema
+            .get("minimum")
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            .max(1)),
+        "number" => json!(schema.get("minimum").and_then(Value::as_f64).unwrap_or(1.0)),
+        "boolean" => json!(true),
+        "null" => Value::Null,
+        _ => {
+            let n = schema
+                .get("minLength")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .clamp(1, 64);
+            json!("x".repeat(n as usize))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_compatibility() {
+        let declared = json!({"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}}, "required": ["query"]});
+        let same = declared.clone();
+        assert!(input_mismatch(&declared, &same).is_empty());
+        let wider = json!({"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "number"}, "extra": {"type": "boolean"}}, "required": ["query"]});
+        assert!(input_mismatch(&declared, &wider).is_empty());
+        let narrower = json!({"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]});
+        assert_eq!(input_mismatch(&declared, &narrower).len(), 1);
+        let stricter = json!({"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}}, "required": ["query", "limit"]});
+        assert!(input_mismatch(&declared, &stricter)[0].contains("makes optional"));
+        let retyped = json!({"type": "object", "properties": {"query": {"type": "integer"}, "limit": {"type": "integer"}}, "required": ["query"]});
+        assert!(input_mismatch(&declared, &retyped)[0].contains("declared as string"));
+        let long = json!({"type": "object", "properties": {"query": {"type": "string", "minLength": 5}, "limit": {"type": "integer"}}, "required": ["query"]});
+        assert!(input_mismatch(&declared, &long)[0].contains("rejected"));
+    }
+}
