@@ -168,7 +168,7 @@ async fn live_check(report: &mut Report, file: &Path, a: &LiveArgs, s: &Settings
         client_version: env!("CARGO_PKG_VERSION").into(),
     };
     let outcome = live::run(&server, &opts).await?;
-    report.add_live(outcome, None);
+    report.add_live(outcome);
     Ok(())
 }
 

@@ -250,7 +250,8 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
     if let Err(step) = outcome {
         let exited = running.exited().await;
         let tail = stderr.lock().map(|t| t.text()).unwrap_or_default();
-        findings.push(failure(step, exited, &tail, timeout));
+        let at = s.pointer(launch.as_str());
+        findings.push(failure(step, exited, &tail, timeout, at));
     }
     if let Some(c) = client.as_mut() {
         if c.stray_lines > 0 {
@@ -311,7 +312,13 @@ enum Step {
     Finding(LiveFinding),
 }
 
-fn failure(step: Step, exited: Option<String>, tail: &str, timeout: Duration) -> LiveFinding {
+fn failure(
+    step: Step,
+    exited: Option<String>,
+    tail: &str,
+    timeout: Duration,
+    at: String,
+) -> LiveFinding {
     let with_tail = |m: String| {
         if tail.is_empty() {
             m
@@ -329,7 +336,7 @@ fn failure(step: Step, exited: Option<String>, tail: &str, timeout: Duration) ->
         (_, Some(how)) => (
             Severity::Error,
             "live/exited",
-            String::new(),
+            at,
             with_tail(format!("the server {how} before the handshake finished")),
         ),
         (Step::Timeout(what), None) => (
@@ -348,7 +355,7 @@ fn failure(step: Step, exited: Option<String>, tail: &str, timeout: Duration) ->
         (Step::Client(what, ClientError::Closed), None) => (
             Severity::Error,
             "live/exited",
-            String::new(),
+            at,
             with_tail(format!("the server closed the connection during `{what}`")),
         ),
         (Step::Client(what, e), None) => (

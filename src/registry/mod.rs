@@ -48,6 +48,9 @@ pub struct Report {
     pub server: Option<Server>,
     #[serde(skip)]
     pub source: Value,
+    /// The parsed file, so that later stages can locate their findings in it.
+    #[serde(skip)]
+    pub document: Option<Document>,
 }
 
 impl Report {
@@ -173,9 +176,9 @@ impl Report {
     }
 
     /// Record the outcome of a live validation.
-    pub fn add_live(&mut self, outcome: live::Outcome, doc: Option<&Document>) {
+    pub fn add_live(&mut self, outcome: live::Outcome) {
         let at = Utc::now();
-        let mut f = Findings::new(doc);
+        let mut f = Findings::new(self.document.as_ref());
         for (severity, rule, pointer, message) in outcome.findings {
             f.push(Stage::Live, severity, rule, &pointer, message);
         }
@@ -187,8 +190,10 @@ impl Report {
 }
 
 /// The static stages (schema, policy, contract) over a parsed document.
-pub fn check_document(doc: &Document) -> Report {
-    check_value(&doc.value, Some(doc))
+pub fn check_document(doc: Document) -> Report {
+    let mut r = check_value(&doc.value, Some(&doc));
+    r.document = Some(doc);
+    r
 }
 
 pub fn check_value(v: &Value, doc: Option<&Document>) -> Report {
@@ -218,6 +223,7 @@ pub fn check_value(v: &Value, doc: Option<&Document>) -> Report {
         live: None,
         server,
         source: v.clone(),
+        document: None,
     };
     r.summarize(Stage::Schema, at);
     for stage in [Stage::Policy, Stage::Contract] {
@@ -440,8 +446,11 @@ pub fn agent_manifest(
             image: Some(image.to_owned()),
             port: Some(AGENT_PORT),
             transport: Some("streamable-http".into()),
-            // Run from the project folder (the manifest's own), on a port the validator picks.
+            // Run from the project folder (the manifest's own) with its sources on the path,
+            // installed or not, on a port the validator picks.
             command: Some(vec![
+                "python3".into(),
+                "-m".into(),
                 spec.name.clone(),
                 "--transport".into(),
                 "streamable-http".into(),
@@ -450,6 +459,7 @@ pub fn agent_manifest(
                 "--port".into(),
                 "{port}".into(),
             ]),
+            env: std::collections::BTreeMap::from([("PYTHONPATH".to_string(), "src".to_string())]),
             path: Some("/mcp".into()),
             resources: Some(Resources {
                 limits: Some(limits.clone()),
@@ -472,7 +482,7 @@ pub fn agent_manifest(
 /// (so that one bad file among many does not stop the others).
 pub fn check_file(path: &std::path::Path) -> Report {
     match crate::document::read_file(path, crate::document::Limits::default()) {
-        Ok(doc) => check_document(&doc),
+        Ok(doc) => check_document(doc),
         Err(e) => {
             let at = Utc::now();
             let findings = match e {
@@ -512,6 +522,7 @@ pub fn check_file(path: &std::path::Path) -> Report {
                 live: None,
                 server: None,
                 source: Value::Null,
+                document: None,
             };
             r.summarize(Stage::Schema, at);
             for stage in [Stage::Policy, Stage::Contract, Stage::Live] {
