@@ -203,12 +203,16 @@ pub enum McpCommand {
     /// List the registered servers, agents and custom ones.
     List,
     /// Show one registered server: manifest, conditions and findings.
+    #[command(disable_version_flag = true)]
     Show(McpNameArgs),
     /// Remove a custom server (one version, or all of them).
+    #[command(disable_version_flag = true)]
     Remove(McpNameArgs),
     /// Print a registered server as a server.json (to publish it) or an MCPServer manifest.
+    #[command(disable_version_flag = true)]
     Export(McpExportArgs),
     /// Print the configuration that connects an MCP client to a registered server.
+    #[command(disable_version_flag = true)]
     ClientConfig(McpClientConfigArgs),
     /// List the security policy rules every server is checked against.
     Rules,

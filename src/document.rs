@@ -182,7 +182,14 @@ pub fn parse(bytes: &[u8], file: Option<PathBuf>, limits: Limits) -> Result<Docu
             fail(
                 Some(m.line()),
                 Some(m.col() + 1),
-                format!("syntax error: {}", e.info()),
+                if e.info().contains("recursion limit") {
+                    format!(
+                        "nested too deeply: more than {} levels of lists and mappings",
+                        limits.max_depth
+                    )
+                } else {
+                    format!("syntax error: {}", e.info())
+                },
             )
         })?;
         if event == Event::StreamEnd {

@@ -191,6 +191,10 @@ impl Draft {
     fn check_launch(&mut self, w: &mut Walker) {
         let ptr = self.launch_ptr.clone();
         if self.image.is_none() && self.command.is_none() && self.url.is_none() {
+            // A launch field that was given but invalid has been reported already.
+            if w.f.errors_in(Stage::Schema) > 0 {
+                return;
+            }
             w.err(
                 "schema/launch",
                 &ptr,
