@@ -248,7 +248,22 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
     .await;
 
     if let Err(step) = outcome {
-        let exited = running.exited().await;
+        // A server that closed its output is usually exiting: give it a moment, so that the
+        // message can say how it ended.
+        let mut exited = running.exited().await;
+        if exited.is_none() && matches!(step, Step::Client(_, ClientError::Closed)) {
+            for _ in 0..50 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                exited = running.exited().await;
+                if exited.is_some() {
+                    break;
+                }
+            }
+        }
+        if exited.is_some() {
+            // Let the stderr reader drain what the process wrote before it ended.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         let tail = stderr.lock().map(|t| t.text()).unwrap_or_default();
         let at = s.pointer(launch.as_str());
         findings.push(failure(step, exited, &tail, timeout, at));
@@ -346,7 +361,7 @@ fn failure(
             } else {
                 "live/timeout"
             },
-            String::new(),
+            at,
             with_tail(format!(
                 "the server did not answer `{what}` within {}s (the startup timeout)",
                 timeout.as_secs_f64()
@@ -365,7 +380,7 @@ fn failure(
             } else {
                 "live/protocol"
             },
-            String::new(),
+            at,
             with_tail(format!("`{what}` failed: {e}")),
         ),
     }

@@ -17,6 +17,7 @@ parser.add_argument("--tools", default="forecast")
 parser.add_argument("--transport", default="stdio")
 parser.add_argument("--port", type=int, default=8000)
 parser.add_argument("--strict-days", action="store_true")
+parser.add_argument("--tag", default="", help="ignored; lets a test find its process")
 args = parser.parse_args()
 
 server = MCPServer("sdk-test-server")

@@ -1,0 +1,434 @@
+//! Live validation against real servers: the agent made by create-agent (real MCP SDK), SDK
+//! servers that lack a tool or take other arguments, one that never answers, one that
+//! crashes, and one in a real Docker container. Every sandbox is gone afterwards.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Env;
+use serde_json::Value;
+
+fn servers() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/servers")
+}
+
+/// An environment whose PATH starts with the Python that has the MCP SDK, as `python3`.
+fn live_env() -> Env {
+    let bin = common::python().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Env::new().var("PATH", &path)
+}
+
+fn tag() -> String {
+    format!("t{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Processes whose command line mentions `needle`.
+fn processes_with(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        if !e
+            .file_name()
+            .to_string_lossy()
+            .chars()
+            .all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.contains(needle) && !cmd.contains("cargo") && !cmd.contains("registry_live") {
+                found.push(cmd);
+            }
+        }
+    }
+    found
+}
+
+fn manifest(env: &Env, file: &str, body: &str) -> String {
+    let p = env.work.join(file);
+    std::fs::write(&p, body).unwrap();
+    p.display().to_string()
+}
+
+fn forecast_manifest(command: &str, extra_caps: &str, extra_spec: &str) -> String {
+    format!(
+        r#"apiVersion: mcp.promptcraft.io/v1
+kind: MCPServer
+metadata: {{name: weather, version: 1.0.0}}
+spec:
+  command: {command}
+{extra_spec}  capabilities:
+    - name: forecast
+      endpoint: /tools/forecast
+      method: POST
+      parameters: {{type: object, properties: {{city: {{type: string}}}}, required: [city]}}
+{extra_caps}"#
+    )
+}
+
+fn live(env: &Env, args: &[&str]) -> (i32, Value, String) {
+    let mut a = vec!["mcp", "validate", "--live", "-o", "json"];
+    a.extend_from_slice(args);
+    let o = env.run(&a);
+    let v = o.json()[0].clone();
+    (o.code, v, o.stderr)
+}
+
+fn finding<'a>(r: &'a Value, rule: &str) -> &'a Value {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding in {r:#}"))
+}
+
+#[test]
+fn the_generated_agent_passes_live_validation() {
+    let env = live_env();
+    let name = format!("live_{}", &tag()[..10]);
+    env.create(&name, &["--capability", "tax_law"]);
+    let file = env.work.join(&name).join("mcp-manifest.yaml");
+    let (code, r, err) = live(&env, &[file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}\n{r:#}");
+    assert_eq!(r["phase"], "succeeded");
+    let l = &r["live"];
+    assert_eq!(l["launch"], "command");
+    assert!(
+        l["protocol_version"].as_str().unwrap().starts_with("20"),
+        "{l}"
+    );
+    assert_eq!(l["server_info"]["name"], name.as_str());
+    let mut tools: Vec<&str> = l["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    tools.sort();
+    assert_eq!(tools, vec!["get_agent_info", "search_knowledge", "tax_law"]);
+    assert_eq!(l["health"]["status"], 200);
+    assert!(l["health"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:"));
+    let cond = r["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "LiveVerified")
+        .unwrap();
+    assert_eq!(cond["status"], "True");
+    assert!(
+        processes_with(&format!("-m {name}")).is_empty(),
+        "the agent outlived the check"
+    );
+}
+
+#[test]
+fn a_missing_tool_fails_and_an_extra_one_warns() {
+    let env = live_env();
+    let t = tag();
+    let cmd = format!(
+        "[python3, {}/sdk_server.py, --tools, 'forecast,extra', --tag, {t}]",
+        servers().display()
+    );
+    let alerts = "    - name: alerts\n      endpoint: /tools/alerts\n      method: POST\n";
+    let file = manifest(&env, "m.yaml", &forecast_manifest(&cmd, alerts, ""));
+    let (code, r, err) = live(&env, &[&file]);
+    assert_eq!(code, 1, "{err}");
+    let f = finding(&r, "live/missing-tool");
+    assert_eq!(f["pointer"], "/spec/capabilities/1/name");
+    assert_eq!(f["line"], 11);
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("`alerts` is declared, but the server has no such tool"));
+    let w = finding(&r, "live/undeclared-tool");
+    assert_eq!(w["severity"], "warning");
+    assert!(w["message"].as_str().unwrap().contains("`extra`"));
+    assert!(
+        err.contains("live validation of") && err.contains("[live/missing-tool]"),
+        "{err}"
+    );
+    assert!(processes_with(&t).is_empty());
+    // register --live stores nothing when the live stage fails.
+    let o = env.run(&["mcp", "register", "--live", &file]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert_eq!(
+        env.ok(&["mcp", "list", "-o", "json"]).json(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn a_tool_that_requires_more_than_declared_fails_over_http() {
+    let env = live_env();
+    let t = tag();
+    let cmd = format!(
+        "[python3, {}/sdk_server.py, --strict-days, --transport, streamable-http, --port, '{{port}}', --tag, {t}]",
+        servers().display()
+    );
+    let file = manifest(
+        &env,
+        "m.yaml",
+        &forecast_manifest(&cmd, "", "  healthCheck: {path: /health}\n"),
+    );
+    let (code, r, err) = live(&env, &[&file]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(r["transport"], "streamable-http");
+    assert_eq!(r["live"]["health"]["status"], 200);
+    let f = finding(&r, "live/input-schema");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("requires parameter `days`, which is not declared"),
+        "{f}"
+    );
+    assert!(processes_with(&t).is_empty());
+}
+
+#[test]
+fn a_good_server_registers_with_its_live_results() {
+    let env = live_env();
+    let t = tag();
+    let cmd = format!(
+        "[python3, {}/sdk_server.py, --tag, {t}]",
+        servers().display()
+    );
+    let file = manifest(&env, "m.yaml", &forecast_manifest(&cmd, "", ""));
+    let o = env.run(&["mcp", "register", "--live", "-o", "json", &file]);
+    assert_eq!(o.code, 0, "{o:?}");
+    let e = env.ok(&["mcp", "show", "weather", "-o", "json"]).json();
+    let conds = e["manifest"]["status"]["conditions"].as_array().unwrap();
+    let live = conds.iter().find(|c| c["type"] == "LiveVerified").unwrap();
+    assert_eq!(live["status"], "True");
+    assert_eq!(
+        e["report"]["live"]["tools"],
+        serde_json::json!(["forecast"])
+    );
+    assert!(processes_with(&t).is_empty());
+}
+
+#[test]
+fn a_server_that_never_answers_initialize_times_out() {
+    let env = live_env();
+    let t = tag();
+    let cmd = format!("[python3, {}/silent_server.py, {t}]", servers().display());
+    let file = manifest(
+        &env,
+        "m.yaml",
+        &forecast_manifest(&cmd, "", "  startupTimeoutSeconds: 2\n"),
+    );
+    let (code, r, _) = live(&env, &[&file]);
+    assert_eq!(code, 1);
+    let f = finding(&r, "live/no-initialize");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer `initialize` within 2s"),
+        "{f}"
+    );
+    assert_eq!(f["pointer"], "/spec/command");
+    assert!(
+        processes_with(&t).is_empty(),
+        "the silent server was not killed"
+    );
+    // --timeout overrides the declared startup timeout.
+    let o = env.run(&[
+        "mcp",
+        "validate",
+        "--live",
+        "--timeout",
+        "1",
+        "-o",
+        "json",
+        &file,
+    ]);
+    assert!(o.json()[0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("within 1s"));
+}
+
+#[test]
+fn a_server_that_crashes_at_start_shows_its_stderr() {
+    let env = live_env();
+    let cmd = format!("[python3, {}/crash_server.py]", servers().display());
+    let file = manifest(&env, "m.yaml", &forecast_manifest(&cmd, "", ""));
+    let (code, r, err) = live(&env, &[&file]);
+    assert_eq!(code, 1);
+    let f = finding(&r, "live/exited");
+    let m = f["message"].as_str().unwrap();
+    assert!(m.contains("exit status: 3"), "{m}");
+    assert!(m.contains("cannot read config.yaml"), "{m}");
+    assert!(err.contains("cannot read config.yaml"), "{err}");
+    // A program that does not exist is a finding too, not a crash of the validator.
+    let file = manifest(
+        &env,
+        "n.yaml",
+        &forecast_manifest("[no-such-program-xyz]", "", ""),
+    );
+    let (code, r, _) = live(&env, &[&file]);
+    assert_eq!(code, 1);
+    assert!(finding(&r, "live/start-failed")["message"]
+        .as_str()
+        .unwrap()
+        .contains("no-such-program-xyz"));
+}
+
+#[test]
+fn the_sandbox_gets_a_scrubbed_environment() {
+    let env = live_env().var("PC_HYBRID_SECRET_TEST", "hunter2");
+    // The server prints its environment to stderr and exits: the tail shows what it saw.
+    let cmd = r#"[python3, -c, "import os,sys; sys.stderr.write(repr(sorted(os.environ))); sys.exit(1)"]"#;
+    let file = manifest(
+        &env,
+        "m.yaml",
+        &forecast_manifest(cmd, "", "  env: {DECLARED: 'yes'}\n"),
+    );
+    let (_, r, _) = live(&env, &[&file]);
+    let m = finding(&r, "live/exited")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        m.contains("'DECLARED'") && m.contains("'PATH'") && m.contains("'HOME'"),
+        "{m}"
+    );
+    assert!(
+        !m.contains("PC_HYBRID_SECRET_TEST") && !m.contains("PROMPTCRAFT_HOME"),
+        "{m}"
+    );
+}
+
+// ---- Docker ------------------------------------------------------------------------------
+
+/// The Docker Engine started by scripts/test.sh on a private socket.
+fn docker_host() -> String {
+    std::env::var("PC_HYBRID_TEST_DOCKER_HOST").unwrap_or_else(|_| {
+        panic!("no Docker Engine for the tests: run scripts/test.sh (it installs docker.io and starts dockerd on a private socket), or set PC_HYBRID_TEST_DOCKER_HOST")
+    })
+}
+
+fn docker(args: &[&str]) -> String {
+    let o = Command::new("docker")
+        .args(args)
+        .env("DOCKER_HOST", docker_host())
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .expect("docker CLI");
+    assert!(
+        o.status.success(),
+        "docker {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// Build the busybox stdio server image (no registry: FROM scratch).
+fn sh_server_image() -> String {
+    let ctx = tempfile::tempdir().unwrap();
+    std::fs::copy("/bin/busybox", ctx.path().join("busybox"))
+        .expect("busybox-static (/bin/busybox) is installed by scripts/test.sh");
+    std::fs::copy(
+        servers().join("sh_server.sh"),
+        ctx.path().join("sh_server.sh"),
+    )
+    .unwrap();
+    std::fs::copy(
+        servers().join("Dockerfile.sh-server"),
+        ctx.path().join("Dockerfile"),
+    )
+    .unwrap();
+    let tag = "pc-hybrid-test/sh-server:1";
+    docker(&["build", "-q", "-t", tag, ctx.path().to_str().unwrap()]);
+    tag.into()
+}
+
+fn sandboxes_left() -> String {
+    docker(&[
+        "ps",
+        "-a",
+        "-q",
+        "--filter",
+        "label=promptcraft.sandbox=live-validation",
+    ])
+}
+
+#[test]
+fn an_image_runs_in_a_locked_down_container() {
+    let image = sh_server_image();
+    let env = live_env().var("DOCKER_HOST", &docker_host());
+    let body = format!(
+        "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {{name: sh-weather, version: 1.0.0}}\nspec:\n  image: {image}\n  resources: {{limits: {{memory: 64Mi, cpu: '0.5'}}}}\n  capabilities:\n    - name: forecast\n      endpoint: /tools/forecast\n      method: POST\n      parameters: {{type: object, properties: {{city: {{type: string}}}}, required: [city]}}\n"
+    );
+    let file = manifest(&env, "img.yaml", &body);
+    let (code, r, err) = live(&env, &[&file]);
+    assert_eq!(code, 0, "{err}\n{r:#}");
+    let l = &r["live"];
+    assert_eq!(l["launch"], "image");
+    assert_eq!(l["server_info"]["name"], "sh-server");
+    assert_eq!(l["protocol_version"], "2025-06-18");
+    let sandbox = l["sandbox"].as_str().unwrap();
+    for part in [
+        "network none",
+        "read-only root filesystem",
+        "all capabilities dropped",
+        "no-new-privileges",
+        "memory 64 MiB",
+        "0.5 CPU",
+    ] {
+        assert!(sandbox.contains(part), "{sandbox}");
+    }
+    assert_eq!(sandboxes_left(), "", "a sandbox container was left behind");
+
+    // A declared tool the image does not serve fails, and the container still goes.
+    let missing = body.replace("- name: forecast", "- name: alerts");
+    let file = manifest(&env, "img2.yaml", &missing);
+    let (code, r, _) = live(&env, &[&file]);
+    assert_eq!(code, 1);
+    finding(&r, "live/missing-tool");
+    assert_eq!(sandboxes_left(), "");
+
+    // An image that is not there is a finding; nothing is pulled.
+    let absent = body.replace(&image, "pc-hybrid-test/absent:1");
+    let file = manifest(&env, "img3.yaml", &absent);
+    let (code, r, _) = live(&env, &[&file]);
+    assert_eq!(code, 1);
+    assert!(finding(&r, "live/image-missing")["message"]
+        .as_str()
+        .unwrap()
+        .contains("not in the local Docker Engine"));
+}
+
+#[test]
+fn docker_unreachable_exits_4_with_a_hint() {
+    let env = live_env().var("DOCKER_HOST", "unix:///nonexistent/docker.sock");
+    let file = manifest(
+        &env,
+        "img.yaml",
+        "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {name: x, version: 1.0.0}\nspec:\n  image: alpine:3\n",
+    );
+    let o = env.run(&["mcp", "register", "--live", &file]);
+    assert_eq!(o.code, 4, "{o:?}");
+    assert!(
+        o.stderr
+            .contains("Docker Engine at unix:///nonexistent/docker.sock is not reachable"),
+        "{o:?}"
+    );
+    assert!(o.stderr.contains("hint:"), "{o:?}");
+    assert_eq!(
+        env.ok(&["mcp", "list", "-o", "json"]).json(),
+        serde_json::json!([])
+    );
+}
