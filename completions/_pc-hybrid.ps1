@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('create-agent', 'create-agent', [CompletionResultType]::ParameterValue, 'Create an agent project from a template, commit it to git, push and register it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the steps of an agent creation')
             [CompletionResult]::new('list-agents', 'list-agents', [CompletionResultType]::ParameterValue, 'List the agents made by the factory')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'The MCP registry: register, validate, list, show, remove and export MCP servers')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the resolved configuration')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -102,6 +103,177 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;mcp' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Validate a server definition and store it in the registry')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Run the same checks as `register` on one or more files; store nothing')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered servers, agents and custom ones')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one registered server: manifest, conditions and findings')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a custom server (one version, or all of them)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a registered server as a server.json (to publish it) or an MCPServer manifest')
+            [CompletionResult]::new('client-config', 'client-config', [CompletionResultType]::ParameterValue, 'Print the configuration that connects an MCP client to a registered server')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the security policy rules every server is checked against')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pc-hybrid;mcp;register' {
+            [CompletionResult]::new('--launch', '--launch', [CompletionResultType]::ParameterName, 'Which declared way of running the server to check live (default: command, else image, else url)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds the live check may take from start to handshake (default: the server''s startup timeout)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Overwrite a custom server already registered with this name and version')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;mcp;validate' {
+            [CompletionResult]::new('--launch', '--launch', [CompletionResultType]::ParameterName, 'Which declared way of running the server to check live (default: command, else image, else url)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds the live check may take from start to handshake (default: the server''s startup timeout)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;mcp;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;mcp;show' {
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'One version (default: show the highest; remove all)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pc-hybrid;mcp;remove' {
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'One version (default: show the highest; remove all)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pc-hybrid;mcp;export' {
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'The version (default: the highest)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Reverse-DNS namespace of the server.json name, e.g. io.github.your-user')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pc-hybrid;mcp;client-config' {
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'The version (default: the highest)')
+            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'The MCP client')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pc-hybrid;mcp;rules' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;mcp;help' {
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Validate a server definition and store it in the registry')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Run the same checks as `register` on one or more files; store nothing')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered servers, agents and custom ones')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one registered server: manifest, conditions and findings')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a custom server (one version, or all of them)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a registered server as a server.json (to publish it) or an MCPServer manifest')
+            [CompletionResult]::new('client-config', 'client-config', [CompletionResultType]::ParameterValue, 'Print the configuration that connects an MCP client to a registered server')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the security policy rules every server is checked against')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pc-hybrid;mcp;help;register' {
+            break
+        }
+        'pc-hybrid;mcp;help;validate' {
+            break
+        }
+        'pc-hybrid;mcp;help;list' {
+            break
+        }
+        'pc-hybrid;mcp;help;show' {
+            break
+        }
+        'pc-hybrid;mcp;help;remove' {
+            break
+        }
+        'pc-hybrid;mcp;help;export' {
+            break
+        }
+        'pc-hybrid;mcp;help;client-config' {
+            break
+        }
+        'pc-hybrid;mcp;help;rules' {
+            break
+        }
+        'pc-hybrid;mcp;help;help' {
             break
         }
         'pc-hybrid;config' {
@@ -209,6 +381,7 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('create-agent', 'create-agent', [CompletionResultType]::ParameterValue, 'Create an agent project from a template, commit it to git, push and register it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the steps of an agent creation')
             [CompletionResult]::new('list-agents', 'list-agents', [CompletionResultType]::ParameterValue, 'List the agents made by the factory')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'The MCP registry: register, validate, list, show, remove and export MCP servers')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the resolved configuration')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -222,6 +395,41 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;help;list-agents' {
+            break
+        }
+        'pc-hybrid;help;mcp' {
+            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Validate a server definition and store it in the registry')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Run the same checks as `register` on one or more files; store nothing')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered servers, agents and custom ones')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one registered server: manifest, conditions and findings')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a custom server (one version, or all of them)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a registered server as a server.json (to publish it) or an MCPServer manifest')
+            [CompletionResult]::new('client-config', 'client-config', [CompletionResultType]::ParameterValue, 'Print the configuration that connects an MCP client to a registered server')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the security policy rules every server is checked against')
+            break
+        }
+        'pc-hybrid;help;mcp;register' {
+            break
+        }
+        'pc-hybrid;help;mcp;validate' {
+            break
+        }
+        'pc-hybrid;help;mcp;list' {
+            break
+        }
+        'pc-hybrid;help;mcp;show' {
+            break
+        }
+        'pc-hybrid;help;mcp;remove' {
+            break
+        }
+        'pc-hybrid;help;mcp;export' {
+            break
+        }
+        'pc-hybrid;help;mcp;client-config' {
+            break
+        }
+        'pc-hybrid;help;mcp;rules' {
             break
         }
         'pc-hybrid;help;config' {

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand create-agent 'Create an agent project from a template, commit it to git, push and register it'
             cand status 'Show the steps of an agent creation'
             cand list-agents 'List the agents made by the factory'
+            cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
             cand completions 'Print a shell completion script'
@@ -96,6 +97,158 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'pc-hybrid;mcp'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand register 'Validate a server definition and store it in the registry'
+            cand validate 'Run the same checks as `register` on one or more files; store nothing'
+            cand list 'List the registered servers, agents and custom ones'
+            cand show 'Show one registered server: manifest, conditions and findings'
+            cand remove 'Remove a custom server (one version, or all of them)'
+            cand export 'Print a registered server as a server.json (to publish it) or an MCPServer manifest'
+            cand client-config 'Print the configuration that connects an MCP client to a registered server'
+            cand rules 'List the security policy rules every server is checked against'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;mcp;register'= {
+            cand --launch 'Which declared way of running the server to check live (default: command, else image, else url)'
+            cand --timeout 'Seconds the live check may take from start to handshake (default: the server''s startup timeout)'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --live 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)'
+            cand --replace 'Overwrite a custom server already registered with this name and version'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;mcp;validate'= {
+            cand --launch 'Which declared way of running the server to check live (default: command, else image, else url)'
+            cand --timeout 'Seconds the live check may take from start to handshake (default: the server''s startup timeout)'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --live 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;mcp;list'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;mcp;show'= {
+            cand --version 'One version (default: show the highest; remove all)'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pc-hybrid;mcp;remove'= {
+            cand --version 'One version (default: show the highest; remove all)'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pc-hybrid;mcp;export'= {
+            cand --version 'The version (default: the highest)'
+            cand --format 'What to print'
+            cand --namespace 'Reverse-DNS namespace of the server.json name, e.g. io.github.your-user'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pc-hybrid;mcp;client-config'= {
+            cand --version 'The version (default: the highest)'
+            cand --client 'The MCP client'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pc-hybrid;mcp;rules'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;mcp;help'= {
+            cand register 'Validate a server definition and store it in the registry'
+            cand validate 'Run the same checks as `register` on one or more files; store nothing'
+            cand list 'List the registered servers, agents and custom ones'
+            cand show 'Show one registered server: manifest, conditions and findings'
+            cand remove 'Remove a custom server (one version, or all of them)'
+            cand export 'Print a registered server as a server.json (to publish it) or an MCPServer manifest'
+            cand client-config 'Print the configuration that connects an MCP client to a registered server'
+            cand rules 'List the security policy rules every server is checked against'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;mcp;help;register'= {
+        }
+        &'pc-hybrid;mcp;help;validate'= {
+        }
+        &'pc-hybrid;mcp;help;list'= {
+        }
+        &'pc-hybrid;mcp;help;show'= {
+        }
+        &'pc-hybrid;mcp;help;remove'= {
+        }
+        &'pc-hybrid;mcp;help;export'= {
+        }
+        &'pc-hybrid;mcp;help;client-config'= {
+        }
+        &'pc-hybrid;mcp;help;rules'= {
+        }
+        &'pc-hybrid;mcp;help;help'= {
         }
         &'pc-hybrid;config'= {
             cand -o 'Output format of data written to stdout'
@@ -191,6 +344,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand create-agent 'Create an agent project from a template, commit it to git, push and register it'
             cand status 'Show the steps of an agent creation'
             cand list-agents 'List the agents made by the factory'
+            cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
             cand completions 'Print a shell completion script'
@@ -201,6 +355,32 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;status'= {
         }
         &'pc-hybrid;help;list-agents'= {
+        }
+        &'pc-hybrid;help;mcp'= {
+            cand register 'Validate a server definition and store it in the registry'
+            cand validate 'Run the same checks as `register` on one or more files; store nothing'
+            cand list 'List the registered servers, agents and custom ones'
+            cand show 'Show one registered server: manifest, conditions and findings'
+            cand remove 'Remove a custom server (one version, or all of them)'
+            cand export 'Print a registered server as a server.json (to publish it) or an MCPServer manifest'
+            cand client-config 'Print the configuration that connects an MCP client to a registered server'
+            cand rules 'List the security policy rules every server is checked against'
+        }
+        &'pc-hybrid;help;mcp;register'= {
+        }
+        &'pc-hybrid;help;mcp;validate'= {
+        }
+        &'pc-hybrid;help;mcp;list'= {
+        }
+        &'pc-hybrid;help;mcp;show'= {
+        }
+        &'pc-hybrid;help;mcp;remove'= {
+        }
+        &'pc-hybrid;help;mcp;export'= {
+        }
+        &'pc-hybrid;help;mcp;client-config'= {
+        }
+        &'pc-hybrid;help;mcp;rules'= {
         }
         &'pc-hybrid;help;config'= {
             cand show 'Print every resolved setting with where it came from (secrets redacted)'

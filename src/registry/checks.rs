@@ -189,7 +189,7 @@ mod tests {
         ] {
             assert!(image(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "UPPER/case", "a:b:c", "x@sha256:12", "-x", "a b"] {
+        for bad in ["", "upper/CASE", "a:b:c", "x@sha256:12", "-x", "a b"] {
             assert!(image(bad).is_err(), "{bad}");
         }
         assert_eq!(image_tag("localhost:5000/x:1.0"), Some("1.0"));
