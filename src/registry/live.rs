@@ -229,10 +229,7 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
     let outcome = async {
         if let Some(base) = &base {
             let http = http.as_ref().expect("built for http");
-            let ready = wait_ready(http, s, base, &mut running, deadline, &mut report).await;
-            if let Err(f) = ready {
-                return Err(f);
-            }
+            wait_ready(http, s, base, &mut running, deadline, &mut report).await?;
             report.timings.ready_ms = ms(started.elapsed());
             let url = match (&s.url, launch) {
                 (Some(u), LaunchKind::Url) => u.clone(),

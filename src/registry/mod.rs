@@ -347,7 +347,7 @@ pub fn find(store: &dyn Store, name: &str, version: Option<&str>) -> Result<Regi
                 )
             });
     }
-    matching.sort_by(|a, b| version_key(&a.version).cmp(&version_key(&b.version)));
+    matching.sort_by_key(|e| version_key(&e.version));
     Ok(matching.pop().expect("not empty"))
 }
 
