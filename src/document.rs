@@ -43,9 +43,24 @@ pub struct Document {
     pub file: Option<PathBuf>,
     locations: HashMap<String, Location>,
     key_locations: HashMap<String, Location>,
+    /// The text of a document parsed without locations, kept to work them out on demand.
+    text: Option<String>,
+    limits: Limits,
 }
 
 impl Document {
+    /// Work out the locations of a document parsed with [`parse_lazy`], once: validators
+    /// that usually find nothing need not pay for them.
+    pub fn locate(&mut self) {
+        if let Some(text) = self.text.take() {
+            if let Ok(located) = parse_inner(text.as_bytes(), self.file.clone(), self.limits, true)
+            {
+                self.locations = located.locations;
+                self.key_locations = located.key_locations;
+            }
+        }
+    }
+
     /// Where the value at `pointer` is written: its key when it has one, else the value
     /// itself, else its nearest located parent.
     pub fn location(&self, pointer: &str) -> Option<Location> {
@@ -102,6 +117,15 @@ pub fn escape_token(s: &str) -> String {
 
 /// Read and parse a file: size is checked before reading it whole.
 pub fn read_file(path: &Path, limits: Limits) -> Result<Document, Error> {
+    read_file_with(path, limits, true)
+}
+
+/// Like [`read_file`], but locations are only worked out by [`Document::locate`].
+pub fn read_file_lazy(path: &Path, limits: Limits) -> Result<Document, Error> {
+    read_file_with(path, limits, false)
+}
+
+fn read_file_with(path: &Path, limits: Limits, locate: bool) -> Result<Document, Error> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(format!("{}", path.display()), e))?;
     if !meta.is_file() {
         return Err(Error::usage(
@@ -121,11 +145,24 @@ pub fn read_file(path: &Path, limits: Limits) -> Result<Document, Error> {
         .at(Some(&path.to_path_buf()), None)]));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(format!("{}", path.display()), e))?;
-    parse(&bytes, Some(path.to_path_buf()), limits)
+    let mut doc = parse_inner(&bytes, Some(path.to_path_buf()), limits, locate)?;
+    if !locate {
+        doc.text = String::from_utf8(bytes).ok();
+    }
+    Ok(doc)
 }
 
 /// Parse JSON or YAML (JSON is parsed as YAML 1.2, which it is a subset of).
 pub fn parse(bytes: &[u8], file: Option<PathBuf>, limits: Limits) -> Result<Document, Error> {
+    parse_inner(bytes, file, limits, true)
+}
+
+fn parse_inner(
+    bytes: &[u8],
+    file: Option<PathBuf>,
+    limits: Limits,
+    locate: bool,
+) -> Result<Document, Error> {
     let fail = |line: Option<usize>, column: Option<usize>, message: String| {
         let mut e = FieldError::new("", message);
         e.file = file.clone();
@@ -167,6 +204,7 @@ pub fn parse(bytes: &[u8], file: Option<PathBuf>, limits: Limits) -> Result<Docu
     }
     let mut builder = Builder {
         limits,
+        locate,
         stack: Vec::new(),
         anchors: HashMap::new(),
         locations: HashMap::new(),
@@ -205,6 +243,8 @@ pub fn parse(bytes: &[u8], file: Option<PathBuf>, limits: Limits) -> Result<Docu
         file,
         locations: builder.locations,
         key_locations: builder.key_locations,
+        text: None,
+        limits,
     })
 }
 
@@ -224,6 +264,8 @@ enum Frame {
 
 struct Builder {
     limits: Limits,
+    /// Record where every value is; off for the fast path.
+    locate: bool,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Value, usize)>,
     locations: HashMap<String, Location>,
@@ -237,6 +279,14 @@ type BuildError = (Marker, String);
 
 impl Builder {
     fn child_pointer(&self) -> Option<String> {
+        if !self.locate {
+            return match self.stack.last() {
+                Some(Frame::Map {
+                    pending_key: None, ..
+                }) => None,
+                _ => Some(String::new()),
+            };
+        }
         match self.stack.last() {
             None => Some(String::new()),
             Some(Frame::Seq { items, pointer, .. }) => Some(format!("{pointer}/{}", items.len())),
@@ -290,7 +340,9 @@ impl Builder {
                     Some(p) => p,
                     None => return Err((mark, "mapping keys must be strings".into())),
                 };
-                self.locations.entry(pointer.clone()).or_insert(loc);
+                if self.locate {
+                    self.locations.entry(pointer.clone()).or_insert(loc);
+                }
                 self.stack
                     .push(if matches!(event, Event::SequenceStart(..)) {
                         Frame::Seq {
@@ -326,8 +378,10 @@ impl Builder {
                     None => return Err((mark, "alias to an unknown anchor".into())),
                 };
                 self.count(size, mark)?;
-                if let Some(p) = self.child_pointer() {
-                    self.locations.entry(p).or_insert(loc);
+                if self.locate {
+                    if let Some(p) = self.child_pointer() {
+                        self.locations.entry(p).or_insert(loc);
+                    }
                 }
                 self.push_value(value, mark)
             }
@@ -341,14 +395,18 @@ impl Builder {
                 }) = self.stack.last_mut()
                 {
                     if pending_key.is_none() {
-                        let p = format!("{pointer}/{}", escape_token(&text));
-                        self.key_locations.entry(p).or_insert(loc);
+                        if self.locate {
+                            let p = format!("{pointer}/{}", escape_token(&text));
+                            self.key_locations.entry(p).or_insert(loc);
+                        }
                         *pending_key = Some(text);
                         return Ok(());
                     }
                 }
-                if let Some(p) = self.child_pointer() {
-                    self.locations.entry(p).or_insert(loc);
+                if self.locate {
+                    if let Some(p) = self.child_pointer() {
+                        self.locations.entry(p).or_insert(loc);
+                    }
                 }
                 let value = resolve_scalar(text, style, tag.as_ref().map(|t| t.suffix.as_str()));
                 if anchor > 0 {

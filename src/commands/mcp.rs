@@ -34,13 +34,14 @@ pub async fn run(cmd: &McpCommand, s: &Settings, out: &Output) -> Result<()> {
             Ok(())
         }
         McpCommand::Validate(a) => {
-            let mut reports = Vec::with_capacity(a.files.len());
-            for f in &a.files {
-                let mut r = registry::check_file(f);
-                if r.passed() && a.live.live {
-                    live_check(&mut r, f, &a.live, s).await?;
+            let mut reports = registry::check_files(&a.files, !a.live.live);
+            if a.live.live {
+                for (r, f) in reports.iter_mut().zip(&a.files) {
+                    if r.passed() {
+                        live_check(r, f, &a.live, s).await?;
+                    }
+                    r.compact();
                 }
-                reports.push(r);
             }
             let failed: Vec<&Report> = reports.iter().filter(|r| !r.passed()).collect();
             let err = match failed.as_slice() {

@@ -26,11 +26,34 @@ pub fn schema_problem(schema: &Value) -> Option<(String, String)> {
         return Some((e.instance_path().to_string(), e.to_string()));
     }
     // Valid against the meta-schema but unusable, e.g. a $ref that cannot be resolved or a
-    // pattern that is not a regular expression.
-    if let Err(e) = jsonschema::validator_for(schema) {
-        return Some((e.instance_path().to_string(), e.to_string()));
+    // pattern that is not a regular expression. Compiling is the costly part of this stage,
+    // so it is done only for schemas that use such keywords.
+    if needs_compiling(schema) {
+        if let Err(e) = jsonschema::validator_for(schema) {
+            return Some((e.instance_path().to_string(), e.to_string()));
+        }
     }
     None
+}
+
+/// Whether `schema` uses a keyword whose value the meta-schema cannot fully check.
+fn needs_compiling(schema: &Value) -> bool {
+    match schema {
+        Value::Object(m) => m.iter().any(|(k, v)| {
+            matches!(
+                k.as_str(),
+                "$ref"
+                    | "$dynamicRef"
+                    | "$recursiveRef"
+                    | "pattern"
+                    | "patternProperties"
+                    | "$id"
+                    | "$anchor"
+            ) || needs_compiling(v)
+        }),
+        Value::Array(a) => a.iter().any(needs_compiling),
+        _ => false,
+    }
 }
 
 pub fn check(s: &Server, f: &mut Findings) {

@@ -54,6 +54,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// Drop what only later stages and registration need, keeping what is printed: a
+    /// validation of many files then holds little more than its findings.
+    pub fn compact(&mut self) {
+        self.server = None;
+        self.source = Value::Null;
+        self.document = None;
+    }
+
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
         self.findings
             .iter()
@@ -178,6 +186,11 @@ impl Report {
     /// Record the outcome of a live validation.
     pub fn add_live(&mut self, outcome: live::Outcome) {
         let at = Utc::now();
+        if let Some(d) = self.document.as_mut() {
+            if !outcome.findings.is_empty() {
+                d.locate();
+            }
+        }
         let mut f = Findings::new(self.document.as_ref());
         for (severity, rule, pointer, message) in outcome.findings {
             f.push(Stage::Live, severity, rule, &pointer, message);
@@ -190,13 +203,30 @@ impl Report {
 }
 
 /// The static stages (schema, policy, contract) over a parsed document.
-pub fn check_document(doc: Document) -> Report {
-    let mut r = check_value(&doc.value, Some(&doc));
+pub fn check_document(mut doc: Document) -> Report {
+    let mut r = check_parts(&doc.value, Some(&doc));
+    if !r.findings.is_empty() {
+        doc.locate();
+        for f in r.findings.iter_mut().filter(|f| f.line.is_none()) {
+            if let Some(l) = doc.location(&f.pointer) {
+                f.line = Some(l.line);
+                f.column = Some(l.column);
+            }
+        }
+    }
+    r.source = std::mem::take(&mut doc.value);
     r.document = Some(doc);
     r
 }
 
+/// The static stages over a value that did not come from a file.
 pub fn check_value(v: &Value, doc: Option<&Document>) -> Report {
+    let mut r = check_parts(v, doc);
+    r.source = v.clone();
+    r
+}
+
+fn check_parts(v: &Value, doc: Option<&Document>) -> Report {
     let at = Utc::now();
     let mut f = Findings::new(doc);
     let format = match formats::detect(v) {
@@ -222,7 +252,7 @@ pub fn check_value(v: &Value, doc: Option<&Document>) -> Report {
         findings: f.items,
         live: None,
         server,
-        source: v.clone(),
+        source: Value::Null,
         document: None,
     };
     r.summarize(Stage::Schema, at);
@@ -478,10 +508,39 @@ pub fn agent_manifest(
     }
 }
 
+/// Check many files, spread over the machine's cores; reports come back in order.
+pub fn check_files(paths: &[PathBuf], compact: bool) -> Vec<Report> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(paths.len().div_ceil(64).max(1));
+    let check = |p: &PathBuf| {
+        let mut r = check_file(p);
+        if compact {
+            r.compact();
+        }
+        r
+    };
+    if workers <= 1 {
+        return paths.iter().map(check).collect();
+    }
+    let chunk = paths.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || c.iter().map(check).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Read and check one file; a file that cannot be read or parsed gives a failed report
 /// (so that one bad file among many does not stop the others).
 pub fn check_file(path: &std::path::Path) -> Report {
-    match crate::document::read_file(path, crate::document::Limits::default()) {
+    match crate::document::read_file_lazy(path, crate::document::Limits::default()) {
         Ok(doc) => check_document(doc),
         Err(e) => {
             let at = Utc::now();

@@ -7,11 +7,22 @@ use super::model::{Findings, Stage};
 use crate::document::escape_token;
 
 pub fn child(ptr: &str, key: &str) -> String {
-    format!("{ptr}/{}", escape_token(key))
+    if key.contains(['~', '/']) {
+        return format!("{ptr}/{}", escape_token(key));
+    }
+    let mut s = String::with_capacity(ptr.len() + 1 + key.len());
+    s.push_str(ptr);
+    s.push('/');
+    s.push_str(key);
+    s
 }
 
 pub fn index(ptr: &str, i: usize) -> String {
-    format!("{ptr}/{i}")
+    use std::fmt::Write;
+    let mut s = String::with_capacity(ptr.len() + 4);
+    s.push_str(ptr);
+    let _ = write!(s, "/{i}");
+    s
 }
 
 fn type_name(v: &Value) -> &'static str {

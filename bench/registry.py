@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Benchmark the MCP registry, all in one run; prints figures and ratios, asserts nothing.
+
+1. Static validation of 10,000 manifests (the fixture corpus's valid files in all three
+   formats, renamed) by one `pc-hybrid mcp validate` run, against the anchor of Python merely
+   parsing the same files (json / PyYAML's C loader).
+2. Live validation overhead: `pc-hybrid mcp validate --live` on a stdio server built on the
+   official MCP SDK, against a bare Python client (subprocess + json, no SDK import) doing
+   the same handshake (initialize, notifications/initialized, tools/list) with the same
+   server, and against the SDK's own client. The difference to the bare client is what
+   pc-hybrid adds beyond the server's own start time.
+3. Hostile files (alias bomb, deep nesting, 100 MB, binary junk): time to the error.
+
+Usage: bench/registry.py [--files N] [--runs N]   (builds the release binary; needs .venv)
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests/fixtures/registry/valid"
+PYTHON = Path(os.environ.get("PC_HYBRID_TEST_PYTHON", ROOT / ".venv/bin/python"))
+
+
+def make_corpus(dest: Path, n: int) -> list[Path]:
+    import yaml
+
+    bases = []
+    for f in sorted(FIXTURES.iterdir()):
+        text = f.read_text()
+        doc = json.loads(text) if f.suffix == ".json" else yaml.safe_load(text)
+        bases.append((f.suffix, doc))
+    files = []
+    for i in range(n):
+        suffix, doc = bases[i % len(bases)]
+        doc = json.loads(json.dumps(doc))
+        if "mcp_spec" in doc:
+            doc["mcp_spec"]["name"] = f"server-{i}"
+        elif "metadata" in doc:
+            doc["metadata"]["name"] = f"server-{i}"
+        else:
+            doc["name"] = f"io.github.bench/server-{i}"
+        p = dest / f"m{i:05d}{suffix}"
+        p.write_text(json.dumps(doc, indent=2) if suffix == ".json" else yaml.safe_dump(doc, sort_keys=False))
+        files.append(p)
+    return files
+
+
+PARSE_ANCHOR = r"""
+import json, sys, yaml
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+for p in sys.argv[1:]:
+    with open(p, "rb") as f:
+        data = f.read()
+    json.loads(data) if p.endswith(".json") else yaml.load(data, Loader=loader)
+"""
+
+BARE_CLIENT = r"""
+import json, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+def call(i, method, params):
+    p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": i, "method": method, "params": params}) + "\n")
+    p.stdin.flush()
+    while True:
+        msg = json.loads(p.stdout.readline())
+        if msg.get("id") == i:
+            return msg
+init = call(1, "initialize", {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bare", "version": "0"}})
+p.stdin.write(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized", "params": {}}) + "\n")
+p.stdin.flush()
+tools = call(2, "tools/list", {})["result"]["tools"]
+assert [t["name"] for t in tools] == ["forecast"], tools
+p.kill()
+p.wait()
+"""
+
+SDK_CLIENT = r"""
+import asyncio, sys
+from mcp import Client, StdioServerParameters
+async def main():
+    async with Client(StdioServerParameters(command=sys.argv[1], args=sys.argv[2:])) as c:
+        tools = (await c.list_tools()).tools
+        assert [t.name for t in tools] == ["forecast"]
+asyncio.run(main())
+"""
+
+
+def timed(cmd, env=None, ok=(0,)):
+    t = time.perf_counter()
+    r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ms = (time.perf_counter() - t) * 1000
+    if r.returncode not in ok:
+        sys.exit(f"{cmd[:4]}... exited {r.returncode}: {r.stderr.decode()[-2000:]}")
+    return ms
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=15)
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    exe = ROOT / "target/release/pc-hybrid"
+    work = Path(tempfile.mkdtemp(prefix="pc-hybrid-bench-"))
+    env = {
+        "PATH": f"{PYTHON.parent}:{os.environ['PATH']}",
+        "PROMPTCRAFT_HOME": str(work / "home"),
+        "HOME": str(work),
+        "LANG": "C.UTF-8",
+    }
+    try:
+        corpus = work / "corpus"
+        corpus.mkdir()
+        files = [str(f) for f in make_corpus(corpus, args.files)]
+        n = len(files)
+        print(f"static validation of {n} files (3 formats, JSON and YAML), best of 3:")
+        ours = min(timed([str(exe), "mcp", "validate", "-o", "json", *files], env) for _ in range(3))
+        anchor = min(timed([str(PYTHON), "-c", PARSE_ANCHOR, *files]) for _ in range(3))
+        print(f"  pc-hybrid mcp validate: {ours:8.1f} ms  = {n / ours * 1000:9.0f} validations/s (process start and JSON output included)")
+        print(f"  anchor, Python parse only: {anchor:5.1f} ms  = {n / anchor * 1000:9.0f} files/s")
+        print(f"  ratio: pc-hybrid validates {anchor / ours:.2f}x as fast as Python parses (goal: >= 20,000 validations/s)")
+
+        print(f"\nlive validation of a stdio server on the MCP SDK, median of {args.runs}:")
+        server = [str(PYTHON), str(ROOT / "tests/support/servers/sdk_server.py")]
+        manifest = work / "live.yaml"
+        manifest.write_text(
+            "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {name: weather, version: 1.0.0}\n"
+            f"spec:\n  command: {json.dumps(server)}\n  capabilities:\n"
+            "    - {name: forecast, endpoint: /tools/forecast, method: POST,"
+            " parameters: {type: object, properties: {city: {type: string}}, required: [city]}}\n"
+        )
+        ours_l, bare_l, sdk_l = [], [], []
+        for _ in range(args.runs):
+            ours_l.append(timed([str(exe), "mcp", "validate", "--live", "-o", "json", str(manifest)], env))
+            bare_l.append(timed([str(PYTHON), "-c", BARE_CLIENT, *server]))
+            sdk_l.append(timed([str(PYTHON), "-c", SDK_CLIENT, *server]))
+        o, b, s = (statistics.median(x) for x in (ours_l, bare_l, sdk_l))
+        print(f"  pc-hybrid mcp validate --live: {o:7.1f} ms")
+        print(f"  bare Python client (same handshake): {b:7.1f} ms  <- the server's own start time plus a minimal client")
+        print(f"  MCP SDK Python client: {s:7.1f} ms")
+        print(f"  overhead of pc-hybrid beyond the bare client: {o - b:+.1f} ms (goal: < 50 ms); {s / o:.2f}x faster than the SDK client")
+
+        print("\nhostile files, time to the error (one run each):")
+        bomb = "a: &a [" + ",".join(['"lol"'] * 9) + "]\n"
+        for i in range(1, 9):
+            p, c = chr(ord("a") + i - 1), chr(ord("a") + i)
+            bomb += f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n"
+        cases = {"alias bomb": bomb.encode(), "100,000 nested lists": b"[" * 100_000, "binary junk": bytes((i * 7919) % 251 for i in range(1 << 20))}
+        for label, data in cases.items():
+            p = work / "hostile"
+            p.write_bytes(data)
+            print(f"  {label:22}: {timed([str(exe), 'mcp', 'validate', str(p)], env, ok=(2,)):6.1f} ms")
+        huge = work / "huge.json"
+        with open(huge, "wb") as f:
+            f.truncate(100 * 1024 * 1024)
+        print(f"  {'100 MB file':22}: {timed([str(exe), 'mcp', 'validate', str(huge)], env, ok=(2,)):6.1f} ms")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
