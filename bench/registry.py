@@ -7,7 +7,8 @@
 2. Live validation overhead: `pc-hybrid mcp validate --live` on a stdio server built on the
    official MCP SDK, against a bare Python client (subprocess + json, no SDK import) doing
    the same handshake (initialize, notifications/initialized, tools/list) with the same
-   server, and against the SDK's own client. The difference to the bare client is what
+   server, against the SDK's own client, and against the MCP Inspector CLI (npm
+   @modelcontextprotocol/inspector, installed into bench/.inspector when npm is there). The difference to the bare client is what
    pc-hybrid adds beyond the server's own start time.
 3. Hostile files (alias bomb, deep nesting, 100 MB, binary junk): time to the error.
 
@@ -94,13 +95,30 @@ asyncio.run(main())
 """
 
 
-def timed(cmd, env=None, ok=(0,)):
+LAST_STDOUT = b""
+
+
+def timed(cmd, env=None, ok=(0,), keep=False):
+    global LAST_STDOUT
     t = time.perf_counter()
-    r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE if keep else subprocess.DEVNULL, stderr=subprocess.PIPE)
     ms = (time.perf_counter() - t) * 1000
     if r.returncode not in ok:
         sys.exit(f"{cmd[:4]}... exited {r.returncode}: {r.stderr.decode()[-2000:]}")
+    LAST_STDOUT = r.stdout or b""
     return ms
+
+
+def inspector() -> Path | None:
+    """The MCP Inspector CLI from npm, installed once into bench/.inspector."""
+    prefix = ROOT / "bench/.inspector"
+    exe = prefix / "node_modules/.bin/mcp-inspector"
+    if not exe.exists() and shutil.which("npm"):
+        subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix), "@modelcontextprotocol/inspector@2"],
+            check=False,
+        )
+    return exe if exe.exists() else None
 
 
 def main():
@@ -138,15 +156,26 @@ def main():
             "    - {name: forecast, endpoint: /tools/forecast, method: POST,"
             " parameters: {type: object, properties: {city: {type: string}}, required: [city]}}\n"
         )
-        ours_l, bare_l, sdk_l = [], [], []
+        insp = inspector()
+        ours_l, bare_l, sdk_l, insp_l, own_l = [], [], [], [], []
         for _ in range(args.runs):
-            ours_l.append(timed([str(exe), "mcp", "validate", "--live", "-o", "json", str(manifest)], env))
+            ours_l.append(timed([str(exe), "mcp", "validate", "--live", "-o", "json", str(manifest)], env, keep=True))
+            t = json.loads(LAST_STDOUT)[0]["live"]["timings"]
+            # What pc-hybrid spends beyond waiting for the server to start and answer.
+            own_l.append(ours_l[-1] - t["initialize_ms"])
             bare_l.append(timed([str(PYTHON), "-c", BARE_CLIENT, *server]))
             sdk_l.append(timed([str(PYTHON), "-c", SDK_CLIENT, *server]))
-        o, b, s = (statistics.median(x) for x in (ours_l, bare_l, sdk_l))
-        print(f"  pc-hybrid mcp validate --live: {o:7.1f} ms")
+            if insp:
+                insp_l.append(timed([str(insp), "--cli", *server, "--method", "tools/list"]))
+        o, b, s, own = (statistics.median(x) for x in (ours_l, bare_l, sdk_l, own_l))
+        print(f"  pc-hybrid mcp validate --live: {o:7.1f} ms (of which {own:.1f} ms is not the server starting and answering initialize)")
         print(f"  bare Python client (same handshake): {b:7.1f} ms  <- the server's own start time plus a minimal client")
         print(f"  MCP SDK Python client: {s:7.1f} ms")
+        if insp_l:
+            i = statistics.median(insp_l)
+            print(f"  MCP Inspector CLI (tools/list): {i:7.1f} ms  -> pc-hybrid is {i / o:.2f}x as fast")
+        else:
+            print("  MCP Inspector CLI: not available (no npm)")
         print(f"  overhead of pc-hybrid beyond the bare client: {o - b:+.1f} ms (goal: < 50 ms); {s / o:.2f}x faster than the SDK client")
 
         print("\nhostile files, time to the error (one run each):")
