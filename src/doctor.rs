@@ -1,6 +1,5 @@
 //! Environment checks behind `pc-hybrid doctor`: each one ok, warn or fail, with a hint.
 
-use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -45,10 +44,10 @@ pub struct Inputs<'a> {
     pub data_dir: &'a Path,
 }
 
-pub fn run(i: &Inputs) -> Vec<Check> {
+pub async fn run(i: &Inputs<'_>) -> Vec<Check> {
     vec![
         git_identity(i),
-        docker(i.docker_host),
+        docker(i.docker_host).await,
         keyring(),
         python(i.python),
         store_check(i.store),
@@ -82,69 +81,36 @@ fn git_identity(i: &Inputs) -> Check {
     }
 }
 
-/// Ping the Engine API over its Unix socket; no Docker client library is needed for that.
-fn docker(host: &str) -> Check {
-    let hint = Some("install docker.io and start dockerd, or set DOCKER_HOST; only docker deployment and live validation need it");
-    let Some(path) = host.strip_prefix("unix://") else {
-        return check(
-            "docker engine",
-            Status::Warn,
-            format!("{host}: only unix:// endpoints are checked"),
-            None,
-        );
-    };
-    #[cfg(unix)]
-    {
-        let mut s = match std::os::unix::net::UnixStream::connect(path) {
-            Ok(s) => s,
-            Err(e) => return check("docker engine", Status::Warn, format!("{path}: {e}"), hint),
+/// Ask the Engine for its version through the one Docker client, as live validation and
+/// deployment will.
+async fn docker(host: &str) -> Check {
+    let hint = Some("install docker.io and start dockerd, or set DOCKER_HOST; only docker deployment and live validation of images need it");
+    let client =
+        match tokio::time::timeout(Duration::from_secs(5), crate::docker::connect(host)).await {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => return check("docker engine", Status::Warn, e.to_string(), hint),
+            Err(_) => {
+                return check(
+                    "docker engine",
+                    Status::Warn,
+                    format!("{host}: no answer within 5s"),
+                    hint,
+                )
+            }
         };
-        let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
-        let _ = s.set_write_timeout(Some(Duration::from_secs(3)));
-        if s.write_all(b"GET /version HTTP/1.0\r\nHost: docker\r\n\r\n")
-            .is_err()
-        {
-            return check(
-                "docker engine",
-                Status::Warn,
-                format!("{path}: cannot send a request"),
-                hint,
-            );
-        }
-        let mut buf = Vec::new();
-        let _ = s.take(64 * 1024).read_to_end(&mut buf);
-        let text = String::from_utf8_lossy(&buf);
-        if !text.starts_with("HTTP/1.0 200") && !text.starts_with("HTTP/1.1 200") {
-            return check(
-                "docker engine",
-                Status::Warn,
-                format!("{path}: unexpected answer"),
-                hint,
-            );
-        }
-        let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
-        let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-        check(
+    match client.version().await {
+        Ok(v) => check(
             "docker engine",
             Status::Ok,
             format!(
-                "{} (Engine {}, API {})",
-                path,
-                v["Version"].as_str().unwrap_or("?"),
-                v["ApiVersion"].as_str().unwrap_or("?")
+                "{host} (Engine {}, API {}, spoken as {})",
+                v.version.as_deref().unwrap_or("?"),
+                v.api_version.as_deref().unwrap_or("?"),
+                client.client_version()
             ),
             None,
-        )
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (path, hint);
-        check(
-            "docker engine",
-            Status::Warn,
-            "not checked on this platform",
-            None,
-        )
+        ),
+        Err(e) => check("docker engine", Status::Warn, format!("{host}: {e}"), hint),
     }
 }
 

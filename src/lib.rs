@@ -59,7 +59,7 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         Command::Config(ConfigCommand::Show) => commands::config::show(&settings, out),
         Command::Config(ConfigCommand::SetGitToken) => commands::config::set_git_token(out),
         Command::Config(ConfigCommand::ClearGitToken) => commands::config::clear_git_token(out),
-        Command::Doctor => commands::doctor::run(&settings, out),
+        Command::Doctor => commands::doctor::run(&settings, out).await,
         Command::Completions(_) => Ok(()),
     }
 }

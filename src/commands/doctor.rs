@@ -31,7 +31,7 @@ impl Tabular for Report {
     }
 }
 
-pub fn run(s: &Settings, out: &Output) -> Result<()> {
+pub async fn run(s: &Settings, out: &Output) -> Result<()> {
     let checks = doctor::run(&doctor::Inputs {
         python: &s.python.value,
         docker_host: &s.docker_host.value,
@@ -39,7 +39,8 @@ pub fn run(s: &Settings, out: &Output) -> Result<()> {
         author_email: s.git_author_email.value.as_deref(),
         store: &s.database.value,
         data_dir: &s.paths.data_dir,
-    });
+    })
+    .await;
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
     out.data(&Report(checks))?;
     if failed > 0 {
