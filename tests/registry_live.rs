@@ -261,6 +261,44 @@ fn a_server_that_never_answers_initialize_times_out() {
 }
 
 #[test]
+fn an_interrupted_check_tears_its_sandbox_down() {
+    let env = live_env();
+    let t = tag();
+    let cmd = format!("[python3, {}/silent_server.py, {t}]", servers().display());
+    let file = manifest(
+        &env,
+        "m.yaml",
+        &forecast_manifest(&cmd, "", "  startupTimeoutSeconds: 60\n"),
+    );
+    let mut child = env
+        .cmd(&["mcp", "validate", "--live", &file])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the server runs, then interrupt the validator as Ctrl-C would.
+    for _ in 0..100 {
+        if !processes_with(&t).is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!processes_with(&t).is_empty(), "the server never started");
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("interrupted"),
+        "{o:?}"
+    );
+    assert!(
+        processes_with(&t).is_empty(),
+        "the server outlived the interrupted check"
+    );
+}
+
+#[test]
 fn a_server_that_crashes_at_start_shows_its_stderr() {
     let env = live_env();
     let cmd = format!("[python3, {}/crash_server.py]", servers().display());

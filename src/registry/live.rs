@@ -226,7 +226,7 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
         Started::Http(r, base) => (r, None, Some(base)),
     };
 
-    let outcome = async {
+    let handshake_done = async {
         if let Some(base) = &base {
             let http = http.as_ref().expect("built for http");
             wait_ready(http, s, base, &mut running, deadline, &mut report).await?;
@@ -241,8 +241,16 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
         }
         let c = client.as_mut().expect("client made above");
         handshake(c, s, o, deadline, &mut report, &mut findings).await
-    }
-    .await;
+    };
+    // An interrupted check still tears its sandbox down before the error is returned.
+    let mut interrupted = false;
+    let outcome = tokio::select! {
+        r = handshake_done => r,
+        _ = interrupt() => {
+            interrupted = true;
+            Ok(())
+        }
+    };
 
     if let Err(step) = outcome {
         // A server that closed its output is usually exiting: give it a moment, so that the
@@ -280,12 +288,42 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
     let t = Instant::now();
     running.teardown().await;
     report.timings.teardown_ms = ms(t.elapsed());
+    if interrupted {
+        return Err(Error::failed(
+            "interrupted: the live check was stopped and its sandbox torn down",
+            None,
+        ));
+    }
     report.timings.total_ms = ms(started.elapsed());
     report.stderr_tail = nonempty(stderr.lock().map(|t| t.text()).unwrap_or_default());
     if !findings.iter().any(|f| f.0 == Severity::Error) {
         report.stderr_tail = None;
     }
     Ok(Outcome { report, findings })
+}
+
+/// SIGINT or SIGTERM.
+async fn interrupt() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut a), Ok(mut b)) => {
+                tokio::select! {
+                    _ = a.recv() => {}
+                    _ = b.recv() => {}
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn nonempty(s: String) -> Option<String> {
