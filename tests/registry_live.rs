@@ -270,7 +270,7 @@ fn an_interrupted_check_tears_its_sandbox_down() {
         "m.yaml",
         &forecast_manifest(&cmd, "", "  startupTimeoutSeconds: 60\n"),
     );
-    let mut child = env
+    let child = env
         .cmd(&["mcp", "validate", "--live", &file])
         .stderr(std::process::Stdio::piped())
         .spawn()
