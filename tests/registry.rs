@@ -622,3 +622,26 @@ fn client_configs_for_each_client() {
     let o = env.run(&["mcp", "client-config", "nope", "--client", "claude"]);
     assert_eq!(o.code, 2);
 }
+
+#[test]
+fn secrets_in_a_definition_are_refused_and_never_echoed() {
+    let env = Env::new();
+    for (f, secret) in [
+        ("invalid/secret-env.yaml", "sk-live-123"),
+        ("invalid/secret-header.json", "Bearer abc123"),
+    ] {
+        for fmt in ["table", "json"] {
+            let o = env.run(&["mcp", "register", "-o", fmt, &fixture(f)]);
+            assert_eq!(o.code, 2, "{o:?}");
+            assert!(
+                !o.stdout.contains(secret) && !o.stderr.contains(secret),
+                "{f} leaked its secret: {o:?}"
+            );
+            assert!(o.stdout.contains("schema/secret-value"), "{o:?}");
+        }
+    }
+    assert_eq!(
+        env.ok(&["mcp", "list", "-o", "json"]).json(),
+        serde_json::json!([])
+    );
+}

@@ -362,6 +362,14 @@ fn env(w: &mut Walker, d: &mut Draft, o: &Obj, key: &str) {
             continue;
         }
         if let Some(s) = w.string(val, &p, 8192) {
+            if looks_secret(k) && !s.is_empty() {
+                w.err(
+                    "schema/secret-value",
+                    &p,
+                    format!("`{k}` looks like a secret: a server definition is stored and shown, so secrets must not be written in it; have the server read it from its own secret store"),
+                );
+                continue;
+            }
             d.env.insert(k.clone(), s);
         }
     }
@@ -1105,7 +1113,49 @@ fn key_values(w: &mut Walker, o: &Obj, key: &str) {
         for (i, item) in items.iter().enumerate() {
             if let Some(kv) = w.obj(item, &index(&ptr, i), KEY_VALUE) {
                 w.req_word(&kv, "name", 256);
+                secret_input(w, &kv);
             }
+        }
+    }
+}
+
+/// Names under which a literal value would be a credential.
+fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+        "AUTHORIZATION",
+    ]
+    .iter()
+    .any(|s| n.contains(s))
+}
+
+/// An input marked secret (or named like one) may say what it is, never carry a value.
+fn secret_input(w: &mut Walker, o: &Obj) {
+    let secret = w.opt_bool(o, "isSecret").unwrap_or(false)
+        || o.map
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(looks_secret);
+    for key in ["value", "default"] {
+        let literal = o
+            .map
+            .get(key)
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.is_empty() && !(v.starts_with('{') && v.ends_with('}')));
+        if secret && literal {
+            w.err(
+                "schema/secret-value",
+                &o.ptr(key),
+                "a secret input must not carry its value: a server definition is stored and shown; leave the value out (or use a {placeholder}) and let the client ask for it",
+            );
         }
     }
 }
@@ -1134,6 +1184,7 @@ fn arguments(w: &mut Walker, o: &Obj, key: &str) -> Vec<String> {
         for (i, item) in items.iter().enumerate() {
             let p = index(&ptr, i);
             if let Some(a) = w.obj(item, &p, ARGUMENT) {
+                secret_input(w, &a);
                 let t = w.req_one_of(&a, "type", &["positional", "named"]);
                 let name = w.opt_word(&a, "name", 256);
                 let value = w.opt_string(&a, "value", 4096);
