@@ -1119,6 +1119,11 @@ fn key_values(w: &mut Walker, o: &Obj, key: &str) {
     }
 }
 
+/// `{name}`: filled in by the client, not a value.
+fn is_placeholder(v: &str) -> bool {
+    v.starts_with('{') && v.ends_with('}')
+}
+
 /// Names under which a literal value would be a credential.
 fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
@@ -1149,7 +1154,7 @@ fn secret_input(w: &mut Walker, o: &Obj) {
             .map
             .get(key)
             .and_then(Value::as_str)
-            .is_some_and(|v| !v.is_empty() && !(v.starts_with('{') && v.ends_with('}')));
+            .is_some_and(|v| !(v.is_empty() || is_placeholder(v)));
         if secret && literal {
             w.err(
                 "schema/secret-value",
