@@ -39,8 +39,17 @@ pub enum Command {
     CreateAgent(Box<CreateAgentArgs>),
     /// Show the steps of an agent creation.
     Status(StatusArgs),
-    /// List the agents made by the factory.
+    /// List the agents with their deployments: target, environment, replicas wanted and
+    /// healthy, endpoints, artifact and last health check.
     ListAgents,
+    /// Deploy an agent: local processes (default), Docker containers or Kubernetes manifests.
+    DeployAgent(DeployAgentArgs),
+    /// Stop and remove an agent's deployments.
+    Undeploy(UndeployArgs),
+    /// Show the log of one replica of a deployed agent.
+    Logs(LogsArgs),
+    /// Start again the replicas of a deployment that are not healthy.
+    Restart(RestartArgs),
     /// The MCP registry: register, validate, list, show, remove and export MCP servers.
     #[command(subcommand)]
     Mcp(McpCommand),
@@ -147,6 +156,115 @@ pub struct CreateAgentArgs {
     /// Answer yes to the confirmation of the interactive summary.
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Target {
+    Local,
+    Docker,
+    Kubernetes,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Local => "local",
+            Target::Docker => "docker",
+            Target::Kubernetes => "kubernetes",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DeployAgentArgs {
+    /// The agent's name.
+    pub name: String,
+
+    /// The environment deployed to.
+    #[arg(long, value_enum, default_value_t = Environment::Development)]
+    pub environment: Environment,
+
+    /// How many replicas (1 to 20).
+    #[arg(long, default_value_t = 1)]
+    pub replicas: u32,
+
+    /// Where it runs.
+    #[arg(long, value_enum, default_value_t = Target::Local)]
+    pub target: Target,
+
+    /// Wait until every replica is healthy; roll back when one is not.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Seconds a replica may take to become healthy.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub timeout: u32,
+
+    /// Skip the pre-deploy scan (recorded with the deployment).
+    #[arg(long)]
+    pub skip_scan: bool,
+
+    /// Kubernetes: where the manifests are written (default: <data>/manifests/<agent>).
+    #[arg(long, value_name = "DIR")]
+    pub manifests_dir: Option<PathBuf>,
+
+    /// Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig).
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Kubernetes: the namespace.
+    #[arg(long, default_value = "default")]
+    pub namespace: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UndeployArgs {
+    /// The agent's name.
+    pub name: String,
+
+    /// Only this target (default: every target it is deployed to).
+    #[arg(long, value_enum)]
+    pub target: Option<Target>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// The agent's name.
+    pub name: String,
+
+    /// The replica, from 0.
+    #[arg(long, default_value_t = 0)]
+    pub replica: u32,
+
+    /// Only this target (default: the first deployment).
+    #[arg(long, value_enum)]
+    pub target: Option<Target>,
+
+    /// Lines from the end.
+    #[arg(long, default_value_t = 100)]
+    pub tail: usize,
+
+    /// Keep printing what is appended.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// The agent's name.
+    pub name: String,
+
+    /// Only this target.
+    #[arg(long, value_enum)]
+    pub target: Option<Target>,
+
+    /// Restart every replica, healthy or not.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Seconds a replica may take to become healthy.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub timeout: u32,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

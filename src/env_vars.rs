@@ -30,6 +30,9 @@ env_vars! {
     DOCKER_HOST = "DOCKER_HOST": "Docker Engine endpoint (unix:///var/run/docker.sock by default).";
     GIT_AUTHOR_NAME = "GIT_AUTHOR_NAME": "Author name of agent repository commits (else git config user.name).";
     GIT_AUTHOR_EMAIL = "GIT_AUTHOR_EMAIL": "Author email of agent repository commits (else git config user.email).";
+    PC_HYBRID_ENV_DIR = "PC_HYBRID_ENV_DIR": "Cache of agents' Python environments for local deployments (default: <data>/envs).";
+    KUBECONFIG = "KUBECONFIG": "Kubeconfig `deploy-agent --target kubernetes --apply` hands to kubectl (default ~/.kube/config).";
+    HOME = "HOME": "The user's home folder: ~/.promptcraft/config.yaml and ~/.kube/config are read from it.";
     PATH = "PATH": "Where sandboxed MCP server commands are looked up; the only variable they inherit.";
     NO_COLOR = "NO_COLOR": "Disable colour in all output when set to any value.";
 }

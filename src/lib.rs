@@ -3,6 +3,7 @@
 pub mod auth; // OIDC, token store (keyring), roles
 pub mod cli; // clap definitions: the command-line surface
 pub mod commands; // glue: settings -> one domain call -> output
+pub mod deploy; // DeployBackend: local processes, Docker, Kubernetes; pre-deploy scan
 pub mod docker; // the one Docker Engine client; sandbox containers
 pub mod doctor; // environment checks
 pub mod document; // JSON/YAML with line/column by JSON pointer, bounded parsing
@@ -54,7 +55,11 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     match &cli.command {
         Command::CreateAgent(args) => commands::create_agent::run(args, &settings, out),
         Command::Status(args) => commands::status::run(&args.creation_id, &settings, out),
-        Command::ListAgents => commands::list_agents::run(&settings, out),
+        Command::ListAgents => commands::list_agents::run(&settings, out).await,
+        Command::DeployAgent(a) => commands::deploy::deploy(a, &settings, out).await,
+        Command::Undeploy(a) => commands::deploy::undeploy(a, &settings, out).await,
+        Command::Logs(a) => commands::deploy::logs(a, &settings, out).await,
+        Command::Restart(a) => commands::deploy::restart(a, &settings, out).await,
         Command::Mcp(cmd) => commands::mcp::run(cmd, &settings, out).await,
         Command::Config(ConfigCommand::Show) => commands::config::show(&settings, out),
         Command::Config(ConfigCommand::SetGitToken) => commands::config::set_git_token(out),

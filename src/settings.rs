@@ -115,6 +115,10 @@ pub struct Settings {
     pub docker_host: Setting<String>,
     /// PATH as this process got it: the only variable a sandboxed server command inherits.
     pub sandbox_path: String,
+    /// Cache of Python environments for local deployments.
+    pub envs_dir: PathBuf,
+    /// The kubeconfig for `--apply`, when there is one.
+    pub kubeconfig: Option<PathBuf>,
 }
 
 /// One row of `config show`.
@@ -432,6 +436,15 @@ impl Settings {
             |f| f.docker_host.clone(),
             DEFAULT_DOCKER_HOST.into(),
         )?;
+        let envs_dir = env(ev::PC_HYBRID_ENV_DIR)
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| paths.data_dir.join("envs"));
+        let kubeconfig = env(ev::KUBECONFIG)
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| env(ev::HOME).map(|h| PathBuf::from(h).join(".kube/config")))
+            .filter(|p| p.is_file());
         Ok(Settings {
             paths,
             database,
@@ -449,6 +462,8 @@ impl Settings {
             python,
             docker_host,
             sandbox_path: env(ev::PATH).unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into()),
+            envs_dir,
+            kubeconfig,
         })
     }
 

@@ -1,17 +1,26 @@
-//! `pc-hybrid list-agents`: agents with domain, status, created time and repository.
+//! `pc-hybrid list-agents`: agents with domain, status and repository, and each deployment
+//! with its replicas wanted and healthy, endpoints, artifact and last health check.
 
 use serde::Serialize;
 
+use crate::deploy;
 use crate::error::Result;
 use crate::output::{Output, Tabular};
 use crate::settings::Settings;
-use crate::store::AgentRecord;
+use crate::store::{AgentRecord, DeploymentRecord};
 
 use super::{open_store, when};
 
 #[derive(Serialize)]
+struct AgentRow {
+    #[serde(flatten)]
+    agent: AgentRecord,
+    deployments: Vec<DeploymentRecord>,
+}
+
+#[derive(Serialize)]
 #[serde(transparent)]
-struct Agents(Vec<AgentRecord>);
+struct Agents(Vec<AgentRow>);
 
 impl Tabular for Agents {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
@@ -23,7 +32,18 @@ impl Tabular for Agents {
             "created",
             "repository",
         ]);
-        for a in &self.0 {
+        let mut d = out.table(&[
+            "agent",
+            "target",
+            "environment",
+            "replicas (healthy/wanted)",
+            "endpoints",
+            "artifact",
+            "last check",
+        ]);
+        let mut any = false;
+        for row in &self.0 {
+            let a = &row.agent;
             t.add_row(vec![
                 a.name.clone(),
                 a.display_name.clone(),
@@ -34,15 +54,71 @@ impl Tabular for Agents {
                     .clone()
                     .unwrap_or_else(|| a.project_dir.clone()),
             ]);
+            for dep in &row.deployments {
+                any = true;
+                let healthy = dep
+                    .replicas
+                    .iter()
+                    .filter(|r| deploy::replica_healthy(r))
+                    .count();
+                let states: Vec<String> = dep
+                    .replicas
+                    .iter()
+                    .filter(|r| !deploy::replica_healthy(r))
+                    .map(|r| format!("#{} {}", r.index, r.state))
+                    .collect();
+                let replicas = if dep.target == "kubernetes" {
+                    format!("{} (rendered)", dep.replicas_wanted)
+                } else if states.is_empty() {
+                    format!("{healthy}/{}", dep.replicas_wanted)
+                } else {
+                    format!("{healthy}/{} ({})", dep.replicas_wanted, states.join(", "))
+                };
+                d.add_row(vec![
+                    a.name.clone(),
+                    dep.target.clone(),
+                    dep.environment.clone(),
+                    replicas,
+                    dep.replicas
+                        .iter()
+                        .map(|r| r.endpoint.clone())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    dep.artifact.clone().unwrap_or_default(),
+                    dep.replicas
+                        .iter()
+                        .filter_map(|r| r.last_check)
+                        .max()
+                        .map(|t| when(&t))
+                        .unwrap_or_default(),
+                ]);
+            }
         }
-        vec![t]
+        if any {
+            vec![t, d]
+        } else {
+            vec![t]
+        }
     }
 }
 
-pub fn run(s: &Settings, out: &Output) -> Result<()> {
-    let agents = open_store(s)?.list_agents()?;
+pub async fn run(s: &Settings, out: &Output) -> Result<()> {
+    let store = open_store(s)?;
+    let agents = store.list_agents()?;
+    let deployments = deploy::refresh(store.as_ref(), None).await?;
     if agents.is_empty() && out.format == crate::output::Format::Table {
         out.note("no agents yet: create one with `pc-hybrid create-agent --name NAME --domain DOMAIN --description TEXT`");
     }
-    out.data(&Agents(agents))
+    let rows = agents
+        .into_iter()
+        .map(|a| AgentRow {
+            deployments: deployments
+                .iter()
+                .filter(|d| d.agent_name == a.name)
+                .cloned()
+                .collect(),
+            agent: a,
+        })
+        .collect();
+    out.data(&Agents(rows))
 }

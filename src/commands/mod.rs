@@ -4,6 +4,7 @@
 pub mod completions;
 pub mod config;
 pub mod create_agent;
+pub mod deploy;
 pub mod doctor;
 pub mod list_agents;
 pub mod mcp;

@@ -64,6 +64,24 @@ UPDATE mcp_servers SET source = manifest WHERE source IS NULL;
 CREATE INDEX mcp_servers_by_kind ON mcp_servers(kind, name);
 "#,
     ),
+    (
+        3,
+        "deployments",
+        r#"
+CREATE TABLE deployments (
+    agent_name      TEXT NOT NULL,
+    target          TEXT NOT NULL,
+    environment     TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    replicas_wanted INTEGER NOT NULL,
+    artifact        TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    detail          TEXT NOT NULL,
+    PRIMARY KEY (agent_name, target)
+);
+"#,
+    ),
 ];
 
 pub fn latest() -> u32 {

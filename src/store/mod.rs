@@ -75,6 +75,46 @@ pub struct RegistryEntry {
     pub report: serde_json::Value,
 }
 
+/// One process or container of a deployment.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ReplicaRecord {
+    pub index: u32,
+    /// Local target: the process id (also its process group).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// Docker target: the container id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_id: Option<String>,
+    pub port: u16,
+    pub endpoint: String,
+    pub started_at: DateTime<Utc>,
+    /// `starting`, `healthy`, `unhealthy` or `dead`.
+    pub state: String,
+    pub last_check: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<String>,
+}
+
+/// An agent deployed to one target. Written before anything starts and updated as it goes,
+/// so that an interrupted deployment can be finished or undone.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DeploymentRecord {
+    pub agent_name: String,
+    /// `local`, `docker` or `kubernetes`.
+    pub target: String,
+    pub environment: String,
+    /// `deploying`, `running`, `failed` or `removing`.
+    pub status: String,
+    pub replicas_wanted: u32,
+    /// The image, or for local deployments the commit and environment.
+    pub artifact: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub replicas: Vec<ReplicaRecord>,
+    /// Target-specific facts (environment hash, previous image, manifests folder...).
+    pub detail: serde_json::Value,
+}
+
 /// What storing a registry entry did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegisterOutcome {
@@ -124,6 +164,13 @@ pub trait Store: Send + Sync {
     fn register_server(&self, entry: &RegistryEntry, replace: bool) -> Result<RegisterOutcome>;
     /// Remove custom entries of `name` (one version, or all); the pairs removed.
     fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>>;
+
+    /// Insert or update the deployment of `agent_name` to `target`.
+    fn save_deployment(&self, d: &DeploymentRecord) -> Result<()>;
+    fn deployment(&self, agent_name: &str, target: &str) -> Result<Option<DeploymentRecord>>;
+    /// All deployments, or those of one agent.
+    fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>>;
+    fn remove_deployment(&self, agent_name: &str, target: &str) -> Result<bool>;
 }
 
 /// Where the store is, as resolved from settings.

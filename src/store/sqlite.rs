@@ -7,7 +7,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::migrations::{latest, MIGRATIONS};
-use super::{AgentRecord, CreationRecord, RegisterOutcome, RegistryEntry, StepRecord, Store};
+use super::{
+    AgentRecord, CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, StepRecord,
+    Store,
+};
 use crate::error::{Error, Result};
 
 pub struct SqliteStore {
@@ -393,6 +396,55 @@ impl Store for SqliteStore {
         Ok(RegisterOutcome::Stored)
     }
 
+    fn save_deployment(&self, d: &DeploymentRecord) -> Result<()> {
+        let detail = serde_json::json!({"replicas": d.replicas, "extra": d.detail});
+        self.conn().execute(
+            &format!("INSERT OR REPLACE INTO deployments ({DEPLOYMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            params![
+                d.agent_name,
+                d.target,
+                d.environment,
+                d.status,
+                d.replicas_wanted,
+                d.artifact,
+                ts(&d.created_at),
+                ts(&d.updated_at),
+                detail.to_string()
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn deployment(&self, agent_name: &str, target: &str) -> Result<Option<DeploymentRecord>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {DEPLOYMENT_COLUMNS} FROM deployments WHERE agent_name = ?1 AND target = ?2"),
+                [agent_name, target],
+                deployment_row,
+            )
+            .optional()?)
+    }
+
+    fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {DEPLOYMENT_COLUMNS} FROM deployments WHERE ?1 IS NULL OR agent_name = ?1 ORDER BY agent_name, target"
+        ))?;
+        let rows = stmt
+            .query_map([agent_name], deployment_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn remove_deployment(&self, agent_name: &str, target: &str) -> Result<bool> {
+        let n = self.conn().execute(
+            "DELETE FROM deployments WHERE agent_name = ?1 AND target = ?2",
+            [agent_name, target],
+        )?;
+        Ok(n > 0)
+    }
+
     fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -413,6 +465,36 @@ impl Store for SqliteStore {
         tx.commit()?;
         Ok(removed)
     }
+}
+
+const DEPLOYMENT_COLUMNS: &str = "agent_name, target, environment, status, replicas_wanted, artifact, created_at, updated_at, detail";
+
+fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
+    let detail = parse_json(r.get(8)?)?;
+    let replicas = detail
+        .get("replicas")
+        .cloned()
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, Box::new(e))
+        })?
+        .unwrap_or_default();
+    Ok(DeploymentRecord {
+        agent_name: r.get(0)?,
+        target: r.get(1)?,
+        environment: r.get(2)?,
+        status: r.get(3)?,
+        replicas_wanted: r.get(4)?,
+        artifact: r.get(5)?,
+        created_at: parse_ts(r.get(6)?)?,
+        updated_at: parse_ts(r.get(7)?)?,
+        replicas,
+        detail: detail
+            .get("extra")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null),
+    })
 }
 
 const ENTRY_COLUMNS: &str =

@@ -1,0 +1,469 @@
+//! The local target (embedded default): the agent's Python environment built once per
+//! dependency set, replicas as detached processes on loopback ports serving streamable HTTP,
+//! logs in the data directory.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
+use super::{probe, AgentShape, DeployBackend, DeployRequest};
+use crate::error::{Error, Result};
+use crate::factory::Progress;
+use crate::store::{DeploymentRecord, ReplicaRecord, Store};
+
+#[derive(Debug, Clone)]
+pub struct LocalOptions {
+    /// The interpreter environments are made with.
+    pub python: String,
+    /// Where environments are cached, one folder per dependency hash.
+    pub envs_dir: PathBuf,
+    /// Where replica logs go.
+    pub logs_dir: PathBuf,
+}
+
+pub struct Local;
+
+/// The environment for `project`: made once for each (interpreter, pyproject.toml) pair.
+/// The agent's own sources come from its project folder at run time, so an edit to them
+/// needs no rebuild.
+pub fn ensure_env(opts: &LocalOptions, project: &Path, progress: &dyn Progress) -> Result<PathBuf> {
+    let pyproject = std::fs::read(project.join("pyproject.toml"))
+        .map_err(|e| Error::io(format!("{}/pyproject.toml", project.display()), e))?;
+    let mut h = Sha256::new();
+    h.update(opts.python.as_bytes());
+    h.update([0]);
+    h.update(&pyproject);
+    let digest = h.finalize();
+    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let env = opts.envs_dir.join(&key);
+    let python = env.join("bin/python");
+    if env.join(".ready").exists() {
+        return Ok(python);
+    }
+    progress.step(
+        0,
+        3,
+        "environment",
+        "running",
+        Some("building the Python environment (once per dependency set)"),
+    );
+    std::fs::create_dir_all(&opts.envs_dir)
+        .map_err(|e| Error::io(format!("creating {}", opts.envs_dir.display()), e))?;
+    let tmp = opts
+        .envs_dir
+        .join(format!(".tmp-{key}-{}", uuid::Uuid::new_v4().simple()));
+    let run = |cmd: &mut std::process::Command, what: &str| -> Result<()> {
+        let out = cmd.output().map_err(|e| {
+            Error::failed(
+                format!("{what}: {e}"),
+                Some("check PC_HYBRID_PYTHON (`pc-hybrid doctor`)"),
+            )
+        })?;
+        if !out.status.success() {
+            let text = String::from_utf8_lossy(&out.stderr).into_owned()
+                + &String::from_utf8_lossy(&out.stdout);
+            return Err(Error::failed(
+                format!("{what} failed:\n{}", super::tail_lines(&text, 15)),
+                Some("the agent's dependencies come from PyPI (or your pip configuration)"),
+            ));
+        }
+        Ok(())
+    };
+    let made = (|| {
+        run(
+            std::process::Command::new(&opts.python)
+                .args(["-m", "venv"])
+                .arg(&tmp),
+            "creating the virtual environment",
+        )?;
+        run(
+            std::process::Command::new(tmp.join("bin/python"))
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
+                .arg(project),
+            "installing the agent's dependencies",
+        )?;
+        std::fs::write(tmp.join(".ready"), b"")
+            .map_err(|e| Error::io(format!("writing {}", tmp.display()), e))
+    })();
+    if let Err(e) = made {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    // Another deployment may have made the same environment meanwhile; either is fine.
+    if std::fs::rename(&tmp, &env).is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        if !env.join(".ready").exists() {
+            return Err(Error::failed(
+                format!("could not place {}", env.display()),
+                None,
+            ));
+        }
+    }
+    Ok(python)
+}
+
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| Error::io("finding a free loopback port", e))?;
+    Ok(l.local_addr()
+        .map_err(|e| Error::io("finding a free loopback port", e))?
+        .port())
+}
+
+fn port_free(port: u16) -> bool {
+    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+}
+
+fn log_path(opts: &LocalOptions, agent: &str, index: u32) -> PathBuf {
+    opts.logs_dir
+        .join(agent)
+        .join(format!("replica-{index}.log"))
+}
+
+/// Start one replica, detached: its own process group, so that it outlives the CLI and a
+/// Ctrl-C in the terminal does not reach it.
+fn spawn(python: &Path, shape: &AgentShape, port: u16, log: &Path) -> Result<u32> {
+    use std::os::unix::process::CommandExt;
+    if let Some(dir) = log.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .map_err(|e| Error::io(format!("opening {}", log.display()), e))?;
+    let err = file.try_clone().map_err(|e| Error::io("log file", e))?;
+    let child = std::process::Command::new(python)
+        .args([
+            "-m",
+            &shape.name,
+            "--transport",
+            "streamable-http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+        ])
+        .arg(port.to_string())
+        .current_dir(&shape.project_dir)
+        .env("AGENT_HOME", &shape.project_dir)
+        .env("PYTHONPATH", shape.project_dir.join("src"))
+        .env("PYTHONUNBUFFERED", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(file)
+        .stderr(err)
+        .process_group(0)
+        .spawn()
+        .map_err(|e| Error::failed(format!("starting {}: {e}", python.display()), None))?;
+    Ok(child.id())
+}
+
+/// Whether `pid` is still this replica: alive, not a zombie, and the same command line.
+fn is_replica(pid: u32, port: u16) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // The state follows the command name in parentheses, which may itself contain spaces.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    if matches!(state, Some("Z") | Some("X") | None) {
+        return false;
+    }
+    let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+    cmd.contains(&format!("--port {port}"))
+}
+
+fn stop(pid: u32, port: u16) {
+    if !is_replica(pid, port) {
+        return;
+    }
+    unsafe {
+        libc::killpg(pid as libc::pid_t, libc::SIGTERM);
+    }
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(3) {
+        if !is_replica(pid, port) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    unsafe {
+        libc::killpg(pid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+/// Wait until every replica answers its health check; the first that does not is named.
+async fn wait_healthy(
+    replicas: &mut [ReplicaRecord],
+    shape: &AgentShape,
+    deadline: Instant,
+) -> std::result::Result<(), (u32, String)> {
+    let http = super::http_client().map_err(|e| (0, e.to_string()))?;
+    let mut pending: Vec<usize> = (0..replicas.len()).collect();
+    let mut last = String::new();
+    while !pending.is_empty() {
+        let mut still = Vec::new();
+        for &i in &pending {
+            let r = &mut replicas[i];
+            let url = format!("http://127.0.0.1:{}{}", r.port, shape.health_path);
+            match probe(&http, &url).await {
+                Ok(200..=299) => {
+                    r.state = "healthy".into();
+                    r.last_check = Some(Utc::now());
+                }
+                other => {
+                    if !is_replica(r.pid.unwrap_or(0), r.port) {
+                        r.state = "dead".into();
+                        return Err((
+                            r.index,
+                            "the process exited before it became healthy".into(),
+                        ));
+                    }
+                    last = match other {
+                        Ok(code) => format!("{url} answered {code}"),
+                        Err(e) => format!("{url}: {e}"),
+                    };
+                    still.push(i);
+                }
+            }
+        }
+        pending = still;
+        if pending.is_empty() {
+            break;
+        }
+        if Instant::now() >= deadline {
+            let r = &replicas[pending[0]];
+            return Err((
+                r.index,
+                format!("not healthy within the startup timeout ({last})"),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    Ok(())
+}
+
+fn failure(opts: &LocalOptions, agent: &str, index: u32, why: &str) -> Error {
+    let log = log_path(opts, agent, index);
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    Error::failed(
+        format!(
+            "replica {index} of {agent}: {why}; the deployment was rolled back. Its log ends with:\n{}",
+            super::tail_lines(&text, 12)
+        ),
+        Some("fix the agent and deploy again; `pc-hybrid list-agents` shows what still runs"),
+    )
+}
+
+impl DeployBackend for Local {
+    async fn deploy(
+        &self,
+        store: &dyn Store,
+        shape: &AgentShape,
+        req: &DeployRequest,
+        record: &mut DeploymentRecord,
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        let opts = &req.local;
+        let python = ensure_env(opts, &shape.project_dir, progress)?;
+        progress.step(
+            1,
+            3,
+            "start",
+            "running",
+            Some(&format!("starting {} replica(s)", req.replicas)),
+        );
+        let old = std::mem::take(&mut record.replicas);
+        let old_indices: Vec<u32> = old.iter().map(|r| r.index).collect();
+        record.detail["retiring"] = serde_json::to_value(&old).unwrap_or_default();
+        record.artifact = Some(format!(
+            "{} (env {})",
+            shape
+                .commit
+                .as_deref()
+                .map(|c| &c[..c.len().min(12)])
+                .unwrap_or("uncommitted"),
+            python
+                .parent()
+                .and_then(|p| p.parent())
+                .and_then(|p| p.file_name())
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        // New replicas take indices the old ones do not use while both exist, then are
+        // renumbered from 0 once the old ones are gone.
+        let mut next = 0u32;
+        for _ in 0..req.replicas {
+            while old_indices.contains(&next) {
+                next += 1;
+            }
+            let port = free_port()?;
+            let log = log_path(opts, &shape.name, next);
+            let _ = std::fs::remove_file(&log);
+            let pid = match spawn(&python, shape, port, &log) {
+                Ok(p) => p,
+                Err(e) => {
+                    for r in &record.replicas {
+                        stop(r.pid.unwrap_or(0), r.port);
+                    }
+                    record.replicas = old;
+                    return Err(e);
+                }
+            };
+            record.replicas.push(ReplicaRecord {
+                index: next,
+                pid: Some(pid),
+                container_id: None,
+                port,
+                endpoint: format!("http://127.0.0.1:{port}/mcp"),
+                started_at: Utc::now(),
+                state: "starting".into(),
+                last_check: None,
+                log: Some(log.display().to_string()),
+            });
+            // Recorded before waiting: an interrupted deploy leaves what undeploy needs.
+            store.save_deployment(record)?;
+            next += 1;
+        }
+        if req.wait || !old.is_empty() {
+            progress.step(2, 3, "health", "running", Some("waiting for /health"));
+            let deadline = Instant::now() + req.startup_timeout;
+            if let Err((index, why)) = wait_healthy(&mut record.replicas, shape, deadline).await {
+                let err = failure(opts, &shape.name, index, &why);
+                for r in &record.replicas {
+                    stop(r.pid.unwrap_or(0), r.port);
+                }
+                record.replicas = old;
+                return Err(err);
+            }
+        }
+        for r in &old {
+            stop(r.pid.unwrap_or(0), r.port);
+        }
+        // Renumber from 0, moving the logs along.
+        for (i, r) in record.replicas.iter_mut().enumerate() {
+            let i = i as u32;
+            if r.index != i {
+                let to = log_path(opts, &shape.name, i);
+                if let Some(from) = &r.log {
+                    let _ = std::fs::rename(from, &to);
+                }
+                r.index = i;
+                r.log = Some(to.display().to_string());
+            }
+        }
+        if let Some(o) = record.detail.as_object_mut() {
+            o.remove("retiring");
+        }
+        progress.step(2, 3, "health", "succeeded", None);
+        Ok(())
+    }
+
+    async fn status(&self, record: &mut DeploymentRecord) -> Result<()> {
+        let http = super::http_client()?;
+        for r in &mut record.replicas {
+            let alive = r.pid.is_some_and(|p| is_replica(p, r.port));
+            r.state = if !alive {
+                "dead".into()
+            } else {
+                match probe(&http, &format!("http://127.0.0.1:{}/health", r.port)).await {
+                    Ok(200..=299) => "healthy".into(),
+                    _ => "unhealthy".into(),
+                }
+            };
+            r.last_check = Some(Utc::now());
+        }
+        Ok(())
+    }
+
+    async fn logs(&self, record: &DeploymentRecord, replica: u32, tail: usize) -> Result<String> {
+        let r = record
+            .replicas
+            .iter()
+            .find(|r| r.index == replica)
+            .ok_or_else(|| Error::usage(format!("no replica {replica}"), None))?;
+        let path = r.log.clone().unwrap_or_default();
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(path.clone(), e))?;
+        Ok(super::tail_lines(&text, tail))
+    }
+
+    async fn undeploy(&self, record: &DeploymentRecord) -> Result<()> {
+        let mut all = record.replicas.clone();
+        if let Some(retiring) = record.detail.get("retiring") {
+            all.extend(
+                serde_json::from_value::<Vec<ReplicaRecord>>(retiring.clone()).unwrap_or_default(),
+            );
+        }
+        for r in &all {
+            stop(r.pid.unwrap_or(0), r.port);
+        }
+        Ok(())
+    }
+}
+
+/// Start again the replicas that are not healthy (or all), on their own ports when free.
+pub async fn restart(
+    store: &dyn Store,
+    shape: &AgentShape,
+    record: &mut DeploymentRecord,
+    opts: &LocalOptions,
+    all: bool,
+    timeout: Duration,
+) -> Result<()> {
+    let python = ensure_env(opts, &shape.project_dir, &crate::factory::NoProgress)?;
+    let mut restarted = Vec::new();
+    for (i, r) in record.replicas.iter_mut().enumerate() {
+        if r.state == "healthy" && !all {
+            continue;
+        }
+        stop(r.pid.unwrap_or(0), r.port);
+        let port = if port_free(r.port) {
+            r.port
+        } else {
+            free_port()?
+        };
+        let log = log_path(opts, &shape.name, r.index);
+        let pid = spawn(&python, shape, port, &log)?;
+        r.pid = Some(pid);
+        r.port = port;
+        r.endpoint = format!("http://127.0.0.1:{port}/mcp");
+        r.started_at = Utc::now();
+        r.state = "starting".into();
+        r.log = Some(log.display().to_string());
+        restarted.push(i);
+    }
+    store.save_deployment(record)?;
+    let deadline = Instant::now() + timeout;
+    let mut subset: Vec<ReplicaRecord> = restarted
+        .iter()
+        .map(|&i| record.replicas[i].clone())
+        .collect();
+    let result = wait_healthy(&mut subset, shape, deadline).await;
+    for (k, &i) in restarted.iter().enumerate() {
+        record.replicas[i] = subset[k].clone();
+    }
+    store.save_deployment(record)?;
+    if let Err((index, why)) = result {
+        let log = log_path(opts, &shape.name, index);
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        return Err(Error::failed(
+            format!(
+                "replica {index} of {} did not come back: {why}. Its log ends with:\n{}",
+                shape.name,
+                super::tail_lines(&text, 12)
+            ),
+            None,
+        ));
+    }
+    Ok(())
+}

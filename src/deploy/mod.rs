@@ -1,0 +1,376 @@
+//! Deployment of agents: one `DeployBackend` trait (local processes, Docker containers,
+//! Kubernetes manifests), the deployment record kept in the store from before anything
+//! starts, health checks, and the pre-deploy scan.
+
+pub mod kubernetes;
+pub mod local;
+pub mod scan;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::factory::Progress;
+use crate::store::{AgentRecord, DeploymentRecord, ReplicaRecord, Store};
+
+pub const TARGETS: &[&str] = &["local", "docker", "kubernetes"];
+pub const MAX_REPLICAS: u32 = 20;
+
+/// What `deploy-agent` was asked to do, settings resolved.
+#[derive(Debug, Clone)]
+pub struct DeployRequest {
+    pub agent: String,
+    pub target: String,
+    pub environment: String,
+    pub replicas: u32,
+    /// Wait until every replica is healthy, rolling back when one is not.
+    pub wait: bool,
+    pub startup_timeout: Duration,
+    pub skip_scan: bool,
+    pub local: local::LocalOptions,
+    pub kubernetes: kubernetes::KubernetesOptions,
+}
+
+/// The agent's resource limits and image, as its spec says.
+#[derive(Debug, Clone)]
+pub struct AgentShape {
+    pub name: String,
+    pub slug: String,
+    pub project_dir: PathBuf,
+    pub memory: String,
+    pub cpu: String,
+    pub port: u16,
+    pub health_path: String,
+    pub image: Option<String>,
+    pub commit: Option<String>,
+}
+
+impl AgentShape {
+    pub fn of(a: &AgentRecord) -> AgentShape {
+        let limits = &a.spec["deployment_config"]["resource_limits"];
+        AgentShape {
+            name: a.name.clone(),
+            slug: a.name.replace('_', "-"),
+            project_dir: PathBuf::from(&a.project_dir),
+            memory: limits["memory"].as_str().unwrap_or("512M").to_owned(),
+            cpu: limits["cpu"].as_str().unwrap_or("0.5").to_owned(),
+            port: crate::registry::AGENT_PORT,
+            health_path: "/health".into(),
+            image: None,
+            commit: a.commit.clone(),
+        }
+    }
+}
+
+/// One backend per target.
+#[allow(async_fn_in_trait)]
+pub trait DeployBackend {
+    /// Start `req.replicas` replicas, recording each in `record` (and the store) as it
+    /// starts; replicas of an earlier deployment are replaced only once the new ones are up.
+    async fn deploy(
+        &self,
+        store: &dyn Store,
+        shape: &AgentShape,
+        req: &DeployRequest,
+        record: &mut DeploymentRecord,
+        progress: &dyn Progress,
+    ) -> Result<()>;
+    /// Look at every replica and record what it is doing now.
+    async fn status(&self, record: &mut DeploymentRecord) -> Result<()>;
+    /// The log of one replica: its last `tail` lines.
+    async fn logs(&self, record: &DeploymentRecord, replica: u32, tail: usize) -> Result<String>;
+    /// Stop and remove everything of this deployment.
+    async fn undeploy(&self, record: &DeploymentRecord) -> Result<()>;
+}
+
+/// What `deploy-agent` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployOutcome {
+    pub deployment: DeploymentRecord,
+    pub endpoints: Vec<String>,
+    pub scan: Option<scan::ScanReport>,
+    pub warnings: Vec<String>,
+}
+
+pub fn check_replicas(n: u32) -> Result<()> {
+    if n == 0 || n > MAX_REPLICAS {
+        return Err(Error::invalid(
+            "--replicas",
+            format!("{n} is out of range: a deployment has 1 to {MAX_REPLICAS} replicas"),
+        ));
+    }
+    Ok(())
+}
+
+pub fn agent(store: &dyn Store, name: &str) -> Result<AgentRecord> {
+    store.agent(name)?.ok_or_else(|| {
+        Error::usage(
+            format!("no agent named `{name}`"),
+            Some("`pc-hybrid list-agents` shows the agents; `pc-hybrid create-agent` makes one"),
+        )
+    })
+}
+
+/// Deploy an agent: the one entry point behind `deploy-agent`, `create-agent --auto-deploy`
+/// and, later, the daemon.
+pub async fn deploy(
+    store: &dyn Store,
+    req: &DeployRequest,
+    progress: &dyn Progress,
+) -> Result<DeployOutcome> {
+    check_replicas(req.replicas)?;
+    let a = agent(store, &req.agent)?;
+    let shape = AgentShape::of(&a);
+    if !shape.project_dir.is_dir() {
+        return Err(Error::failed(
+            format!(
+                "the project of {} is gone from {}",
+                a.name,
+                shape.project_dir.display()
+            ),
+            Some("recreate it with `pc-hybrid create-agent --force`"),
+        ));
+    }
+    crate::quantity::parse_bytes(&shape.memory)
+        .map_err(|m| Error::invalid("/agent_spec/deployment_config/resource_limits/memory", m))?;
+    crate::quantity::parse_millicpu(&shape.cpu)
+        .map_err(|m| Error::invalid("/agent_spec/deployment_config/resource_limits/cpu", m))?;
+
+    let mut warnings = Vec::new();
+    let scan = if req.target == "local" {
+        None
+    } else if req.skip_scan {
+        warnings.push(
+            "the pre-deploy scan was skipped (--skip-scan); this is recorded with the deployment"
+                .into(),
+        );
+        None
+    } else {
+        let report = scan::scan(&shape.project_dir, req.environment == "production");
+        if !report.findings.is_empty() {
+            if req.environment == "production" {
+                return Err(Error::failed(
+                    format!(
+                        "the pre-deploy scan found {} problem(s); production deploys are blocked:\n{}",
+                        report.findings.len(),
+                        report.lines().join("\n")
+                    ),
+                    Some("fix them, or deploy to development/staging where they are warnings"),
+                ));
+            }
+            for l in report.lines() {
+                warnings.push(format!("pre-deploy scan: {l}"));
+            }
+        }
+        Some(report)
+    };
+
+    let now = Utc::now();
+    let previous = store.deployment(&a.name, &req.target)?;
+    let mut record = DeploymentRecord {
+        agent_name: a.name.clone(),
+        target: req.target.clone(),
+        environment: req.environment.clone(),
+        status: "deploying".into(),
+        replicas_wanted: req.replicas,
+        artifact: previous.as_ref().and_then(|p| p.artifact.clone()),
+        created_at: previous.as_ref().map(|p| p.created_at).unwrap_or(now),
+        updated_at: now,
+        replicas: previous
+            .as_ref()
+            .map(|p| p.replicas.clone())
+            .unwrap_or_default(),
+        detail: serde_json::json!({"skip_scan": req.skip_scan}),
+    };
+    store.save_deployment(&record)?;
+    let result = match req.target.as_str() {
+        "local" => {
+            local::Local
+                .deploy(store, &shape, req, &mut record, progress)
+                .await
+        }
+        "kubernetes" => {
+            kubernetes::Kubernetes
+                .deploy(store, &shape, req, &mut record, progress)
+                .await
+        }
+        other => Err(Error::usage(
+            format!("the {other} target is not available in this version"),
+            Some("use --target local or --target kubernetes"),
+        )),
+    };
+    match result {
+        Ok(()) => {
+            record.status = "running".into();
+            record.updated_at = Utc::now();
+            store.save_deployment(&record)?;
+        }
+        Err(e) => {
+            // What was running before (if anything) still runs; record that.
+            match previous {
+                Some(mut p) => {
+                    p.updated_at = Utc::now();
+                    store.save_deployment(&p)?;
+                }
+                None => {
+                    store.remove_deployment(&record.agent_name, &record.target)?;
+                }
+            }
+            return Err(e);
+        }
+    }
+    let endpoints = record.replicas.iter().map(|r| r.endpoint.clone()).collect();
+    Ok(DeployOutcome {
+        deployment: record,
+        endpoints,
+        scan,
+        warnings,
+    })
+}
+
+/// Refresh the health of every deployment (of one agent, or all) and store it.
+pub async fn refresh(store: &dyn Store, agent: Option<&str>) -> Result<Vec<DeploymentRecord>> {
+    let mut out = Vec::new();
+    for mut d in store.deployments(agent)? {
+        match d.target.as_str() {
+            "local" => local::Local.status(&mut d).await?,
+            "kubernetes" => kubernetes::Kubernetes.status(&mut d).await?,
+            _ => {}
+        }
+        store.save_deployment(&d)?;
+        out.push(d);
+    }
+    Ok(out)
+}
+
+fn targets_of(
+    store: &dyn Store,
+    agent: &str,
+    target: Option<&str>,
+) -> Result<Vec<DeploymentRecord>> {
+    let all = store.deployments(Some(agent))?;
+    let chosen: Vec<DeploymentRecord> = all
+        .into_iter()
+        .filter(|d| target.is_none_or(|t| d.target == t))
+        .collect();
+    if chosen.is_empty() {
+        return Err(Error::usage(
+            format!(
+                "{agent} is not deployed{}",
+                target.map(|t| format!(" to {t}")).unwrap_or_default()
+            ),
+            Some("`pc-hybrid list-agents` shows the deployments"),
+        ));
+    }
+    Ok(chosen)
+}
+
+/// Stop and forget the deployments of an agent (to one target, or all).
+pub async fn undeploy(
+    store: &dyn Store,
+    agent: &str,
+    target: Option<&str>,
+) -> Result<Vec<DeploymentRecord>> {
+    let chosen = targets_of(store, agent, target)?;
+    for d in &chosen {
+        let mut removing = d.clone();
+        removing.status = "removing".into();
+        removing.updated_at = Utc::now();
+        store.save_deployment(&removing)?;
+        match d.target.as_str() {
+            "local" => local::Local.undeploy(d).await?,
+            "kubernetes" => kubernetes::Kubernetes.undeploy(d).await?,
+            _ => {}
+        }
+        store.remove_deployment(&d.agent_name, &d.target)?;
+    }
+    Ok(chosen)
+}
+
+/// Bring back replicas that are not healthy (or all of them).
+pub async fn restart(
+    store: &dyn Store,
+    agent_name: &str,
+    target: Option<&str>,
+    all: bool,
+    req_local: &local::LocalOptions,
+    timeout: Duration,
+) -> Result<Vec<DeploymentRecord>> {
+    let a = agent(store, agent_name)?;
+    let shape = AgentShape::of(&a);
+    let mut out = Vec::new();
+    for mut d in targets_of(store, agent_name, target)? {
+        match d.target.as_str() {
+            "local" => {
+                local::Local.status(&mut d).await?;
+                local::restart(store, &shape, &mut d, req_local, all, timeout).await?;
+            }
+            other => {
+                return Err(Error::usage(
+                    format!("restart is not available for the {other} target"),
+                    None,
+                ))
+            }
+        }
+        d.status = "running".into();
+        d.updated_at = Utc::now();
+        store.save_deployment(&d)?;
+        out.push(d);
+    }
+    Ok(out)
+}
+
+pub async fn logs(
+    store: &dyn Store,
+    agent: &str,
+    target: Option<&str>,
+    replica: u32,
+    tail: usize,
+) -> Result<(DeploymentRecord, String)> {
+    let d = targets_of(store, agent, target)?.remove(0);
+    if !d.replicas.iter().any(|r| r.index == replica) {
+        return Err(Error::usage(
+            format!("{agent} has no replica {replica} on {}", d.target),
+            Some("replicas are numbered from 0; `pc-hybrid list-agents` shows them"),
+        ));
+    }
+    let text = match d.target.as_str() {
+        "local" => local::Local.logs(&d, replica, tail).await?,
+        other => {
+            return Err(Error::usage(
+                format!("logs are not available for the {other} target"),
+                None,
+            ))
+        }
+    };
+    Ok((d, text))
+}
+
+/// One GET of a health URL: Ok(status) or a reason.
+pub async fn probe(http: &reqwest::Client, url: &str) -> std::result::Result<u16, String> {
+    match http.get(url).timeout(Duration::from_secs(2)).send().await {
+        Ok(r) => Ok(r.status().as_u16()),
+        Err(e) => Err(crate::registry::client::describe(&e)),
+    }
+}
+
+pub fn http_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(2))
+        .build()
+        .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
+}
+
+/// The last `n` lines of a text.
+pub fn tail_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+pub fn replica_healthy(r: &ReplicaRecord) -> bool {
+    r.state == "healthy"
+}
