@@ -33,7 +33,11 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create-agent', 'create-agent', [CompletionResultType]::ParameterValue, 'Create an agent project from a template, commit it to git, push and register it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the steps of an agent creation')
-            [CompletionResult]::new('list-agents', 'list-agents', [CompletionResultType]::ParameterValue, 'List the agents made by the factory')
+            [CompletionResult]::new('list-agents', 'list-agents', [CompletionResultType]::ParameterValue, 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check')
+            [CompletionResult]::new('deploy-agent', 'deploy-agent', [CompletionResultType]::ParameterValue, 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests')
+            [CompletionResult]::new('undeploy', 'undeploy', [CompletionResultType]::ParameterValue, 'Stop and remove an agent''s deployments')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the log of one replica of a deployed agent')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start again the replicas of a deployment that are not healthy')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'The MCP registry: register, validate, list, show, remove and export MCP servers')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the resolved configuration')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store')
@@ -95,6 +99,76 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
         'pc-hybrid;list-agents' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;deploy-agent' {
+            [CompletionResult]::new('--environment', '--environment', [CompletionResultType]::ParameterName, 'The environment deployed to')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'How many replicas (1 to 20)')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Where it runs')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a replica may take to become healthy')
+            [CompletionResult]::new('--manifests-dir', '--manifests-dir', [CompletionResultType]::ParameterName, 'Kubernetes: where the manifests are written (default: <data>/manifests/<agent>)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes: the namespace')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until every replica is healthy; roll back when one is not')
+            [CompletionResult]::new('--skip-scan', '--skip-scan', [CompletionResultType]::ParameterName, 'Skip the pre-deploy scan (recorded with the deployment)')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;undeploy' {
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this target (default: every target it is deployed to)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;logs' {
+            [CompletionResult]::new('--replica', '--replica', [CompletionResultType]::ParameterName, 'The replica, from 0')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this target (default: the first deployment)')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Lines from the end')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing what is appended')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing what is appended')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;restart' {
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this target')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a replica may take to become healthy')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Restart every replica, healthy or not')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
@@ -380,7 +454,11 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
         'pc-hybrid;help' {
             [CompletionResult]::new('create-agent', 'create-agent', [CompletionResultType]::ParameterValue, 'Create an agent project from a template, commit it to git, push and register it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the steps of an agent creation')
-            [CompletionResult]::new('list-agents', 'list-agents', [CompletionResultType]::ParameterValue, 'List the agents made by the factory')
+            [CompletionResult]::new('list-agents', 'list-agents', [CompletionResultType]::ParameterValue, 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check')
+            [CompletionResult]::new('deploy-agent', 'deploy-agent', [CompletionResultType]::ParameterValue, 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests')
+            [CompletionResult]::new('undeploy', 'undeploy', [CompletionResultType]::ParameterValue, 'Stop and remove an agent''s deployments')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the log of one replica of a deployed agent')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start again the replicas of a deployment that are not healthy')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'The MCP registry: register, validate, list, show, remove and export MCP servers')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Inspect the resolved configuration')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store')
@@ -395,6 +473,18 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;help;list-agents' {
+            break
+        }
+        'pc-hybrid;help;deploy-agent' {
+            break
+        }
+        'pc-hybrid;help;undeploy' {
+            break
+        }
+        'pc-hybrid;help;logs' {
+            break
+        }
+        'pc-hybrid;help;restart' {
             break
         }
         'pc-hybrid;help;mcp' {

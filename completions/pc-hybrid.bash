@@ -25,6 +25,9 @@ _pc__hybrid() {
             pc__hybrid,create-agent)
                 cmd="pc__hybrid__subcmd__create__subcmd__agent"
                 ;;
+            pc__hybrid,deploy-agent)
+                cmd="pc__hybrid__subcmd__deploy__subcmd__agent"
+                ;;
             pc__hybrid,doctor)
                 cmd="pc__hybrid__subcmd__doctor"
                 ;;
@@ -34,11 +37,20 @@ _pc__hybrid() {
             pc__hybrid,list-agents)
                 cmd="pc__hybrid__subcmd__list__subcmd__agents"
                 ;;
+            pc__hybrid,logs)
+                cmd="pc__hybrid__subcmd__logs"
+                ;;
             pc__hybrid,mcp)
                 cmd="pc__hybrid__subcmd__mcp"
                 ;;
+            pc__hybrid,restart)
+                cmd="pc__hybrid__subcmd__restart"
+                ;;
             pc__hybrid,status)
                 cmd="pc__hybrid__subcmd__status"
+                ;;
+            pc__hybrid,undeploy)
+                cmd="pc__hybrid__subcmd__undeploy"
                 ;;
             pc__hybrid__subcmd__config,clear-git-token)
                 cmd="pc__hybrid__subcmd__config__subcmd__clear__subcmd__git__subcmd__token"
@@ -73,6 +85,9 @@ _pc__hybrid() {
             pc__hybrid__subcmd__help,create-agent)
                 cmd="pc__hybrid__subcmd__help__subcmd__create__subcmd__agent"
                 ;;
+            pc__hybrid__subcmd__help,deploy-agent)
+                cmd="pc__hybrid__subcmd__help__subcmd__deploy__subcmd__agent"
+                ;;
             pc__hybrid__subcmd__help,doctor)
                 cmd="pc__hybrid__subcmd__help__subcmd__doctor"
                 ;;
@@ -82,11 +97,20 @@ _pc__hybrid() {
             pc__hybrid__subcmd__help,list-agents)
                 cmd="pc__hybrid__subcmd__help__subcmd__list__subcmd__agents"
                 ;;
+            pc__hybrid__subcmd__help,logs)
+                cmd="pc__hybrid__subcmd__help__subcmd__logs"
+                ;;
             pc__hybrid__subcmd__help,mcp)
                 cmd="pc__hybrid__subcmd__help__subcmd__mcp"
                 ;;
+            pc__hybrid__subcmd__help,restart)
+                cmd="pc__hybrid__subcmd__help__subcmd__restart"
+                ;;
             pc__hybrid__subcmd__help,status)
                 cmd="pc__hybrid__subcmd__help__subcmd__status"
+                ;;
+            pc__hybrid__subcmd__help,undeploy)
+                cmd="pc__hybrid__subcmd__help__subcmd__undeploy"
                 ;;
             pc__hybrid__subcmd__help__subcmd__config,clear-git-token)
                 cmd="pc__hybrid__subcmd__help__subcmd__config__subcmd__clear__subcmd__git__subcmd__token"
@@ -182,7 +206,7 @@ _pc__hybrid() {
 
     case "${cmd}" in
         pc__hybrid)
-            opts="-o -q -v -h -V --output --quiet --verbose --help --version create-agent status list-agents mcp config doctor completions help"
+            opts="-o -q -v -h -V --output --quiet --verbose --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,6 +489,52 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__deploy__subcmd__agent)
+            opts="-o -q -v -h -V --environment --replicas --target --wait --timeout --skip-scan --manifests-dir --apply --namespace --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --environment)
+                    COMPREPLY=($(compgen -W "development staging production" -- "${cur}"))
+                    return 0
+                    ;;
+                --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "local docker kubernetes" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifests-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__doctor)
             opts="-o -q -v -h -V --output --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -488,7 +558,7 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help)
-            opts="create-agent status list-agents mcp config doctor completions help"
+            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -585,6 +655,20 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__deploy__subcmd__agent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -614,6 +698,20 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__list__subcmd__agents)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -753,7 +851,35 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__restart)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__undeploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -774,6 +900,40 @@ _pc__hybrid() {
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__logs)
+            opts="-f -o -q -v -h -V --replica --target --tail --follow --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --replica)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "local docker kubernetes" -- "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
@@ -1171,6 +1331,36 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__restart)
+            opts="-o -q -v -h -V --target --all --timeout --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --target)
+                    COMPREPLY=($(compgen -W "local docker kubernetes" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__status)
             opts="-o -q -v -h -V --output --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1178,6 +1368,32 @@ _pc__hybrid() {
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__undeploy)
+            opts="-o -q -v -h -V --target --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --target)
+                    COMPREPLY=($(compgen -W "local docker kubernetes" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0

@@ -30,7 +30,11 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --version 'Print version'
             cand create-agent 'Create an agent project from a template, commit it to git, push and register it'
             cand status 'Show the steps of an agent creation'
-            cand list-agents 'List the agents made by the factory'
+            cand list-agents 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check'
+            cand deploy-agent 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests'
+            cand undeploy 'Stop and remove an agent''s deployments'
+            cand logs 'Show the log of one replica of a deployed agent'
+            cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
@@ -89,6 +93,72 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;list-agents'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;deploy-agent'= {
+            cand --environment 'The environment deployed to'
+            cand --replicas 'How many replicas (1 to 20)'
+            cand --target 'Where it runs'
+            cand --timeout 'Seconds a replica may take to become healthy'
+            cand --manifests-dir 'Kubernetes: where the manifests are written (default: <data>/manifests/<agent>)'
+            cand --namespace 'Kubernetes: the namespace'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --wait 'Wait until every replica is healthy; roll back when one is not'
+            cand --skip-scan 'Skip the pre-deploy scan (recorded with the deployment)'
+            cand --apply 'Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig)'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;undeploy'= {
+            cand --target 'Only this target (default: every target it is deployed to)'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;logs'= {
+            cand --replica 'The replica, from 0'
+            cand --target 'Only this target (default: the first deployment)'
+            cand --tail 'Lines from the end'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -f 'Keep printing what is appended'
+            cand --follow 'Keep printing what is appended'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;restart'= {
+            cand --target 'Only this target'
+            cand --timeout 'Seconds a replica may take to become healthy'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --all 'Restart every replica, healthy or not'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -343,7 +413,11 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help'= {
             cand create-agent 'Create an agent project from a template, commit it to git, push and register it'
             cand status 'Show the steps of an agent creation'
-            cand list-agents 'List the agents made by the factory'
+            cand list-agents 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check'
+            cand deploy-agent 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests'
+            cand undeploy 'Stop and remove an agent''s deployments'
+            cand logs 'Show the log of one replica of a deployed agent'
+            cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
@@ -355,6 +429,14 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;status'= {
         }
         &'pc-hybrid;help;list-agents'= {
+        }
+        &'pc-hybrid;help;deploy-agent'= {
+        }
+        &'pc-hybrid;help;undeploy'= {
+        }
+        &'pc-hybrid;help;logs'= {
+        }
+        &'pc-hybrid;help;restart'= {
         }
         &'pc-hybrid;help;mcp'= {
             cand register 'Validate a server definition and store it in the registry'

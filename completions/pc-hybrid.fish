@@ -33,7 +33,11 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s h -l help -d 'Print
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s V -l version -d 'Print version'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "status" -d 'Show the steps of an agent creation'
-complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "list-agents" -d 'List the agents made by the factory'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "list-agents" -d 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "deploy-agent" -d 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "undeploy" -d 'Stop and remove an agent\'s deployments'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "logs" -d 'Show the log of one replica of a deployed agent'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "restart" -d 'Start again the replicas of a deployment that are not healthy'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "config" -d 'Inspect the resolved configuration'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
@@ -85,6 +89,61 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s q -l
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l environment -d 'The environment deployed to' -r -f -a "development\t''
+staging\t''
+production\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l replicas -d 'How many replicas (1 to 20)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l target -d 'Where it runs' -r -f -a "local\t''
+docker\t''
+kubernetes\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l timeout -d 'Seconds a replica may take to become healthy' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l manifests-dir -d 'Kubernetes: where the manifests are written (default: <data>/manifests/<agent>)' -r -F
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l namespace -d 'Kubernetes: the namespace' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l wait -d 'Wait until every replica is healthy; roll back when one is not'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l skip-scan -d 'Skip the pre-deploy scan (recorded with the deployment)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l apply -d 'Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -l target -d 'Only this target (default: every target it is deployed to)' -r -f -a "local\t''
+docker\t''
+kubernetes\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l replica -d 'The replica, from 0' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l target -d 'Only this target (default: the first deployment)' -r -f -a "local\t''
+docker\t''
+kubernetes\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l tail -d 'Lines from the end' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s f -l follow -d 'Keep printing what is appended'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l target -d 'Only this target' -r -f -a "local\t''
+docker\t''
+kubernetes\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l timeout -d 'Seconds a replica may take to become healthy' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l all -d 'Restart every replica, healthy or not'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and not __fish_seen_subcommand_from register validate list show remove export client-config rules help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
@@ -233,14 +292,18 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s q -l
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents mcp config doctor completions help" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents mcp config doctor completions help" -f -a "status" -d 'Show the steps of an agent creation'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents mcp config doctor completions help" -f -a "list-agents" -d 'List the agents made by the factory'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents mcp config doctor completions help" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents mcp config doctor completions help" -f -a "config" -d 'Inspect the resolved configuration'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents mcp config doctor completions help" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents mcp config doctor completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents mcp config doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "status" -d 'Show the steps of an agent creation'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "list-agents" -d 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "deploy-agent" -d 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "undeploy" -d 'Stop and remove an agent\'s deployments'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "logs" -d 'Show the log of one replica of a deployed agent'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "restart" -d 'Start again the replicas of a deployment that are not healthy'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "register" -d 'Validate a server definition and store it in the registry'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "validate" -d 'Run the same checks as `register` on one or more files; store nothing'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'List the registered servers, agents and custom ones'

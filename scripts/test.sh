@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
-if ! .venv/bin/python -c "import mcp, pytest, yaml, jsonschema, setuptools" 2>/dev/null; then
+if ! .venv/bin/python -c "import mcp, pytest, yaml, jsonschema, setuptools, kubernetes_validate" 2>/dev/null; then
     echo "setting up .venv from tests/requirements.txt" >&2
     "$python" -m venv .venv
     .venv/bin/python -m pip install --quiet --upgrade pip

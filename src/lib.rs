@@ -53,7 +53,7 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     let settings = Settings::resolve(env, &overrides(&cli))?;
     output::init_logging(&settings.log_level.value, cli.verbose, cli.quiet);
     match &cli.command {
-        Command::CreateAgent(args) => commands::create_agent::run(args, &settings, out),
+        Command::CreateAgent(args) => commands::create_agent::run(args, &settings, out).await,
         Command::Status(args) => commands::status::run(&args.creation_id, &settings, out),
         Command::ListAgents => commands::list_agents::run(&settings, out).await,
         Command::DeployAgent(a) => commands::deploy::deploy(a, &settings, out).await,

@@ -514,32 +514,6 @@ fn without_a_terminal_missing_answers_are_an_error_not_a_hang() {
 }
 
 #[test]
-fn auto_deploy_says_clearly_that_deployment_is_not_there_yet() {
-    let env = Env::new();
-    let out = env.run(&[
-        "create-agent",
-        "--name",
-        "tax_advisor",
-        "--domain",
-        "finance",
-        "--description",
-        "d",
-        "--auto-deploy",
-        "-o",
-        "json",
-    ]);
-    assert_eq!(out.code, 0, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("warning: auto-deploy requested, but deployment is not available"),
-        "{out:?}"
-    );
-    let v = out.json();
-    assert_eq!(v["deployed"], false);
-    assert_eq!(v["steps"][5]["status"], "skipped");
-}
-
-#[test]
 fn a_user_template_folder_renders_with_the_same_variables() {
     let env = Env::new();
     let tpl = env.dir.path().join("tpl");

@@ -57,7 +57,7 @@ enum Origin {
     File(Box<Document>),
 }
 
-pub fn run(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<()> {
+pub async fn run(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<()> {
     let (request, origin) = build_request(args)?;
     let request = if args.interactive || needs_wizard(args) {
         wizard::confirm_or_complete(request, args, &s.output_dir.value, out.color())?
@@ -105,11 +105,21 @@ pub fn run(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<()> {
     let result = factory::create_agent(&*store, &opts, &progress);
     drop(progress);
     match result {
-        Ok(outcome) => {
+        Ok(mut outcome) => {
             for w in &outcome.warnings {
                 out.warn(w);
             }
+            let deploy_error = if opts.auto_deploy && !outcome.dry_run {
+                auto_deploy(&mut outcome, store.as_ref(), s, out)
+                    .await
+                    .err()
+            } else {
+                None
+            };
             out.data(&outcome)?;
+            if let Some(e) = deploy_error {
+                return Err(e);
+            }
             if let (false, Some(id)) = (outcome.dry_run, &outcome.creation_id) {
                 out.note(&format!(
                     "agent `{}` created in {}; steps: `pc-hybrid status {id}`",
@@ -121,6 +131,61 @@ pub fn run(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<()> {
         Err(FactoryError::Invalid(errs)) => Err(Error::Invalid(locate(errs, &origin))),
         Err(e) => Err(e.into()),
     }
+}
+
+/// `--auto-deploy`: one replica on the local target, development environment, recorded as
+/// the creation's deploy step.
+async fn auto_deploy(
+    outcome: &mut factory::CreateOutcome,
+    store: &dyn crate::store::Store,
+    s: &Settings,
+    out: &Output,
+) -> Result<()> {
+    let args = crate::cli::DeployAgentArgs {
+        name: outcome.agent_name.clone(),
+        environment: crate::cli::Environment::Development,
+        replicas: 1,
+        target: crate::cli::Target::Local,
+        wait: true,
+        timeout: 60,
+        skip_scan: false,
+        manifests_dir: None,
+        apply: false,
+        namespace: "default".into(),
+    };
+    let req = super::deploy::request(&args, s);
+    let started = chrono::Utc::now();
+    let result = {
+        let progress = out.progress("deploy");
+        crate::deploy::deploy(store, &req, &progress).await
+    };
+    let (status, message) = match &result {
+        Ok(d) => (
+            "succeeded",
+            format!("deployed locally: {}", d.endpoints.join(", ")),
+        ),
+        Err(e) => ("failed", e.to_string()),
+    };
+    let step = crate::store::StepRecord {
+        name: "deploy".into(),
+        status: status.into(),
+        started_at: Some(started),
+        finished_at: Some(chrono::Utc::now()),
+        message: Some(message),
+    };
+    if let Some(id) = &outcome.creation_id {
+        store.update_step(id, 5, &step)?;
+    }
+    if let Some(last) = outcome.steps.get_mut(5) {
+        *last = step;
+    }
+    outcome.deployed = result.is_ok();
+    result.map(|_| ()).map_err(|e| {
+        Error::failed(
+            format!("the agent was created, but deploying it failed: {e}"),
+            Some("fix the problem and run `pc-hybrid deploy-agent NAME --wait`"),
+        )
+    })
 }
 
 /// libgit2 initialises OpenSSL, which parses the whole system CA bundle (about 20 ms, more

@@ -25,16 +25,54 @@ pub struct LocalOptions {
 
 pub struct Local;
 
-/// The environment for `project`: made once for each (interpreter, pyproject.toml) pair.
-/// The agent's own sources come from its project folder at run time, so an edit to them
-/// needs no rebuild.
+/// The `[project] dependencies` of a pyproject.toml, when written as a plain list of
+/// strings (as the templates write them).
+fn dependencies(pyproject: &str) -> Option<Vec<String>> {
+    let start = pyproject.lines().position(|l| {
+        let l = l.trim_start();
+        l.starts_with("dependencies") && l.contains('[')
+    })?;
+    let mut text = String::new();
+    for line in pyproject.lines().skip(start) {
+        text.push_str(line);
+        text.push('\n');
+        if line.trim_end().ends_with(']') {
+            break;
+        }
+    }
+    let inner = text.split_once('[')?.1.rsplit_once(']')?.0;
+    // The quoted strings, in order: a requirement may itself contain commas.
+    let mut out = Vec::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '"' || c == '\'' {
+            let s: String = chars.by_ref().take_while(|x| *x != c).collect();
+            out.push(s);
+        } else if c == '#' {
+            for x in chars.by_ref() {
+                if x == '\n' {
+                    break;
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The environment for `project`: made once for each (interpreter, dependency list), so
+/// agents with the same dependencies share one. The agent's own sources come from its
+/// project folder at run time, so an edit to them needs no rebuild.
 pub fn ensure_env(opts: &LocalOptions, project: &Path, progress: &dyn Progress) -> Result<PathBuf> {
-    let pyproject = std::fs::read(project.join("pyproject.toml"))
+    let pyproject = std::fs::read_to_string(project.join("pyproject.toml"))
         .map_err(|e| Error::io(format!("{}/pyproject.toml", project.display()), e))?;
+    let deps = dependencies(&pyproject);
     let mut h = Sha256::new();
     h.update(opts.python.as_bytes());
     h.update([0]);
-    h.update(&pyproject);
+    match &deps {
+        Some(d) => h.update(d.join("\n").as_bytes()),
+        None => h.update(pyproject.as_bytes()),
+    }
     let digest = h.finalize();
     let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     let env = opts.envs_dir.join(&key);
@@ -466,4 +504,19 @@ pub async fn restart(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_dependency_list() {
+        let p = "[project]\nname = \"x\"\ndependencies = [\n    \"mcp>=2,<3\",  # the SDK\n    'pyyaml>=6',\n]\n\n[project.optional-dependencies]\npg = [\"psycopg\"]\n";
+        assert_eq!(
+            dependencies(p).unwrap(),
+            vec!["mcp>=2,<3".to_string(), "pyyaml>=6".to_string()]
+        );
+        assert_eq!(dependencies("[project]\nname = \"x\"\n"), None);
+    }
 }

@@ -330,7 +330,7 @@ pub fn create_agent(
             bytes: f.contents.len(),
         })
         .collect();
-    let mut warnings = Vec::new();
+    let warnings = Vec::new();
     let step = |name: &str, status: &str| StepRecord {
         name: name.into(),
         status: status.into(),
@@ -510,9 +510,14 @@ pub fn create_agent(
         // deploy
         let deployed = false;
         if opts.auto_deploy {
-            let msg = "auto-deploy requested, but deployment is not available in this version (it arrives with `deploy-agent`); the agent was created and not deployed";
-            run.set(5, "skipped", Some(msg.into()))
-                .map_err(|e| (5, e.to_string()))?;
+            // Deploying is the deploy module's job; the caller runs it and records the
+            // outcome in this step.
+            run.set(
+                5,
+                "pending",
+                Some("handed to deploy-agent (local, development)".into()),
+            )
+            .map_err(|e| (5, e.to_string()))?;
         } else {
             run.set(5, "skipped", Some("not requested".into()))
                 .map_err(|e| (5, e.to_string()))?;
@@ -522,9 +527,6 @@ pub fn create_agent(
 
     match result {
         Ok((commit, deployed)) => {
-            if opts.auto_deploy {
-                warnings.push(run.steps[5].message.clone().unwrap_or_default());
-            }
             store.finish_creation(&id, "succeeded", Utc::now(), None, None)?;
             Ok(CreateOutcome {
                 creation_id: Some(id),

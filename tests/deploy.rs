@@ -1,0 +1,444 @@
+//! deploy-agent on the local target (real processes, real MCP over streamable HTTP) and the
+//! kubernetes target (manifests validated against the Kubernetes OpenAPI schemas), the
+//! pre-deploy scan, and bad input. Nothing is left running afterwards.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Env;
+use serde_json::Value;
+
+/// Environments and pip's cache are shared by the tests, so the agent's dependencies are
+/// installed once per run instead of once per test.
+fn deploy_env() -> Env {
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    Env::new()
+        .var(
+            "PC_HYBRID_ENV_DIR",
+            target.join("test-envs").to_str().unwrap(),
+        )
+        .var(
+            "PIP_CACHE_DIR",
+            target.join("test-pip-cache").to_str().unwrap(),
+        )
+}
+
+fn name() -> String {
+    format!("dep_{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
+}
+
+/// Processes serving this agent.
+fn replicas_running(agent: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        if stat
+            .rsplit_once(')')
+            .and_then(|(_, r)| r.split_whitespace().next())
+            == Some("Z")
+        {
+            continue;
+        }
+        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.contains(&format!("-m {agent} --transport")) {
+                found.push(pid);
+            }
+        }
+    }
+    found
+}
+
+fn call(url: &str) -> Value {
+    let o = common::py("mcp_http_call.py", &[url, "questions"], &[]);
+    assert_eq!(o.code, 0, "{o:?}");
+    serde_json::from_str(&o.stdout).unwrap()
+}
+
+fn deployments(env: &Env, agent: &str) -> Vec<Value> {
+    let list = env.ok(&["list-agents", "-o", "json"]).json();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == agent)
+        .map(|a| a["deployments"].as_array().unwrap().clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn two_local_replicas_serve_mcp_survive_a_kill_and_leave_nothing_behind() {
+    let env = deploy_env();
+    let agent = name();
+    env.create(&agent, &[]);
+    let d = env
+        .ok(&[
+            "deploy-agent",
+            &agent,
+            "--replicas",
+            "2",
+            "--wait",
+            "-o",
+            "json",
+        ])
+        .json();
+    assert_eq!(d["deployment"]["status"], "running");
+    assert_eq!(d["deployment"]["target"], "local");
+    let endpoints: Vec<String> = d["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(endpoints.len(), 2);
+    assert_ne!(endpoints[0], endpoints[1]);
+    for url in &endpoints {
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        let r = call(url);
+        assert_eq!(r["is_error"], false);
+        assert!(r["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "search_knowledge"));
+        assert!(
+            !r["result"]["results"].as_array().unwrap().is_empty(),
+            "{r}"
+        );
+    }
+    assert_eq!(replicas_running(&agent).len(), 2);
+
+    // The processes outlive the CLI; list-agents sees both healthy.
+    let deps = deployments(&env, &agent);
+    assert_eq!(deps.len(), 1);
+    let states: Vec<&str> = deps[0]["replicas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, vec!["healthy", "healthy"]);
+    let table = env.ok(&["list-agents"]).stdout;
+    assert!(
+        table.contains("2/2") && table.contains(&endpoints[0]),
+        "{table}"
+    );
+
+    // Kill replica 1: list-agents reports it, restart brings it back.
+    let pid = deps[0]["replicas"][1]["pid"].as_u64().unwrap() as i32;
+    unsafe {
+        libc::kill(-pid, libc::SIGKILL);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let deps = deployments(&env, &agent);
+    assert_eq!(deps[0]["replicas"][1]["state"], "dead");
+    assert_eq!(deps[0]["replicas"][0]["state"], "healthy");
+    assert!(env.ok(&["list-agents"]).stdout.contains("1/2 (#1 dead)"));
+    env.ok(&["restart", &agent]);
+    let deps = deployments(&env, &agent);
+    assert_eq!(deps[0]["replicas"][1]["state"], "healthy");
+    call(deps[0]["replicas"][1]["endpoint"].as_str().unwrap());
+
+    // Logs of a replica: uvicorn's startup lines and the health checks.
+    let logs = env.ok(&["logs", &agent, "--replica", "0"]).stdout;
+    assert!(logs.contains("GET /health"), "{logs}");
+
+    // A redeploy is rolling: new replicas on new ports, the old ones gone.
+    let d2 = env
+        .ok(&["deploy-agent", &agent, "--replicas", "2", "-o", "json"])
+        .json();
+    assert_eq!(d2["deployment"]["replicas"].as_array().unwrap().len(), 2);
+    assert_eq!(replicas_running(&agent).len(), 2);
+    for r in d2["deployment"]["replicas"].as_array().unwrap() {
+        assert_eq!(r["state"], "healthy");
+    }
+
+    let o = env.ok(&["undeploy", &agent, "-o", "json"]).json();
+    assert_eq!(o[0]["target"], "local");
+    assert!(
+        replicas_running(&agent).is_empty(),
+        "replicas left after undeploy"
+    );
+    assert!(deployments(&env, &agent).is_empty());
+}
+
+#[test]
+fn auto_deploy_runs_the_agent_after_creating_it() {
+    let env = deploy_env();
+    let agent = name();
+    let v = env.create(&agent, &["--auto-deploy"]);
+    assert_eq!(v["deployed"], true);
+    assert_eq!(v["steps"][5]["name"], "deploy");
+    assert_eq!(v["steps"][5]["status"], "succeeded");
+    let url = v["steps"][5]["message"]
+        .as_str()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    call(&url);
+    let deps = deployments(&env, &agent);
+    assert_eq!(deps[0]["environment"], "development");
+    env.ok(&["undeploy", &agent]);
+    assert!(replicas_running(&agent).is_empty());
+}
+
+#[test]
+fn an_agent_that_never_becomes_healthy_is_rolled_back_with_its_log() {
+    let env = deploy_env();
+    let agent = name();
+    env.create(&agent, &[]);
+    let server = env
+        .work
+        .join(&agent)
+        .join("src")
+        .join(&agent)
+        .join("server.py");
+    let text = std::fs::read_to_string(&server).unwrap();
+    std::fs::write(
+        &server,
+        format!("{text}\nraise SystemExit('broken on purpose: config missing')\n"),
+    )
+    .unwrap();
+    let o = env.run(&[
+        "deploy-agent",
+        &agent,
+        "--replicas",
+        "2",
+        "--wait",
+        "--timeout",
+        "20",
+    ]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("rolled back"), "{o:?}");
+    assert!(
+        o.stderr.contains("broken on purpose"),
+        "the log tail is shown: {o:?}"
+    );
+    assert!(replicas_running(&agent).is_empty());
+    assert!(
+        deployments(&env, &agent).is_empty(),
+        "a failed first deploy leaves no record"
+    );
+}
+
+#[test]
+fn bad_deploy_requests_are_refused() {
+    let env = deploy_env();
+    let o = env.run(&["deploy-agent", "no_such_agent"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(o.stderr.contains("no agent named `no_such_agent`"), "{o:?}");
+    let agent = name();
+    env.create(&agent, &[]);
+    for n in ["0", "21"] {
+        let o = env.run(&["deploy-agent", &agent, "--replicas", n]);
+        assert_eq!(o.code, 2, "{o:?}");
+        assert!(
+            o.stderr.contains("a deployment has 1 to 20 replicas"),
+            "{o:?}"
+        );
+    }
+    let o = env.run(&["deploy-agent", &agent, "--replicas", "-3"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    let o = env.run(&["undeploy", &agent]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("is not deployed"), "{o:?}");
+    let o = env.run(&["logs", &agent]);
+    assert_eq!(o.code, 2);
+    assert!(replicas_running(&agent).is_empty());
+}
+
+fn kubernetes_validate(dir: &Path) -> String {
+    let exe = common::python()
+        .parent()
+        .unwrap()
+        .join("kubernetes-validate");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let o = Command::new(exe)
+        .args(["--strict", "--kubernetes-version", "1.29.0"])
+        .args(&files)
+        .output()
+        .expect("kubernetes-validate is installed by scripts/test.sh (tests/requirements.txt)");
+    let text =
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "kubernetes-validate: {text}");
+    text
+}
+
+fn yaml(path: &Path) -> Value {
+    serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn kubernetes_manifests_validate_and_carry_the_spec() {
+    let env = deploy_env();
+    let agent = name();
+    env.create(&agent, &["--memory", "768Mi", "--cpu", "250m"]);
+    let dir = env.dir.path().join("k8s");
+    let o = env.run(&[
+        "deploy-agent",
+        &agent,
+        "--target",
+        "kubernetes",
+        "--replicas",
+        "3",
+        "--environment",
+        "staging",
+        "--manifests-dir",
+        dir.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(o.code, 0, "{o:?}");
+    let out = kubernetes_validate(&dir);
+    assert!(!out.contains("ERROR"), "{out}");
+    let slug = agent.replace('_', "-");
+    let dep = yaml(&dir.join("deployment.yaml"));
+    assert_eq!(dep["spec"]["replicas"], 3);
+    let c = &dep["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(
+        c["resources"]["limits"]["memory"],
+        (768u64 << 20).to_string()
+    );
+    assert_eq!(c["resources"]["limits"]["cpu"], "250m");
+    assert_eq!(c["readinessProbe"]["httpGet"]["path"], "/health");
+    assert_eq!(c["livenessProbe"]["httpGet"]["path"], "/health");
+    assert_eq!(c["securityContext"]["allowPrivilegeEscalation"], false);
+    assert_eq!(c["securityContext"]["readOnlyRootFilesystem"], true);
+    assert_eq!(c["securityContext"]["capabilities"]["drop"][0], "ALL");
+    assert_eq!(
+        dep["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"],
+        true
+    );
+    assert_eq!(
+        dep["metadata"]["labels"]["promptcraft.environment"],
+        "staging"
+    );
+    assert!(
+        c["image"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("localhost:5000/{slug}:")),
+        "{c}"
+    );
+    let pdb = yaml(&dir.join("poddisruptionbudget.yaml"));
+    assert_eq!(pdb["spec"]["minAvailable"], 2);
+    let np = yaml(&dir.join("networkpolicy.yaml"));
+    assert_eq!(
+        np["spec"]["policyTypes"],
+        serde_json::json!(["Ingress", "Egress"])
+    );
+    let cm = yaml(&dir.join("configmap.yaml"));
+    assert!(cm["data"]["config.yaml"]
+        .as_str()
+        .unwrap()
+        .contains("transport"));
+    let deps = deployments(&env, &agent);
+    assert_eq!(deps[0]["target"], "kubernetes");
+
+    // One replica: no PodDisruptionBudget.
+    let dir1 = env.dir.path().join("k8s1");
+    env.ok(&[
+        "deploy-agent",
+        &agent,
+        "--target",
+        "kubernetes",
+        "--manifests-dir",
+        dir1.to_str().unwrap(),
+    ]);
+    assert!(!dir1.join("poddisruptionbudget.yaml").exists());
+    kubernetes_validate(&dir1);
+
+    // --apply without a kubeconfig: a service is missing, exit 4 with a hint.
+    let o = env.run(&[
+        "deploy-agent",
+        &agent,
+        "--target",
+        "kubernetes",
+        "--apply",
+        "--manifests-dir",
+        dir1.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 4, "{o:?}");
+    assert!(o.stderr.contains("kubeconfig"), "{o:?}");
+    env.ok(&["undeploy", &agent]);
+    assert!(!dir1.join("deployment.yaml").exists());
+}
+
+#[test]
+fn the_pre_deploy_scan_blocks_production_and_warns_elsewhere() {
+    let env = deploy_env();
+    let agent = name();
+    env.create(&agent, &[]);
+    let project = env.work.join(&agent);
+    std::fs::write(
+        project.join("src").join("leak.py"),
+        "AWS_KEY = 'AKIAABCDEFGHIJKLMNOP'\n",
+    )
+    .unwrap();
+    let dir = env.dir.path().join("k8s");
+    let o = env.run(&[
+        "deploy-agent",
+        &agent,
+        "--target",
+        "kubernetes",
+        "--environment",
+        "production",
+        "--replicas",
+        "2",
+        "--manifests-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.stderr.contains("production deploys are blocked"), "{o:?}");
+    assert!(
+        o.stderr.contains("src/leak.py:1: [secret/aws-access-key]"),
+        "{o:?}"
+    );
+    assert!(o.stderr.contains("[dockerfile/unpinned-base]"), "{o:?}");
+    assert!(
+        !o.stderr.contains("AKIAABCDEFGHIJKLMNOP"),
+        "the secret is never shown: {o:?}"
+    );
+    assert!(!dir.exists(), "nothing is rendered for a blocked deploy");
+    let o = env.run(&[
+        "deploy-agent",
+        &agent,
+        "--target",
+        "kubernetes",
+        "--environment",
+        "staging",
+        "--manifests-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stderr.contains("warning: pre-deploy scan:"), "{o:?}");
+    let o = env.run(&[
+        "deploy-agent",
+        &agent,
+        "--target",
+        "kubernetes",
+        "--environment",
+        "production",
+        "--replicas",
+        "2",
+        "--skip-scan",
+        "--manifests-dir",
+        dir.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert_eq!(o.json()["deployment"]["detail"]["skip_scan"], true);
+}
