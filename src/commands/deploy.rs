@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::cli::{DeployAgentArgs, LogsArgs, RestartArgs, UndeployArgs};
+use crate::deploy::docker::DockerOptions;
 use crate::deploy::{
     self, kubernetes::KubernetesOptions, local::LocalOptions, DeployOutcome, DeployRequest,
 };
@@ -36,6 +37,12 @@ pub fn request(a: &DeployAgentArgs, s: &Settings) -> DeployRequest {
         startup_timeout: Duration::from_secs(a.timeout as u64),
         skip_scan: a.skip_scan,
         local: local_options(s),
+        docker: DockerOptions {
+            host: s.docker_host.value.clone(),
+            registry: s.registry_url.value.clone(),
+            base_image: (s.base_image.source != crate::settings::Source::Default)
+                .then(|| s.base_image.value.clone()),
+        },
         kubernetes: KubernetesOptions {
             manifests_dir: a
                 .manifests_dir

@@ -26,13 +26,46 @@ pub struct KubernetesOptions {
 
 pub struct Kubernetes;
 
-/// The image an agent runs as: `<registry>/<slug>:<git short sha>`.
-pub fn image(shape: &AgentShape, registry: &str) -> String {
-    let tag = shape
-        .commit
-        .as_deref()
-        .map(|c| c[..c.len().min(12)].to_owned())
+/// The tag of the agent's image: its git short sha, and when the project has changes that
+/// are not committed, a hash of them too, so that a cached image is never stale.
+pub fn tag(shape: &AgentShape) -> String {
+    let repo = git2::Repository::open(&shape.project_dir).ok();
+    let head = repo
+        .as_ref()
+        .and_then(|r| r.head().ok())
+        .and_then(|h| h.target())
+        .map(|o| o.to_string()[..12].to_owned())
+        .or_else(|| {
+            shape
+                .commit
+                .as_deref()
+                .map(|c| c[..c.len().min(12)].to_owned())
+        })
         .unwrap_or_else(|| crate::registry::AGENT_VERSION.into());
+    let dirty = repo.as_ref().is_none_or(|r| {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true).recurse_untracked_dirs(true);
+        r.statuses(Some(&mut opts))
+            .map(|s| !s.is_empty())
+            .unwrap_or(true)
+    });
+    if !dirty {
+        return head;
+    }
+    match super::docker::context(&shape.project_dir) {
+        Ok(bytes) => {
+            use sha2::Digest;
+            let d = sha2::Sha256::digest(&bytes);
+            let h: String = d.iter().take(4).map(|b| format!("{b:02x}")).collect();
+            format!("{head}-dirty-{h}")
+        }
+        Err(_) => format!("{head}-dirty"),
+    }
+}
+
+/// The image an agent runs as: `<registry>/<slug>:<tag>`.
+pub fn image(shape: &AgentShape, registry: &str) -> String {
+    let tag = tag(shape);
     let registry = registry.trim_end_matches('/');
     if registry.is_empty() {
         format!("{}:{tag}", shape.slug)

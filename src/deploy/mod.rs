@@ -2,6 +2,7 @@
 //! Kubernetes manifests), the deployment record kept in the store from before anything
 //! starts, health checks, and the pre-deploy scan.
 
+pub mod docker;
 pub mod kubernetes;
 pub mod local;
 pub mod scan;
@@ -31,6 +32,7 @@ pub struct DeployRequest {
     pub startup_timeout: Duration,
     pub skip_scan: bool,
     pub local: local::LocalOptions,
+    pub docker: docker::DockerOptions,
     pub kubernetes: kubernetes::KubernetesOptions,
 }
 
@@ -185,10 +187,18 @@ pub async fn deploy(
             .unwrap_or_default(),
         detail: serde_json::json!({"skip_scan": req.skip_scan}),
     };
+    if req.target == "docker" {
+        record.detail["docker_host"] = serde_json::json!(req.docker.host);
+    }
     store.save_deployment(&record)?;
     let result = match req.target.as_str() {
         "local" => {
             local::Local
+                .deploy(store, &shape, req, &mut record, progress)
+                .await
+        }
+        "docker" => {
+            docker::Docker
                 .deploy(store, &shape, req, &mut record, progress)
                 .await
         }
@@ -198,10 +208,13 @@ pub async fn deploy(
                 .await
         }
         other => Err(Error::usage(
-            format!("the {other} target is not available in this version"),
-            Some("use --target local or --target kubernetes"),
+            format!("unknown target `{other}`"),
+            Some("use local, docker or kubernetes"),
         )),
     };
+    if let Some(w) = record.detail.get("warnings").and_then(|w| w.as_array()) {
+        warnings.extend(w.iter().filter_map(|x| x.as_str().map(str::to_owned)));
+    }
     match result {
         Ok(()) => {
             record.status = "running".into();
@@ -237,6 +250,7 @@ pub async fn refresh(store: &dyn Store, agent: Option<&str>) -> Result<Vec<Deplo
     for mut d in store.deployments(agent)? {
         match d.target.as_str() {
             "local" => local::Local.status(&mut d).await?,
+            "docker" => docker::Docker.status(&mut d).await?,
             "kubernetes" => kubernetes::Kubernetes.status(&mut d).await?,
             _ => {}
         }
@@ -282,6 +296,7 @@ pub async fn undeploy(
         store.save_deployment(&removing)?;
         match d.target.as_str() {
             "local" => local::Local.undeploy(d).await?,
+            "docker" => docker::Docker.undeploy(d).await?,
             "kubernetes" => kubernetes::Kubernetes.undeploy(d).await?,
             _ => {}
         }
@@ -307,6 +322,10 @@ pub async fn restart(
             "local" => {
                 local::Local.status(&mut d).await?;
                 local::restart(store, &shape, &mut d, req_local, all, timeout).await?;
+            }
+            "docker" => {
+                docker::Docker.status(&mut d).await?;
+                docker::restart(&mut d, all, timeout).await?;
             }
             other => {
                 return Err(Error::usage(
@@ -339,6 +358,7 @@ pub async fn logs(
     }
     let text = match d.target.as_str() {
         "local" => local::Local.logs(&d, replica, tail).await?,
+        "docker" => docker::Docker.logs(&d, replica, tail).await?,
         other => {
             return Err(Error::usage(
                 format!("logs are not available for the {other} target"),

@@ -1,0 +1,525 @@
+//! The docker target (bollard, real Docker Engine): the image built from the agent's
+//! Dockerfile (tar context, build output streamed to the progress display), tagged
+//! `<registry>/<name>:<git short sha>` and pushed when a registry is configured, replicas as
+//! locked-down containers on loopback ports, rolled out new-before-old.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use bollard::models::{ContainerCreateBody, HostConfig, RestartPolicy, RestartPolicyNameEnum};
+use bollard::query_parameters::{
+    BuildImageOptionsBuilder, CreateContainerOptionsBuilder, LogsOptionsBuilder,
+    PushImageOptionsBuilder,
+};
+use chrono::Utc;
+use futures_util::StreamExt;
+
+use super::{probe, AgentShape, DeployBackend, DeployRequest};
+use crate::error::{Error, Result};
+use crate::factory::Progress;
+use crate::store::{DeploymentRecord, ReplicaRecord, Store};
+
+#[derive(Debug, Clone, Default)]
+pub struct DockerOptions {
+    pub host: String,
+    /// Image registry (`localhost:5000`); empty for none.
+    pub registry: String,
+    /// Build argument BASE_IMAGE, when set.
+    pub base_image: Option<String>,
+}
+
+pub struct Docker;
+
+const SKIP: &[&str] = &[
+    ".git",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".pytest_cache",
+    "node_modules",
+];
+
+/// The build context: the project folder as a tar, without VCS and caches.
+pub fn context(project: &Path) -> Result<Vec<u8>> {
+    fn add(b: &mut tar::Builder<Vec<u8>>, root: &Path, dir: &Path) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = e.path();
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let ft = e.file_type()?;
+            if ft.is_dir() {
+                if SKIP.contains(&name.as_str()) || rel == Path::new("knowledge/pulled") {
+                    continue;
+                }
+                b.append_dir(rel, &path)?;
+                add(b, root, &path)?;
+            } else if ft.is_file() {
+                b.append_path_with_name(&path, rel)?;
+            }
+        }
+        Ok(())
+    }
+    let mut b = tar::Builder::new(Vec::new());
+    b.mode(tar::HeaderMode::Deterministic);
+    add(&mut b, project, project)
+        .map_err(|e| Error::io(format!("packing {}", project.display()), e))?;
+    b.into_inner()
+        .map_err(|e| Error::io("packing the build context", e))
+}
+
+/// The image an agent is deployed as.
+pub fn image_ref(shape: &AgentShape, registry: &str) -> String {
+    super::kubernetes::image(shape, registry)
+}
+
+async fn build(
+    docker: &bollard::Docker,
+    shape: &AgentShape,
+    tag: &str,
+    opts: &DockerOptions,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let body = context(&shape.project_dir)?;
+    let mut args: HashMap<String, String> = HashMap::new();
+    if let Some(b) = &opts.base_image {
+        args.insert("BASE_IMAGE".into(), b.clone());
+    }
+    let options = BuildImageOptionsBuilder::default()
+        .dockerfile("Dockerfile")
+        .t(tag)
+        .rm(true)
+        .forcerm(true)
+        .buildargs(&args)
+        // The Engine here has no bridge network; pip reaches its index through the host's.
+        .networkmode("host")
+        .build();
+    let mut stream = docker.build_image(options, None, Some(bollard::body_full(body.into())));
+    let mut log = String::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(info) => {
+                if let Some(s) = info.stream {
+                    let line = s.trim_end();
+                    if !line.is_empty() {
+                        progress.step(0, 3, "build", "running", Some(line));
+                    }
+                    log.push_str(&s);
+                }
+                if let Some(e) = info.error_detail.and_then(|d| d.message) {
+                    return Err(Error::failed(
+                        format!(
+                            "the image of {} did not build: {e}\nthe build log ends with:\n{}",
+                            shape.name,
+                            super::tail_lines(&log, 15)
+                        ),
+                        Some("fix the Dockerfile or the project, then deploy again"),
+                    ));
+                }
+            }
+            Err(e) => {
+                return Err(Error::failed(
+                    format!(
+                        "the image of {} did not build: {e}\nthe build log ends with:\n{}",
+                        shape.name,
+                        super::tail_lines(&log, 15)
+                    ),
+                    Some("fix the Dockerfile or the project, then deploy again"),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn push(docker: &bollard::Docker, tag: &str) -> std::result::Result<(), String> {
+    let (name, t) = tag.rsplit_once(':').unwrap_or((tag, "latest"));
+    let options = PushImageOptionsBuilder::default().tag(t).build();
+    let mut stream = docker.push_image(name, Some(options), None);
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(info) => {
+                if let Some(e) = info.error_detail.and_then(|d| d.message) {
+                    return Err(e);
+                }
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(())
+}
+
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| Error::io("finding a free loopback port", e))?;
+    Ok(l.local_addr()
+        .map_err(|e| Error::io("finding a free loopback port", e))?
+        .port())
+}
+
+fn container_body(
+    shape: &AgentShape,
+    req: &DeployRequest,
+    image: &str,
+    port: u16,
+) -> Result<ContainerCreateBody> {
+    let memory = crate::quantity::parse_bytes(&shape.memory)
+        .map_err(|m| Error::invalid("memory", m))? as i64;
+    let nano = crate::quantity::parse_millicpu(&shape.cpu).map_err(|m| Error::invalid("cpu", m))?
+        as i64
+        * 1_000_000;
+    let labels = HashMap::from([
+        ("promptcraft.agent".to_string(), shape.name.clone()),
+        (
+            "promptcraft.environment".to_string(),
+            req.environment.clone(),
+        ),
+        (
+            "promptcraft.managed-by".to_string(),
+            "pc-hybrid".to_string(),
+        ),
+    ]);
+    Ok(ContainerCreateBody {
+        image: Some(image.to_owned()),
+        env: Some(vec![
+            "AGENT_TRANSPORT=streamable-http".into(),
+            "AGENT_HOST=127.0.0.1".into(),
+            format!("AGENT_PORT={port}"),
+        ]),
+        labels: Some(labels),
+        user: Some("10001:10001".into()),
+        host_config: Some(HostConfig {
+            // Replicas are reached over loopback; a bridge address is never used.
+            network_mode: Some("host".into()),
+            memory: Some(memory),
+            memory_swap: Some(memory),
+            nano_cpus: Some(nano),
+            pids_limit: Some(256),
+            readonly_rootfs: Some(true),
+            cap_drop: Some(vec!["ALL".into()]),
+            security_opt: Some(vec!["no-new-privileges".into()]),
+            privileged: Some(false),
+            tmpfs: Some(HashMap::from([
+                (
+                    "/tmp".to_string(),
+                    "rw,noexec,nosuid,nodev,size=64m".to_string(),
+                ),
+                (
+                    "/app/knowledge/pulled".to_string(),
+                    "rw,noexec,nosuid,nodev,size=64m,uid=10001,gid=10001".to_string(),
+                ),
+            ])),
+            restart_policy: Some(RestartPolicy {
+                name: Some(RestartPolicyNameEnum::UNLESS_STOPPED),
+                maximum_retry_count: None,
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+async fn container_logs(docker: &bollard::Docker, id: &str, tail: usize) -> String {
+    let options = LogsOptionsBuilder::default()
+        .stdout(true)
+        .stderr(true)
+        .tail(&tail.to_string())
+        .build();
+    let mut stream = docker.logs(id, Some(options));
+    let mut out = String::new();
+    while let Some(Ok(chunk)) = stream.next().await {
+        out.push_str(&chunk.to_string());
+    }
+    out
+}
+
+async fn running(docker: &bollard::Docker, id: &str) -> bool {
+    docker
+        .inspect_container(id, None)
+        .await
+        .ok()
+        .and_then(|i| i.state)
+        .and_then(|s| s.running)
+        .unwrap_or(false)
+}
+
+async fn remove_all(docker: &bollard::Docker, replicas: &[ReplicaRecord]) {
+    for r in replicas {
+        if let Some(id) = &r.container_id {
+            crate::docker::remove(docker, id).await;
+        }
+    }
+}
+
+impl DeployBackend for Docker {
+    async fn deploy(
+        &self,
+        store: &dyn Store,
+        shape: &AgentShape,
+        req: &DeployRequest,
+        record: &mut DeploymentRecord,
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        let opts = &req.docker;
+        let docker = crate::docker::connect(&opts.host).await?;
+        let tag = image_ref(shape, &opts.registry);
+        if crate::docker::has_image(&docker, &tag).await? {
+            progress.step(
+                0,
+                3,
+                "build",
+                "succeeded",
+                Some(&format!("{tag} is already built")),
+            );
+        } else {
+            progress.step(0, 3, "build", "running", Some(&format!("building {tag}")));
+            build(&docker, shape, &tag, opts, progress).await?;
+        }
+        let mut warnings = Vec::new();
+        if !opts.registry.is_empty() {
+            progress.step(1, 3, "push", "running", Some(&format!("pushing {tag}")));
+            match push(&docker, &tag).await {
+                Ok(()) => record.detail["pushed"] = serde_json::json!(tag),
+                Err(e) => warnings.push(format!("{tag} was not pushed to {}: {e}", opts.registry)),
+            }
+        }
+        record.detail["warnings"] = serde_json::json!(warnings);
+        let previous_image = record.artifact.clone();
+        record.artifact = Some(tag.clone());
+        record.detail["previous_image"] = serde_json::json!(previous_image);
+
+        progress.step(
+            2,
+            3,
+            "start",
+            "running",
+            Some(&format!("starting {} container(s)", req.replicas)),
+        );
+        let old = std::mem::take(&mut record.replicas);
+        record.detail["retiring"] = serde_json::to_value(&old).unwrap_or_default();
+        let old_indices: Vec<u32> = old.iter().map(|r| r.index).collect();
+        let mut next = 0u32;
+        for _ in 0..req.replicas {
+            while old_indices.contains(&next) {
+                next += 1;
+            }
+            let port = free_port()?;
+            let body = container_body(shape, req, &tag, port)?;
+            let name = format!(
+                "pc-{}-{}-{}",
+                shape.slug,
+                next,
+                &uuid::Uuid::new_v4().simple().to_string()[..8]
+            );
+            let created = docker
+                .create_container(
+                    Some(CreateContainerOptionsBuilder::default().name(&name).build()),
+                    body,
+                )
+                .await;
+            let id = match created {
+                Ok(c) => c.id,
+                Err(e) => {
+                    remove_all(&docker, &record.replicas).await;
+                    record.replicas = old;
+                    return Err(Error::failed(
+                        format!("creating a container of {tag}: {e}"),
+                        None,
+                    ));
+                }
+            };
+            record.replicas.push(ReplicaRecord {
+                index: next,
+                pid: None,
+                container_id: Some(id.clone()),
+                port,
+                endpoint: format!("http://127.0.0.1:{port}/mcp"),
+                started_at: Utc::now(),
+                state: "starting".into(),
+                last_check: None,
+                log: None,
+            });
+            store.save_deployment(record)?;
+            if let Err(e) = docker.start_container(&id, None).await {
+                remove_all(&docker, &record.replicas).await;
+                record.replicas = old;
+                return Err(Error::failed(
+                    format!("starting a container of {tag}: {e}"),
+                    None,
+                ));
+            }
+            next += 1;
+        }
+        if req.wait || !old.is_empty() {
+            progress.step(2, 3, "health", "running", Some("waiting for /health"));
+            let http = super::http_client()?;
+            let deadline = Instant::now() + req.startup_timeout;
+            let mut pending: Vec<usize> = (0..record.replicas.len()).collect();
+            while !pending.is_empty() {
+                let mut still = Vec::new();
+                for &i in &pending {
+                    let (index, port) = (record.replicas[i].index, record.replicas[i].port);
+                    let id = record.replicas[i].container_id.clone().unwrap_or_default();
+                    match probe(
+                        &http,
+                        &format!("http://127.0.0.1:{port}{}", shape.health_path),
+                    )
+                    .await
+                    {
+                        Ok(200..=299) => {
+                            record.replicas[i].state = "healthy".into();
+                            record.replicas[i].last_check = Some(Utc::now());
+                        }
+                        _ if !running(&docker, &id).await || Instant::now() >= deadline => {
+                            let logs = container_logs(&docker, &id, 15).await;
+                            let why = if Instant::now() >= deadline {
+                                "did not become healthy within the startup timeout"
+                            } else {
+                                "exited before it became healthy"
+                            };
+                            remove_all(&docker, &record.replicas).await;
+                            record.replicas = old;
+                            return Err(Error::failed(
+                                format!(
+                                    "replica {index} of {} {why}; rolled back to {}. Its log ends with:\n{}",
+                                    shape.name,
+                                    previous_image.as_deref().unwrap_or("nothing (first deploy)"),
+                                    logs.trim_end()
+                                ),
+                                Some("fix the agent and deploy again; `pc-hybrid list-agents` shows what still runs"),
+                            ));
+                        }
+                        _ => still.push(i),
+                    }
+                }
+                pending = still;
+                if !pending.is_empty() {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        remove_all(&docker, &old).await;
+        for (i, r) in record.replicas.iter_mut().enumerate() {
+            r.index = i as u32;
+        }
+        if let Some(o) = record.detail.as_object_mut() {
+            o.remove("retiring");
+        }
+        Ok(())
+    }
+
+    async fn status(&self, record: &mut DeploymentRecord) -> Result<()> {
+        // Status needs the Engine; the host comes from the record of the deploy.
+        let host = record
+            .detail
+            .get("docker_host")
+            .and_then(|h| h.as_str())
+            .unwrap_or("")
+            .to_owned();
+        let docker = match crate::docker::connect(&host).await {
+            Ok(d) => d,
+            Err(_) => {
+                for r in &mut record.replicas {
+                    r.state = "unknown".into();
+                    r.last_check = Some(Utc::now());
+                }
+                return Ok(());
+            }
+        };
+        let http = super::http_client()?;
+        for r in &mut record.replicas {
+            let id = r.container_id.clone().unwrap_or_default();
+            r.state = if !running(&docker, &id).await {
+                "dead".into()
+            } else {
+                match probe(&http, &format!("http://127.0.0.1:{}/health", r.port)).await {
+                    Ok(200..=299) => "healthy".into(),
+                    _ => "unhealthy".into(),
+                }
+            };
+            r.last_check = Some(Utc::now());
+        }
+        Ok(())
+    }
+
+    async fn logs(&self, record: &DeploymentRecord, replica: u32, tail: usize) -> Result<String> {
+        let host = record
+            .detail
+            .get("docker_host")
+            .and_then(|h| h.as_str())
+            .unwrap_or("")
+            .to_owned();
+        let docker = crate::docker::connect(&host).await?;
+        let r = record
+            .replicas
+            .iter()
+            .find(|r| r.index == replica)
+            .ok_or_else(|| Error::usage(format!("no replica {replica}"), None))?;
+        Ok(container_logs(&docker, r.container_id.as_deref().unwrap_or(""), tail).await)
+    }
+
+    async fn undeploy(&self, record: &DeploymentRecord) -> Result<()> {
+        let host = record
+            .detail
+            .get("docker_host")
+            .and_then(|h| h.as_str())
+            .unwrap_or("")
+            .to_owned();
+        let docker = crate::docker::connect(&host).await?;
+        let mut all = record.replicas.clone();
+        if let Some(retiring) = record.detail.get("retiring") {
+            all.extend(
+                serde_json::from_value::<Vec<ReplicaRecord>>(retiring.clone()).unwrap_or_default(),
+            );
+        }
+        remove_all(&docker, &all).await;
+        Ok(())
+    }
+}
+
+/// Start again the containers that are not healthy (or all), on their own ports.
+pub async fn restart(record: &mut DeploymentRecord, all: bool, timeout: Duration) -> Result<()> {
+    let host = record
+        .detail
+        .get("docker_host")
+        .and_then(|h| h.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let docker = crate::docker::connect(&host).await?;
+    let http = super::http_client()?;
+    for r in &mut record.replicas {
+        if r.state == "healthy" && !all {
+            continue;
+        }
+        let id = r.container_id.clone().unwrap_or_default();
+        docker
+            .restart_container(&id, None)
+            .await
+            .map_err(|e| Error::failed(format!("restarting replica {}: {e}", r.index), None))?;
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(200..=299) =
+                probe(&http, &format!("http://127.0.0.1:{}/health", r.port)).await
+            {
+                r.state = "healthy".into();
+                r.last_check = Some(Utc::now());
+                break;
+            }
+            if Instant::now() >= deadline {
+                let logs = container_logs(&docker, &id, 15).await;
+                return Err(Error::failed(
+                    format!(
+                        "replica {} did not come back. Its log ends with:\n{}",
+                        r.index,
+                        logs.trim_end()
+                    ),
+                    None,
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    Ok(())
+}
