@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite. Creates .venv with the real MCP SDK and test tools from PyPI
-# (tests/requirements.txt) when it is missing or incomplete, starts a private Docker Engine
-# (Debian's docker.io) unless PC_HYBRID_TEST_DOCKER_HOST names one, then runs every Rust
-# test. Whatever it starts it stops again, by PID.
+# (tests/requirements.txt) when it is missing or incomplete, then runs every Rust test beside
+# the real services scripts/with-services.sh starts (Docker Engine, image registry, a Python
+# base image) and stops again by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
@@ -14,76 +14,4 @@ if ! .venv/bin/python -c "import mcp, pytest, yaml, jsonschema, setuptools, kube
 fi
 export PC_HYBRID_TEST_PYTHON="$PWD/.venv/bin/python"
 
-for tool in dockerd docker busybox debootstrap docker-registry; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "error: $tool not found: install Debian's docker.io, busybox-static, debootstrap and docker-registry (.ci/run does)" >&2
-        exit 1
-    fi
-done
-pids=()
-dirs=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    for d in "${dirs[@]}"; do rm -rf "$d" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-if [ -z "${PC_HYBRID_TEST_DOCKER_HOST:-}" ]; then
-    dk=$(mktemp -d /tmp/pc-hybrid-docker.XXXXXX)
-    dockerd --host "unix://$dk/docker.sock" --data-root "$dk/data" --exec-root "$dk/exec" \
-        --pidfile "$dk/dockerd.pid" --iptables=false --bridge=none >"$dk/dockerd.log" 2>&1 &
-    dockerd_pid=$!
-    pids+=("$dockerd_pid")
-    dirs+=("$dk")
-    export PC_HYBRID_TEST_DOCKER_HOST="unix://$dk/docker.sock"
-    for _ in $(seq 200); do
-        if DOCKER_HOST="$PC_HYBRID_TEST_DOCKER_HOST" docker version >/dev/null 2>&1; then break; fi
-        if ! kill -0 "$dockerd_pid" 2>/dev/null; then
-            echo "error: dockerd exited; its log:" >&2
-            cat "$dk/dockerd.log" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
-fi
-export DOCKER_HOST="$PC_HYBRID_TEST_DOCKER_HOST"
-
-# A Python base image made here (no public registry is reachable): Debian from its package
-# mirror with debootstrap, a virtual environment at /opt/venv, and this machine's CA bundle
-# so that pip inside image builds trusts what the host trusts. The root filesystem is kept
-# in target/ between runs; it is rebuilt whenever it is missing.
-export PC_HYBRID_TEST_BASE_IMAGE=pc-hybrid-test/python:3.11
-if ! docker image inspect "$PC_HYBRID_TEST_BASE_IMAGE" >/dev/null 2>&1; then
-    rootfs="$PWD/target/test-python-rootfs"
-    if [ ! -x "$rootfs/opt/venv/bin/python" ]; then
-        echo "building the Python base image with debootstrap (once)" >&2
-        rm -rf "$rootfs"
-        debootstrap --variant=minbase --include=python3,python3-venv bookworm "$rootfs" \
-            http://deb.debian.org/debian >"$PWD/target/debootstrap.log" 2>&1 \
-            || { tail -20 "$PWD/target/debootstrap.log" >&2; exit 1; }
-        chroot "$rootfs" /usr/bin/python3 -m venv /opt/venv
-        rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-    fi
-    cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
-    tar -C "$rootfs" -c . | docker import \
-        --change 'ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-        --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' \
-        --change 'ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt' \
-        --change 'CMD ["python"]' - "$PC_HYBRID_TEST_BASE_IMAGE" >/dev/null
-fi
-
-# A real image registry (Debian's docker-registry) on a free loopback port.
-reg=$(mktemp -d /tmp/pc-hybrid-registry.XXXXXX)
-dirs+=("$reg")
-reg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%s\n' \
-    "$reg" "$reg_port" >"$reg/config.yml"
-docker-registry serve "$reg/config.yml" >"$reg/log" 2>&1 &
-pids+=("$!")
-export PC_HYBRID_TEST_REGISTRY="localhost:$reg_port"
-for _ in $(seq 100); do
-    if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$reg_port/v2/')" 2>/dev/null; then break; fi
-    sleep 0.1
-done
-
-cargo test --all-targets "$@"
+exec scripts/with-services.sh cargo test --all-targets "$@"
