@@ -19,7 +19,11 @@ dirs=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    for d in "${dirs[@]}"; do rm -rf "$d" 2>/dev/null || true; done
+    for d in "${dirs[@]}"; do
+        # dockerd can leave its network namespace mounted under its exec root.
+        awk -v d="$d" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r umount -l 2>/dev/null || true
+        rm -rf "$d" 2>/dev/null || true
+    done
 }
 trap cleanup EXIT
 if [ -z "${PC_HYBRID_TEST_DOCKER_HOST:-}" ]; then
