@@ -490,7 +490,7 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__deploy__subcmd__agent)
-            opts="-o -q -v -h -V --environment --replicas --target --wait --timeout --skip-scan --manifests-dir --apply --namespace --output --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --environment --replicas --target --wait --timeout --skip-scan --port --memory --cpu --manifests-dir --apply --namespace --output --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,6 +509,18 @@ _pc__hybrid() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -97,6 +97,9 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l tar
 docker\t''
 kubernetes\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l timeout -d 'Seconds a replica may take to become healthy' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l port -d 'Port of the first replica on 127.0.0.1, one up for each next one (default: free ports)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l memory -d 'Memory limit instead of the agent\'s own, e.g. 512M or 1Gi' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l cpu -d 'CPU limit instead of the agent\'s own, e.g. 0.5 or 500m' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l manifests-dir -d 'Kubernetes: where the manifests are written (default: <data>/manifests/<agent>)' -r -F
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l namespace -d 'Kubernetes: the namespace' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''

@@ -204,6 +204,18 @@ pub struct DeployAgentArgs {
     #[arg(long)]
     pub skip_scan: bool,
 
+    /// Port of the first replica on 127.0.0.1, one up for each next one (default: free ports).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1024..))]
+    pub port: Option<u16>,
+
+    /// Memory limit instead of the agent's own, e.g. 512M or 1Gi.
+    #[arg(long)]
+    pub memory: Option<String>,
+
+    /// CPU limit instead of the agent's own, e.g. 0.5 or 500m.
+    #[arg(long)]
+    pub cpu: Option<String>,
+
     /// Kubernetes: where the manifests are written (default: <data>/manifests/<agent>).
     #[arg(long, value_name = "DIR")]
     pub manifests_dir: Option<PathBuf>,

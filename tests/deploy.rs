@@ -247,6 +247,27 @@ fn bad_deploy_requests_are_refused() {
     }
     let o = env.run(&["deploy-agent", &agent, "--replicas", "-3"]);
     assert_eq!(o.code, 2, "{o:?}");
+    for (flag, value, msg) in [
+        ("--memory", "512Q", "unknown unit `Q`"),
+        ("--memory", "lots", "must start with a number"),
+        ("--cpu", "-1", "is not a CPU quantity"),
+    ] {
+        let arg = format!("{flag}={value}");
+        let o = env.run(&["deploy-agent", &agent, &arg]);
+        assert_eq!(o.code, 2, "{o:?}");
+        assert!(o.stderr.contains(flag) && o.stderr.contains(msg), "{o:?}");
+    }
+    // A port already taken is refused before anything starts.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let o = env.run(&["deploy-agent", &agent, "--port", &port, "--wait"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(
+        o.stderr
+            .contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{o:?}"
+    );
+    assert!(deployments(&env, &agent).is_empty());
     let o = env.run(&["undeploy", &agent]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("is not deployed"), "{o:?}");
@@ -441,4 +462,41 @@ fn the_pre_deploy_scan_blocks_production_and_warns_elsewhere() {
     ]);
     assert_eq!(o.code, 0, "{o:?}");
     assert_eq!(o.json()["deployment"]["detail"]["skip_scan"], true);
+}
+
+#[test]
+fn a_deploy_killed_midway_can_be_finished_by_undeploy() {
+    let env = deploy_env();
+    let agent = name();
+    env.create(&agent, &[]);
+    // Warm the environment so that the kill lands while replicas are starting.
+    env.ok(&["deploy-agent", &agent]);
+    env.ok(&["undeploy", &agent]);
+    let mut child = env
+        .cmd(&["deploy-agent", &agent, "--replicas", "2", "--wait"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if replicas_running(&agent).len() == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGKILL);
+    }
+    child.wait().unwrap();
+    assert_eq!(
+        replicas_running(&agent).len(),
+        2,
+        "the replicas outlive the killed CLI"
+    );
+    // The record written before the replicas started says what to stop.
+    let deps = deployments(&env, &agent);
+    assert_eq!(deps.len(), 1);
+    assert_eq!(deps[0]["replicas"].as_array().unwrap().len(), 2);
+    env.ok(&["undeploy", &agent]);
+    assert!(replicas_running(&agent).is_empty());
 }

@@ -36,6 +36,10 @@ pub fn request(a: &DeployAgentArgs, s: &Settings) -> DeployRequest {
         wait: a.wait,
         startup_timeout: Duration::from_secs(a.timeout as u64),
         skip_scan: a.skip_scan,
+        port: a.port,
+        memory: a.memory.clone(),
+        cpu: a.cpu.clone(),
+        ports: Vec::new(),
         local: local_options(s),
         docker: DockerOptions {
             host: s.docker_host.value.clone(),
@@ -184,6 +188,12 @@ pub async fn logs(a: &LogsArgs, s: &Settings, out: &Output) -> Result<()> {
     }
     if !a.follow {
         return Ok(());
+    }
+    if d.target == "docker" {
+        tokio::select! {
+            r = deploy::docker::follow(&d, a.replica, |b| out.raw(b)) => return r,
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
     }
     let Some(path) = d
         .replicas

@@ -151,14 +151,6 @@ async fn push(docker: &bollard::Docker, tag: &str) -> std::result::Result<(), St
     Ok(())
 }
 
-fn free_port() -> Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| Error::io("finding a free loopback port", e))?;
-    Ok(l.local_addr()
-        .map_err(|e| Error::io("finding a free loopback port", e))?
-        .port())
-}
-
 fn container_body(
     shape: &AgentShape,
     req: &DeployRequest,
@@ -301,11 +293,10 @@ impl DeployBackend for Docker {
         record.detail["retiring"] = serde_json::to_value(&old).unwrap_or_default();
         let old_indices: Vec<u32> = old.iter().map(|r| r.index).collect();
         let mut next = 0u32;
-        for _ in 0..req.replicas {
+        for &port in &req.ports {
             while old_indices.contains(&next) {
                 next += 1;
             }
-            let port = free_port()?;
             let body = container_body(shape, req, &tag, port)?;
             let name = format!(
                 "pc-{}-{}-{}",
@@ -477,6 +468,38 @@ impl DeployBackend for Docker {
         remove_all(&docker, &all).await;
         Ok(())
     }
+}
+
+/// Stream a replica's log as it grows, to `sink`, until the container stops.
+pub async fn follow(
+    record: &DeploymentRecord,
+    replica: u32,
+    mut sink: impl FnMut(&[u8]),
+) -> Result<()> {
+    let host = record
+        .detail
+        .get("docker_host")
+        .and_then(|h| h.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let docker = crate::docker::connect(&host).await?;
+    let id = record
+        .replicas
+        .iter()
+        .find(|r| r.index == replica)
+        .and_then(|r| r.container_id.clone())
+        .ok_or_else(|| Error::usage(format!("no replica {replica}"), None))?;
+    let options = LogsOptionsBuilder::default()
+        .stdout(true)
+        .stderr(true)
+        .follow(true)
+        .since(Utc::now().timestamp() as i32)
+        .build();
+    let mut stream = docker.logs(&id, Some(options));
+    while let Some(Ok(chunk)) = stream.next().await {
+        sink(&chunk.into_bytes());
+    }
+    Ok(())
 }
 
 /// Start again the containers that are not healthy (or all), on their own ports.

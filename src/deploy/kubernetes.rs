@@ -89,7 +89,28 @@ fn k8s_cpu(c: &str) -> String {
 }
 
 /// The manifests of a deployment, as (file name, object).
-pub fn render(shape: &AgentShape, req: &DeployRequest, egress: bool) -> Vec<(String, Value)> {
+/// What the pods may reach: from the agent's sandbox level in the registry, and whether it
+/// pulls knowledge from APIs or databases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Egress {
+    /// DNS only (sandbox `strict`, or nothing to pull).
+    DnsOnly,
+    /// DNS, HTTPS and PostgreSQL (sandbox `standard` with API or database sources).
+    Sources,
+    /// Anything (sandbox `permissive`).
+    Any,
+}
+
+pub fn egress(sandbox_level: &str, pulls: bool) -> Egress {
+    match (sandbox_level, pulls) {
+        ("strict", _) => Egress::DnsOnly,
+        ("permissive", _) => Egress::Any,
+        (_, true) => Egress::Sources,
+        _ => Egress::DnsOnly,
+    }
+}
+
+pub fn render(shape: &AgentShape, req: &DeployRequest, egress: Egress) -> Vec<(String, Value)> {
     let name = &shape.slug;
     let ns = if req.kubernetes.namespace.is_empty() {
         "default"
@@ -195,18 +216,19 @@ pub fn render(shape: &AgentShape, req: &DeployRequest, egress: bool) -> Vec<(Str
         "metadata": {"name": format!("{name}-config"), "namespace": ns, "labels": labels},
         "data": {"config.yaml": config},
     });
-    // Ingress from the platform's pods only; egress only DNS, plus the web and databases
-    // when the agent pulls knowledge from APIs or databases.
+    // Ingress from the platform's pods only; egress as the sandbox level allows.
     let mut egress_rules = vec![json!({
         "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
     })];
-    if egress {
-        egress_rules.push(json!({
+    match egress {
+        Egress::DnsOnly => {}
+        Egress::Sources => egress_rules.push(json!({
             "ports": [
                 {"protocol": "TCP", "port": 443},
                 {"protocol": "TCP", "port": 5432},
             ],
-        }));
+        })),
+        Egress::Any => egress_rules = vec![json!({})],
     }
     let netpol = json!({
         "apiVersion": "networking.k8s.io/v1",
@@ -250,13 +272,23 @@ fn pulls_from_network(project: &std::path::Path) -> bool {
 impl DeployBackend for Kubernetes {
     async fn deploy(
         &self,
-        _store: &dyn Store,
+        store: &dyn Store,
         shape: &AgentShape,
         req: &DeployRequest,
         record: &mut DeploymentRecord,
         progress: &dyn Progress,
     ) -> Result<()> {
         let dir = &req.kubernetes.manifests_dir;
+        let sandbox = store
+            .registry_entries()?
+            .into_iter()
+            .find(|e| e.agent_name.as_deref() == Some(shape.name.as_str()))
+            .and_then(|e| {
+                e.manifest["spec"]["security"]["sandboxLevel"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| "standard".into());
         progress.step(
             0,
             2,
@@ -264,7 +296,11 @@ impl DeployBackend for Kubernetes {
             "running",
             Some(&format!("writing manifests to {}", dir.display())),
         );
-        let docs = render(shape, req, pulls_from_network(&shape.project_dir));
+        let docs = render(
+            shape,
+            req,
+            egress(&sandbox, pulls_from_network(&shape.project_dir)),
+        );
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
         let mut all = String::new();
@@ -352,5 +388,18 @@ impl DeployBackend for Kubernetes {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn egress_follows_the_sandbox_level() {
+        assert_eq!(egress("strict", true), Egress::DnsOnly);
+        assert_eq!(egress("standard", true), Egress::Sources);
+        assert_eq!(egress("standard", false), Egress::DnsOnly);
+        assert_eq!(egress("permissive", false), Egress::Any);
     }
 }

@@ -341,11 +341,10 @@ impl DeployBackend for Local {
         // New replicas take indices the old ones do not use while both exist, then are
         // renumbered from 0 once the old ones are gone.
         let mut next = 0u32;
-        for _ in 0..req.replicas {
+        for &port in &req.ports {
             while old_indices.contains(&next) {
                 next += 1;
             }
-            let port = free_port()?;
             let log = log_path(opts, &shape.name, next);
             let _ = std::fs::remove_file(&log);
             let pid = match spawn(&python, shape, port, &log) {
@@ -373,7 +372,8 @@ impl DeployBackend for Local {
             store.save_deployment(record)?;
             next += 1;
         }
-        if req.wait || !old.is_empty() {
+        // Local replicas start in about a second: always wait, so that failures show.
+        {
             progress.step(2, 3, "health", "running", Some("waiting for /health"));
             let deadline = Instant::now() + req.startup_timeout;
             if let Err((index, why)) = wait_healthy(&mut record.replicas, shape, deadline).await {

@@ -31,6 +31,13 @@ pub struct DeployRequest {
     pub wait: bool,
     pub startup_timeout: Duration,
     pub skip_scan: bool,
+    /// The first replica's port (then one up for each next replica); free ports otherwise.
+    pub port: Option<u16>,
+    /// Overrides of the agent's memory and CPU limits.
+    pub memory: Option<String>,
+    pub cpu: Option<String>,
+    /// Filled in by `deploy`: the port of each replica.
+    pub ports: Vec<u16>,
     pub local: local::LocalOptions,
     pub docker: docker::DockerOptions,
     pub kubernetes: kubernetes::KubernetesOptions,
@@ -97,6 +104,45 @@ pub struct DeployOutcome {
     pub warnings: Vec<String>,
 }
 
+/// The ports the replicas will listen on: `first` and up when given (each must be free),
+/// else free ones.
+pub fn ports(first: Option<u16>, n: u32) -> Result<Vec<u16>> {
+    let bindable = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
+    match first {
+        Some(p) => {
+            let mut out = Vec::new();
+            for i in 0..n {
+                let port = p
+                    .checked_add(i as u16)
+                    .filter(|x| *x >= 1024)
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "--port",
+                            format!("{p} + {i} is not a usable port (1024 to 65535)"),
+                        )
+                    })?;
+                if !bindable(port) {
+                    return Err(Error::invalid(
+                        "--port",
+                        format!("port {port} on 127.0.0.1 is already in use (replica {i} would listen there); pick another --port, or leave it out to use free ports"),
+                    ));
+                }
+                out.push(port);
+            }
+            Ok(out)
+        }
+        None => (0..n)
+            .map(|_| {
+                let l = std::net::TcpListener::bind("127.0.0.1:0")
+                    .map_err(|e| Error::io("finding a free loopback port", e))?;
+                Ok(l.local_addr()
+                    .map_err(|e| Error::io("finding a free loopback port", e))?
+                    .port())
+            })
+            .collect(),
+    }
+}
+
 pub fn check_replicas(n: u32) -> Result<()> {
     if n == 0 || n > MAX_REPLICAS {
         return Err(Error::invalid(
@@ -125,7 +171,18 @@ pub async fn deploy(
 ) -> Result<DeployOutcome> {
     check_replicas(req.replicas)?;
     let a = agent(store, &req.agent)?;
-    let shape = AgentShape::of(&a);
+    let mut shape = AgentShape::of(&a);
+    if let Some(m) = &req.memory {
+        crate::quantity::parse_bytes(m).map_err(|e| Error::invalid("--memory", e))?;
+        shape.memory = m.clone();
+    }
+    if let Some(c) = &req.cpu {
+        crate::quantity::parse_millicpu(c).map_err(|e| Error::invalid("--cpu", e))?;
+        shape.cpu = c.clone();
+    }
+    let mut req = req.clone();
+    req.ports = ports(req.port, req.replicas)?;
+    let req = &req;
     if !shape.project_dir.is_dir() {
         return Err(Error::failed(
             format!(
@@ -181,9 +238,19 @@ pub async fn deploy(
         artifact: previous.as_ref().and_then(|p| p.artifact.clone()),
         created_at: previous.as_ref().map(|p| p.created_at).unwrap_or(now),
         updated_at: now,
+        // Replicas an interrupted deploy was about to retire are old replicas too.
         replicas: previous
             .as_ref()
-            .map(|p| p.replicas.clone())
+            .map(|p| {
+                let mut r = p.replicas.clone();
+                if let Some(retiring) = p.detail.get("retiring") {
+                    r.extend(
+                        serde_json::from_value::<Vec<ReplicaRecord>>(retiring.clone())
+                            .unwrap_or_default(),
+                    );
+                }
+                r
+            })
             .unwrap_or_default(),
         detail: serde_json::json!({"skip_scan": req.skip_scan}),
     };
