@@ -74,3 +74,14 @@ fn redact_query(tail: &str) -> String {
         None => tail.to_owned(),
     }
 }
+
+static URL_IN_TEXT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'"<>]+"#).expect("static regex")
+});
+
+/// Every URL in a text with its credentials redacted.
+pub fn redact_url_in_text(text: &str) -> String {
+    URL_IN_TEXT
+        .replace_all(text, |c: &regex::Captures| redact_url(&c[0]))
+        .into_owned()
+}

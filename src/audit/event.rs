@@ -1,0 +1,187 @@
+//! The audit event of the reference design (section 2.4), typed: fields in alphabetical
+//! order, so that serializing an event gives its canonical JSON (sorted keys, no spaces).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    Authentication,
+    Authorization,
+    DataAccess,
+    ConfigurationChange,
+    Execution,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Security,
+    Compliance,
+    Operational,
+    Performance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Component {
+    Cli,
+    Daemon,
+    Agent,
+    McpServer,
+    ApiGateway,
+    ZenMcp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Success,
+    Failure,
+    Partial,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub component: Component,
+    pub host: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    pub operation: String,
+    pub resource: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_time_ms: Option<f64>,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Data {
+    #[serde(default)]
+    pub compliance_flags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_size_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_size_bytes: Option<u64>,
+    #[serde(default)]
+    pub sensitive_data_accessed: bool,
+}
+
+/// One audit event. `sensitive_fields` names the values (by dotted path) that are stored as
+/// HMAC-SHA256 rather than in clear.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub action: Action,
+    #[serde(default)]
+    pub context: Context,
+    #[serde(default)]
+    pub data: Data,
+    pub event_category: Category,
+    #[serde(default)]
+    pub event_id: String,
+    pub event_type: EventType,
+    pub organization_id: String,
+    pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive_fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    pub severity: Severity,
+    pub source: Source,
+    pub timestamp: String,
+    pub user_id: String,
+}
+
+/// Fields whose values may be marked sensitive.
+pub const SENSITIVE_PATHS: &[&str] = &[
+    "user_id",
+    "session_id",
+    "organization_id",
+    "source.ip_address",
+    "action.resource",
+    "action.resource_id",
+    "action.endpoint",
+    "context.user_agent",
+    "context.request_id",
+    "context.correlation_id",
+    "context.workflow_id",
+    "context.agent_id",
+    "outcome.error_message",
+];
+
+impl Event {
+    /// The canonical JSON: what is hashed into the chain.
+    pub fn canonical(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("an event always serializes")
+    }
+
+    /// A mutable reference to a string field by dotted path.
+    pub fn field_mut(&mut self, path: &str) -> Option<&mut String> {
+        Some(match path {
+            "user_id" => &mut self.user_id,
+            "organization_id" => &mut self.organization_id,
+            "session_id" => self.session_id.as_mut()?,
+            "source.ip_address" => self.source.ip_address.as_mut()?,
+            "action.resource" => &mut self.action.resource,
+            "action.resource_id" => self.action.resource_id.as_mut()?,
+            "action.endpoint" => self.action.endpoint.as_mut()?,
+            "context.user_agent" => self.context.user_agent.as_mut()?,
+            "context.request_id" => self.context.request_id.as_mut()?,
+            "context.correlation_id" => self.context.correlation_id.as_mut()?,
+            "context.workflow_id" => self.context.workflow_id.as_mut()?,
+            "context.agent_id" => self.context.agent_id.as_mut()?,
+            "outcome.error_message" => self.outcome.error_message.as_mut()?,
+            _ => return None,
+        })
+    }
+}

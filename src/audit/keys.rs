@@ -1,0 +1,116 @@
+//! The audit trail's keys: an Ed25519 key that signs checkpoints and an HMAC key for
+//! sensitive values, per installation. Kept in the OS keyring, or where no keyring works, in
+//! a file only the user can read.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+
+use crate::auth::token_store::TokenStore;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+const SIGNING: &str = "audit-signing-key";
+const HMAC: &str = "audit-hmac-key";
+
+pub struct Keys {
+    pub signing: ed25519_dalek::SigningKey,
+    pub hmac: Vec<u8>,
+    /// `keyring` or the file's path.
+    pub kept_in: String,
+}
+
+fn random32() -> Result<[u8; 32]> {
+    let mut b = [0u8; 32];
+    getrandom::getrandom(&mut b).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    Ok(b)
+}
+
+fn b64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+fn unb64(s: &str) -> Option<[u8; 32]> {
+    base64::engine::general_purpose::STANDARD
+        .decode(s.trim())
+        .ok()
+        .and_then(|v| v.try_into().ok())
+}
+
+fn file_of(data_dir: &Path) -> PathBuf {
+    data_dir.join("audit-keys")
+}
+
+/// The keys, made on first use. `use_keyring` is false in tests and where the keyring is
+/// known not to work.
+pub fn load(data_dir: &Path, use_keyring: bool) -> Result<Keys> {
+    if use_keyring {
+        let store = TokenStore::new();
+        if let (Ok(Some(s)), Ok(Some(h))) = (store.get(SIGNING), store.get(HMAC)) {
+            if let (Some(s), Some(h)) = (unb64(s.expose()), unb64(h.expose())) {
+                return Ok(Keys {
+                    signing: ed25519_dalek::SigningKey::from_bytes(&s),
+                    hmac: h.to_vec(),
+                    kept_in: "keyring".into(),
+                });
+            }
+        }
+    }
+    let path = file_of(data_dir);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let mut lines = text.lines();
+        if let (Some(s), Some(h)) = (lines.next().and_then(unb64), lines.next().and_then(unb64)) {
+            return Ok(Keys {
+                signing: ed25519_dalek::SigningKey::from_bytes(&s),
+                hmac: h.to_vec(),
+                kept_in: path.display().to_string(),
+            });
+        }
+        return Err(Error::failed(
+            format!("{} is not an audit key file", path.display()),
+            Some("restore it from a backup: without it old checkpoints cannot be extended"),
+        ));
+    }
+    let (s, h) = (random32()?, random32()?);
+    if use_keyring {
+        let store = TokenStore::new();
+        let ok = store.set(SIGNING, &Secret::new(b64(&s))).is_ok()
+            && store.set(HMAC, &Secret::new(b64(&h))).is_ok()
+            && store.get(SIGNING).ok().flatten().is_some();
+        if ok {
+            return Ok(Keys {
+                signing: ed25519_dalek::SigningKey::from_bytes(&s),
+                hmac: h.to_vec(),
+                kept_in: "keyring".into(),
+            });
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| Error::io(format!("creating {}", data_dir.display()), e))?;
+    let tmp = path.with_extension("tmp");
+    {
+        use std::io::Write;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let _ = std::fs::remove_file(&tmp);
+        let mut f = opts
+            .open(&tmp)
+            .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+        writeln!(f, "{}\n{}", b64(&s), b64(&h))
+            .map_err(|e| Error::io(tmp.display().to_string(), e))?;
+        f.sync_all()
+            .map_err(|e| Error::io(tmp.display().to_string(), e))?;
+    }
+    std::fs::rename(&tmp, &path)
+        .map_err(|e| Error::io(format!("placing {}", path.display()), e))?;
+    Ok(Keys {
+        signing: ed25519_dalek::SigningKey::from_bytes(&s),
+        hmac: h.to_vec(),
+        kept_in: path.display().to_string(),
+    })
+}

@@ -1,0 +1,350 @@
+//! The audit trail: events in the reference design's schema, made safe (secrets dropped,
+//! sensitive values as HMAC-SHA256), chained by SHA-256, checkpointed with Ed25519
+//! signatures, stored, verified and queried.
+
+pub mod event;
+pub mod keys;
+
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+use ed25519_dalek::{Signer, Verifier};
+use hmac::{Hmac, Mac};
+use regex::Regex;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use event::Event;
+
+/// The hash before the first event.
+pub const GENESIS: [u8; 32] = [0; 32];
+/// A line of `audit ingest` may not be longer than this.
+pub const MAX_LINE: usize = 1 << 20;
+/// A checkpoint is signed after this many events (and when a writer stops).
+pub const CHECKPOINT_EVERY: u64 = 10_000;
+
+/// `hash = SHA-256(previous hash || canonical JSON of the event)`.
+pub fn link(prev: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(prev);
+    h.update(canonical);
+    h.finalize().into()
+}
+
+/// An event as stored: its place in the chain and its canonical JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chained {
+    pub sequence: u64,
+    pub event: Event,
+    pub canonical: Vec<u8>,
+    pub hash: [u8; 32],
+}
+
+/// A signed statement that the chain up to `sequence` ends in `hash`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Checkpoint {
+    pub sequence: u64,
+    #[serde(serialize_with = "hex_ser")]
+    pub hash: [u8; 32],
+    pub at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "b64_ser")]
+    pub signature: Vec<u8>,
+    #[serde(serialize_with = "b64_ser")]
+    pub public_key: Vec<u8>,
+}
+
+fn hex_ser<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex(h))
+}
+
+fn b64_ser<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b))
+}
+
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn checkpoint_message(
+    sequence: u64,
+    hash: &[u8; 32],
+    at: &chrono::DateTime<chrono::Utc>,
+) -> Vec<u8> {
+    format!(
+        "pc-hybrid audit checkpoint\n{sequence}\n{}\n{}",
+        hex(hash),
+        at.to_rfc3339()
+    )
+    .into_bytes()
+}
+
+pub fn sign_checkpoint(
+    key: &ed25519_dalek::SigningKey,
+    sequence: u64,
+    hash: [u8; 32],
+) -> Checkpoint {
+    let at = chrono::Utc::now();
+    let signature = key.sign(&checkpoint_message(sequence, &hash, &at));
+    Checkpoint {
+        sequence,
+        hash,
+        at,
+        signature: signature.to_bytes().to_vec(),
+        public_key: key.verifying_key().to_bytes().to_vec(),
+    }
+}
+
+/// Whether `c` is signed by `key`.
+pub fn checkpoint_valid(c: &Checkpoint, key: &ed25519_dalek::VerifyingKey) -> bool {
+    let Ok(sig) = ed25519_dalek::Signature::from_slice(&c.signature) else {
+        return false;
+    };
+    key.verify(&checkpoint_message(c.sequence, &c.hash, &c.at), &sig)
+        .is_ok()
+}
+
+/// HMAC-SHA256 of a sensitive value, as stored and as `--match-hmac` looks it up.
+pub fn hmac_value(key: &[u8], value: &str) -> String {
+    let mut m = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    m.update(value.as_bytes());
+    format!("hmac-sha256:{}", hex(&m.finalize().into_bytes()))
+}
+
+static SECRET_TEXT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}",
+        r#"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret)\s*[=:]\s*[^\s&,;"']+"#,
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)",
+        r"\b(gh[pousr]_[A-Za-z0-9]{20,}|sk-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b",
+    ]
+    .into_iter()
+    .map(|p| Regex::new(p).expect("static regex"))
+    .collect()
+});
+
+/// Text with credentials removed: tokens, passwords and keys never reach the trail.
+pub fn scrub(text: &str) -> String {
+    let mut out = crate::secret::redact_url_in_text(text);
+    for re in SECRET_TEXT.iter() {
+        out = re.replace_all(&out, "[redacted]").into_owned();
+    }
+    out
+}
+
+/// Why an event cannot be recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// JSON pointer or dotted path of the offending value.
+    pub field: String,
+    pub message: String,
+}
+
+fn problem(field: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// Check an event and make it safe to store: an id and a valid time, sizes bounded, secrets
+/// scrubbed from free text, sensitive values replaced by their HMAC.
+pub fn prepare(mut e: Event, hmac_key: &[u8]) -> Result<Event, Problem> {
+    if e.event_id.is_empty() {
+        e.event_id = uuid::Uuid::now_v7().to_string();
+    } else if uuid::Uuid::parse_str(&e.event_id).is_err() {
+        return Err(problem(
+            "/event_id",
+            format!("`{}` is not a UUID", e.event_id.escape_debug()),
+        ));
+    }
+    match chrono::DateTime::parse_from_rfc3339(&e.timestamp) {
+        Ok(t) => {
+            e.timestamp = t
+                .with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+        }
+        Err(_) => {
+            return Err(problem(
+                "/timestamp",
+                format!(
+                    "`{}` is not an ISO 8601 timestamp",
+                    e.timestamp.escape_debug()
+                ),
+            ))
+        }
+    }
+    for (field, value) in [
+        ("/user_id", &e.user_id),
+        ("/organization_id", &e.organization_id),
+        ("/action/operation", &e.action.operation),
+        ("/action/resource", &e.action.resource),
+        ("/source/host", &e.source.host),
+        ("/source/version", &e.source.version),
+    ] {
+        if value.trim().is_empty() {
+            return Err(problem(field, "must not be empty"));
+        }
+    }
+    let too_long = |s: &str| s.len() > 4096;
+    if [
+        &e.user_id,
+        &e.organization_id,
+        &e.action.operation,
+        &e.action.resource,
+    ]
+    .iter()
+    .any(|s| too_long(s))
+        || e.outcome.error_message.as_deref().is_some_and(too_long)
+    {
+        return Err(problem("/", "a text field is longer than 4096 bytes"));
+    }
+    if e.data.compliance_flags.len() > 32 {
+        return Err(problem("/data/compliance_flags", "more than 32 flags"));
+    }
+    if let Some(m) = e.outcome.error_message.as_mut() {
+        *m = scrub(m);
+    }
+    if let Some(a) = e.context.user_agent.as_mut() {
+        *a = scrub(a);
+    }
+    e.action.resource = scrub(&e.action.resource);
+    if let Some(ep) = e.action.endpoint.as_mut() {
+        *ep = scrub(ep);
+    }
+    let paths = std::mem::take(&mut e.sensitive_fields);
+    for p in &paths {
+        if !event::SENSITIVE_PATHS.contains(&p.as_str()) {
+            return Err(problem(
+                "/sensitive_fields",
+                format!(
+                    "`{}` cannot be marked sensitive; one of: {}",
+                    p.escape_debug(),
+                    event::SENSITIVE_PATHS.join(", ")
+                ),
+            ));
+        }
+        if let Some(v) = e.field_mut(p) {
+            if !v.starts_with("hmac-sha256:") {
+                *v = hmac_value(hmac_key, v);
+            }
+        }
+    }
+    let mut paths = paths;
+    paths.sort();
+    paths.dedup();
+    e.sensitive_fields = paths;
+    Ok(e)
+}
+
+/// Parse one line of JSONL into an event; the problem names the field.
+pub fn parse_line(line: &[u8]) -> Result<Event, Problem> {
+    if line.len() > MAX_LINE {
+        return Err(problem(
+            "/",
+            format!(
+                "the line is {} bytes, more than the limit of {MAX_LINE}",
+                line.len()
+            ),
+        ));
+    }
+    let text = std::str::from_utf8(line)
+        .map_err(|e| problem("/", format!("not valid UTF-8 (byte {})", e.valid_up_to())))?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize::<_, Event>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let pointer = if path == "." {
+            "/".to_string()
+        } else {
+            format!("/{}", path.replace('.', "/"))
+        };
+        problem(&pointer, e.inner().to_string())
+    })
+}
+
+/// An event made by this tool for one of its own actions.
+pub struct Action<'a> {
+    pub event_type: event::EventType,
+    pub category: event::Category,
+    pub severity: event::Severity,
+    pub operation: &'a str,
+    pub resource: &'a str,
+    pub resource_id: Option<String>,
+    pub status: event::Status,
+    pub error: Option<String>,
+    pub response_time_ms: f64,
+    pub agent_id: Option<String>,
+}
+
+pub fn own_event(
+    a: Action,
+    user: &str,
+    organization: &str,
+    host: &str,
+    correlation_id: &str,
+) -> Event {
+    Event {
+        action: event::Action {
+            endpoint: None,
+            method: None,
+            operation: a.operation.into(),
+            resource: a.resource.into(),
+            resource_id: a.resource_id,
+        },
+        context: event::Context {
+            agent_id: a.agent_id,
+            correlation_id: Some(correlation_id.into()),
+            request_id: Some(uuid::Uuid::now_v7().to_string()),
+            user_agent: Some(format!("pc-hybrid/{}", env!("CARGO_PKG_VERSION"))),
+            workflow_id: None,
+        },
+        data: event::Data::default(),
+        event_category: a.category,
+        event_id: uuid::Uuid::now_v7().to_string(),
+        event_type: a.event_type,
+        organization_id: organization.into(),
+        outcome: event::Outcome {
+            error_message: a.error,
+            response_time_ms: Some(a.response_time_ms),
+            status: a.status,
+            status_code: None,
+        },
+        sensitive_fields: Vec::new(),
+        session_id: None,
+        severity: a.severity,
+        source: event::Source {
+            component: event::Component::Cli,
+            host: host.into(),
+            ip_address: None,
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        user_id: user.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrubs_secrets() {
+        let s = scrub("auth failed: Bearer abcdefghijkl123 for postgresql://u:hunter2@db/x password=swordfish");
+        assert!(
+            !s.contains("abcdefghijkl123") && !s.contains("hunter2") && !s.contains("swordfish"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn chain_and_checkpoints() {
+        let a = link(&GENESIS, b"{}");
+        let b = link(&a, b"{}");
+        assert_ne!(a, b);
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let c = sign_checkpoint(&key, 2, b);
+        assert!(checkpoint_valid(&c, &key.verifying_key()));
+        let mut forged = c.clone();
+        forged.sequence = 3;
+        assert!(!checkpoint_valid(&forged, &key.verifying_key()));
+    }
+}
