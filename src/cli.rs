@@ -53,6 +53,9 @@ pub enum Command {
     /// The MCP registry: register, validate, list, show, remove and export MCP servers.
     #[command(subcommand)]
     Mcp(McpCommand),
+    /// The audit trail: ingest, query, tail, export and verify events.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Inspect the resolved configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -448,4 +451,83 @@ pub struct McpClientConfigArgs {
     /// The MCP client.
     #[arg(long, value_enum)]
     pub client: McpClient,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported
+    /// with their numbers and the others stored.
+    Ingest(AuditIngestArgs),
+    /// Events matching every filter given, oldest first.
+    Query(AuditQueryArgs),
+    /// The newest events; with --follow, keep printing new ones.
+    Tail(AuditTailArgs),
+    /// Every event (or those since a time) as JSONL or CSV.
+    Export(AuditExportArgs),
+    /// Check every hash and checkpoint signature; exit 1 naming the first bad sequence.
+    Verify,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditIngestArgs {
+    /// A JSONL file, or `-` (the default) for stdin.
+    #[arg(default_value = "-")]
+    pub file: String,
+
+    /// Print each event's id (and sequence) only once it is durable.
+    #[arg(long)]
+    pub ack: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditQueryArgs {
+    /// From this time (RFC 3339, or a duration back from now such as 24h or 7d).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Before this time (RFC 3339 or a duration back from now).
+    #[arg(long)]
+    pub until: Option<String>,
+    #[arg(long)]
+    pub user: Option<String>,
+    /// authentication, authorization, data_access, configuration_change, execution, error.
+    #[arg(long = "type")]
+    pub event_type: Option<String>,
+    /// info, warning, error, critical.
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// success, failure, partial.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    #[arg(long)]
+    pub resource: Option<String>,
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Events holding this sensitive value (compared by its HMAC, never stored in clear).
+    #[arg(long, value_name = "VALUE")]
+    pub match_hmac: Option<String>,
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditTailArgs {
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub lines: usize,
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum AuditFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditExportArgs {
+    #[arg(long, value_enum, default_value_t = AuditFormat::Jsonl)]
+    pub format: AuditFormat,
+    /// From this time (RFC 3339 or a duration back from now).
+    #[arg(long)]
+    pub since: Option<String>,
 }

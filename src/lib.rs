@@ -62,6 +62,7 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         Command::Logs(a) => commands::deploy::logs(a, &settings, out).await,
         Command::Restart(a) => commands::deploy::restart(a, &settings, out).await,
         Command::Mcp(cmd) => commands::mcp::run(cmd, &settings, out).await,
+        Command::Audit(cmd) => commands::audit::run(cmd, &settings, out).await,
         Command::Config(ConfigCommand::Show) => commands::config::show(&settings, out),
         Command::Config(ConfigCommand::SetGitToken) => commands::config::set_git_token(out),
         Command::Config(ConfigCommand::ClearGitToken) => commands::config::clear_git_token(out),

@@ -4,6 +4,7 @@
 
 pub mod event;
 pub mod keys;
+pub mod trail;
 
 use std::sync::LazyLock;
 
@@ -83,7 +84,8 @@ pub fn sign_checkpoint(
     sequence: u64,
     hash: [u8; 32],
 ) -> Checkpoint {
-    let at = chrono::Utc::now();
+    // Whole seconds: the time must read back from any store exactly as it was signed.
+    let at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0);
     let signature = key.sign(&checkpoint_message(sequence, &hash, &at));
     Checkpoint {
         sequence,

@@ -1,6 +1,7 @@
 //! Command glue: each file resolves what its command needs, calls one domain function and
 //! hands the result to `output`.
 
+pub mod audit;
 pub mod completions;
 pub mod config;
 pub mod create_agent;

@@ -82,6 +82,36 @@ CREATE TABLE deployments (
 );
 "#,
     ),
+    (
+        4,
+        "audit trail",
+        r#"
+CREATE TABLE audit_events (
+    sequence    INTEGER PRIMARY KEY,
+    event_id    TEXT NOT NULL UNIQUE,
+    timestamp   TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    event_type  TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    resource    TEXT NOT NULL,
+    agent_id    TEXT,
+    body        BLOB NOT NULL,
+    hash        BLOB NOT NULL
+);
+CREATE INDEX audit_by_time ON audit_events(timestamp);
+CREATE INDEX audit_by_user ON audit_events(user_id, timestamp);
+CREATE INDEX audit_by_type ON audit_events(event_type, timestamp);
+CREATE INDEX audit_by_agent ON audit_events(agent_id, timestamp);
+CREATE TABLE audit_checkpoints (
+    sequence    INTEGER PRIMARY KEY,
+    hash        BLOB NOT NULL,
+    at          TEXT NOT NULL,
+    signature   BLOB NOT NULL,
+    public_key  BLOB NOT NULL
+);
+"#,
+    ),
 ];
 
 pub fn latest() -> u32 {

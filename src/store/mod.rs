@@ -115,6 +115,34 @@ pub struct DeploymentRecord {
     pub detail: serde_json::Value,
 }
 
+/// A filter of `audit query`; every field narrows.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub user: Option<String>,
+    pub event_type: Option<String>,
+    pub severity: Option<String>,
+    pub outcome: Option<String>,
+    pub resource: Option<String>,
+    pub agent: Option<String>,
+    /// A value that must appear in the event (used for HMAC lookups).
+    pub contains: Option<String>,
+    /// Only events after this sequence number.
+    pub after: Option<u64>,
+    pub limit: usize,
+    /// Newest first.
+    pub newest_first: bool,
+}
+
+/// An audit event as stored: sequence, canonical JSON and chain hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAudit {
+    pub sequence: u64,
+    pub body: Vec<u8>,
+    pub hash: [u8; 32],
+}
+
 /// What storing a registry entry did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegisterOutcome {
@@ -171,6 +199,29 @@ pub trait Store: Send + Sync {
     /// All deployments, or those of one agent.
     fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>>;
     fn remove_deployment(&self, agent_name: &str, target: &str) -> Result<bool>;
+
+    /// Append events to the audit chain in one durable transaction: each gets the next
+    /// sequence number and its hash. `sign` makes a checkpoint for a (sequence, hash) and is
+    /// called every `checkpoint_every` events and for the last one when `checkpoint_last`.
+    /// Events whose id is already stored are skipped (returned as `None`).
+    fn audit_append(
+        &self,
+        events: &[(crate::audit::Event, Vec<u8>)],
+        checkpoint_every: u64,
+        checkpoint_last: bool,
+        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
+    ) -> Result<Vec<Option<u64>>>;
+    /// The last (sequence, hash) of the chain.
+    fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>>;
+    fn audit_query(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>>;
+    /// Events from `from` (inclusive), in order, at most `limit`.
+    fn audit_range(&self, from: u64, limit: usize) -> Result<Vec<StoredAudit>>;
+    fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>>;
+    /// Sign the tail of the chain when it is not covered by a checkpoint (after a crash).
+    fn audit_seal(
+        &self,
+        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
+    ) -> Result<Option<u64>>;
 }
 
 /// Where the store is, as resolved from settings.

@@ -445,6 +445,198 @@ impl Store for SqliteStore {
         Ok(n > 0)
     }
 
+    fn audit_append(
+        &self,
+        events: &[(crate::audit::Event, Vec<u8>)],
+        checkpoint_every: u64,
+        checkpoint_last: bool,
+        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
+    ) -> Result<Vec<Option<u64>>> {
+        let mut conn = self.conn();
+        // Audit appends are durable when acknowledged: fsync at every commit.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let head: Option<(i64, Vec<u8>)> = tx
+            .query_row(
+                "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (mut seq, mut hash) = match head {
+            Some((s, h)) => (s as u64, hash32(h)?),
+            None => (0, crate::audit::GENESIS),
+        };
+        let mut out = Vec::with_capacity(events.len());
+        {
+            let mut exists = tx.prepare_cached("SELECT 1 FROM audit_events WHERE event_id = ?1")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO audit_events (sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            for (e, canonical) in events {
+                if exists.exists([&e.event_id])? {
+                    out.push(None);
+                    continue;
+                }
+                seq += 1;
+                hash = crate::audit::link(&hash, canonical);
+                let name = |v: &dyn erased::Name| v.name();
+                insert.execute(params![
+                    seq as i64,
+                    e.event_id,
+                    e.timestamp,
+                    e.user_id,
+                    name(&e.event_type),
+                    name(&e.severity),
+                    name(&e.outcome.status),
+                    e.action.resource,
+                    e.context.agent_id,
+                    canonical,
+                    &hash[..]
+                ])?;
+                out.push(Some(seq));
+                if checkpoint_every > 0 && seq % checkpoint_every == 0 {
+                    insert_checkpoint(&tx, &sign(seq, hash))?;
+                }
+            }
+        }
+        if checkpoint_last && out.iter().any(Option::is_some) {
+            insert_checkpoint(&tx, &sign(seq, hash))?;
+        }
+        tx.commit()?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(out)
+    }
+
+    fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, hash32(r.get(1)?)?)),
+            )
+            .optional()?)
+    }
+
+    fn audit_query(&self, q: &crate::store::AuditQuery) -> Result<Vec<crate::store::StoredAudit>> {
+        let mut sql = String::from("SELECT sequence, body, hash FROM audit_events WHERE 1=1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        // `clause` holds one `?`, numbered here.
+        let mut add = |clause: &str, v: Box<dyn rusqlite::ToSql>| {
+            args.push(v);
+            sql.push_str(" AND ");
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(v) = &q.since {
+            add("timestamp >= ?", Box::new(v.clone()));
+        }
+        if let Some(v) = &q.until {
+            add("timestamp < ?", Box::new(v.clone()));
+        }
+        if let Some(v) = &q.user {
+            add("user_id = ?", Box::new(v.clone()));
+        }
+        if let Some(v) = &q.event_type {
+            add("event_type = ?", Box::new(v.clone()));
+        }
+        if let Some(v) = &q.severity {
+            add("severity = ?", Box::new(v.clone()));
+        }
+        if let Some(v) = &q.outcome {
+            add("status = ?", Box::new(v.clone()));
+        }
+        if let Some(v) = &q.resource {
+            add("resource = ?", Box::new(v.clone()));
+        }
+        if let Some(v) = &q.agent {
+            add("agent_id = ?", Box::new(v.clone()));
+        }
+        if let Some(v) = &q.contains {
+            add("instr(body, ?) > 0", Box::new(v.clone().into_bytes()));
+        }
+        if let Some(v) = q.after {
+            add("sequence > ?", Box::new(v as i64));
+        }
+        sql.push_str(if q.newest_first {
+            " ORDER BY sequence DESC"
+        } else {
+            " ORDER BY sequence"
+        });
+        sql.push_str(&format!(" LIMIT {}", q.limit.max(1)));
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
+        let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let rows = stmt
+            .query_map(params.as_slice(), |r| {
+                Ok(crate::store::StoredAudit {
+                    sequence: r.get::<_, i64>(0)? as u64,
+                    body: r.get(1)?,
+                    hash: hash32(r.get(2)?)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn audit_range(&self, from: u64, limit: usize) -> Result<Vec<crate::store::StoredAudit>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT sequence, body, hash FROM audit_events WHERE sequence >= ?1 ORDER BY sequence LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![from as i64, limit as i64], |r| {
+                Ok(crate::store::StoredAudit {
+                    sequence: r.get::<_, i64>(0)? as u64,
+                    body: r.get(1)?,
+                    hash: hash32(r.get(2)?)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT sequence, hash, at, signature, public_key FROM audit_checkpoints ORDER BY sequence",
+        )?;
+        let rows = stmt
+            .query_map([], checkpoint_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn audit_seal(
+        &self,
+        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
+    ) -> Result<Option<u64>> {
+        let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let head: Option<(i64, Vec<u8>)> = tx
+            .query_row(
+                "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let last: Option<i64> =
+            tx.query_row("SELECT MAX(sequence) FROM audit_checkpoints", [], |r| {
+                r.get(0)
+            })?;
+        let sealed = match head {
+            Some((s, h)) if last.is_none_or(|l| l < s) => {
+                insert_checkpoint(&tx, &sign(s as u64, hash32(h)?))?;
+                Some(s as u64)
+            }
+            _ => None,
+        };
+        tx.commit()?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(sealed)
+    }
+
     fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -495,6 +687,34 @@ fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
             .cloned()
             .unwrap_or(serde_json::Value::Null),
     })
+}
+
+fn hash32(v: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
+    v.try_into().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Blob,
+            "hash is not 32 bytes".into(),
+        )
+    })
+}
+
+fn checkpoint_row(r: &rusqlite::Row) -> rusqlite::Result<crate::audit::Checkpoint> {
+    Ok(crate::audit::Checkpoint {
+        sequence: r.get::<_, i64>(0)? as u64,
+        hash: hash32(r.get(1)?)?,
+        at: parse_ts(r.get(2)?)?,
+        signature: r.get(3)?,
+        public_key: r.get(4)?,
+    })
+}
+
+fn insert_checkpoint(tx: &rusqlite::Transaction, c: &crate::audit::Checkpoint) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO audit_checkpoints (sequence, hash, at, signature, public_key) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![c.sequence as i64, &c.hash[..], ts(&c.at), c.signature, c.public_key],
+    )?;
+    Ok(())
 }
 
 const ENTRY_COLUMNS: &str =
@@ -548,6 +768,21 @@ mod tests {
                     & 0o777,
                 0o700
             );
+        }
+    }
+}
+
+/// Enum values as they are written in events, for the indexed columns.
+mod erased {
+    pub trait Name {
+        fn name(&self) -> String;
+    }
+    impl<T: serde::Serialize> Name for T {
+        fn name(&self) -> String {
+            serde_json::to_value(self)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
         }
     }
 }

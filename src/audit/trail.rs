@@ -1,0 +1,262 @@
+//! Writing, verifying and reading the trail: ingest with group commit (one durable
+//! transaction per batch, acknowledged only after it), verification of every hash and
+//! checkpoint, queries and exports.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::keys::Keys;
+use super::{link, prepare, sign_checkpoint, Checkpoint, GENESIS, MAX_LINE};
+use crate::error::{Error, Result};
+use crate::store::{AuditQuery, Store, StoredAudit};
+
+/// The most events in one transaction.
+pub const BATCH: usize = 4096;
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Rejected {
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct IngestReport {
+    pub stored: usize,
+    pub duplicates: usize,
+    pub rejected: Vec<Rejected>,
+    pub first_sequence: Option<u64>,
+    pub last_sequence: Option<u64>,
+}
+
+/// Read one line, at most `MAX_LINE` bytes of it; a longer line is consumed and reported.
+fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    let mut too_long = false;
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(if buf.is_empty() && !too_long {
+                None
+            } else {
+                Some(too_long)
+            });
+        }
+        let (take, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long {
+            if buf.len() + take > MAX_LINE + 1 {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        r.consume(take);
+        if done {
+            return Ok(Some(too_long));
+        }
+    }
+}
+
+/// Ingest JSONL events. Valid events are stored in batches, each one durable transaction;
+/// `ack` gets each stored event's id only after its batch committed. Invalid lines are
+/// reported with their numbers and do not stop the others.
+pub fn ingest(
+    store: &dyn Store,
+    keys: &Keys,
+    reader: &mut dyn BufRead,
+    ack: &mut dyn FnMut(&str, u64),
+) -> Result<IngestReport> {
+    let mut report = IngestReport::default();
+    let mut batch: Vec<(super::Event, Vec<u8>)> = Vec::with_capacity(BATCH);
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
+    let mut flush = |batch: &mut Vec<(super::Event, Vec<u8>)>,
+                     last: bool,
+                     report: &mut IngestReport|
+     -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let seqs = store.audit_append(batch, super::CHECKPOINT_EVERY, last, &sign)?;
+        for ((e, _), s) in batch.iter().zip(seqs) {
+            match s {
+                Some(seq) => {
+                    report.stored += 1;
+                    report.first_sequence.get_or_insert(seq);
+                    report.last_sequence = Some(seq);
+                    ack(&e.event_id, seq);
+                }
+                // Already stored: at-least-once senders get their ack again.
+                None => {
+                    report.duplicates += 1;
+                    ack(&e.event_id, 0);
+                }
+            }
+        }
+        batch.clear();
+        Ok(())
+    };
+    loop {
+        let line = read_line(reader, &mut buf).map_err(|e| Error::io("reading events", e))?;
+        let Some(too_long) = line else { break };
+        line_no += 1;
+        if too_long {
+            report.rejected.push(Rejected {
+                line: line_no,
+                field: "/".into(),
+                message: format!("the line is longer than {MAX_LINE} bytes"),
+            });
+        } else {
+            let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            if !text.iter().all(u8::is_ascii_whitespace) {
+                match super::parse_line(text).and_then(|e| prepare(e, &keys.hmac)) {
+                    Ok(e) => {
+                        let c = e.canonical();
+                        batch.push((e, c));
+                    }
+                    Err(p) => report.rejected.push(Rejected {
+                        line: line_no,
+                        field: p.field,
+                        message: p.message,
+                    }),
+                }
+            }
+        }
+        // Group commit: write when the batch is full or no more input is waiting, so that
+        // a slow producer is acknowledged at once and a fast one in large batches.
+        if batch.len() >= BATCH || reader.fill_buf().map(|b| b.is_empty()).unwrap_or(true) {
+            flush(&mut batch, false, &mut report)?;
+        }
+    }
+    flush(&mut batch, true, &mut report)?;
+    store.audit_seal(&sign)?;
+    Ok(report)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub events: u64,
+    pub checkpoints: usize,
+    pub last_checkpoint: Option<u64>,
+    /// The first sequence number that is wrong.
+    pub first_bad_sequence: Option<u64>,
+    pub message: String,
+}
+
+/// Check every hash and every checkpoint signature against this installation's key.
+pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
+    let key = keys.signing.verifying_key();
+    let checkpoints = store.audit_checkpoints()?;
+    let by_seq: HashMap<u64, &Checkpoint> = checkpoints.iter().map(|c| (c.sequence, c)).collect();
+    let fail = |seq: u64, events: u64, message: String| VerifyReport {
+        ok: false,
+        events,
+        checkpoints: checkpoints.len(),
+        last_checkpoint: checkpoints.last().map(|c| c.sequence),
+        first_bad_sequence: Some(seq),
+        message,
+    };
+    for c in &checkpoints {
+        if !super::checkpoint_valid(c, &key) {
+            return Ok(fail(
+                c.sequence,
+                0,
+                format!(
+                    "the checkpoint at {} is not signed by this installation's key",
+                    c.sequence
+                ),
+            ));
+        }
+    }
+    let mut prev = GENESIS;
+    let mut expected = 1u64;
+    loop {
+        let rows: Vec<StoredAudit> = store.audit_range(expected, 50_000)?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in &rows {
+            if r.sequence != expected {
+                return Ok(fail(
+                    expected,
+                    expected - 1,
+                    format!(
+                        "event {expected} is missing (the next stored is {})",
+                        r.sequence
+                    ),
+                ));
+            }
+            let h = link(&prev, &r.body);
+            if h != r.hash {
+                return Ok(fail(
+                    r.sequence,
+                    expected - 1,
+                    format!(
+                        "event {} does not match its hash: it, or the order of events, was changed",
+                        r.sequence
+                    ),
+                ));
+            }
+            if let Some(c) = by_seq.get(&r.sequence) {
+                if c.hash != h {
+                    return Ok(fail(
+                        r.sequence,
+                        expected - 1,
+                        format!("the chain differs from the signed checkpoint at {}: events up to it were rewritten", r.sequence),
+                    ));
+                }
+            }
+            prev = h;
+            expected += 1;
+        }
+    }
+    let events = expected - 1;
+    if let Some(c) = checkpoints.iter().rev().find(|c| c.sequence > events) {
+        return Ok(fail(
+            events + 1,
+            events,
+            format!("the chain ends at {events}, but a signed checkpoint covers {}: events were removed from the end", c.sequence),
+        ));
+    }
+    let last = checkpoints.last().map(|c| c.sequence);
+    let tail = events - last.unwrap_or(0).min(events);
+    Ok(VerifyReport {
+        ok: true,
+        events,
+        checkpoints: checkpoints.len(),
+        last_checkpoint: last,
+        first_bad_sequence: None,
+        message: if tail == 0 {
+            format!(
+                "{events} events and {} checkpoints verified",
+                checkpoints.len()
+            )
+        } else {
+            format!("{events} events verified; the last {tail} are not yet covered by a checkpoint")
+        },
+    })
+}
+
+/// A stored event with its place in the chain, as queries and exports print it.
+pub fn render(s: &StoredAudit) -> Value {
+    let mut v: Value = serde_json::from_slice(&s.body).unwrap_or(Value::Null);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("sequence".into(), Value::from(s.sequence));
+        o.insert("hash".into(), Value::from(super::hex(&s.hash)));
+    }
+    v
+}
+
+pub fn query(store: &dyn Store, q: &AuditQuery) -> Result<Vec<Value>> {
+    Ok(store.audit_query(q)?.iter().map(render).collect())
+}

@@ -1,0 +1,338 @@
+//! `pc-hybrid audit ...`: ingest, query, tail, export and verify the audit trail.
+
+use std::io::Write;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::audit::{self, keys, trail};
+use crate::cli::{AuditCommand, AuditFormat};
+use crate::error::{Error, Result};
+use crate::output::{Output, Tabular};
+use crate::settings::Settings;
+use crate::store::AuditQuery;
+
+use super::open_store;
+
+/// RFC 3339, or a duration back from now (`30m`, `24h`, `7d`).
+fn when(s: &str, flag: &str) -> Result<String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t
+            .with_timezone(&chrono::Utc)
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+    }
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = n.parse().map_err(|_| {
+        Error::invalid(
+            flag,
+            format!("`{s}` is neither a time (RFC 3339) nor a duration like 24h"),
+        )
+    })?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => {
+            return Err(Error::invalid(
+                flag,
+                format!("`{s}`: a duration ends in s, m, h or d"),
+            ))
+        }
+    };
+    Ok((chrono::Utc::now() - chrono::Duration::seconds(secs))
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+}
+
+fn keys(s: &Settings) -> Result<keys::Keys> {
+    // The kernel keyring of containers does not keep entries across processes, which would
+    // silently make a new key per run; until the keyring is checked across processes, the
+    // keys live in a file only the user can read.
+    keys::load(&s.paths.data_dir, false)
+}
+
+pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
+    let store = open_store(s)?;
+    match cmd {
+        AuditCommand::Ingest(a) => {
+            let keys = keys(s)?;
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            let mut ack = |id: &str, seq: u64| {
+                if a.ack {
+                    let _ = writeln!(lock, "{id} {seq}");
+                    let _ = lock.flush();
+                }
+            };
+            let report = if a.file == "-" {
+                let stdin = std::io::stdin();
+                let mut r = stdin.lock();
+                trail::ingest(store.as_ref(), &keys, &mut r, &mut ack)?
+            } else {
+                let f = std::fs::File::open(&a.file).map_err(|e| Error::io(a.file.clone(), e))?;
+                let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+                trail::ingest(store.as_ref(), &keys, &mut r, &mut ack)?
+            };
+            drop(lock);
+            for r in &report.rejected {
+                out.warn(&format!(
+                    "{}:{}: {}: {}",
+                    a.file, r.line, r.field, r.message
+                ));
+            }
+            out.note(&format!(
+                "{} stored, {} already stored, {} rejected",
+                report.stored,
+                report.duplicates,
+                report.rejected.len()
+            ));
+            if !a.ack {
+                out.data(&Ingested(report.clone()))?;
+            }
+            if !report.rejected.is_empty() {
+                return Err(Error::usage(
+                    format!(
+                        "{} line(s) were rejected; the valid events around them were stored",
+                        report.rejected.len()
+                    ),
+                    Some("the lines above say what is wrong"),
+                ));
+            }
+            Ok(())
+        }
+        AuditCommand::Query(a) => {
+            let keys = if a.match_hmac.is_some() {
+                Some(keys(s)?)
+            } else {
+                None
+            };
+            let q = AuditQuery {
+                since: a.since.as_deref().map(|v| when(v, "--since")).transpose()?,
+                until: a.until.as_deref().map(|v| when(v, "--until")).transpose()?,
+                user: a.user.clone(),
+                event_type: a.event_type.clone(),
+                severity: a.severity.clone(),
+                outcome: a.outcome.clone(),
+                resource: a.resource.clone(),
+                agent: a.agent.clone(),
+                contains: a
+                    .match_hmac
+                    .as_ref()
+                    .zip(keys.as_ref())
+                    .map(|(v, k)| audit::hmac_value(&k.hmac, v)),
+                after: None,
+                limit: a.limit,
+                newest_first: false,
+            };
+            out.data(&Events(trail::query(store.as_ref(), &q)?))
+        }
+        AuditCommand::Tail(a) => {
+            let mut q = AuditQuery {
+                limit: a.lines,
+                newest_first: true,
+                ..Default::default()
+            };
+            let mut events = trail::query(store.as_ref(), &q)?;
+            events.reverse();
+            out.data(&Events(events.clone()))?;
+            if !a.follow {
+                return Ok(());
+            }
+            let mut after = events
+                .last()
+                .and_then(|e| e["sequence"].as_u64())
+                .unwrap_or(0);
+            q.newest_first = false;
+            q.limit = 1000;
+            loop {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => return Ok(()),
+                    _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                }
+                q.after = Some(after);
+                let new = trail::query(store.as_ref(), &q)?;
+                for e in &new {
+                    out.raw(format!("{e}\n").as_bytes());
+                    after = e["sequence"].as_u64().unwrap_or(after);
+                }
+            }
+        }
+        AuditCommand::Export(a) => {
+            let since = a.since.as_deref().map(|v| when(v, "--since")).transpose()?;
+            let mut after = 0u64;
+            if a.format == AuditFormat::Csv {
+                out.raw(b"sequence,timestamp,event_id,user_id,organization_id,event_type,event_category,severity,component,operation,resource,status,status_code,response_time_ms,hash\n");
+            }
+            loop {
+                let q = AuditQuery {
+                    since: since.clone(),
+                    after: Some(after),
+                    limit: 10_000,
+                    ..Default::default()
+                };
+                let rows = store.audit_query(&q)?;
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                let mut buf = Vec::with_capacity(rows.len() * 600);
+                for r in &rows {
+                    let v = trail::render(r);
+                    match a.format {
+                        AuditFormat::Jsonl => {
+                            serde_json::to_writer(&mut buf, &v)
+                                .map_err(|e| Error::Internal(e.to_string()))?;
+                            buf.push(b'\n');
+                        }
+                        AuditFormat::Csv => {
+                            buf.extend_from_slice(csv_row(&v).as_bytes());
+                            buf.push(b'\n');
+                        }
+                    }
+                    after = r.sequence;
+                }
+                out.raw(&buf);
+            }
+        }
+        AuditCommand::Verify => {
+            let keys = keys(s)?;
+            let report = trail::verify(store.as_ref(), &keys)?;
+            out.data(&Verified(report.clone()))?;
+            if !report.ok {
+                return Err(Error::failed(
+                    format!("audit verification failed at sequence {}: {}", report.first_bad_sequence.unwrap_or(0), report.message),
+                    Some("the trail was changed outside pc-hybrid; restore it from a backup or a sink"),
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn csv_field(v: &Value) -> String {
+    let s = match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn csv_row(v: &Value) -> String {
+    [
+        &v["sequence"],
+        &v["timestamp"],
+        &v["event_id"],
+        &v["user_id"],
+        &v["organization_id"],
+        &v["event_type"],
+        &v["event_category"],
+        &v["severity"],
+        &v["source"]["component"],
+        &v["action"]["operation"],
+        &v["action"]["resource"],
+        &v["outcome"]["status"],
+        &v["outcome"]["status_code"],
+        &v["outcome"]["response_time_ms"],
+        &v["hash"],
+    ]
+    .iter()
+    .map(|f| csv_field(f))
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Ingested(trail::IngestReport);
+
+impl Tabular for Ingested {
+    fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
+        vec![out.record(&[
+            ("stored", self.0.stored.to_string()),
+            ("already stored", self.0.duplicates.to_string()),
+            ("rejected", self.0.rejected.len().to_string()),
+            (
+                "sequences",
+                match (self.0.first_sequence, self.0.last_sequence) {
+                    (Some(a), Some(b)) => format!("{a}..{b}"),
+                    _ => String::new(),
+                },
+            ),
+        ])]
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Events(Vec<Value>);
+
+impl Tabular for Events {
+    fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
+        let mut t = out.table(&[
+            "seq",
+            "time",
+            "user",
+            "type",
+            "severity",
+            "operation",
+            "resource",
+            "outcome",
+        ]);
+        for e in &self.0 {
+            let s = |v: &Value| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string())
+            };
+            t.add_row(vec![
+                s(&e["sequence"]),
+                s(&e["timestamp"]),
+                s(&e["user_id"]),
+                s(&e["event_type"]),
+                s(&e["severity"]),
+                s(&e["action"]["operation"]),
+                s(&e["action"]["resource"]),
+                s(&e["outcome"]["status"]),
+            ]);
+        }
+        vec![t]
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Verified(trail::VerifyReport);
+
+impl Tabular for Verified {
+    fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
+        let r = &self.0;
+        vec![out.record(&[
+            (
+                "result",
+                if r.ok {
+                    "verified".into()
+                } else {
+                    "FAILED".into()
+                },
+            ),
+            ("events", r.events.to_string()),
+            ("checkpoints", r.checkpoints.to_string()),
+            (
+                "last checkpoint",
+                r.last_checkpoint.map(|c| c.to_string()).unwrap_or_default(),
+            ),
+            (
+                "first bad sequence",
+                r.first_bad_sequence
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("message", r.message.clone()),
+        ])]
+    }
+}
