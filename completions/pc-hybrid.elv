@@ -36,6 +36,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand logs 'Show the log of one replica of a deployed agent'
             cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
+            cand audit 'The audit trail: ingest, query, tail, export and verify events'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
             cand completions 'Print a shell completion script'
@@ -323,6 +324,121 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         }
         &'pc-hybrid;mcp;help;help'= {
         }
+        &'pc-hybrid;audit'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ingest 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored'
+            cand query 'Events matching every filter given, oldest first'
+            cand tail 'The newest events; with --follow, keep printing new ones'
+            cand export 'Every event (or those since a time) as JSONL or CSV'
+            cand verify 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;audit;ingest'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --ack 'Print each event''s id (and sequence) only once it is durable'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;audit;query'= {
+            cand --since 'From this time (RFC 3339, or a duration back from now such as 24h or 7d)'
+            cand --until 'Before this time (RFC 3339 or a duration back from now)'
+            cand --user 'user'
+            cand --type 'authentication, authorization, data_access, configuration_change, execution, error'
+            cand --severity 'info, warning, error, critical'
+            cand --outcome 'success, failure, partial'
+            cand --resource 'resource'
+            cand --agent 'agent'
+            cand --match-hmac 'Events holding this sensitive value (compared by its HMAC, never stored in clear)'
+            cand --limit 'limit'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;audit;tail'= {
+            cand -n 'n'
+            cand --lines 'lines'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -f 'f'
+            cand --follow 'follow'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;audit;export'= {
+            cand --format 'format'
+            cand --since 'From this time (RFC 3339 or a duration back from now)'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;audit;verify'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;audit;help'= {
+            cand ingest 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored'
+            cand query 'Events matching every filter given, oldest first'
+            cand tail 'The newest events; with --follow, keep printing new ones'
+            cand export 'Every event (or those since a time) as JSONL or CSV'
+            cand verify 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;audit;help;ingest'= {
+        }
+        &'pc-hybrid;audit;help;query'= {
+        }
+        &'pc-hybrid;audit;help;tail'= {
+        }
+        &'pc-hybrid;audit;help;export'= {
+        }
+        &'pc-hybrid;audit;help;verify'= {
+        }
+        &'pc-hybrid;audit;help;help'= {
+        }
         &'pc-hybrid;config'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
@@ -422,6 +538,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand logs 'Show the log of one replica of a deployed agent'
             cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
+            cand audit 'The audit trail: ingest, query, tail, export and verify events'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
             cand completions 'Print a shell completion script'
@@ -466,6 +583,23 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;mcp;client-config'= {
         }
         &'pc-hybrid;help;mcp;rules'= {
+        }
+        &'pc-hybrid;help;audit'= {
+            cand ingest 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored'
+            cand query 'Events matching every filter given, oldest first'
+            cand tail 'The newest events; with --follow, keep printing new ones'
+            cand export 'Every event (or those since a time) as JSONL or CSV'
+            cand verify 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
+        }
+        &'pc-hybrid;help;audit;ingest'= {
+        }
+        &'pc-hybrid;help;audit;query'= {
+        }
+        &'pc-hybrid;help;audit;tail'= {
+        }
+        &'pc-hybrid;help;audit;export'= {
+        }
+        &'pc-hybrid;help;audit;verify'= {
         }
         &'pc-hybrid;help;config'= {
             cand show 'Print every resolved setting with where it came from (secrets redacted)'

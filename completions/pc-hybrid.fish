@@ -39,6 +39,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "undeploy" -d 'S
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "logs" -d 'Show the log of one replica of a deployed agent'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "restart" -d 'Start again the replicas of a deployment that are not healthy'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "audit" -d 'The audit trail: ingest, query, tail, export and verify events'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "config" -d 'Inspect the resolved configuration'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -245,6 +246,76 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "client-config" -d 'Print the configuration that connects an MCP client to a registered server'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "rules" -d 'List the security policy rules every server is checked against'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -f -a "ingest" -d 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -f -a "query" -d 'Events matching every filter given, oldest first'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -f -a "tail" -d 'The newest events; with --follow, keep printing new ones'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -f -a "export" -d 'Every event (or those since a time) as JSONL or CSV'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -f -a "verify" -d 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -l ack -d 'Print each event\'s id (and sequence) only once it is durable'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l since -d 'From this time (RFC 3339, or a duration back from now such as 24h or 7d)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l until -d 'Before this time (RFC 3339 or a duration back from now)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l user -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l type -d 'authentication, authorization, data_access, configuration_change, execution, error' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l severity -d 'info, warning, error, critical' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l outcome -d 'success, failure, partial' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l resource -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l agent -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l match-hmac -d 'Events holding this sensitive value (compared by its HMAC, never stored in clear)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l limit -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s n -l lines -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s f -l follow
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -l format -r -f -a "jsonl\t''
+csv\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -l since -d 'From this time (RFC 3339 or a duration back from now)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "ingest" -d 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "query" -d 'Events matching every filter given, oldest first'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "tail" -d 'The newest events; with --follow, keep printing new ones'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "export" -d 'Every event (or those since a time) as JSONL or CSV'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
@@ -295,18 +366,19 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s q -l
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "status" -d 'Show the steps of an agent creation'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "list-agents" -d 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "deploy-agent" -d 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "undeploy" -d 'Stop and remove an agent\'s deployments'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "logs" -d 'Show the log of one replica of a deployed agent'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "restart" -d 'Start again the replicas of a deployment that are not healthy'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "config" -d 'Inspect the resolved configuration'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp config doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "status" -d 'Show the steps of an agent creation'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "list-agents" -d 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "deploy-agent" -d 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "undeploy" -d 'Stop and remove an agent\'s deployments'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "logs" -d 'Show the log of one replica of a deployed agent'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "restart" -d 'Start again the replicas of a deployment that are not healthy'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "audit" -d 'The audit trail: ingest, query, tail, export and verify events'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "register" -d 'Validate a server definition and store it in the registry'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "validate" -d 'Run the same checks as `register` on one or more files; store nothing'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'List the registered servers, agents and custom ones'
@@ -315,6 +387,11 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_see
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "export" -d 'Print a registered server as a server.json (to publish it) or an MCPServer manifest'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "client-config" -d 'Print the configuration that connects an MCP client to a registered server'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "rules" -d 'List the security policy rules every server is checked against'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "ingest" -d 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "query" -d 'Events matching every filter given, oldest first'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "tail" -d 'The newest events; with --follow, keep printing new ones'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "export" -d 'Every event (or those since a time) as JSONL or CSV'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every resolved setting with where it came from (secrets redacted)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set-git-token" -d 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "clear-git-token" -d 'Remove the git token from the OS keyring'

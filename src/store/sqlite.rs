@@ -571,8 +571,8 @@ impl Store for SqliteStore {
             .query_map(params.as_slice(), |r| {
                 Ok(crate::store::StoredAudit {
                     sequence: r.get::<_, i64>(0)? as u64,
-                    body: r.get(1)?,
-                    hash: hash32(r.get(2)?)?,
+                    body: bytes(r, 1)?,
+                    hash: hash32(bytes(r, 2)?)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -588,8 +588,8 @@ impl Store for SqliteStore {
             .query_map(params![from as i64, limit as i64], |r| {
                 Ok(crate::store::StoredAudit {
                     sequence: r.get::<_, i64>(0)? as u64,
-                    body: r.get(1)?,
-                    hash: hash32(r.get(2)?)?,
+                    body: bytes(r, 1)?,
+                    hash: hash32(bytes(r, 2)?)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -687,6 +687,14 @@ fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
             .cloned()
             .unwrap_or(serde_json::Value::Null),
     })
+}
+
+/// A column as bytes, whether SQLite holds it as a blob or (after an edit) as text.
+fn bytes(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Vec<u8>> {
+    Ok(r.get_ref(i)?
+        .as_bytes()
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default())
 }
 
 fn hash32(v: Vec<u8>) -> rusqlite::Result<[u8; 32]> {

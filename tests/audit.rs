@@ -1,0 +1,337 @@
+//! The audit trail from the command line: ingest (bad lines reported by number, the rest
+//! stored, acks), the published JSON Schema, sensitive values, and tampering of every kind
+//! caught by `audit verify` at the right sequence.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+
+use common::Env;
+use serde_json::{json, Value};
+
+fn event(i: usize) -> Value {
+    json!({
+        "event_id": uuid::Uuid::new_v4().to_string(),
+        "timestamp": "2026-11-24T10:00:00Z",
+        "user_id": format!("user{}", i % 7),
+        "organization_id": "acme",
+        "session_id": "s-1",
+        "event_type": "data_access",
+        "event_category": "compliance",
+        "severity": "info",
+        "source": {"component": "agent", "version": "1.0.0", "host": "node-1", "ip_address": "10.0.0.1"},
+        "action": {"operation": "read", "resource": "document", "resource_id": format!("doc-{i}"), "method": "GET", "endpoint": "/documents"},
+        "context": {"user_agent": "client/1", "request_id": format!("r-{i}"), "correlation_id": "c-1", "agent_id": "tax_advisor"},
+        "outcome": {"status": "success", "status_code": 200, "response_time_ms": 12.5},
+        "data": {"request_size_bytes": 120, "response_size_bytes": 430, "cost": 0.002, "sensitive_data_accessed": true, "compliance_flags": ["SOC2"]},
+        "sensitive_fields": ["action.resource_id"]
+    })
+}
+
+fn jsonl(n: usize) -> String {
+    (0..n).map(|i| event(i).to_string() + "\n").collect()
+}
+
+fn ingest(env: &Env, text: &str, extra: &[&str]) -> common::Out {
+    let path = env
+        .work
+        .join(format!("events-{}.jsonl", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&path, text).unwrap();
+    let mut args = vec!["audit", "ingest", path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    env.run(&args)
+}
+
+fn db(env: &Env) -> rusqlite::Connection {
+    rusqlite::Connection::open(env.home.join("data").join("pc-hybrid.db")).unwrap()
+}
+
+fn verify(env: &Env) -> (i32, Value) {
+    let o = env.run(&["audit", "verify", "-o", "json"]);
+    (o.code, o.json())
+}
+
+#[test]
+fn every_stored_event_validates_against_the_published_schema() {
+    let env = Env::new();
+    let o = ingest(&env, &jsonl(300), &["-o", "json"]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert_eq!(o.json()["stored"], 300);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/audit-event.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let export = env.ok(&["audit", "export", "--format", "jsonl"]).stdout;
+    let lines: Vec<&str> = export.lines().collect();
+    assert_eq!(lines.len(), 300);
+    for (i, line) in lines.iter().enumerate() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if let Some(e) = validator.iter_errors(&v).next() {
+            panic!("event {i} does not validate: {e}\n{v:#}");
+        }
+        assert_eq!(v["sequence"], i as u64 + 1);
+        // The sensitive value is stored as its HMAC only.
+        assert!(
+            v["action"]["resource_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("hmac-sha256:"),
+            "{v}"
+        );
+        assert!(!line.contains(&format!("\"doc-{i}\"")));
+    }
+    // ...and can still be found by its value.
+    let found = env
+        .ok(&["audit", "query", "--match-hmac", "doc-42", "-o", "json"])
+        .json();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["context"]["request_id"], "r-42");
+    let csv = env.ok(&["audit", "export", "--format", "csv"]).stdout;
+    assert_eq!(csv.lines().count(), 301);
+    assert!(csv.starts_with("sequence,timestamp,event_id"));
+    let (code, v) = verify(&env);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["events"], 300);
+}
+
+#[test]
+fn bad_lines_are_rejected_by_number_and_the_others_stored() {
+    let env = Env::new();
+    let mut text = jsonl(3);
+    text.push_str("{\"user_id\": 5}\n"); // line 4: wrong type
+    let mut missing = event(9);
+    missing.as_object_mut().unwrap().remove("action");
+    text.push_str(&(missing.to_string() + "\n")); // line 5: missing field
+    let mut bad_enum = event(10);
+    bad_enum["severity"] = json!("apocalyptic");
+    text.push_str(&(bad_enum.to_string() + "\n")); // line 6
+    text.push_str(&format!("{{\"x\": \"{}\"}}\n", "a".repeat(10 << 20))); // line 7: 10 MB
+    text.push_str(&jsonl(2)); // lines 8, 9
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(b"{\"user_id\": \"\xff\xfe\"}\n"); // line 10: invalid UTF-8
+    bytes.extend_from_slice(jsonl(1).as_bytes()); // line 11
+    let path = env.work.join("mixed.jsonl");
+    std::fs::write(&path, &bytes).unwrap();
+    let o = env.run(&["audit", "ingest", path.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    let r = o.json();
+    assert_eq!(r["stored"], 6);
+    let rejected: Vec<u64> = r["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rejected, vec![4, 5, 6, 7, 10]);
+    assert!(
+        o.stderr
+            .contains("mixed.jsonl:5: /: missing field `action`"),
+        "{o:?}"
+    );
+    assert!(o.stderr.contains("mixed.jsonl:6: /severity:"), "{o:?}");
+    assert!(
+        o.stderr
+            .contains("mixed.jsonl:7: /: the line is longer than"),
+        "{o:?}"
+    );
+    assert!(
+        o.stderr.contains("mixed.jsonl:10: /: not valid UTF-8"),
+        "{o:?}"
+    );
+    assert_eq!(verify(&env).0, 0);
+}
+
+#[test]
+fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice() {
+    let env = Env::new();
+    let text = jsonl(50);
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["event_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let mut child = env
+        .cmd(&["audit", "ingest", "--ack"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let acked: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| l.split(' ').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(acked, ids);
+    let conn = db(&env);
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 50);
+    // Sending the same events again (at-least-once) stores nothing new, and acks them.
+    let o = ingest(&env, &text, &["-o", "json"]);
+    assert_eq!(o.json()["duplicates"], 50);
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 50);
+}
+
+#[test]
+fn secrets_never_reach_the_trail() {
+    let env = Env::new();
+    let mut e = event(1);
+    e["outcome"]["error_message"] = json!("login failed for postgresql://svc:hunter2@db/x with password=swordfish and Bearer abcdefghijklmnopqrstuv");
+    let o = ingest(&env, &(e.to_string() + "\n"), &[]);
+    assert_eq!(o.code, 0, "{o:?}");
+    let export = env.ok(&["audit", "export"]).stdout;
+    for secret in ["hunter2", "swordfish", "abcdefghijklmnopqrstuv"] {
+        assert!(
+            !export.contains(secret),
+            "{secret} reached the trail: {export}"
+        );
+    }
+    assert!(
+        export.contains("[redacted]") || export.contains("***"),
+        "{export}"
+    );
+}
+
+/// Fill a trail, run `tamper` on its database, and expect verify to fail at `bad`.
+fn tampered(tamper: impl Fn(&rusqlite::Connection), bad: u64, words: &str) {
+    let env = Env::new();
+    assert_eq!(ingest(&env, &jsonl(200), &[]).code, 0);
+    assert_eq!(verify(&env).0, 0);
+    tamper(&db(&env));
+    let (code, v) = verify(&env);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["first_bad_sequence"], bad, "{v}");
+    assert!(v["message"].as_str().unwrap().contains(words), "{v}");
+}
+
+#[test]
+fn an_edited_field_is_caught_at_its_event() {
+    tampered(
+        |c| {
+            c.execute(r#"UPDATE audit_events SET body = replace(body, '"read"', '"erase"') WHERE sequence = 73"#, []).unwrap();
+        },
+        73,
+        "does not match its hash",
+    );
+}
+
+#[test]
+fn a_deleted_event_is_caught_where_it_was() {
+    tampered(
+        |c| {
+            c.execute("DELETE FROM audit_events WHERE sequence = 120", [])
+                .unwrap();
+        },
+        120,
+        "is missing",
+    );
+}
+
+#[test]
+fn two_reordered_events_are_caught_at_the_first() {
+    tampered(
+        |c| {
+            c.execute(
+                "UPDATE audit_events SET sequence = -1 WHERE sequence = 50",
+                [],
+            )
+            .unwrap();
+            c.execute(
+                "UPDATE audit_events SET sequence = 50 WHERE sequence = 51",
+                [],
+            )
+            .unwrap();
+            c.execute(
+                "UPDATE audit_events SET sequence = 51 WHERE sequence = -1",
+                [],
+            )
+            .unwrap();
+        },
+        50,
+        "does not match its hash",
+    );
+}
+
+#[test]
+fn a_truncated_tail_is_caught_by_the_signed_checkpoint() {
+    tampered(
+        |c| {
+            c.execute("DELETE FROM audit_events WHERE sequence > 190", [])
+                .unwrap();
+        },
+        191,
+        "events were removed from the end",
+    );
+}
+
+#[test]
+fn a_rehashed_chain_is_caught_by_the_signed_checkpoint() {
+    tampered(
+        |c| {
+            // Rewrite event 10 and recompute every hash after it, as an attacker with the
+            // database but not the signing key would.
+            let rows: Vec<(i64, Vec<u8>)> = c
+                .prepare("SELECT sequence, body FROM audit_events ORDER BY sequence")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let mut prev = [0u8; 32];
+            for (seq, body) in rows {
+                let body = if seq == 10 {
+                    String::from_utf8(body)
+                        .unwrap()
+                        .replace("\"read\"", "\"delete\"")
+                        .into_bytes()
+                } else {
+                    body
+                };
+                let h = pc_hybrid::audit::link(&prev, &body);
+                c.execute(
+                    "UPDATE audit_events SET body = ?1, hash = ?2 WHERE sequence = ?3",
+                    rusqlite::params![body, &h[..], seq],
+                )
+                .unwrap();
+                prev = h;
+            }
+        },
+        200,
+        "differs from the signed checkpoint",
+    );
+}
+
+#[test]
+fn a_forged_checkpoint_is_caught() {
+    tampered(
+        |c| {
+            c.execute("UPDATE audit_checkpoints SET sequence = 150", [])
+                .unwrap();
+        },
+        150,
+        "not signed by this installation's key",
+    );
+}
