@@ -68,6 +68,10 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The audit trail grows to millions of rows: keep its index pages in memory rather
+        // than re-reading them from the OS for every insert.
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "mmap_size", 268_435_456)?;
         let store = SqliteStore {
             conn: Mutex::new(conn),
             path: path.to_owned(),
