@@ -25,6 +25,12 @@ env_vars! {
     AGENT_BASE_IMAGE = "AGENT_BASE_IMAGE": "Base image written into generated Dockerfiles.";
     AGENT_ORGANIZATION = "AGENT_ORGANIZATION": "Organization recorded in generated MCP manifests.";
     ANALYTICS_DB_URL = "ANALYTICS_DB_URL": "Store location: sqlite:///path or a path (default: the data directory); postgresql:// later.";
+    AUDIT_LOG_LEVEL = "AUDIT_LOG_LEVEL": "Lowest severity recorded in the audit trail: INFO, WARNING, ERROR, CRITICAL (default INFO).";
+    AUDIT_RETENTION_DAYS = "AUDIT_RETENTION_DAYS": "Days audit events are kept (reference default 2555, seven years).";
+    COMPLIANCE_MODE = "COMPLIANCE_MODE": "Compliance regime (e.g. SOC2); when set, actions that cannot be audited are refused (fail-closed).";
+    AUDIT_FAIL_MODE = "AUDIT_FAIL_MODE": "closed (refuse actions that cannot be audited) or open (go on, record the gap); default closed under COMPLIANCE_MODE, else open.";
+    DATA_CLASSIFICATION_ENABLED = "DATA_CLASSIFICATION_ENABLED": "Mark audit events of commands touching agent data as sensitive data access (true/false).";
+    USER = "USER": "The user recorded in audit events until SSO names one.";
     LOG_LEVEL = "LOG_LEVEL": "Log level on stderr: ERROR, WARN, INFO, DEBUG, TRACE.";
     PC_HYBRID_PYTHON = "PC_HYBRID_PYTHON": "Python interpreter used by `doctor` and agent tooling (default python3).";
     DOCKER_HOST = "DOCKER_HOST": "Docker Engine endpoint (unix:///var/run/docker.sock by default).";

@@ -45,6 +45,152 @@ fn overrides(cli: &Cli) -> Overrides {
     }
 }
 
+/// What a command does, for its audit events: (type, category, operation, resource, acts).
+fn describe(
+    c: &Command,
+) -> (
+    audit::event::EventType,
+    audit::event::Category,
+    String,
+    String,
+    bool,
+) {
+    use audit::event::{Category as C, EventType as T};
+    match c {
+        Command::CreateAgent(a) => (
+            T::Execution,
+            C::Operational,
+            "agent.create".into(),
+            a.name.clone().unwrap_or_else(|| "agent".into()),
+            true,
+        ),
+        Command::DeployAgent(a) => (
+            T::Execution,
+            C::Operational,
+            "agent.deploy".into(),
+            a.name.clone(),
+            true,
+        ),
+        Command::Undeploy(a) => (
+            T::Execution,
+            C::Operational,
+            "agent.undeploy".into(),
+            a.name.clone(),
+            true,
+        ),
+        Command::Restart(a) => (
+            T::Execution,
+            C::Operational,
+            "agent.restart".into(),
+            a.name.clone(),
+            true,
+        ),
+        Command::Logs(a) => (
+            T::DataAccess,
+            C::Operational,
+            "agent.logs".into(),
+            a.name.clone(),
+            false,
+        ),
+        Command::Status(a) => (
+            T::DataAccess,
+            C::Operational,
+            "creation.status".into(),
+            a.creation_id.clone(),
+            false,
+        ),
+        Command::ListAgents => (
+            T::DataAccess,
+            C::Operational,
+            "agent.list".into(),
+            "agents".into(),
+            false,
+        ),
+        Command::Mcp(m) => {
+            use cli::McpCommand as M;
+            match m {
+                M::Register(a) => (
+                    T::ConfigurationChange,
+                    C::Security,
+                    "mcp.register".into(),
+                    a.file.display().to_string(),
+                    true,
+                ),
+                M::Remove(a) => (
+                    T::ConfigurationChange,
+                    C::Security,
+                    "mcp.remove".into(),
+                    a.name.clone(),
+                    true,
+                ),
+                M::Validate(_) => (
+                    T::Execution,
+                    C::Security,
+                    "mcp.validate".into(),
+                    "mcp_servers".into(),
+                    false,
+                ),
+                M::List | M::Rules => (
+                    T::DataAccess,
+                    C::Operational,
+                    "mcp.list".into(),
+                    "mcp_servers".into(),
+                    false,
+                ),
+                M::Show(a) => (
+                    T::DataAccess,
+                    C::Operational,
+                    "mcp.show".into(),
+                    a.name.clone(),
+                    false,
+                ),
+                M::Export(a) => (
+                    T::DataAccess,
+                    C::Operational,
+                    "mcp.export".into(),
+                    a.name.clone(),
+                    false,
+                ),
+                M::ClientConfig(a) => (
+                    T::DataAccess,
+                    C::Operational,
+                    "mcp.client_config".into(),
+                    a.name.clone(),
+                    false,
+                ),
+            }
+        }
+        Command::Config(ConfigCommand::Show) => (
+            T::DataAccess,
+            C::Security,
+            "config.show".into(),
+            "settings".into(),
+            false,
+        ),
+        Command::Config(_) => (
+            T::ConfigurationChange,
+            C::Security,
+            "config.git_token".into(),
+            "keyring".into(),
+            true,
+        ),
+        Command::Doctor => (
+            T::Execution,
+            C::Operational,
+            "doctor".into(),
+            "environment".into(),
+            false,
+        ),
+        Command::Audit(_) | Command::Completions(_) => (
+            T::DataAccess,
+            C::Compliance,
+            "audit".into(),
+            "audit_trail".into(),
+            false,
+        ),
+    }
+}
+
 /// Run one parsed command line; `env` is the process environment.
 pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -> Result<()> {
     if let Command::Completions(args) = &cli.command {
@@ -53,6 +199,69 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     }
     let settings = Settings::resolve(env, &overrides(&cli))?;
     output::init_logging(&settings.log_level.value, cli.verbose, cli.quiet);
+    // The trail's own commands read or write it directly; every other command is recorded.
+    if matches!(cli.command, Command::Audit(_)) {
+        return dispatch(&cli, &settings, out).await;
+    }
+    let a = &settings.audit;
+    let recorder = audit::recorder::Recorder::open(&audit::recorder::RecorderOptions {
+        store: &a.store,
+        data_dir: &settings.paths.data_dir,
+        fail_closed: a.fail_closed,
+        min_severity: a.min_severity,
+        user: &a.user,
+        organization: &settings.organization.value,
+    })?;
+    if let Some(why) = &recorder.unavailable {
+        out.warn(&format!(
+            "the audit trail cannot be written ({why}); going on because audit is fail-open"
+        ));
+    }
+    let (event_type, category, operation, resource, acts) = describe(&cli.command);
+    use audit::event::{Severity, Status};
+    let event =
+        |operation: &str, status: Status, severity: Severity, error: Option<String>, ms: f64| {
+            audit::Action {
+                event_type,
+                category,
+                severity,
+                operation: operation.to_owned(),
+                resource: resource.clone(),
+                resource_id: None,
+                status,
+                error,
+                response_time_ms: ms,
+                agent_id: None,
+            }
+        };
+    if acts {
+        // Recorded before acting: under fail-closed an action that cannot be audited never starts.
+        recorder.record(event(
+            &format!("{operation}.requested"),
+            Status::Partial,
+            Severity::Info,
+            None,
+            0.0,
+        ))?;
+    }
+    let started = std::time::Instant::now();
+    let result = dispatch(&cli, &settings, out).await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let recorded = match &result {
+        Ok(()) => recorder.record(event(&operation, Status::Success, Severity::Info, None, ms)),
+        Err(e) => recorder.record(event(
+            &operation,
+            Status::Failure,
+            Severity::Error,
+            Some(e.to_string()),
+            ms,
+        )),
+    };
+    result.and(recorded)
+}
+
+async fn dispatch(cli: &Cli, settings: &Settings, out: &Output) -> Result<()> {
+    let settings = settings.clone();
     match &cli.command {
         Command::CreateAgent(args) => commands::create_agent::run(args, &settings, out).await,
         Command::Status(args) => commands::status::run(&args.creation_id, &settings, out),

@@ -119,6 +119,20 @@ pub struct Settings {
     pub envs_dir: PathBuf,
     /// The kubeconfig for `--apply`, when there is one.
     pub kubeconfig: Option<PathBuf>,
+    pub audit: AuditSettings,
+}
+
+/// How the audit trail is kept.
+#[derive(Debug, Clone)]
+pub struct AuditSettings {
+    /// Where events are stored: `<data>/audit.db`, or the PostgreSQL store.
+    pub store: StoreUrl,
+    pub min_severity: crate::audit::event::Severity,
+    pub retention_days: u32,
+    pub compliance_mode: Option<String>,
+    pub fail_closed: bool,
+    pub data_classification: bool,
+    pub user: String,
 }
 
 /// One row of `config show`.
@@ -445,7 +459,76 @@ impl Settings {
             .map(PathBuf::from)
             .or_else(|| env(ev::HOME).map(|h| PathBuf::from(h).join(".kube/config")))
             .filter(|p| p.is_file());
+        let audit = {
+            let level = env(ev::AUDIT_LOG_LEVEL).unwrap_or_else(|| "INFO".into());
+            use crate::audit::event::Severity as S;
+            let min_severity = match level.trim().to_ascii_uppercase().as_str() {
+                "" | "INFO" | "DEBUG" => S::Info,
+                "WARNING" | "WARN" => S::Warning,
+                "ERROR" => S::Error,
+                "CRITICAL" => S::Critical,
+                other => {
+                    return Err(Error::invalid(
+                        "$AUDIT_LOG_LEVEL",
+                        format!(
+                            "`{}` is not one of INFO, WARNING, ERROR, CRITICAL",
+                            other.escape_debug()
+                        ),
+                    ))
+                }
+            };
+            let retention_days = match env(ev::AUDIT_RETENTION_DAYS) {
+                None => 2555,
+                Some(v) => v
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|d| *d >= 1)
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "$AUDIT_RETENTION_DAYS",
+                            format!("`{}` is not a number of days (1 or more)", v.escape_debug()),
+                        )
+                    })?,
+            };
+            let compliance_mode = env(ev::COMPLIANCE_MODE).filter(|v| !v.trim().is_empty());
+            let fail_closed = match env(ev::AUDIT_FAIL_MODE).as_deref().map(str::trim) {
+                None | Some("") => compliance_mode.is_some(),
+                Some("closed") => true,
+                Some("open") => false,
+                Some(other) => {
+                    return Err(Error::invalid(
+                        "$AUDIT_FAIL_MODE",
+                        format!("`{}` is not `closed` or `open`", other.escape_debug()),
+                    ))
+                }
+            };
+            let data_classification = match env(ev::DATA_CLASSIFICATION_ENABLED) {
+                None => false,
+                Some(v) => parse_bool(&v).ok_or_else(|| {
+                    Error::invalid(
+                        "$DATA_CLASSIFICATION_ENABLED",
+                        format!("`{}` is not true or false", v.escape_debug()),
+                    )
+                })?,
+            };
+            AuditSettings {
+                store: match &database.value {
+                    StoreUrl::Postgres(u) => StoreUrl::Postgres(u.clone()),
+                    StoreUrl::Sqlite(_) => StoreUrl::Sqlite(paths.data_dir.join("audit.db")),
+                },
+                min_severity,
+                retention_days,
+                compliance_mode,
+                fail_closed,
+                data_classification,
+                user: env(ev::USER)
+                    .filter(|u| !u.is_empty())
+                    .unwrap_or_else(|| "unknown".into()),
+            }
+        };
         Ok(Settings {
+            audit,
             paths,
             database,
             git_base_url,

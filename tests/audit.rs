@@ -45,7 +45,7 @@ fn ingest(env: &Env, text: &str, extra: &[&str]) -> common::Out {
 }
 
 fn db(env: &Env) -> rusqlite::Connection {
-    rusqlite::Connection::open(env.home.join("data").join("pc-hybrid.db")).unwrap()
+    rusqlite::Connection::open(env.home.join("data").join("audit.db")).unwrap()
 }
 
 fn verify(env: &Env) -> (i32, Value) {
@@ -334,4 +334,152 @@ fn a_forged_checkpoint_is_caught() {
         150,
         "not signed by this installation's key",
     );
+}
+
+#[test]
+fn every_command_is_recorded_and_validates_against_the_schema() {
+    let env = Env::new().var("USER", "alice");
+    env.create("tax_advisor", &[]);
+    env.ok(&["list-agents"]);
+    let o = env.run(&["mcp", "show", "nope"]);
+    assert_eq!(o.code, 2);
+    let events = env.ok(&["audit", "export"]).stdout;
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/audit-event.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let events: Vec<Value> = events
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for e in &events {
+        assert!(validator.is_valid(e), "{e:#}");
+        assert_eq!(e["user_id"], "alice");
+        assert_eq!(e["source"]["component"], "cli");
+    }
+    let ops: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["action"]["operation"].as_str().unwrap(),
+                e["outcome"]["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        vec![
+            ("agent.create.requested", "partial"),
+            ("agent.create", "success"),
+            ("agent.list", "success"),
+            ("mcp.show", "failure"),
+        ]
+    );
+    assert!(events[3]["outcome"]["error_message"]
+        .as_str()
+        .unwrap()
+        .contains("no MCP server named"));
+    assert_eq!(events[3]["severity"], "error");
+    // All the command's events share a correlation id; different commands do not.
+    assert_eq!(
+        events[0]["context"]["correlation_id"],
+        events[1]["context"]["correlation_id"]
+    );
+    assert_ne!(
+        events[1]["context"]["correlation_id"],
+        events[2]["context"]["correlation_id"]
+    );
+}
+
+fn break_trail(env: &Env) {
+    let data = env.home.join("data");
+    for f in ["audit.db", "audit.db-wal", "audit.db-shm"] {
+        let _ = std::fs::remove_file(data.join(f));
+    }
+    // A folder where the database should be: nothing can open it as a store.
+    std::fs::create_dir_all(data.join("audit.db")).unwrap();
+}
+
+fn mend_trail(env: &Env) {
+    std::fs::remove_dir_all(env.home.join("data").join("audit.db")).unwrap();
+}
+
+#[test]
+fn fail_closed_refuses_to_act_and_fail_open_records_the_gap() {
+    let env = Env::new().var("COMPLIANCE_MODE", "SOC2");
+    env.ok(&["list-agents"]);
+    break_trail(&env);
+    let o = env.run(&[
+        "create-agent",
+        "--name",
+        "tax_advisor",
+        "--domain",
+        "finance",
+        "--description",
+        "d",
+    ]);
+    assert_eq!(o.code, 4, "{o:?}");
+    assert!(
+        o.stderr.contains("refusing to act") && o.stderr.contains("fail-closed"),
+        "{o:?}"
+    );
+    assert!(
+        !env.work.join("tax_advisor").exists(),
+        "the refused action did nothing"
+    );
+    assert!(env.run(&["list-agents", "-o", "json"]).code != 0);
+
+    // Fail-open: the action goes on, and the loss is counted.
+    let o = env
+        .cmd(&[
+            "create-agent",
+            "--name",
+            "tax_advisor",
+            "--domain",
+            "finance",
+            "--description",
+            "d",
+        ])
+        .env("AUDIT_FAIL_MODE", "open")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("going on because audit is fail-open"));
+    assert!(env.work.join("tax_advisor").exists());
+
+    // Once the trail works again, the next command writes a gap marker first.
+    mend_trail(&env);
+    env.ok(&["list-agents"]);
+    let gaps = env
+        .ok(&["audit", "query", "--type", "error", "-o", "json"])
+        .json();
+    assert_eq!(gaps.as_array().unwrap().len(), 1, "{gaps:#}");
+    assert_eq!(gaps[0]["action"]["operation"], "audit.gap");
+    assert_eq!(gaps[0]["severity"], "critical");
+    assert!(
+        gaps[0]["outcome"]["error_message"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 audit event(s) were lost"),
+        "{gaps:#}"
+    );
+    assert_eq!(env.run(&["audit", "verify"]).code, 0);
+}
+
+#[test]
+fn bad_audit_settings_are_refused() {
+    for (k, v) in [
+        ("AUDIT_LOG_LEVEL", "LOUD"),
+        ("AUDIT_RETENTION_DAYS", "forever"),
+        ("AUDIT_FAIL_MODE", "maybe"),
+    ] {
+        let env = Env::new().var(k, v);
+        let o = env.run(&["list-agents"]);
+        assert_eq!(o.code, 2, "{k}: {o:?}");
+        assert!(o.stderr.contains(&format!("${k}")), "{o:?}");
+    }
 }

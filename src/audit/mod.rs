@@ -4,6 +4,7 @@
 
 pub mod event;
 pub mod keys;
+pub mod recorder;
 pub mod trail;
 
 use std::sync::LazyLock;
@@ -264,12 +265,12 @@ pub fn parse_line(line: &[u8]) -> Result<Event, Problem> {
 }
 
 /// An event made by this tool for one of its own actions.
-pub struct Action<'a> {
+pub struct Action {
     pub event_type: event::EventType,
     pub category: event::Category,
     pub severity: event::Severity,
-    pub operation: &'a str,
-    pub resource: &'a str,
+    pub operation: String,
+    pub resource: String,
     pub resource_id: Option<String>,
     pub status: event::Status,
     pub error: Option<String>,
@@ -288,8 +289,8 @@ pub fn own_event(
         action: event::Action {
             endpoint: None,
             method: None,
-            operation: a.operation.into(),
-            resource: a.resource.into(),
+            operation: a.operation,
+            resource: a.resource,
             resource_id: a.resource_id,
         },
         context: event::Context {

@@ -13,8 +13,6 @@ use crate::output::{Output, Tabular};
 use crate::settings::Settings;
 use crate::store::AuditQuery;
 
-use super::open_store;
-
 /// RFC 3339, or a duration back from now (`30m`, `24h`, `7d`).
 fn when(s: &str, flag: &str) -> Result<String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
@@ -53,7 +51,7 @@ fn keys(s: &Settings) -> Result<keys::Keys> {
 }
 
 pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
-    let store = open_store(s)?;
+    let store = crate::store::open(&s.audit.store)?;
     match cmd {
         AuditCommand::Ingest(a) => {
             let keys = keys(s)?;

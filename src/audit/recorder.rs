@@ -1,0 +1,153 @@
+//! The recorder every command goes through: each action becomes audit events, written
+//! durably before it is acknowledged. Fail-closed refuses an action whose event cannot be
+//! made durable; fail-open goes on and counts the loss, written as a gap marker event as
+//! soon as writing works again.
+
+use std::path::{Path, PathBuf};
+
+use super::event::{Category, EventType, Severity, Status};
+use super::keys::Keys;
+use super::{own_event, prepare, sign_checkpoint, Action, Event};
+use crate::error::{Error, Result};
+use crate::store::{self, Store, StoreUrl};
+
+pub struct Recorder {
+    trail: Option<(Box<dyn Store>, Keys)>,
+    fail_closed: bool,
+    min_severity: Severity,
+    gaps: PathBuf,
+    user: String,
+    organization: String,
+    host: String,
+    correlation: String,
+    /// Why the trail could not be opened (fail-open only).
+    pub unavailable: Option<String>,
+}
+
+/// What the recorder needs, resolved from settings.
+pub struct RecorderOptions<'a> {
+    pub store: &'a StoreUrl,
+    pub data_dir: &'a Path,
+    pub fail_closed: bool,
+    pub min_severity: Severity,
+    pub user: &'a str,
+    pub organization: &'a str,
+}
+
+fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) } == 0;
+    let end = buf.iter().position(|b| *b == 0).unwrap_or(0);
+    if ok && end > 0 {
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        "localhost".into()
+    }
+}
+
+fn refused(why: &str) -> Error {
+    Error::unavailable(
+        format!("refusing to act: the audit trail cannot record it ({why}), and audit is fail-closed"),
+        Some("make the audit store writable again (`pc-hybrid doctor`), or set AUDIT_FAIL_MODE=open where compliance allows"),
+    )
+}
+
+impl Recorder {
+    pub fn open(o: &RecorderOptions) -> Result<Recorder> {
+        let opened =
+            store::open(o.store).and_then(|s| Ok((s, super::keys::load(o.data_dir, false)?)));
+        let (trail, unavailable) = match opened {
+            Ok(t) => (Some(t), None),
+            Err(e) if o.fail_closed => return Err(refused(&e.to_string())),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        Ok(Recorder {
+            trail,
+            fail_closed: o.fail_closed,
+            min_severity: o.min_severity,
+            gaps: o.data_dir.join("audit-gaps"),
+            user: o.user.into(),
+            organization: o.organization.into(),
+            host: hostname(),
+            correlation: uuid::Uuid::now_v7().to_string(),
+            unavailable,
+        })
+    }
+
+    fn lost(&self) -> u64 {
+        std::fs::read_to_string(&self.gaps)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn count_loss(&self, n: u64) {
+        let _ = std::fs::write(&self.gaps, (self.lost() + n).to_string());
+    }
+
+    fn append(&self, events: Vec<Event>) -> std::result::Result<(), String> {
+        let Some((store, keys)) = &self.trail else {
+            return Err(self.unavailable.clone().unwrap_or_default());
+        };
+        let mut batch = Vec::with_capacity(events.len());
+        for e in events {
+            let e = prepare(e, &keys.hmac).map_err(|p| format!("{}: {}", p.field, p.message))?;
+            let c = e.canonical();
+            batch.push((e, c));
+        }
+        let sign = |seq, hash| sign_checkpoint(&keys.signing, seq, hash);
+        store
+            .audit_append(&batch, super::CHECKPOINT_EVERY, true, &sign)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Record one event of this command: durable when this returns Ok.
+    pub fn record(&self, a: Action) -> Result<()> {
+        if a.severity < self.min_severity {
+            return Ok(());
+        }
+        let mut events = Vec::new();
+        let lost = self.lost();
+        if lost > 0 {
+            events.push(own_event(
+                Action {
+                    event_type: EventType::Error,
+                    category: Category::Compliance,
+                    severity: Severity::Critical,
+                    operation: "audit.gap".into(),
+                    resource: "audit_trail".into(),
+                    resource_id: None,
+                    status: Status::Failure,
+                    error: Some(format!("{lost} audit event(s) were lost while the trail could not be written (fail-open)")),
+                    response_time_ms: 0.0,
+                    agent_id: None,
+                },
+                &self.user,
+                &self.organization,
+                &self.host,
+                &self.correlation,
+            ));
+        }
+        events.push(own_event(
+            a,
+            &self.user,
+            &self.organization,
+            &self.host,
+            &self.correlation,
+        ));
+        match self.append(events) {
+            Ok(()) => {
+                if lost > 0 {
+                    let _ = std::fs::remove_file(&self.gaps);
+                }
+                Ok(())
+            }
+            Err(why) if self.fail_closed => Err(refused(&why)),
+            Err(_) => {
+                self.count_loss(1);
+                Ok(())
+            }
+        }
+    }
+}
