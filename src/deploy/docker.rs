@@ -304,6 +304,20 @@ impl DeployBackend for Docker {
                 next,
                 &uuid::Uuid::new_v4().simple().to_string()[..8]
             );
+            // Recorded by name before it exists: a deploy killed in between still leaves
+            // what undeploy needs to remove it.
+            record.replicas.push(ReplicaRecord {
+                index: next,
+                pid: None,
+                container_id: Some(name.clone()),
+                port,
+                endpoint: format!("http://127.0.0.1:{port}/mcp"),
+                started_at: Utc::now(),
+                state: "starting".into(),
+                last_check: None,
+                log: None,
+            });
+            store.save_deployment(record)?;
             let created = docker
                 .create_container(
                     Some(CreateContainerOptionsBuilder::default().name(&name).build()),
@@ -311,7 +325,7 @@ impl DeployBackend for Docker {
                 )
                 .await;
             let id = match created {
-                Ok(c) => c.id,
+                Ok(_) => name.clone(),
                 Err(e) => {
                     remove_all(&docker, &record.replicas).await;
                     record.replicas = old;
@@ -321,17 +335,6 @@ impl DeployBackend for Docker {
                     ));
                 }
             };
-            record.replicas.push(ReplicaRecord {
-                index: next,
-                pid: None,
-                container_id: Some(id.clone()),
-                port,
-                endpoint: format!("http://127.0.0.1:{port}/mcp"),
-                started_at: Utc::now(),
-                state: "starting".into(),
-                last_check: None,
-                log: None,
-            });
             store.save_deployment(record)?;
             if let Err(e) = docker.start_container(&id, None).await {
                 remove_all(&docker, &record.replicas).await;

@@ -221,6 +221,26 @@ fn is_replica(pid: u32, port: u16) -> bool {
     cmd.contains(&format!("--port {port}"))
 }
 
+/// The process serving `agent` on `port`, found by its command line.
+fn find_pid(agent: &str, port: u16) -> Option<u32> {
+    let needle = format!("-m {agent} --transport streamable-http --host 127.0.0.1 --port {port}");
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_string_lossy().parse().ok()?;
+        let cmd = std::fs::read(e.path().join("cmdline")).ok()?;
+        String::from_utf8_lossy(&cmd)
+            .replace('\0', " ")
+            .contains(&needle)
+            .then_some(pid)
+    })
+}
+
+/// Stop a replica by its recorded pid, or when none was recorded, by its port.
+fn stop_replica(agent: &str, r: &ReplicaRecord) {
+    if let Some(pid) = r.pid.or_else(|| find_pid(agent, r.port)) {
+        stop(pid, r.port);
+    }
+}
+
 fn stop(pid: u32, port: u16) {
     if !is_replica(pid, port) {
         return;
@@ -347,19 +367,11 @@ impl DeployBackend for Local {
             }
             let log = log_path(opts, &shape.name, next);
             let _ = std::fs::remove_file(&log);
-            let pid = match spawn(&python, shape, port, &log) {
-                Ok(p) => p,
-                Err(e) => {
-                    for r in &record.replicas {
-                        stop(r.pid.unwrap_or(0), r.port);
-                    }
-                    record.replicas = old;
-                    return Err(e);
-                }
-            };
+            // Recorded before it starts: a deploy killed right after the spawn still leaves
+            // the port, by which undeploy finds the process.
             record.replicas.push(ReplicaRecord {
                 index: next,
-                pid: Some(pid),
+                pid: None,
                 container_id: None,
                 port,
                 endpoint: format!("http://127.0.0.1:{port}/mcp"),
@@ -368,6 +380,20 @@ impl DeployBackend for Local {
                 last_check: None,
                 log: Some(log.display().to_string()),
             });
+            store.save_deployment(record)?;
+            let pid = match spawn(&python, shape, port, &log) {
+                Ok(p) => p,
+                Err(e) => {
+                    for r in &record.replicas {
+                        stop_replica(&shape.name, r);
+                    }
+                    record.replicas = old;
+                    return Err(e);
+                }
+            };
+            if let Some(r) = record.replicas.last_mut() {
+                r.pid = Some(pid);
+            }
             // Recorded before waiting: an interrupted deploy leaves what undeploy needs.
             store.save_deployment(record)?;
             next += 1;
@@ -379,14 +405,14 @@ impl DeployBackend for Local {
             if let Err((index, why)) = wait_healthy(&mut record.replicas, shape, deadline).await {
                 let err = failure(opts, &shape.name, index, &why);
                 for r in &record.replicas {
-                    stop(r.pid.unwrap_or(0), r.port);
+                    stop_replica(&shape.name, r);
                 }
                 record.replicas = old;
                 return Err(err);
             }
         }
         for r in &old {
-            stop(r.pid.unwrap_or(0), r.port);
+            stop_replica(&shape.name, r);
         }
         // Renumber from 0, moving the logs along.
         for (i, r) in record.replicas.iter_mut().enumerate() {
@@ -410,6 +436,9 @@ impl DeployBackend for Local {
     async fn status(&self, record: &mut DeploymentRecord) -> Result<()> {
         let http = super::http_client()?;
         for r in &mut record.replicas {
+            if r.pid.is_none() {
+                r.pid = find_pid(&record.agent_name, r.port);
+            }
             let alive = r.pid.is_some_and(|p| is_replica(p, r.port));
             r.state = if !alive {
                 "dead".into()
@@ -443,7 +472,7 @@ impl DeployBackend for Local {
             );
         }
         for r in &all {
-            stop(r.pid.unwrap_or(0), r.port);
+            stop_replica(&record.agent_name, r);
         }
         Ok(())
     }
@@ -464,7 +493,7 @@ pub async fn restart(
         if r.state == "healthy" && !all {
             continue;
         }
-        stop(r.pid.unwrap_or(0), r.port);
+        stop_replica(&shape.name, r);
         let port = if port_free(r.port) {
             r.port
         } else {
