@@ -473,20 +473,15 @@ impl Store for SqliteStore {
         };
         let mut out = Vec::with_capacity(events.len());
         {
-            let mut exists = tx.prepare_cached("SELECT 1 FROM audit_events WHERE event_id = ?1")?;
+            // A duplicate id is ignored by the insert itself (one index probe, not two).
             let mut insert = tx.prepare_cached(
-                "INSERT INTO audit_events (sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT OR IGNORE INTO audit_events (sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
             for (e, canonical) in events {
-                if exists.exists([&e.event_id])? {
-                    out.push(None);
-                    continue;
-                }
-                seq += 1;
-                hash = crate::audit::link(&hash, canonical);
+                let next_hash = crate::audit::link(&hash, canonical);
                 let name = |v: &dyn erased::Name| v.name();
-                insert.execute(params![
-                    seq as i64,
+                let inserted = insert.execute(params![
+                    (seq + 1) as i64,
                     e.event_id,
                     e.timestamp,
                     e.user_id,
@@ -496,8 +491,14 @@ impl Store for SqliteStore {
                     e.action.resource,
                     e.context.agent_id,
                     canonical,
-                    &hash[..]
+                    &next_hash[..]
                 ])?;
+                if inserted == 0 {
+                    out.push(None);
+                    continue;
+                }
+                seq += 1;
+                hash = next_hash;
                 out.push(Some(seq));
                 if checkpoint_every > 0 && seq % checkpoint_every == 0 {
                     insert_checkpoint(&tx, &sign(seq, hash))?;
