@@ -483,3 +483,68 @@ fn bad_audit_settings_are_refused() {
         assert!(o.stderr.contains(&format!("${k}")), "{o:?}");
     }
 }
+
+#[test]
+fn acknowledged_events_survive_sigkill_at_random_moments() {
+    let env = Env::new();
+    let mut acked: Vec<String> = Vec::new();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for round in 0..6 {
+        let text = jsonl(3000);
+        let mut child = env
+            .cmd(&["audit", "ingest", "--ack"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        // Read acks on a thread while events are written, then kill at a pseudo-random moment.
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .map(|l| l.split(' ').next().unwrap().to_owned())
+                .collect::<Vec<String>>()
+        });
+        let writer = std::thread::spawn(move || {
+            for chunk in text.as_bytes().chunks(8192) {
+                if stdin.write_all(chunk).is_err() {
+                    break;
+                }
+            }
+        });
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(std::time::Duration::from_millis(5 + seed % 60));
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGKILL);
+        }
+        let _ = child.wait();
+        let _ = writer.join();
+        let got = reader.join().unwrap();
+        eprintln!("round {round}: {} acknowledged before the kill", got.len());
+        acked.extend(got);
+    }
+    // Every acknowledged event is there, and the chain verifies.
+    let conn = db(&env);
+    let mut stmt = conn
+        .prepare("SELECT 1 FROM audit_events WHERE event_id = ?1")
+        .unwrap();
+    for id in &acked {
+        assert!(
+            stmt.exists([id]).unwrap(),
+            "acknowledged event {id} was lost"
+        );
+    }
+    let (code, v) = verify(&env);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["events"].as_u64().unwrap() >= acked.len() as u64);
+    // The next write seals whatever tail the kills left unsigned.
+    assert_eq!(ingest(&env, &jsonl(1), &[]).code, 0);
+    let (_, v) = verify(&env);
+    assert_eq!(v["last_checkpoint"], v["events"], "{v}");
+}

@@ -64,80 +64,112 @@ fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<b
     }
 }
 
-/// Ingest JSONL events. Valid events are stored in batches, each one durable transaction;
-/// `ack` gets each stored event's id only after its batch committed. Invalid lines are
-/// reported with their numbers and do not stop the others.
+/// What the reader thread hands the writer: an event ready to store, or a rejected line.
+enum Item {
+    Event(Box<super::Event>, Vec<u8>),
+    Rejected(Rejected),
+}
+
+/// Ingest JSONL events. A reader thread parses and prepares lines into a bounded queue; this
+/// thread takes whatever is queued (up to `BATCH`), stores it in one durable transaction
+/// (group commit) and only then calls `ack` for each event. A slow producer is acknowledged
+/// event by event, a fast one in large batches. Invalid lines are reported with their
+/// numbers and do not stop the others.
 pub fn ingest(
     store: &dyn Store,
     keys: &Keys,
-    reader: &mut dyn BufRead,
+    mut reader: Box<dyn BufRead + Send>,
     ack: &mut dyn FnMut(&str, u64),
 ) -> Result<IngestReport> {
-    let mut report = IngestReport::default();
-    let mut batch: Vec<(super::Event, Vec<u8>)> = Vec::with_capacity(BATCH);
-    let mut line_no = 0usize;
-    let mut buf = Vec::new();
-    let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
-    let mut flush = |batch: &mut Vec<(super::Event, Vec<u8>)>,
-                     last: bool,
-                     report: &mut IngestReport|
-     -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let seqs = store.audit_append(batch, super::CHECKPOINT_EVERY, last, &sign)?;
-        for ((e, _), s) in batch.iter().zip(seqs) {
-            match s {
-                Some(seq) => {
-                    report.stored += 1;
-                    report.first_sequence.get_or_insert(seq);
-                    report.last_sequence = Some(seq);
-                    ack(&e.event_id, seq);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(BATCH * 4);
+    let hmac = keys.hmac.clone();
+    let producer = std::thread::spawn(move || -> std::io::Result<()> {
+        let mut buf = Vec::new();
+        let mut line_no = 0usize;
+        while let Some(too_long) = read_line(reader.as_mut(), &mut buf)? {
+            line_no += 1;
+            let item = if too_long {
+                Item::Rejected(Rejected {
+                    line: line_no,
+                    field: "/".into(),
+                    message: format!("the line is longer than {MAX_LINE} bytes"),
+                })
+            } else {
+                let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
+                let text = text.strip_suffix(b"\r").unwrap_or(text);
+                if text.iter().all(u8::is_ascii_whitespace) {
+                    continue;
                 }
-                // Already stored: at-least-once senders get their ack again.
-                None => {
-                    report.duplicates += 1;
-                    ack(&e.event_id, 0);
-                }
-            }
-        }
-        batch.clear();
-        Ok(())
-    };
-    loop {
-        let line = read_line(reader, &mut buf).map_err(|e| Error::io("reading events", e))?;
-        let Some(too_long) = line else { break };
-        line_no += 1;
-        if too_long {
-            report.rejected.push(Rejected {
-                line: line_no,
-                field: "/".into(),
-                message: format!("the line is longer than {MAX_LINE} bytes"),
-            });
-        } else {
-            let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
-            if !text.iter().all(u8::is_ascii_whitespace) {
-                match super::parse_line(text).and_then(|e| prepare(e, &keys.hmac)) {
+                match super::parse_line(text).and_then(|e| prepare(e, &hmac)) {
                     Ok(e) => {
                         let c = e.canonical();
-                        batch.push((e, c));
+                        Item::Event(Box::new(e), c)
                     }
-                    Err(p) => report.rejected.push(Rejected {
+                    Err(p) => Item::Rejected(Rejected {
                         line: line_no,
                         field: p.field,
                         message: p.message,
                     }),
                 }
+            };
+            if tx.send(item).is_err() {
+                break;
             }
         }
-        // Group commit: write when the batch is full or no more input is waiting, so that
-        // a slow producer is acknowledged at once and a fast one in large batches.
-        if batch.len() >= BATCH || reader.fill_buf().map(|b| b.is_empty()).unwrap_or(true) {
-            flush(&mut batch, false, &mut report)?;
+        Ok(())
+    });
+    let mut report = IngestReport::default();
+    let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
+    let mut batch: Vec<(super::Event, Vec<u8>)> = Vec::with_capacity(BATCH);
+    let mut outcome = Ok(());
+    while let Ok(first) = rx.recv() {
+        let take = |item: Item,
+                    report: &mut IngestReport,
+                    batch: &mut Vec<(super::Event, Vec<u8>)>| match item {
+            Item::Event(e, c) => batch.push((*e, c)),
+            Item::Rejected(r) => report.rejected.push(r),
+        };
+        take(first, &mut report, &mut batch);
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(item) => take(item, &mut report, &mut batch),
+                Err(_) => break,
+            }
         }
+        if batch.is_empty() {
+            continue;
+        }
+        match store.audit_append(&batch, super::CHECKPOINT_EVERY, false, &sign) {
+            Ok(seqs) => {
+                for ((e, _), s) in batch.iter().zip(seqs) {
+                    match s {
+                        Some(seq) => {
+                            report.stored += 1;
+                            report.first_sequence.get_or_insert(seq);
+                            report.last_sequence = Some(seq);
+                            ack(&e.event_id, seq);
+                        }
+                        // Already stored: at-least-once senders get their ack again.
+                        None => {
+                            report.duplicates += 1;
+                            ack(&e.event_id, 0);
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+        batch.clear();
     }
-    flush(&mut batch, true, &mut report)?;
+    drop(rx);
+    outcome?;
+    producer
+        .join()
+        .map_err(|_| Error::Internal("the event reader panicked".into()))?
+        .map_err(|e| Error::io("reading events", e))?;
     store.audit_seal(&sign)?;
     Ok(report)
 }

@@ -63,15 +63,13 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
                     let _ = lock.flush();
                 }
             };
-            let report = if a.file == "-" {
-                let stdin = std::io::stdin();
-                let mut r = stdin.lock();
-                trail::ingest(store.as_ref(), &keys, &mut r, &mut ack)?
+            let source: Box<dyn std::io::BufRead + Send> = if a.file == "-" {
+                Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()))
             } else {
                 let f = std::fs::File::open(&a.file).map_err(|e| Error::io(a.file.clone(), e))?;
-                let mut r = std::io::BufReader::with_capacity(1 << 20, f);
-                trail::ingest(store.as_ref(), &keys, &mut r, &mut ack)?
+                Box::new(std::io::BufReader::with_capacity(1 << 20, f))
             };
+            let report = trail::ingest(store.as_ref(), &keys, source, &mut ack)?;
             drop(lock);
             for r in &report.rejected {
                 out.warn(&format!(
