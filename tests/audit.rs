@@ -548,3 +548,53 @@ fn acknowledged_events_survive_sigkill_at_random_moments() {
     let (_, v) = verify(&env);
     assert_eq!(v["last_checkpoint"], v["events"], "{v}");
 }
+
+#[test]
+fn retention_purges_old_events_and_the_rest_still_verifies() {
+    let env = Env::new().var("AUDIT_RETENTION_DAYS", "30");
+    let mut text = String::new();
+    for i in 0..40 {
+        let mut e = event(i);
+        e["timestamp"] = json!("2019-01-01T00:00:00Z");
+        text.push_str(&(e.to_string() + "\n"));
+    }
+    let now = chrono::Utc::now().to_rfc3339();
+    for i in 40..60 {
+        let mut e = event(i);
+        e["timestamp"] = json!(now);
+        text.push_str(&(e.to_string() + "\n"));
+    }
+    let o = ingest(&env, &text, &[]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(
+        o.stderr
+            .contains("40 event(s) older than 30 days were purged"),
+        "{o:?}"
+    );
+    let all = env
+        .ok(&["audit", "query", "--limit", "1000", "-o", "json"])
+        .json();
+    let seqs: Vec<u64> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["sequence"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, (41..=60).collect::<Vec<u64>>());
+    let (code, v) = verify(&env);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["events"], 20);
+    // Removing the anchor checkpoint makes the purge unverifiable.
+    db(&env)
+        .execute("DELETE FROM audit_checkpoints WHERE sequence = 40", [])
+        .unwrap();
+    let (code, v) = verify(&env);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("no signed checkpoint vouches"),
+        "{v}"
+    );
+}

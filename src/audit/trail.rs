@@ -210,8 +210,23 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
             ));
         }
     }
-    let mut prev = GENESIS;
-    let mut expected = 1u64;
+    // After a retention purge the chain starts later, anchored by a signed checkpoint.
+    let first = store
+        .audit_range(0, 1)?
+        .first()
+        .map(|r| r.sequence)
+        .unwrap_or(1);
+    let (mut prev, mut expected) = if first > 1 {
+        match by_seq.get(&(first - 1)) {
+            Some(c) => (c.hash, first),
+            None => {
+                return Ok(fail(1, 0, format!("events 1 to {} are missing and no signed checkpoint vouches for their removal", first - 1)));
+            }
+        }
+    } else {
+        (GENESIS, 1u64)
+    };
+    let purged = expected - 1;
     loop {
         let rows: Vec<StoredAudit> = store.audit_range(expected, 50_000)?;
         if rows.is_empty() {
@@ -262,6 +277,7 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
     }
     let last = checkpoints.last().map(|c| c.sequence);
     let tail = events - last.unwrap_or(0).min(events);
+    let events = events - purged;
     Ok(VerifyReport {
         ok: true,
         events,
@@ -291,4 +307,13 @@ pub fn render(s: &StoredAudit) -> Value {
 
 pub fn query(store: &dyn Store, q: &AuditQuery) -> Result<Vec<Value>> {
     Ok(store.audit_query(q)?.iter().map(render).collect())
+}
+
+/// Purge what `retention_days` no longer keeps; the number of events removed.
+pub fn purge(store: &dyn Store, keys: &Keys, retention_days: u32) -> Result<u64> {
+    let cutoff = chrono::Utc::now() - chrono::Duration::days(retention_days as i64);
+    let before = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    store.audit_purge(&before, &|seq, hash| {
+        sign_checkpoint(&keys.signing, seq, hash)
+    })
 }

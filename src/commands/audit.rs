@@ -70,6 +70,13 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
                 Box::new(std::io::BufReader::with_capacity(1 << 20, f))
             };
             let report = trail::ingest(store.as_ref(), &keys, source, &mut ack)?;
+            let purged = trail::purge(store.as_ref(), &keys, s.audit.retention_days)?;
+            if purged > 0 {
+                out.note(&format!(
+                    "{purged} event(s) older than {} days were purged (AUDIT_RETENTION_DAYS); a signed checkpoint anchors the rest",
+                    s.audit.retention_days
+                ));
+            }
             drop(lock);
             for r in &report.rejected {
                 out.warn(&format!(

@@ -217,6 +217,14 @@ pub trait Store: Send + Sync {
     /// Events from `from` (inclusive), in order, at most `limit`.
     fn audit_range(&self, from: u64, limit: usize) -> Result<Vec<StoredAudit>>;
     fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>>;
+    /// Delete the longest prefix of the chain whose events are older than `before`, keeping
+    /// a signed checkpoint at its last sequence so that the rest still verifies. The number
+    /// of events deleted.
+    fn audit_purge(
+        &self,
+        before: &str,
+        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
+    ) -> Result<u64>;
     /// Sign the tail of the chain when it is not covered by a checkpoint (after a crash).
     fn audit_seal(
         &self,

@@ -612,6 +612,47 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
+    fn audit_purge(
+        &self,
+        before: &str,
+        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
+    ) -> Result<u64> {
+        let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let first: Option<i64> =
+            tx.query_row("SELECT MIN(sequence) FROM audit_events", [], |r| r.get(0))?;
+        let keep_from: Option<i64> = tx.query_row(
+            "SELECT MIN(sequence) FROM audit_events WHERE timestamp >= ?1",
+            [before],
+            |r| r.get(0),
+        )?;
+        let last: Option<i64> =
+            tx.query_row("SELECT MAX(sequence) FROM audit_events", [], |r| r.get(0))?;
+        // Everything before the first event to keep goes; when all are old, all but the last
+        // stay deletable too, the last one kept so that the chain has a head.
+        let upto = match (first, keep_from, last) {
+            (Some(f), Some(k), _) if k > f => k - 1,
+            (Some(f), None, Some(l)) if l > f => l - 1,
+            _ => {
+                tx.commit()?;
+                conn.pragma_update(None, "synchronous", "NORMAL")?;
+                return Ok(0);
+            }
+        };
+        let hash: Vec<u8> = tx.query_row(
+            "SELECT hash FROM audit_events WHERE sequence = ?1",
+            [upto],
+            |r| bytes(r, 0),
+        )?;
+        insert_checkpoint(&tx, &sign(upto as u64, hash32(hash)?))?;
+        let n = tx.execute("DELETE FROM audit_events WHERE sequence <= ?1", [upto])?;
+        tx.execute("DELETE FROM audit_checkpoints WHERE sequence < ?1", [upto])?;
+        tx.commit()?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(n as u64)
+    }
+
     fn audit_seal(
         &self,
         sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
