@@ -30,6 +30,7 @@ env_vars! {
     COMPLIANCE_MODE = "COMPLIANCE_MODE": "Compliance regime (e.g. SOC2); when set, actions that cannot be audited are refused (fail-closed).";
     AUDIT_FAIL_MODE = "AUDIT_FAIL_MODE": "closed (refuse actions that cannot be audited) or open (go on, record the gap); default closed under COMPLIANCE_MODE, else open.";
     DATA_CLASSIFICATION_ENABLED = "DATA_CLASSIFICATION_ENABLED": "Mark audit events of commands touching agent data as sensitive data access (true/false).";
+    AUDIT_SINKS = "AUDIT_SINKS": "Where audit events also go, comma-separated: jsonl:/path[?max_bytes=N&keep=K], syslog+udp://host:port, syslog+tcp://host:port, https://webhook.";
     USER = "USER": "The user recorded in audit events until SSO names one.";
     LOG_LEVEL = "LOG_LEVEL": "Log level on stderr: ERROR, WARN, INFO, DEBUG, TRACE.";
     PC_HYBRID_PYTHON = "PC_HYBRID_PYTHON": "Python interpreter used by `doctor` and agent tooling (default python3).";

@@ -257,6 +257,17 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
             ms,
         )),
     };
+    if recorded.is_ok() && !settings.audit.sinks.is_empty() {
+        if let Ok(store) = store::open(&settings.audit.store) {
+            let _ = commands::audit::deliver(
+                store.as_ref(),
+                &settings,
+                out,
+                std::time::Duration::from_secs(2),
+            )
+            .await;
+        }
+    }
     result.and(recorded)
 }
 

@@ -133,6 +133,7 @@ pub struct AuditSettings {
     pub fail_closed: bool,
     pub data_classification: bool,
     pub user: String,
+    pub sinks: Vec<crate::audit::sinks::Sink>,
 }
 
 /// One row of `config show`.
@@ -525,6 +526,14 @@ impl Settings {
                 user: env(ev::USER)
                     .filter(|u| !u.is_empty())
                     .unwrap_or_else(|| "unknown".into()),
+                sinks: env(ev::AUDIT_SINKS)
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| {
+                        crate::audit::sinks::parse(s).map_err(|m| Error::invalid("$AUDIT_SINKS", m))
+                    })
+                    .collect::<Result<Vec<_>>>()?,
             }
         };
         Ok(Settings {

@@ -5,6 +5,7 @@
 pub mod event;
 pub mod keys;
 pub mod recorder;
+pub mod sinks;
 pub mod trail;
 
 use std::sync::LazyLock;

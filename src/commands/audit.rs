@@ -71,6 +71,7 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
             };
             let report = trail::ingest(store.as_ref(), &keys, source, &mut ack)?;
             let purged = trail::purge(store.as_ref(), &keys, s.audit.retention_days)?;
+            deliver(store.as_ref(), s, out, Duration::from_secs(10)).await?;
             if purged > 0 {
                 out.note(&format!(
                     "{purged} event(s) older than {} days were purged (AUDIT_RETENTION_DAYS); a signed checkpoint anchors the rest",
@@ -210,6 +211,28 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Hand new events to the configured sinks; a sink that fails is a warning (it gets them
+/// on the next delivery).
+pub async fn deliver(
+    store: &dyn crate::store::Store,
+    s: &Settings,
+    out: &Output,
+    budget: Duration,
+) -> Result<()> {
+    if s.audit.sinks.is_empty() {
+        return Ok(());
+    }
+    for d in audit::sinks::deliver(store, &s.audit.sinks, 1000, budget).await? {
+        if let Some(e) = d.error {
+            out.warn(&format!(
+                "audit sink {}: {e}; its events will be sent again on the next delivery",
+                d.sink
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn csv_field(v: &Value) -> String {

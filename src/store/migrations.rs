@@ -112,6 +112,16 @@ CREATE TABLE audit_checkpoints (
 );
 "#,
     ),
+    (
+        5,
+        "audit sink cursors",
+        r#"
+CREATE TABLE audit_sinks (
+    name      TEXT PRIMARY KEY,
+    sequence  INTEGER NOT NULL
+);
+"#,
+    ),
 ];
 
 pub fn latest() -> u32 {

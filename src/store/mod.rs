@@ -225,6 +225,9 @@ pub trait Store: Send + Sync {
         before: &str,
         sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
     ) -> Result<u64>;
+    /// The last sequence delivered to a sink (0 when none).
+    fn audit_sink_cursor(&self, sink: &str) -> Result<u64>;
+    fn set_audit_sink_cursor(&self, sink: &str, sequence: u64) -> Result<()>;
     /// Sign the tail of the chain when it is not covered by a checkpoint (after a crash).
     fn audit_seal(
         &self,

@@ -653,6 +653,26 @@ impl Store for SqliteStore {
         Ok(n as u64)
     }
 
+    fn audit_sink_cursor(&self, sink: &str) -> Result<u64> {
+        let v: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT sequence FROM audit_sinks WHERE name = ?1",
+                [sink],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(v.unwrap_or(0) as u64)
+    }
+
+    fn set_audit_sink_cursor(&self, sink: &str, sequence: u64) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO audit_sinks (name, sequence) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET sequence = excluded.sequence",
+            params![sink, sequence as i64],
+        )?;
+        Ok(())
+    }
+
     fn audit_seal(
         &self,
         sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
