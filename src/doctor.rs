@@ -52,6 +52,7 @@ pub async fn run(i: &Inputs<'_>) -> Vec<Check> {
         python(i.python),
         store_check(i.store),
         data_dir(i.data_dir),
+        audit_keys(i.data_dir),
     ]
 }
 
@@ -243,6 +244,42 @@ fn data_dir(dir: &Path) -> Check {
         "data directory",
         Status::Ok,
         dir.display().to_string(),
+        None,
+    )
+}
+
+/// Where the audit trail's signing and HMAC keys are, and that only the user can read them.
+fn audit_keys(data_dir: &Path) -> Check {
+    let path = data_dir.join("audit-keys");
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return check(
+            "audit keys",
+            Status::Ok,
+            format!("made on first use in {} (a file: this machine's keyring does not keep entries across processes)", path.display()),
+            None,
+        );
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return check(
+                "audit keys",
+                Status::Fail,
+                format!(
+                    "{} has mode {mode:o}: others can read the audit signing key",
+                    path.display()
+                ),
+                Some("chmod 600 it"),
+            );
+        }
+    }
+    let _ = meta;
+    check(
+        "audit keys",
+        Status::Ok,
+        format!("{} (mode 600; a file, as this machine's keyring does not keep entries across processes)", path.display()),
         None,
     )
 }

@@ -159,7 +159,8 @@ fn doctor_reports_every_check() {
             "keyring",
             "python + mcp sdk",
             "store",
-            "data directory"
+            "data directory",
+            "audit keys"
         ]
     );
     let by = |n: &str| {
