@@ -227,45 +227,65 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
         (GENESIS, 1u64)
     };
     let purged = expected - 1;
-    loop {
-        let rows: Vec<StoredAudit> = store.audit_range(expected, 50_000)?;
-        if rows.is_empty() {
-            break;
-        }
-        for r in &rows {
-            if r.sequence != expected {
-                return Ok(fail(
-                    expected,
-                    expected - 1,
-                    format!(
-                        "event {expected} is missing (the next stored is {})",
-                        r.sequence
-                    ),
-                ));
+    // One thread reads the next rows while this one hashes: the chain is sequential, but
+    // reading and hashing need not be.
+    let found: Result<Option<VerifyReport>> = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<StoredAudit>>>(2);
+        let mut from = expected;
+        scope.spawn(move || loop {
+            let rows = store.audit_range(from, 50_000);
+            let done = rows.as_ref().map(|r| r.is_empty()).unwrap_or(true);
+            if let Some(l) = rows.as_ref().ok().and_then(|r| r.last()) {
+                from = l.sequence + 1;
             }
-            let h = link(&prev, &r.body);
-            if h != r.hash {
-                return Ok(fail(
-                    r.sequence,
-                    expected - 1,
-                    format!(
+            if tx.send(rows).is_err() || done {
+                break;
+            }
+        });
+        for rows in rx {
+            let rows = rows?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                if r.sequence != expected {
+                    return Ok(Some(fail(
+                        expected,
+                        expected - 1,
+                        format!(
+                            "event {expected} is missing (the next stored is {})",
+                            r.sequence
+                        ),
+                    )));
+                }
+                let h = link(&prev, &r.body);
+                if h != r.hash {
+                    return Ok(Some(fail(
+                        r.sequence,
+                        expected - 1,
+                        format!(
                         "event {} does not match its hash: it, or the order of events, was changed",
                         r.sequence
                     ),
-                ));
-            }
-            if let Some(c) = by_seq.get(&r.sequence) {
-                if c.hash != h {
-                    return Ok(fail(
+                    )));
+                }
+                if let Some(c) = by_seq.get(&r.sequence) {
+                    if c.hash != h {
+                        return Ok(Some(fail(
                         r.sequence,
                         expected - 1,
                         format!("the chain differs from the signed checkpoint at {}: events up to it were rewritten", r.sequence),
-                    ));
+                    )));
+                    }
                 }
+                prev = h;
+                expected += 1;
             }
-            prev = h;
-            expected += 1;
         }
+        Ok(None)
+    });
+    if let Some(report) = found? {
+        return Ok(report);
     }
     let events = expected - 1;
     if let Some(c) = checkpoints.iter().rev().find(|c| c.sequence > events) {
