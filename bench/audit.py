@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Benchmark the audit trail in one run; prints figures and ratios, asserts nothing.
+
+- Anchor: SQLite in WAL mode with synchronous=FULL storing the same ~550-byte events in
+  1,000-event transactions, with the same indexes (Python's sqlite3, same machine, same run).
+- `pc-hybrid audit ingest` of the same events: durable events per second.
+- Acknowledgement latency of `audit ingest --ack` with events offered at a fixed rate.
+- `audit verify` over the whole trail, and `audit query` of one user's last day.
+
+Usage: bench/audit.py [--events N] [--rate R]   (builds the release binary)
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def event(i, ts):
+    return {
+        "event_id": str(uuid.uuid4()), "timestamp": ts, "user_id": f"user{i % 1000}", "organization_id": "acme",
+        "event_type": "data_access", "event_category": "compliance", "severity": "info",
+        "source": {"component": "agent", "version": "1.0.0", "host": "node-1"},
+        "action": {"operation": "read", "resource": "document", "resource_id": f"doc-{i}"},
+        "context": {"request_id": f"r-{i}", "correlation_id": "c-1", "agent_id": "tax_advisor"},
+        "outcome": {"status": "success", "status_code": 200, "response_time_ms": 12.5},
+        "data": {"request_size_bytes": 120, "response_size_bytes": 430, "sensitive_data_accessed": False, "compliance_flags": ["SOC2"]},
+    }
+
+
+def sqlite_anchor(lines, path):
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.executescript("""
+        CREATE TABLE e (seq INTEGER PRIMARY KEY, event_id TEXT UNIQUE, ts TEXT, user_id TEXT, type TEXT, agent TEXT, body BLOB);
+        CREATE INDEX e_ts ON e(ts); CREATE INDEX e_user ON e(user_id, ts); CREATE INDEX e_type ON e(type, ts); CREATE INDEX e_agent ON e(agent, ts);
+    """)
+    t = time.perf_counter()
+    for start in range(0, len(lines), 1000):
+        db.execute("BEGIN")
+        for i, line in enumerate(lines[start:start + 1000]):
+            e = json.loads(line)
+            db.execute("INSERT INTO e VALUES (?,?,?,?,?,?,?)",
+                       (start + i + 1, e["event_id"], e["timestamp"], e["user_id"], e["event_type"], e["context"]["agent_id"], line.encode()))
+        db.execute("COMMIT")
+    return len(lines) / (time.perf_counter() - t)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=200_000)
+    ap.add_argument("--rate", type=int, default=50_000)
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    exe = str(ROOT / "target/release/pc-hybrid")
+    work = Path(tempfile.mkdtemp(prefix="pc-hybrid-bench-"))
+    env = {"PATH": os.environ["PATH"], "HOME": str(work), "PROMPTCRAFT_HOME": str(work / "home"), "LANG": "C.UTF-8"}
+    try:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        lines = [json.dumps(event(i, now)) for i in range(args.events)]
+        size = statistics.mean(len(l) for l in lines[:1000])
+        src = work / "events.jsonl"
+        src.write_text("\n".join(lines) + "\n")
+        anchor = sqlite_anchor(lines, work / "anchor.db")
+        print(f"{args.events} events of about {size:.0f} bytes")
+        print(f"  anchor, SQLite WAL synchronous=FULL, 1,000-event transactions: {anchor:9.0f} events/s")
+        t = time.perf_counter()
+        subprocess.run([exe, "audit", "ingest", str(src), "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
+        ours = args.events / (time.perf_counter() - t)
+        print(f"  pc-hybrid audit ingest (durable, chained, acked per batch): {ours:9.0f} events/s  -> {ours / anchor:.2f}x the anchor (goal: >= 100,000/s)")
+
+        # Acknowledgement latency at a fixed offered rate.
+        n = min(args.rate * 4, 200_000)
+        ack_lines = [json.dumps(event(i, now)) for i in range(n)]
+        ids = [json.loads(l)["event_id"] for l in ack_lines]
+        sent = {}
+        lat = []
+        p = subprocess.Popen([exe, "audit", "ingest", "--ack"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+        def reader():
+            for line in p.stdout:
+                i = line.split(b" ")[0].decode()
+                if i in sent:
+                    lat.append(time.perf_counter() - sent[i])
+
+        th = threading.Thread(target=reader)
+        th.start()
+        start = time.perf_counter()
+        chunk = max(1, args.rate // 1000)
+        for k in range(0, n, chunk):
+            due = start + k / args.rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            ts = time.perf_counter()
+            for j in range(k, min(k + chunk, n)):
+                sent[ids[j]] = ts
+            p.stdin.write(("\n".join(ack_lines[k:k + chunk]) + "\n").encode())
+            p.stdin.flush()
+        p.stdin.close()
+        p.wait()
+        th.join()
+        lat.sort()
+        q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))] * 1000
+        achieved = n / (time.perf_counter() - start)
+        print(f"  acks at {args.rate}/s offered ({achieved:.0f}/s achieved): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms (goal: p99 < 10 ms at 50,000/s)")
+
+        total = args.events + n
+        t = time.perf_counter()
+        subprocess.run([exe, "audit", "verify", "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
+        v = time.perf_counter() - t
+        print(f"  audit verify over {total} events: {v * 1000:.0f} ms -> {v * 1e6 / total * 1000:.0f} ms per million (goal: < 1 s per million)")
+        t = time.perf_counter()
+        out = subprocess.run([exe, "audit", "query", "--user", "user7", "--since", "24h", "--limit", "100000", "-o", "json"], env=env, check=True, capture_output=True)
+        qms = (time.perf_counter() - t) * 1000
+        print(f"  audit query of one user's last day in {total} events: {qms:.1f} ms, {len(json.loads(out.stdout))} events (goal: < 50 ms in 10,000,000)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
