@@ -11,6 +11,7 @@ pub mod document; // JSON/YAML with line/column by JSON pointer, bounded parsing
 pub mod env_vars; // every environment variable the tool reads
 pub mod error; // typed errors, exit codes, hints
 pub mod factory; // agent factory: spec, templates, escaping, git
+pub mod net; // the one HTTP client, loopback ports
 pub mod output; // the one output path: table/json/yaml, progress, logging
 pub mod quantity; // memory and CPU quantities
 pub mod registry; // MCP registry: formats, staged validation, live checks, export

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::trail::render;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{AuditQuery, Store};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -206,7 +206,7 @@ async fn send(
                 .timeout(Duration::from_secs(10))
                 .send()
                 .await
-                .map_err(|e| crate::registry::client::describe(&e))?;
+                .map_err(|e| crate::net::describe(&e))?;
             if r.status().is_success() {
                 Ok(())
             } else {
@@ -225,10 +225,7 @@ pub async fn deliver(
     batch: usize,
     budget: Duration,
 ) -> Result<Vec<Delivery>> {
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let http = crate::net::client()?;
     let deadline = Instant::now() + budget;
     let mut out = Vec::new();
     for sink in sinks {

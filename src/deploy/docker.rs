@@ -348,7 +348,7 @@ impl DeployBackend for Docker {
         }
         if req.wait || !old.is_empty() {
             progress.step(2, 3, "health", "running", Some("waiting for /health"));
-            let http = super::http_client()?;
+            let http = crate::net::client()?;
             let deadline = Instant::now() + req.startup_timeout;
             let mut pending: Vec<usize> = (0..record.replicas.len()).collect();
             while !pending.is_empty() {
@@ -422,7 +422,7 @@ impl DeployBackend for Docker {
                 return Ok(());
             }
         };
-        let http = super::http_client()?;
+        let http = crate::net::client()?;
         for r in &mut record.replicas {
             let id = r.container_id.clone().unwrap_or_default();
             r.state = if !running(&docker, &id).await {
@@ -514,7 +514,7 @@ pub async fn restart(record: &mut DeploymentRecord, all: bool, timeout: Duration
         .unwrap_or("")
         .to_owned();
     let docker = crate::docker::connect(&host).await?;
-    let http = super::http_client()?;
+    let http = crate::net::client()?;
     for r in &mut record.replicas {
         if r.state == "healthy" && !all {
             continue;

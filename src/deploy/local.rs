@@ -148,18 +148,6 @@ pub fn ensure_env(opts: &LocalOptions, project: &Path, progress: &dyn Progress) 
     Ok(python)
 }
 
-fn free_port() -> Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| Error::io("finding a free loopback port", e))?;
-    Ok(l.local_addr()
-        .map_err(|e| Error::io("finding a free loopback port", e))?
-        .port())
-}
-
-fn port_free(port: u16) -> bool {
-    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
-}
-
 fn log_path(opts: &LocalOptions, agent: &str, index: u32) -> PathBuf {
     opts.logs_dir
         .join(agent)
@@ -266,7 +254,7 @@ async fn wait_healthy(
     shape: &AgentShape,
     deadline: Instant,
 ) -> std::result::Result<(), (u32, String)> {
-    let http = super::http_client().map_err(|e| (0, e.to_string()))?;
+    let http = crate::net::client().map_err(|e| (0, e.to_string()))?;
     let mut pending: Vec<usize> = (0..replicas.len()).collect();
     let mut last = String::new();
     while !pending.is_empty() {
@@ -434,7 +422,7 @@ impl DeployBackend for Local {
     }
 
     async fn status(&self, record: &mut DeploymentRecord) -> Result<()> {
-        let http = super::http_client()?;
+        let http = crate::net::client()?;
         for r in &mut record.replicas {
             if r.pid.is_none() {
                 r.pid = find_pid(&record.agent_name, r.port);
@@ -494,10 +482,10 @@ pub async fn restart(
             continue;
         }
         stop_replica(&shape.name, r);
-        let port = if port_free(r.port) {
+        let port = if crate::net::port_free(r.port) {
             r.port
         } else {
-            free_port()?
+            crate::net::free_port()?
         };
         let log = log_path(opts, &shape.name, r.index);
         let pid = spawn(&python, shape, port, &log)?;

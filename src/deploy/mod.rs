@@ -107,7 +107,6 @@ pub struct DeployOutcome {
 /// The ports the replicas will listen on: `first` and up when given (each must be free),
 /// else free ones.
 pub fn ports(first: Option<u16>, n: u32) -> Result<Vec<u16>> {
-    let bindable = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
     match first {
         Some(p) => {
             let mut out = Vec::new();
@@ -121,7 +120,7 @@ pub fn ports(first: Option<u16>, n: u32) -> Result<Vec<u16>> {
                             format!("{p} + {i} is not a usable port (1024 to 65535)"),
                         )
                     })?;
-                if !bindable(port) {
+                if !crate::net::port_free(port) {
                     return Err(Error::invalid(
                         "--port",
                         format!("port {port} on 127.0.0.1 is already in use (replica {i} would listen there); pick another --port, or leave it out to use free ports"),
@@ -131,15 +130,7 @@ pub fn ports(first: Option<u16>, n: u32) -> Result<Vec<u16>> {
             }
             Ok(out)
         }
-        None => (0..n)
-            .map(|_| {
-                let l = std::net::TcpListener::bind("127.0.0.1:0")
-                    .map_err(|e| Error::io("finding a free loopback port", e))?;
-                Ok(l.local_addr()
-                    .map_err(|e| Error::io("finding a free loopback port", e))?
-                    .port())
-            })
-            .collect(),
+        None => (0..n).map(|_| crate::net::free_port()).collect(),
     }
 }
 
@@ -440,16 +431,8 @@ pub async fn logs(
 pub async fn probe(http: &reqwest::Client, url: &str) -> std::result::Result<u16, String> {
     match http.get(url).timeout(Duration::from_secs(2)).send().await {
         Ok(r) => Ok(r.status().as_u16()),
-        Err(e) => Err(crate::registry::client::describe(&e)),
+        Err(e) => Err(crate::net::describe(&e)),
     }
-}
-
-pub fn http_client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .no_proxy()
-        .connect_timeout(Duration::from_secs(2))
-        .build()
-        .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
 }
 
 /// The last `n` lines of a text.

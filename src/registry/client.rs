@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+use crate::net::describe;
+
 /// Protocol revisions this client speaks, newest first.
 pub const PROTOCOL_VERSIONS: &[&str] = &["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
@@ -276,23 +278,6 @@ fn find_event_end(buf: &[u8]) -> Option<usize> {
         }
     }
     None
-}
-
-/// reqwest errors without the URL's query (which could carry a token) and with the cause.
-pub fn describe(e: &reqwest::Error) -> String {
-    let mut s = if e.is_connect() {
-        "could not connect".to_string()
-    } else if e.is_timeout() {
-        "timed out".to_string()
-    } else {
-        e.to_string()
-    };
-    let mut src = std::error::Error::source(e);
-    while let Some(inner) = src {
-        s.push_str(&format!(": {inner}"));
-        src = inner.source();
-    }
-    s
 }
 
 #[cfg(test)]

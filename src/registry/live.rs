@@ -12,9 +12,10 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::sync::mpsc;
 
-use super::client::{describe, Client, ClientError, PROTOCOL_VERSIONS};
+use super::client::{Client, ClientError, PROTOCOL_VERSIONS};
 use super::model::{Server, Severity, Transport};
 use crate::error::{Error, Result};
+use crate::net::describe;
 
 /// Which declared way of running the server to validate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -203,13 +204,7 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
 
     let http_needed = s.transport != Transport::Stdio || launch == LaunchKind::Url;
     let http = if http_needed {
-        Some(
-            reqwest::Client::builder()
-                .no_proxy()
-                .connect_timeout(Duration::from_secs(5))
-                .build()
-                .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?,
-        )
+        Some(crate::net::client()?)
     } else {
         None
     };
@@ -428,11 +423,6 @@ enum Started {
     Http(Running, String),
 }
 
-fn free_port() -> std::io::Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(l.local_addr()?.port())
-}
-
 async fn start(
     s: &Server,
     o: &LiveOptions,
@@ -461,7 +451,7 @@ async fn start_command(
     let http = s.transport != Transport::Stdio;
     let port = if http {
         if argv.iter().any(|a| a.contains("{port}")) {
-            free_port().map_err(|e| Error::io("finding a free loopback port", e))?
+            crate::net::free_port()?
         } else {
             s.port.unwrap_or(8000)
         }
