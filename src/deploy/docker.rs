@@ -15,7 +15,7 @@ use bollard::query_parameters::{
 use chrono::Utc;
 use futures_util::StreamExt;
 
-use super::{probe, AgentShape, DeployBackend, DeployRequest};
+use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
 use crate::factory::Progress;
 use crate::store::{DeploymentRecord, ReplicaRecord, Store};
@@ -227,9 +227,9 @@ async fn container_logs(docker: &bollard::Docker, id: &str, tail: usize) -> Stri
     out
 }
 
-async fn running(docker: &bollard::Docker, id: &str) -> bool {
+async fn running(docker: &bollard::Docker, id: String) -> bool {
     docker
-        .inspect_container(id, None)
+        .inspect_container(&id, None)
         .await
         .ok()
         .and_then(|i| i.state)
@@ -348,50 +348,25 @@ impl DeployBackend for Docker {
         }
         if req.wait || !old.is_empty() {
             progress.step(2, 3, "health", "running", Some("waiting for /health"));
-            let http = crate::net::client()?;
             let deadline = Instant::now() + req.startup_timeout;
-            let mut pending: Vec<usize> = (0..record.replicas.len()).collect();
-            while !pending.is_empty() {
-                let mut still = Vec::new();
-                for &i in &pending {
-                    let (index, port) = (record.replicas[i].index, record.replicas[i].port);
-                    let id = record.replicas[i].container_id.clone().unwrap_or_default();
-                    match probe(
-                        &http,
-                        &format!("http://127.0.0.1:{port}{}", shape.health_path),
-                    )
-                    .await
-                    {
-                        Ok(200..=299) => {
-                            record.replicas[i].state = "healthy".into();
-                            record.replicas[i].last_check = Some(Utc::now());
-                        }
-                        _ if !running(&docker, &id).await || Instant::now() >= deadline => {
-                            let logs = container_logs(&docker, &id, 15).await;
-                            let why = if Instant::now() >= deadline {
-                                "did not become healthy within the startup timeout"
-                            } else {
-                                "exited before it became healthy"
-                            };
-                            remove_all(&docker, &record.replicas).await;
-                            record.replicas = old;
-                            return Err(Error::failed(
-                                format!(
-                                    "replica {index} of {} {why}; rolled back to {}. Its log ends with:\n{}",
-                                    shape.name,
-                                    previous_image.as_deref().unwrap_or("nothing (first deploy)"),
-                                    logs.trim_end()
-                                ),
-                                Some("fix the agent and deploy again; `pc-hybrid list-agents` shows what still runs"),
-                            ));
-                        }
-                        _ => still.push(i),
-                    }
-                }
-                pending = still;
-                if !pending.is_empty() {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
+            let alive =
+                |r: &ReplicaRecord| running(&docker, r.container_id.clone().unwrap_or_default());
+            if let Err((index, why)) =
+                super::wait_healthy(&mut record.replicas, &shape.health_path, deadline, alive).await
+            {
+                let id = container_of(record, index).unwrap_or_default();
+                let logs = container_logs(&docker, &id, 15).await;
+                remove_all(&docker, &record.replicas).await;
+                record.replicas = old;
+                return Err(Error::failed(
+                    format!(
+                        "replica {index} of {} {why}; rolled back to {}. Its log ends with:\n{}",
+                        shape.name,
+                        previous_image.as_deref().unwrap_or("nothing (first deploy)"),
+                        logs.trim_end()
+                    ),
+                    Some("fix the agent and deploy again; `pc-hybrid list-agents` shows what still runs"),
+                ));
             }
         }
         remove_all(&docker, &old).await;
@@ -405,72 +380,51 @@ impl DeployBackend for Docker {
     }
 
     async fn status(&self, record: &mut DeploymentRecord) -> Result<()> {
-        // Status needs the Engine; the host comes from the record of the deploy.
-        let host = record
-            .detail
-            .get("docker_host")
-            .and_then(|h| h.as_str())
-            .unwrap_or("")
-            .to_owned();
-        let docker = match crate::docker::connect(&host).await {
-            Ok(d) => d,
-            Err(_) => {
-                for r in &mut record.replicas {
-                    r.state = "unknown".into();
-                    r.last_check = Some(Utc::now());
-                }
-                return Ok(());
+        let Ok(docker) = engine(record).await else {
+            for r in &mut record.replicas {
+                r.state = "unknown".into();
+                r.last_check = Some(Utc::now());
             }
+            return Ok(());
         };
         let http = crate::net::client()?;
         for r in &mut record.replicas {
-            let id = r.container_id.clone().unwrap_or_default();
-            r.state = if !running(&docker, &id).await {
-                "dead".into()
-            } else {
-                match probe(&http, &format!("http://127.0.0.1:{}/health", r.port)).await {
-                    Ok(200..=299) => "healthy".into(),
-                    _ => "unhealthy".into(),
-                }
-            };
-            r.last_check = Some(Utc::now());
+            let up = running(&docker, r.container_id.clone().unwrap_or_default()).await;
+            super::check_replica(&http, r, up, super::HEALTH_PATH).await;
         }
         Ok(())
     }
 
     async fn logs(&self, record: &DeploymentRecord, replica: u32, tail: usize) -> Result<String> {
-        let host = record
-            .detail
-            .get("docker_host")
-            .and_then(|h| h.as_str())
-            .unwrap_or("")
-            .to_owned();
-        let docker = crate::docker::connect(&host).await?;
-        let r = record
-            .replicas
-            .iter()
-            .find(|r| r.index == replica)
-            .ok_or_else(|| Error::usage(format!("no replica {replica}"), None))?;
-        Ok(container_logs(&docker, r.container_id.as_deref().unwrap_or(""), tail).await)
+        let docker = engine(record).await?;
+        let id = container_of(record, replica)?;
+        Ok(container_logs(&docker, &id, tail).await)
     }
 
     async fn undeploy(&self, record: &DeploymentRecord) -> Result<()> {
-        let host = record
-            .detail
-            .get("docker_host")
-            .and_then(|h| h.as_str())
-            .unwrap_or("")
-            .to_owned();
-        let docker = crate::docker::connect(&host).await?;
-        let mut all = record.replicas.clone();
-        if let Some(retiring) = record.detail.get("retiring") {
-            all.extend(
-                serde_json::from_value::<Vec<ReplicaRecord>>(retiring.clone()).unwrap_or_default(),
-            );
-        }
-        remove_all(&docker, &all).await;
+        let docker = engine(record).await?;
+        remove_all(&docker, &super::all_replicas(record)).await;
         Ok(())
     }
+}
+
+/// The Engine a deployment was made on, as its record says.
+async fn engine(record: &DeploymentRecord) -> Result<bollard::Docker> {
+    let host = record
+        .detail
+        .get("docker_host")
+        .and_then(|h| h.as_str())
+        .unwrap_or("");
+    crate::docker::connect(host).await
+}
+
+fn container_of(record: &DeploymentRecord, replica: u32) -> Result<String> {
+    record
+        .replicas
+        .iter()
+        .find(|r| r.index == replica)
+        .and_then(|r| r.container_id.clone())
+        .ok_or_else(|| Error::usage(format!("no replica {replica}"), None))
 }
 
 /// Stream a replica's log as it grows, to `sink`, until the container stops.
@@ -479,19 +433,8 @@ pub async fn follow(
     replica: u32,
     mut sink: impl FnMut(&[u8]),
 ) -> Result<()> {
-    let host = record
-        .detail
-        .get("docker_host")
-        .and_then(|h| h.as_str())
-        .unwrap_or("")
-        .to_owned();
-    let docker = crate::docker::connect(&host).await?;
-    let id = record
-        .replicas
-        .iter()
-        .find(|r| r.index == replica)
-        .and_then(|r| r.container_id.clone())
-        .ok_or_else(|| Error::usage(format!("no replica {replica}"), None))?;
+    let docker = engine(record).await?;
+    let id = container_of(record, replica)?;
     let options = LogsOptionsBuilder::default()
         .stdout(true)
         .stderr(true)
@@ -505,17 +448,11 @@ pub async fn follow(
     Ok(())
 }
 
-/// Start again the containers that are not healthy (or all), on their own ports.
+/// Start again the containers that are not healthy (or all), then wait for their health.
 pub async fn restart(record: &mut DeploymentRecord, all: bool, timeout: Duration) -> Result<()> {
-    let host = record
-        .detail
-        .get("docker_host")
-        .and_then(|h| h.as_str())
-        .unwrap_or("")
-        .to_owned();
-    let docker = crate::docker::connect(&host).await?;
-    let http = crate::net::client()?;
-    for r in &mut record.replicas {
+    let docker = engine(record).await?;
+    let mut restarted = Vec::new();
+    for (i, r) in record.replicas.iter().enumerate() {
         if r.state == "healthy" && !all {
             continue;
         }
@@ -524,28 +461,37 @@ pub async fn restart(record: &mut DeploymentRecord, all: bool, timeout: Duration
             .restart_container(&id, None)
             .await
             .map_err(|e| Error::failed(format!("restarting replica {}: {e}", r.index), None))?;
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Ok(200..=299) =
-                probe(&http, &format!("http://127.0.0.1:{}/health", r.port)).await
-            {
-                r.state = "healthy".into();
-                r.last_check = Some(Utc::now());
-                break;
-            }
-            if Instant::now() >= deadline {
-                let logs = container_logs(&docker, &id, 15).await;
-                return Err(Error::failed(
-                    format!(
-                        "replica {} did not come back. Its log ends with:\n{}",
-                        r.index,
-                        logs.trim_end()
-                    ),
-                    None,
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        restarted.push(i);
+    }
+    let mut subset: Vec<ReplicaRecord> = restarted
+        .iter()
+        .map(|&i| record.replicas[i].clone())
+        .collect();
+    let alive = |r: &ReplicaRecord| running(&docker, r.container_id.clone().unwrap_or_default());
+    let result = super::wait_healthy(
+        &mut subset,
+        super::HEALTH_PATH,
+        Instant::now() + timeout,
+        alive,
+    )
+    .await;
+    for (k, &i) in restarted.iter().enumerate() {
+        record.replicas[i] = subset[k].clone();
+    }
+    if let Err((index, why)) = result {
+        let logs = container_logs(
+            &docker,
+            &container_of(record, index).unwrap_or_default(),
+            15,
+        )
+        .await;
+        return Err(Error::failed(
+            format!(
+                "replica {index} did not come back: {why}. Its log ends with:\n{}",
+                logs.trim_end()
+            ),
+            None,
+        ));
     }
     Ok(())
 }

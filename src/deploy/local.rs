@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 
-use super::{probe, AgentShape, DeployBackend, DeployRequest};
+use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
 use crate::factory::Progress;
 use crate::store::{DeploymentRecord, ReplicaRecord, Store};
@@ -229,6 +229,11 @@ fn stop_replica(agent: &str, r: &ReplicaRecord) {
     }
 }
 
+/// Whether a replica's recorded process still runs, for the health wait.
+fn alive(r: &ReplicaRecord) -> std::future::Ready<bool> {
+    std::future::ready(r.pid.is_some_and(|p| is_replica(p, r.port)))
+}
+
 fn stop(pid: u32, port: u16) {
     if !is_replica(pid, port) {
         return;
@@ -246,57 +251,6 @@ fn stop(pid: u32, port: u16) {
     unsafe {
         libc::killpg(pid as libc::pid_t, libc::SIGKILL);
     }
-}
-
-/// Wait until every replica answers its health check; the first that does not is named.
-async fn wait_healthy(
-    replicas: &mut [ReplicaRecord],
-    shape: &AgentShape,
-    deadline: Instant,
-) -> std::result::Result<(), (u32, String)> {
-    let http = crate::net::client().map_err(|e| (0, e.to_string()))?;
-    let mut pending: Vec<usize> = (0..replicas.len()).collect();
-    let mut last = String::new();
-    while !pending.is_empty() {
-        let mut still = Vec::new();
-        for &i in &pending {
-            let r = &mut replicas[i];
-            let url = format!("http://127.0.0.1:{}{}", r.port, shape.health_path);
-            match probe(&http, &url).await {
-                Ok(200..=299) => {
-                    r.state = "healthy".into();
-                    r.last_check = Some(Utc::now());
-                }
-                other => {
-                    if !is_replica(r.pid.unwrap_or(0), r.port) {
-                        r.state = "dead".into();
-                        return Err((
-                            r.index,
-                            "the process exited before it became healthy".into(),
-                        ));
-                    }
-                    last = match other {
-                        Ok(code) => format!("{url} answered {code}"),
-                        Err(e) => format!("{url}: {e}"),
-                    };
-                    still.push(i);
-                }
-            }
-        }
-        pending = still;
-        if pending.is_empty() {
-            break;
-        }
-        if Instant::now() >= deadline {
-            let r = &replicas[pending[0]];
-            return Err((
-                r.index,
-                format!("not healthy within the startup timeout ({last})"),
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    Ok(())
 }
 
 fn failure(opts: &LocalOptions, agent: &str, index: u32, why: &str) -> Error {
@@ -390,7 +344,9 @@ impl DeployBackend for Local {
         {
             progress.step(2, 3, "health", "running", Some("waiting for /health"));
             let deadline = Instant::now() + req.startup_timeout;
-            if let Err((index, why)) = wait_healthy(&mut record.replicas, shape, deadline).await {
+            if let Err((index, why)) =
+                super::wait_healthy(&mut record.replicas, &shape.health_path, deadline, alive).await
+            {
                 let err = failure(opts, &shape.name, index, &why);
                 for r in &record.replicas {
                     stop_replica(&shape.name, r);
@@ -427,16 +383,8 @@ impl DeployBackend for Local {
             if r.pid.is_none() {
                 r.pid = find_pid(&record.agent_name, r.port);
             }
-            let alive = r.pid.is_some_and(|p| is_replica(p, r.port));
-            r.state = if !alive {
-                "dead".into()
-            } else {
-                match probe(&http, &format!("http://127.0.0.1:{}/health", r.port)).await {
-                    Ok(200..=299) => "healthy".into(),
-                    _ => "unhealthy".into(),
-                }
-            };
-            r.last_check = Some(Utc::now());
+            let up = r.pid.is_some_and(|p| is_replica(p, r.port));
+            super::check_replica(&http, r, up, super::HEALTH_PATH).await;
         }
         Ok(())
     }
@@ -453,13 +401,7 @@ impl DeployBackend for Local {
     }
 
     async fn undeploy(&self, record: &DeploymentRecord) -> Result<()> {
-        let mut all = record.replicas.clone();
-        if let Some(retiring) = record.detail.get("retiring") {
-            all.extend(
-                serde_json::from_value::<Vec<ReplicaRecord>>(retiring.clone()).unwrap_or_default(),
-            );
-        }
-        for r in &all {
+        for r in &super::all_replicas(record) {
             stop_replica(&record.agent_name, r);
         }
         Ok(())
@@ -503,7 +445,7 @@ pub async fn restart(
         .iter()
         .map(|&i| record.replicas[i].clone())
         .collect();
-    let result = wait_healthy(&mut subset, shape, deadline).await;
+    let result = super::wait_healthy(&mut subset, &shape.health_path, deadline, alive).await;
     for (k, &i) in restarted.iter().enumerate() {
         record.replicas[i] = subset[k].clone();
     }

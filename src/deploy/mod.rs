@@ -19,6 +19,8 @@ use crate::store::{AgentRecord, DeploymentRecord, ReplicaRecord, Store};
 
 pub const TARGETS: &[&str] = &["local", "docker", "kubernetes"];
 pub const MAX_REPLICAS: u32 = 20;
+/// Where agents answer their health check.
+pub const HEALTH_PATH: &str = "/health";
 
 /// What `deploy-agent` was asked to do, settings resolved.
 #[derive(Debug, Clone)]
@@ -67,7 +69,7 @@ impl AgentShape {
             memory: limits["memory"].as_str().unwrap_or("512M").to_owned(),
             cpu: limits["cpu"].as_str().unwrap_or("0.5").to_owned(),
             port: crate::registry::AGENT_PORT,
-            health_path: "/health".into(),
+            health_path: HEALTH_PATH.into(),
             image: None,
             commit: a.commit.clone(),
         }
@@ -230,19 +232,7 @@ pub async fn deploy(
         created_at: previous.as_ref().map(|p| p.created_at).unwrap_or(now),
         updated_at: now,
         // Replicas an interrupted deploy was about to retire are old replicas too.
-        replicas: previous
-            .as_ref()
-            .map(|p| {
-                let mut r = p.replicas.clone();
-                if let Some(retiring) = p.detail.get("retiring") {
-                    r.extend(
-                        serde_json::from_value::<Vec<ReplicaRecord>>(retiring.clone())
-                            .unwrap_or_default(),
-                    );
-                }
-                r
-            })
-            .unwrap_or_default(),
+        replicas: previous.as_ref().map(all_replicas).unwrap_or_default(),
         detail: serde_json::json!({"skip_scan": req.skip_scan}),
     };
     if req.target == "docker" {
@@ -433,6 +423,91 @@ pub async fn probe(http: &reqwest::Client, url: &str) -> std::result::Result<u16
         Ok(r) => Ok(r.status().as_u16()),
         Err(e) => Err(crate::net::describe(&e)),
     }
+}
+
+/// A record's replicas, and those an interrupted redeploy was about to retire.
+pub fn all_replicas(record: &DeploymentRecord) -> Vec<ReplicaRecord> {
+    let mut all = record.replicas.clone();
+    if let Some(retiring) = record.detail.get("retiring") {
+        all.extend(
+            serde_json::from_value::<Vec<ReplicaRecord>>(retiring.clone()).unwrap_or_default(),
+        );
+    }
+    all
+}
+
+fn health_url(port: u16, path: &str) -> String {
+    format!("http://127.0.0.1:{port}{path}")
+}
+
+/// Record what a replica is doing now: `dead` unless `alive`, else its health check says.
+pub async fn check_replica(
+    http: &reqwest::Client,
+    r: &mut ReplicaRecord,
+    alive: bool,
+    health_path: &str,
+) {
+    r.state = if !alive {
+        "dead".into()
+    } else {
+        match probe(http, &health_url(r.port, health_path)).await {
+            Ok(200..=299) => "healthy".into(),
+            _ => "unhealthy".into(),
+        }
+    };
+    r.last_check = Some(Utc::now());
+}
+
+/// Wait until every replica answers its health check. `alive` says whether a replica still
+/// runs; the first that dies, or is not healthy by `deadline`, is named with the reason.
+pub async fn wait_healthy<F, Fut>(
+    replicas: &mut [ReplicaRecord],
+    health_path: &str,
+    deadline: std::time::Instant,
+    alive: F,
+) -> std::result::Result<(), (u32, String)>
+where
+    F: Fn(&ReplicaRecord) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let http = crate::net::client().map_err(|e| (0, e.to_string()))?;
+    let mut pending: Vec<usize> = (0..replicas.len()).collect();
+    let mut last = String::new();
+    while !pending.is_empty() {
+        let mut still = Vec::new();
+        for &i in &pending {
+            let url = health_url(replicas[i].port, health_path);
+            match probe(&http, &url).await {
+                Ok(200..=299) => {
+                    replicas[i].state = "healthy".into();
+                    replicas[i].last_check = Some(Utc::now());
+                }
+                other => {
+                    if !alive(&replicas[i]).await {
+                        replicas[i].state = "dead".into();
+                        return Err((replicas[i].index, "exited before it became healthy".into()));
+                    }
+                    last = match other {
+                        Ok(code) => format!("{url} answered {code}"),
+                        Err(e) => format!("{url}: {e}"),
+                    };
+                    still.push(i);
+                }
+            }
+        }
+        pending = still;
+        if pending.is_empty() {
+            break;
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err((
+                replicas[pending[0]].index,
+                format!("did not become healthy within the startup timeout ({last})"),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    Ok(())
 }
 
 /// The last `n` lines of a text.
