@@ -70,19 +70,64 @@ pub fn context(project: &Path) -> Result<Vec<u8>> {
         .map_err(|e| Error::io("packing the build context", e))
 }
 
-/// The image an agent is deployed as.
-pub fn image_ref(shape: &AgentShape, registry: &str) -> String {
-    super::kubernetes::image(shape, registry)
+/// The image an agent runs as, `<registry>/<slug>:<tag>`, and the build context when
+/// working out the tag needed it. The tag is the git short sha; when the project has
+/// changes that are not committed, a hash of them too, so that a cached image is never stale.
+pub fn image(shape: &AgentShape, registry: &str) -> (String, Option<Vec<u8>>) {
+    let repo = git2::Repository::open(&shape.project_dir).ok();
+    let head = repo
+        .as_ref()
+        .and_then(|r| r.head().ok())
+        .and_then(|h| h.target())
+        .map(|o| o.to_string()[..12].to_owned())
+        .or_else(|| {
+            shape
+                .commit
+                .as_deref()
+                .map(|c| c[..c.len().min(12)].to_owned())
+        })
+        .unwrap_or_else(|| crate::registry::AGENT_VERSION.into());
+    let dirty = repo.as_ref().is_none_or(|r| {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true).recurse_untracked_dirs(true);
+        r.statuses(Some(&mut opts))
+            .map(|s| !s.is_empty())
+            .unwrap_or(true)
+    });
+    let (tag, packed) = if !dirty {
+        (head, None)
+    } else {
+        match context(&shape.project_dir) {
+            Ok(bytes) => {
+                use sha2::Digest;
+                let d = sha2::Sha256::digest(&bytes);
+                let h: String = d.iter().take(4).map(|b| format!("{b:02x}")).collect();
+                (format!("{head}-dirty-{h}"), Some(bytes))
+            }
+            Err(_) => (format!("{head}-dirty"), None),
+        }
+    };
+    let registry = registry.trim_end_matches('/');
+    let reference = if registry.is_empty() {
+        format!("{}:{tag}", shape.slug)
+    } else {
+        format!("{registry}/{}:{tag}", shape.slug)
+    };
+    (reference, packed)
 }
 
 async fn build(
     docker: &bollard::Docker,
     shape: &AgentShape,
     tag: &str,
+    packed: Option<Vec<u8>>,
     opts: &DockerOptions,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let body = context(&shape.project_dir)?;
+    let body = match packed {
+        Some(b) => b,
+        None => context(&shape.project_dir)?,
+    };
     let mut args: HashMap<String, String> = HashMap::new();
     if let Some(b) = &opts.base_image {
         args.insert("BASE_IMAGE".into(), b.clone());
@@ -256,7 +301,7 @@ impl DeployBackend for Docker {
     ) -> Result<()> {
         let opts = &req.docker;
         let docker = crate::docker::connect(&opts.host).await?;
-        let tag = image_ref(shape, &opts.registry);
+        let (tag, packed) = image(shape, &opts.registry);
         if crate::docker::has_image(&docker, &tag).await? {
             progress.step(
                 0,
@@ -267,7 +312,7 @@ impl DeployBackend for Docker {
             );
         } else {
             progress.step(0, 3, "build", "running", Some(&format!("building {tag}")));
-            build(&docker, shape, &tag, opts, progress).await?;
+            build(&docker, shape, &tag, packed, opts, progress).await?;
         }
         let mut warnings = Vec::new();
         if !opts.registry.is_empty() {

@@ -26,54 +26,6 @@ pub struct KubernetesOptions {
 
 pub struct Kubernetes;
 
-/// The tag of the agent's image: its git short sha, and when the project has changes that
-/// are not committed, a hash of them too, so that a cached image is never stale.
-pub fn tag(shape: &AgentShape) -> String {
-    let repo = git2::Repository::open(&shape.project_dir).ok();
-    let head = repo
-        .as_ref()
-        .and_then(|r| r.head().ok())
-        .and_then(|h| h.target())
-        .map(|o| o.to_string()[..12].to_owned())
-        .or_else(|| {
-            shape
-                .commit
-                .as_deref()
-                .map(|c| c[..c.len().min(12)].to_owned())
-        })
-        .unwrap_or_else(|| crate::registry::AGENT_VERSION.into());
-    let dirty = repo.as_ref().is_none_or(|r| {
-        let mut opts = git2::StatusOptions::new();
-        opts.include_untracked(true).recurse_untracked_dirs(true);
-        r.statuses(Some(&mut opts))
-            .map(|s| !s.is_empty())
-            .unwrap_or(true)
-    });
-    if !dirty {
-        return head;
-    }
-    match super::docker::context(&shape.project_dir) {
-        Ok(bytes) => {
-            use sha2::Digest;
-            let d = sha2::Sha256::digest(&bytes);
-            let h: String = d.iter().take(4).map(|b| format!("{b:02x}")).collect();
-            format!("{head}-dirty-{h}")
-        }
-        Err(_) => format!("{head}-dirty"),
-    }
-}
-
-/// The image an agent runs as: `<registry>/<slug>:<tag>`.
-pub fn image(shape: &AgentShape, registry: &str) -> String {
-    let tag = tag(shape);
-    let registry = registry.trim_end_matches('/');
-    if registry.is_empty() {
-        format!("{}:{tag}", shape.slug)
-    } else {
-        format!("{registry}/{}:{tag}", shape.slug)
-    }
-}
-
 /// Kubernetes wants `512M`-style quantities as they are; Docker-style `512m` (mebibytes)
 /// would read as milli-bytes there, so memory is always written in bytes.
 fn k8s_memory(m: &str) -> String {
@@ -110,7 +62,12 @@ pub fn egress(sandbox_level: &str, pulls: bool) -> Egress {
     }
 }
 
-pub fn render(shape: &AgentShape, req: &DeployRequest, egress: Egress) -> Vec<(String, Value)> {
+pub fn render(
+    shape: &AgentShape,
+    req: &DeployRequest,
+    image: &str,
+    egress: Egress,
+) -> Vec<(String, Value)> {
     let name = &shape.slug;
     let ns = if req.kubernetes.namespace.is_empty() {
         "default"
@@ -163,7 +120,7 @@ pub fn render(shape: &AgentShape, req: &DeployRequest, egress: Egress) -> Vec<(S
                     },
                     "containers": [{
                         "name": "agent",
-                        "image": image(shape, &req.kubernetes.registry),
+                        "image": image,
                         "imagePullPolicy": "IfNotPresent",
                         "ports": [{"name": "http", "containerPort": shape.port, "protocol": "TCP"}],
                         "env": [
@@ -296,9 +253,11 @@ impl DeployBackend for Kubernetes {
             "running",
             Some(&format!("writing manifests to {}", dir.display())),
         );
+        let (image, _) = super::docker::image(shape, &req.kubernetes.registry);
         let docs = render(
             shape,
             req,
+            &image,
             egress(&sandbox, pulls_from_network(&shape.project_dir)),
         );
         std::fs::create_dir_all(dir)
@@ -312,7 +271,7 @@ impl DeployBackend for Kubernetes {
             all.push_str("---\n");
             all.push_str(&yaml);
         }
-        record.artifact = Some(image(shape, &req.kubernetes.registry));
+        record.artifact = Some(image);
         record.detail["manifests_dir"] = json!(dir.display().to_string());
         record.detail["files"] = json!(docs.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>());
         record.replicas.clear();
