@@ -258,16 +258,10 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
             ms,
         )),
     };
-    if recorded.is_ok() && !settings.audit.sinks.is_empty() {
-        if let Ok(store) = store::open(&settings.audit.store) {
-            let _ = commands::audit::deliver(
-                store.as_ref(),
-                &settings,
-                out,
-                std::time::Duration::from_secs(2),
-            )
+    // The recorder's own store: opening the trail a second time would check its schema again.
+    if let (Ok(()), Some(trail)) = (&recorded, recorder.store()) {
+        let _ = commands::audit::deliver(trail, &settings, out, std::time::Duration::from_secs(2))
             .await;
-        }
     }
     result.and(recorded)
 }

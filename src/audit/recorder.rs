@@ -74,6 +74,11 @@ impl Recorder {
         })
     }
 
+    /// The trail, when it could be opened.
+    pub fn store(&self) -> Option<&dyn Store> {
+        self.trail.as_ref().map(|(s, _)| s.as_ref())
+    }
+
     fn lost(&self) -> u64 {
         std::fs::read_to_string(&self.gaps)
             .ok()

@@ -536,29 +536,19 @@ impl Store for SqliteStore {
             sql.push_str(" AND ");
             sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
         };
-        if let Some(v) = &q.since {
-            add("timestamp >= ?", Box::new(v.clone()));
-        }
-        if let Some(v) = &q.until {
-            add("timestamp < ?", Box::new(v.clone()));
-        }
-        if let Some(v) = &q.user {
-            add("user_id = ?", Box::new(v.clone()));
-        }
-        if let Some(v) = &q.event_type {
-            add("event_type = ?", Box::new(v.clone()));
-        }
-        if let Some(v) = &q.severity {
-            add("severity = ?", Box::new(v.clone()));
-        }
-        if let Some(v) = &q.outcome {
-            add("status = ?", Box::new(v.clone()));
-        }
-        if let Some(v) = &q.resource {
-            add("resource = ?", Box::new(v.clone()));
-        }
-        if let Some(v) = &q.agent {
-            add("agent_id = ?", Box::new(v.clone()));
+        for (clause, value) in [
+            ("timestamp >= ?", &q.since),
+            ("timestamp < ?", &q.until),
+            ("user_id = ?", &q.user),
+            ("event_type = ?", &q.event_type),
+            ("severity = ?", &q.severity),
+            ("status = ?", &q.outcome),
+            ("resource = ?", &q.resource),
+            ("agent_id = ?", &q.agent),
+        ] {
+            if let Some(v) = value {
+                add(clause, Box::new(v.clone()));
+            }
         }
         if let Some(v) = &q.contains {
             add("instr(body, ?) > 0", Box::new(v.clone().into_bytes()));
