@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::formats::{META_KEY, META_PUBLISHER};
+use super::formats::{EXTENSION_SPEC_KEYS, META_KEY, META_PUBLISHER};
 use super::manifest::Manifest;
 use super::model::{Server, SourceFormat, Transport};
 
@@ -44,16 +44,7 @@ fn extension(s: &Server) -> Value {
     if let Some(e) = &s.contact_email {
         ext.insert("contact_email".into(), json!(e));
     }
-    for key in [
-        "path",
-        "resources",
-        "capabilities",
-        "healthCheck",
-        "replicas",
-        "environment",
-        "startupTimeoutSeconds",
-        "security",
-    ] {
+    for &key in EXTENSION_SPEC_KEYS {
         if let Some(v) = spec.get(key) {
             ext.insert(key.into(), v.clone());
         }

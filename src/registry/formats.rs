@@ -15,6 +15,18 @@ pub const MANIFEST_KIND: &str = "MCPServer";
 /// Where server.json carries what only this registry understands.
 pub const META_PUBLISHER: &str = "io.modelcontextprotocol.registry/publisher-provided";
 pub const META_KEY: &str = "io.promptcraft/server";
+/// The manifest spec fields our server.json extension carries: `export` writes them, the
+/// reader accepts them.
+pub const EXTENSION_SPEC_KEYS: &[&str] = &[
+    "path",
+    "resources",
+    "capabilities",
+    "healthCheck",
+    "replicas",
+    "environment",
+    "startupTimeoutSeconds",
+    "security",
+];
 
 pub const SANDBOX_LEVELS: &[&str] = &["strict", "standard", "permissive"];
 pub const NETWORK_ACCESS: &[&str] = &["none", "internal", "external"];
@@ -1354,23 +1366,11 @@ fn package(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
 
 /// Our extension under `_meta`: what a server.json cannot say but this registry checks.
 fn extension(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
-    let Some(o) = w.obj(
-        v,
-        ptr,
-        &[
-            "organization",
-            "contact_email",
-            "path",
-            "resources",
-            "capabilities",
-            "healthCheck",
-            "replicas",
-            "environment",
-            "startupTimeoutSeconds",
-            "security",
-            "securityContext",
-        ],
-    ) else {
+    let known: Vec<&str> = ["organization", "contact_email", "securityContext"]
+        .into_iter()
+        .chain(EXTENSION_SPEC_KEYS.iter().copied())
+        .collect();
+    let Some(o) = w.obj(v, ptr, &known) else {
         return;
     };
     d.at("security", ptr.to_owned());
