@@ -7,74 +7,20 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::Env;
 use serde_json::Value;
 
-/// Environments and pip's cache are shared by the tests, so the agent's dependencies are
-/// installed once per run instead of once per test.
-fn deploy_env() -> Env {
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
-    Env::new()
-        .var(
-            "PC_HYBRID_ENV_DIR",
-            target.join("test-envs").to_str().unwrap(),
-        )
-        .var(
-            "PIP_CACHE_DIR",
-            target.join("test-pip-cache").to_str().unwrap(),
-        )
-}
-
 fn name() -> String {
-    format!("dep_{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
+    common::unique_name("dep")
 }
 
 /// Processes serving this agent.
 fn replicas_running(agent: &str) -> Vec<u32> {
-    let mut found = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        if stat
-            .rsplit_once(')')
-            .and_then(|(_, r)| r.split_whitespace().next())
-            == Some("Z")
-        {
-            continue;
-        }
-        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
-            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-            if cmd.contains(&format!("-m {agent} --transport")) {
-                found.push(pid);
-            }
-        }
-    }
-    found
-}
-
-fn call(url: &str) -> Value {
-    let o = common::py("mcp_http_call.py", &[url, "questions"], &[]);
-    assert_eq!(o.code, 0, "{o:?}");
-    serde_json::from_str(&o.stdout).unwrap()
-}
-
-fn deployments(env: &Env, agent: &str) -> Vec<Value> {
-    let list = env.ok(&["list-agents", "-o", "json"]).json();
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == agent)
-        .map(|a| a["deployments"].as_array().unwrap().clone())
-        .unwrap_or_default()
+    common::processes_with(&format!("-m {agent} --transport"))
 }
 
 #[test]
 fn two_local_replicas_serve_mcp_survive_a_kill_and_leave_nothing_behind() {
-    let env = deploy_env();
+    let env = common::deploy_env();
     let agent = name();
     env.create(&agent, &[]);
     let d = env
@@ -100,7 +46,7 @@ fn two_local_replicas_serve_mcp_survive_a_kill_and_leave_nothing_behind() {
     assert_ne!(endpoints[0], endpoints[1]);
     for url in &endpoints {
         assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        let r = call(url);
+        let r = common::mcp_call(url);
         assert_eq!(r["is_error"], false);
         assert!(r["tools"]
             .as_array()
@@ -115,7 +61,7 @@ fn two_local_replicas_serve_mcp_survive_a_kill_and_leave_nothing_behind() {
     assert_eq!(replicas_running(&agent).len(), 2);
 
     // The processes outlive the CLI; list-agents sees both healthy.
-    let deps = deployments(&env, &agent);
+    let deps = common::deployments(&env, &agent);
     assert_eq!(deps.len(), 1);
     let states: Vec<&str> = deps[0]["replicas"]
         .as_array()
@@ -136,14 +82,14 @@ fn two_local_replicas_serve_mcp_survive_a_kill_and_leave_nothing_behind() {
         libc::kill(-pid, libc::SIGKILL);
     }
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let deps = deployments(&env, &agent);
+    let deps = common::deployments(&env, &agent);
     assert_eq!(deps[0]["replicas"][1]["state"], "dead");
     assert_eq!(deps[0]["replicas"][0]["state"], "healthy");
     assert!(env.ok(&["list-agents"]).stdout.contains("1/2 (#1 dead)"));
     env.ok(&["restart", &agent]);
-    let deps = deployments(&env, &agent);
+    let deps = common::deployments(&env, &agent);
     assert_eq!(deps[0]["replicas"][1]["state"], "healthy");
-    call(deps[0]["replicas"][1]["endpoint"].as_str().unwrap());
+    common::mcp_call(deps[0]["replicas"][1]["endpoint"].as_str().unwrap());
 
     // Logs of a replica: uvicorn's startup lines and the health checks.
     let logs = env.ok(&["logs", &agent, "--replica", "0"]).stdout;
@@ -165,12 +111,12 @@ fn two_local_replicas_serve_mcp_survive_a_kill_and_leave_nothing_behind() {
         replicas_running(&agent).is_empty(),
         "replicas left after undeploy"
     );
-    assert!(deployments(&env, &agent).is_empty());
+    assert!(common::deployments(&env, &agent).is_empty());
 }
 
 #[test]
 fn auto_deploy_runs_the_agent_after_creating_it() {
-    let env = deploy_env();
+    let env = common::deploy_env();
     let agent = name();
     let v = env.create(&agent, &["--auto-deploy"]);
     assert_eq!(v["deployed"], true);
@@ -183,8 +129,8 @@ fn auto_deploy_runs_the_agent_after_creating_it() {
         .next()
         .unwrap()
         .to_owned();
-    call(&url);
-    let deps = deployments(&env, &agent);
+    common::mcp_call(&url);
+    let deps = common::deployments(&env, &agent);
     assert_eq!(deps[0]["environment"], "development");
     env.ok(&["undeploy", &agent]);
     assert!(replicas_running(&agent).is_empty());
@@ -192,21 +138,10 @@ fn auto_deploy_runs_the_agent_after_creating_it() {
 
 #[test]
 fn an_agent_that_never_becomes_healthy_is_rolled_back_with_its_log() {
-    let env = deploy_env();
+    let env = common::deploy_env();
     let agent = name();
     env.create(&agent, &[]);
-    let server = env
-        .work
-        .join(&agent)
-        .join("src")
-        .join(&agent)
-        .join("server.py");
-    let text = std::fs::read_to_string(&server).unwrap();
-    std::fs::write(
-        &server,
-        format!("{text}\nraise SystemExit('broken on purpose: config missing')\n"),
-    )
-    .unwrap();
+    common::break_agent_server(&env, &agent, "broken on purpose: config missing");
     let o = env.run(&[
         "deploy-agent",
         &agent,
@@ -224,14 +159,14 @@ fn an_agent_that_never_becomes_healthy_is_rolled_back_with_its_log() {
     );
     assert!(replicas_running(&agent).is_empty());
     assert!(
-        deployments(&env, &agent).is_empty(),
+        common::deployments(&env, &agent).is_empty(),
         "a failed first deploy leaves no record"
     );
 }
 
 #[test]
 fn bad_deploy_requests_are_refused() {
-    let env = deploy_env();
+    let env = common::deploy_env();
     let o = env.run(&["deploy-agent", "no_such_agent"]);
     assert_eq!(o.code, 2, "{o:?}");
     assert!(o.stderr.contains("no agent named `no_such_agent`"), "{o:?}");
@@ -267,7 +202,7 @@ fn bad_deploy_requests_are_refused() {
             .contains(&format!("port {port} on 127.0.0.1 is already in use")),
         "{o:?}"
     );
-    assert!(deployments(&env, &agent).is_empty());
+    assert!(common::deployments(&env, &agent).is_empty());
     let o = env.run(&["undeploy", &agent]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("is not deployed"), "{o:?}");
@@ -303,7 +238,7 @@ fn yaml(path: &Path) -> Value {
 
 #[test]
 fn kubernetes_manifests_validate_and_carry_the_spec() {
-    let env = deploy_env();
+    let env = common::deploy_env();
     let agent = name();
     env.create(&agent, &["--memory", "768Mi", "--cpu", "250m"]);
     let dir = env.dir.path().join("k8s");
@@ -365,7 +300,7 @@ fn kubernetes_manifests_validate_and_carry_the_spec() {
         .as_str()
         .unwrap()
         .contains("transport"));
-    let deps = deployments(&env, &agent);
+    let deps = common::deployments(&env, &agent);
     assert_eq!(deps[0]["target"], "kubernetes");
 
     // One replica: no PodDisruptionBudget.
@@ -399,7 +334,7 @@ fn kubernetes_manifests_validate_and_carry_the_spec() {
 
 #[test]
 fn the_pre_deploy_scan_blocks_production_and_warns_elsewhere() {
-    let env = deploy_env();
+    let env = common::deploy_env();
     let agent = name();
     env.create(&agent, &[]);
     let project = env.work.join(&agent);
@@ -466,7 +401,7 @@ fn the_pre_deploy_scan_blocks_production_and_warns_elsewhere() {
 
 #[test]
 fn a_deploy_killed_midway_can_be_finished_by_undeploy() {
-    let env = deploy_env();
+    let env = common::deploy_env();
     let agent = name();
     env.create(&agent, &[]);
     // Warm the environment so that the kill lands while replicas are starting.
@@ -494,7 +429,7 @@ fn a_deploy_killed_midway_can_be_finished_by_undeploy() {
         "the replicas outlive the killed CLI"
     );
     // The record written before the replicas started says what to stop.
-    let deps = deployments(&env, &agent);
+    let deps = common::deployments(&env, &agent);
     assert_eq!(deps.len(), 1);
     assert_eq!(deps[0]["replicas"].as_array().unwrap().len(), 2);
     env.ok(&["undeploy", &agent]);

@@ -5,75 +5,42 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::Env;
+use common::{docker, service, Env};
 use serde_json::Value;
 
-fn need(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| {
-        panic!("{var} is not set: run scripts/test.sh, which installs docker.io and docker-registry, starts them on private sockets and ports, and builds the Python base image")
-    })
-}
-
 fn docker_env() -> Env {
-    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
-    Env::new()
-        .var("DOCKER_HOST", &need("PC_HYBRID_TEST_DOCKER_HOST"))
+    common::deploy_env()
+        .var("DOCKER_HOST", &service("PC_HYBRID_TEST_DOCKER_HOST"))
         .var(
             "AGENT_FACTORY_REGISTRY_URL",
-            &need("PC_HYBRID_TEST_REGISTRY"),
+            &service("PC_HYBRID_TEST_REGISTRY"),
         )
-        .var("AGENT_BASE_IMAGE", &need("PC_HYBRID_TEST_BASE_IMAGE"))
-        .var(
-            "PC_HYBRID_ENV_DIR",
-            target.join("test-envs").to_str().unwrap(),
-        )
-}
-
-fn docker(args: &[&str]) -> (bool, String) {
-    let o = Command::new("docker")
-        .args(args)
-        .env("DOCKER_HOST", need("PC_HYBRID_TEST_DOCKER_HOST"))
-        .output()
-        .expect("docker CLI");
-    (
-        o.status.success(),
-        String::from_utf8_lossy(&o.stdout).trim().to_owned() + &String::from_utf8_lossy(&o.stderr),
-    )
+        .var("AGENT_BASE_IMAGE", &service("PC_HYBRID_TEST_BASE_IMAGE"))
 }
 
 fn containers_of(agent: &str) -> Vec<String> {
-    let (_, out) = docker(&[
+    let o = docker(&[
         "ps",
         "-a",
         "-q",
         "--filter",
         &format!("label=promptcraft.agent={agent}"),
     ]);
-    out.lines()
+    o.stdout
+        .lines()
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect()
 }
 
 fn name() -> String {
-    format!("dk_{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
-}
-
-fn call(url: &str) -> Value {
-    let o = common::py("mcp_http_call.py", &[url, "questions"], &[]);
-    assert_eq!(o.code, 0, "{o:?}");
-    serde_json::from_str(&o.stdout).unwrap()
+    common::unique_name("dk")
 }
 
 fn deployment(env: &Env, agent: &str) -> Option<Value> {
-    let list = env.ok(&["list-agents", "-o", "json"]).json();
-    list.as_array()?.iter().find(|a| a["name"] == agent)?["deployments"]
-        .as_array()?
-        .iter()
+    common::deployments(env, agent)
+        .into_iter()
         .find(|d| d["target"] == "docker")
-        .cloned()
 }
 
 #[test]
@@ -95,7 +62,7 @@ fn two_containers_serve_mcp_locked_down_and_the_image_round_trips_the_registry()
     assert_eq!(o.code, 0, "{o:?}");
     let d = o.json();
     let image = d["deployment"]["artifact"].as_str().unwrap().to_owned();
-    let registry = need("PC_HYBRID_TEST_REGISTRY");
+    let registry = service("PC_HYBRID_TEST_REGISTRY");
     assert!(
         image.starts_with(&format!("{registry}/{}:", agent.replace('_', "-"))),
         "{image}"
@@ -110,7 +77,7 @@ fn two_containers_serve_mcp_locked_down_and_the_image_round_trips_the_registry()
     assert_eq!(endpoints.len(), 2);
     for url in &endpoints {
         assert!(url.starts_with("http://127.0.0.1:"));
-        let r = call(url);
+        let r = common::mcp_call(url);
         assert_eq!(r["is_error"], false);
         assert!(!r["result"]["results"].as_array().unwrap().is_empty());
     }
@@ -119,7 +86,7 @@ fn two_containers_serve_mcp_locked_down_and_the_image_round_trips_the_registry()
     let ids = containers_of(&agent);
     assert_eq!(ids.len(), 2);
     for id in &ids {
-        let (_, out) = docker(&["inspect", id]);
+        let out = docker(&["inspect", id]).stdout;
         let info: Value = serde_json::from_str(&out).unwrap();
         let c = &info[0];
         let hc = &c["HostConfig"];
@@ -168,9 +135,11 @@ fn two_containers_serve_mcp_locked_down_and_the_image_round_trips_the_registry()
     // Undeploy leaves no container; the image comes back from the registry.
     env.ok(&["undeploy", &agent]);
     assert!(containers_of(&agent).is_empty());
-    let (ok, out) = docker(&["rmi", &image]);
+    let o = docker(&["rmi", &image]);
+    let (ok, out) = (o.code == 0, format!("{o:?}"));
     assert!(ok, "{out}");
-    let (ok, out) = docker(&["pull", &image]);
+    let o = docker(&["pull", &image]);
+    let (ok, out) = (o.code == 0, format!("{o:?}"));
     assert!(ok, "pulling {image} back from the registry: {out}");
 }
 
@@ -193,18 +162,7 @@ fn a_broken_redeploy_rolls_back_to_the_running_image() {
     let good_image = first["deployment"]["artifact"].as_str().unwrap().to_owned();
     let good_url = first["endpoints"][0].as_str().unwrap().to_owned();
     // A change that crashes at start: a new (dirty) image that never becomes healthy.
-    let server = env
-        .work
-        .join(&agent)
-        .join("src")
-        .join(&agent)
-        .join("server.py");
-    let text = std::fs::read_to_string(&server).unwrap();
-    std::fs::write(
-        &server,
-        format!("{text}\nraise SystemExit('broken on purpose')\n"),
-    )
-    .unwrap();
+    common::break_agent_server(&env, &agent, "broken on purpose");
     let o = env.run(&[
         "deploy-agent",
         &agent,
@@ -224,7 +182,7 @@ fn a_broken_redeploy_rolls_back_to_the_running_image() {
         "the container's log is shown: {o:?}"
     );
     // The old replica still serves, and it is the only container.
-    call(&good_url);
+    common::mcp_call(&good_url);
     assert_eq!(containers_of(&agent).len(), 1);
     let dep = deployment(&env, &agent).unwrap();
     assert_eq!(dep["artifact"], good_image.as_str());

@@ -5,9 +5,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::Env;
+use common::{processes_with, Env};
 use serde_json::Value;
 
 fn servers() -> PathBuf {
@@ -27,28 +26,6 @@ fn live_env() -> Env {
 
 fn tag() -> String {
     format!("t{}", uuid::Uuid::new_v4().simple())
-}
-
-/// Processes whose command line mentions `needle`.
-fn processes_with(needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        if !e
-            .file_name()
-            .to_string_lossy()
-            .chars()
-            .all(|c| c.is_ascii_digit())
-        {
-            continue;
-        }
-        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
-            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-            if cmd.contains(needle) && !cmd.contains("cargo") && !cmd.contains("registry_live") {
-                found.push(cmd);
-            }
-        }
-    }
-    found
 }
 
 fn manifest(env: &Env, file: &str, body: &str) -> String {
@@ -351,26 +328,11 @@ fn the_sandbox_gets_a_scrubbed_environment() {
 
 // ---- Docker ------------------------------------------------------------------------------
 
-/// The Docker Engine started by scripts/test.sh on a private socket.
-fn docker_host() -> String {
-    std::env::var("PC_HYBRID_TEST_DOCKER_HOST").unwrap_or_else(|_| {
-        panic!("no Docker Engine for the tests: run scripts/test.sh (it installs docker.io and starts dockerd on a private socket), or set PC_HYBRID_TEST_DOCKER_HOST")
-    })
-}
-
+/// The docker CLI against the test Engine; it must succeed.
 fn docker(args: &[&str]) -> String {
-    let o = Command::new("docker")
-        .args(args)
-        .env("DOCKER_HOST", docker_host())
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .expect("docker CLI");
-    assert!(
-        o.status.success(),
-        "docker {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    let o = common::docker(args);
+    assert_eq!(o.code, 0, "docker {args:?}: {o:?}");
+    o.stdout
 }
 
 /// Build the busybox stdio server image (no registry: FROM scratch).
@@ -406,7 +368,10 @@ fn sandboxes_left() -> String {
 #[test]
 fn an_image_runs_in_a_locked_down_container() {
     let image = sh_server_image();
-    let env = live_env().var("DOCKER_HOST", &docker_host());
+    let env = live_env().var(
+        "DOCKER_HOST",
+        &common::service("PC_HYBRID_TEST_DOCKER_HOST"),
+    );
     let body = format!(
         "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {{name: sh-weather, version: 1.0.0}}\nspec:\n  image: {image}\n  resources: {{limits: {{memory: 64Mi, cpu: '0.5'}}}}\n  capabilities:\n    - name: forecast\n      endpoint: /tools/forecast\n      method: POST\n      parameters: {{type: object, properties: {{city: {{type: string}}}}, required: [city]}}\n"
     );

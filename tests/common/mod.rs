@@ -166,3 +166,109 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
+
+/// A name no other test uses: `prefix_` and ten hex digits.
+pub fn unique_name(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..10]
+    )
+}
+
+/// Call an agent's `search_knowledge` over streamable HTTP with the MCP SDK's client.
+pub fn mcp_call(url: &str) -> serde_json::Value {
+    let o = py("mcp_http_call.py", &[url, "questions"], &[]);
+    assert_eq!(o.code, 0, "{o:?}");
+    serde_json::from_str(&o.stdout).unwrap()
+}
+
+/// Live processes (not zombies, not this test nor cargo) whose command line mentions
+/// `needle`.
+pub fn processes_with(needle: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if pid == std::process::id() {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        if stat
+            .rsplit_once(')')
+            .and_then(|(_, r)| r.split_whitespace().next())
+            == Some("Z")
+        {
+            continue;
+        }
+        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.contains(needle) && !cmd.contains("cargo") {
+                found.push(pid);
+            }
+        }
+    }
+    found
+}
+
+/// An environment for deploy tests: Python environments and pip's cache are shared, so the
+/// agent's dependencies are installed once per run instead of once per test.
+pub fn deploy_env() -> Env {
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    Env::new()
+        .var(
+            "PC_HYBRID_ENV_DIR",
+            target.join("test-envs").to_str().unwrap(),
+        )
+        .var(
+            "PIP_CACHE_DIR",
+            target.join("test-pip-cache").to_str().unwrap(),
+        )
+}
+
+/// Make a generated agent's server exit at start with `message` on stderr.
+pub fn break_agent_server(env: &Env, agent: &str, message: &str) {
+    let server = env
+        .work
+        .join(agent)
+        .join("src")
+        .join(agent)
+        .join("server.py");
+    let text = std::fs::read_to_string(&server).unwrap();
+    std::fs::write(&server, format!("{text}\nraise SystemExit('{message}')\n")).unwrap();
+}
+
+/// The deployments of `agent` as `list-agents` reports them.
+pub fn deployments(env: &Env, agent: &str) -> Vec<serde_json::Value> {
+    let list = env.ok(&["list-agents", "-o", "json"]).json();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == agent)
+        .map(|a| a["deployments"].as_array().unwrap().clone())
+        .unwrap_or_default()
+}
+
+/// A variable scripts/test.sh sets for the services it starts.
+pub fn service(var: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| {
+        panic!("{var} is not set: run scripts/test.sh, which installs docker.io and docker-registry, starts them on private sockets and ports, and builds the Python base image")
+    })
+}
+
+/// The docker CLI against the test Engine.
+pub fn docker(args: &[&str]) -> Out {
+    let o = Command::new("docker")
+        .args(args)
+        .env("DOCKER_HOST", service("PC_HYBRID_TEST_DOCKER_HOST"))
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .expect("docker CLI");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
