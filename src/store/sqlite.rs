@@ -83,6 +83,23 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Run `f` in an immediate transaction committed with an fsync: audit writes are durable
+    /// when they are acknowledged. The connection goes back to its usual setting after.
+    fn durably<T>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let result = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::from)
+            .and_then(|tx| {
+                let v = f(&tx)?;
+                tx.commit()?;
+                Ok(v)
+            });
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        result
+    }
+
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite itself consistent; keep going.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
@@ -459,21 +476,8 @@ impl Store for SqliteStore {
         checkpoint_last: bool,
         sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
     ) -> Result<Vec<Option<u64>>> {
-        let mut conn = self.conn();
-        // Audit appends are durable when acknowledged: fsync at every commit.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let head: Option<(i64, Vec<u8>)> = tx
-            .query_row(
-                "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (mut seq, mut hash) = match head {
-            Some((s, h)) => (s as u64, hash32(h)?),
-            None => (0, crate::audit::GENESIS),
-        };
+        self.durably(|tx| {
+        let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
         let mut out = Vec::with_capacity(events.len());
         {
             // A duplicate id is ignored by the insert itself (one index probe, not two).
@@ -504,27 +508,19 @@ impl Store for SqliteStore {
                 hash = next_hash;
                 out.push(Some(seq));
                 if checkpoint_every > 0 && seq % checkpoint_every == 0 {
-                    insert_checkpoint(&tx, &sign(seq, hash))?;
+                    insert_checkpoint(tx, &sign(seq, hash))?;
                 }
             }
         }
         if checkpoint_last && out.iter().any(Option::is_some) {
-            insert_checkpoint(&tx, &sign(seq, hash))?;
+            insert_checkpoint(tx, &sign(seq, hash))?;
         }
-        tx.commit()?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(out)
+        })
     }
 
     fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, hash32(r.get(1)?)?)),
-            )
-            .optional()?)
+        chain_head(&self.conn())
     }
 
     fn audit_query(&self, q: &crate::store::AuditQuery) -> Result<Vec<crate::store::StoredAudit>> {
@@ -610,40 +606,33 @@ impl Store for SqliteStore {
         before: &str,
         sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
     ) -> Result<u64> {
-        let mut conn = self.conn();
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let first: Option<i64> =
-            tx.query_row("SELECT MIN(sequence) FROM audit_events", [], |r| r.get(0))?;
-        let keep_from: Option<i64> = tx.query_row(
-            "SELECT MIN(sequence) FROM audit_events WHERE timestamp >= ?1",
-            [before],
-            |r| r.get(0),
-        )?;
-        let last: Option<i64> =
-            tx.query_row("SELECT MAX(sequence) FROM audit_events", [], |r| r.get(0))?;
-        // Everything before the first event to keep goes; when all are old, all but the last
-        // stay deletable too, the last one kept so that the chain has a head.
-        let upto = match (first, keep_from, last) {
-            (Some(f), Some(k), _) if k > f => k - 1,
-            (Some(f), None, Some(l)) if l > f => l - 1,
-            _ => {
-                tx.commit()?;
-                conn.pragma_update(None, "synchronous", "NORMAL")?;
-                return Ok(0);
-            }
-        };
-        let hash: Vec<u8> = tx.query_row(
-            "SELECT hash FROM audit_events WHERE sequence = ?1",
-            [upto],
-            |r| bytes(r, 0),
-        )?;
-        insert_checkpoint(&tx, &sign(upto as u64, hash32(hash)?))?;
-        let n = tx.execute("DELETE FROM audit_events WHERE sequence <= ?1", [upto])?;
-        tx.execute("DELETE FROM audit_checkpoints WHERE sequence < ?1", [upto])?;
-        tx.commit()?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Ok(n as u64)
+        self.durably(|tx| {
+            let first: Option<i64> =
+                tx.query_row("SELECT MIN(sequence) FROM audit_events", [], |r| r.get(0))?;
+            let keep_from: Option<i64> = tx.query_row(
+                "SELECT MIN(sequence) FROM audit_events WHERE timestamp >= ?1",
+                [before],
+                |r| r.get(0),
+            )?;
+            let last: Option<i64> =
+                tx.query_row("SELECT MAX(sequence) FROM audit_events", [], |r| r.get(0))?;
+            // Everything before the first event to keep goes; when all are old, all but the last
+            // stay deletable too, the last one kept so that the chain has a head.
+            let upto = match (first, keep_from, last) {
+                (Some(f), Some(k), _) if k > f => k - 1,
+                (Some(f), None, Some(l)) if l > f => l - 1,
+                _ => return Ok(0),
+            };
+            let hash: Vec<u8> = tx.query_row(
+                "SELECT hash FROM audit_events WHERE sequence = ?1",
+                [upto],
+                |r| bytes(r, 0),
+            )?;
+            insert_checkpoint(tx, &sign(upto as u64, hash32(hash)?))?;
+            let n = tx.execute("DELETE FROM audit_events WHERE sequence <= ?1", [upto])?;
+            tx.execute("DELETE FROM audit_checkpoints WHERE sequence < ?1", [upto])?;
+            Ok(n as u64)
+        })
     }
 
     fn audit_sink_cursor(&self, sink: &str) -> Result<u64> {
@@ -670,30 +659,19 @@ impl Store for SqliteStore {
         &self,
         sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
     ) -> Result<Option<u64>> {
-        let mut conn = self.conn();
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let head: Option<(i64, Vec<u8>)> = tx
-            .query_row(
-                "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let last: Option<i64> =
-            tx.query_row("SELECT MAX(sequence) FROM audit_checkpoints", [], |r| {
-                r.get(0)
-            })?;
-        let sealed = match head {
-            Some((s, h)) if last.is_none_or(|l| l < s) => {
-                insert_checkpoint(&tx, &sign(s as u64, hash32(h)?))?;
-                Some(s as u64)
+        self.durably(|tx| {
+            let last: Option<i64> =
+                tx.query_row("SELECT MAX(sequence) FROM audit_checkpoints", [], |r| {
+                    r.get(0)
+                })?;
+            match chain_head(tx)? {
+                Some((s, h)) if last.is_none_or(|l| l < s as i64) => {
+                    insert_checkpoint(tx, &sign(s, h))?;
+                    Ok(Some(s))
+                }
+                _ => Ok(None),
             }
-            _ => None,
-        };
-        tx.commit()?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Ok(sealed)
+        })
     }
 
     fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>> {
@@ -764,6 +742,17 @@ fn hash32(v: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
             "hash is not 32 bytes".into(),
         )
     })
+}
+
+/// The last (sequence, hash) of the audit chain.
+fn chain_head(conn: &Connection) -> Result<Option<(u64, [u8; 32])>> {
+    Ok(conn
+        .query_row(
+            "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, hash32(bytes(r, 1)?)?)),
+        )
+        .optional()?)
 }
 
 fn checkpoint_row(r: &rusqlite::Row) -> rusqlite::Result<crate::audit::Checkpoint> {
