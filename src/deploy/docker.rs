@@ -144,7 +144,7 @@ async fn build(
     let mut stream = docker.build_image(options, None, Some(bollard::body_full(body.into())));
     let mut log = String::new();
     while let Some(item) = stream.next().await {
-        match item {
+        let problem = match item {
             Ok(info) => {
                 if let Some(s) = info.stream {
                     let line = s.trim_end();
@@ -153,27 +153,19 @@ async fn build(
                     }
                     log.push_str(&s);
                 }
-                if let Some(e) = info.error_detail.and_then(|d| d.message) {
-                    return Err(Error::failed(
-                        format!(
-                            "the image of {} did not build: {e}\nthe build log ends with:\n{}",
-                            shape.name,
-                            super::tail_lines(&log, 15)
-                        ),
-                        Some("fix the Dockerfile or the project, then deploy again"),
-                    ));
-                }
+                info.error_detail.and_then(|d| d.message)
             }
-            Err(e) => {
-                return Err(Error::failed(
-                    format!(
-                        "the image of {} did not build: {e}\nthe build log ends with:\n{}",
-                        shape.name,
-                        super::tail_lines(&log, 15)
-                    ),
-                    Some("fix the Dockerfile or the project, then deploy again"),
-                ))
-            }
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(e) = problem {
+            return Err(Error::failed(
+                format!(
+                    "the image of {} did not build: {e}\nthe build log ends with:\n{}",
+                    shape.name,
+                    super::tail_lines(&log, 15)
+                ),
+                Some("fix the Dockerfile or the project, then deploy again"),
+            ));
         }
     }
     Ok(())
