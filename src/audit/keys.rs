@@ -1,23 +1,17 @@
 //! The audit trail's keys: an Ed25519 key that signs checkpoints and an HMAC key for
-//! sensitive values, per installation. Kept in the OS keyring, or where no keyring works, in
-//! a file only the user can read.
+//! sensitive values, per installation, in a file only the user can read. (Not the OS
+//! keyring: the kernel keyring of containers does not keep entries across processes, which
+//! would silently make a new key per run.)
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 
-use crate::auth::token_store::TokenStore;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
-
-const SIGNING: &str = "audit-signing-key";
-const HMAC: &str = "audit-hmac-key";
 
 pub struct Keys {
     pub signing: ed25519_dalek::SigningKey,
     pub hmac: Vec<u8>,
-    /// `keyring` or the file's path.
-    pub kept_in: String,
 }
 
 fn random32() -> Result<[u8; 32]> {
@@ -41,21 +35,8 @@ fn file_of(data_dir: &Path) -> PathBuf {
     data_dir.join("audit-keys")
 }
 
-/// The keys, made on first use. `use_keyring` is false in tests and where the keyring is
-/// known not to work.
-pub fn load(data_dir: &Path, use_keyring: bool) -> Result<Keys> {
-    if use_keyring {
-        let store = TokenStore::new();
-        if let (Ok(Some(s)), Ok(Some(h))) = (store.get(SIGNING), store.get(HMAC)) {
-            if let (Some(s), Some(h)) = (unb64(s.expose()), unb64(h.expose())) {
-                return Ok(Keys {
-                    signing: ed25519_dalek::SigningKey::from_bytes(&s),
-                    hmac: h.to_vec(),
-                    kept_in: "keyring".into(),
-                });
-            }
-        }
-    }
+/// The keys, made on first use.
+pub fn load(data_dir: &Path) -> Result<Keys> {
     let path = file_of(data_dir);
     if let Ok(text) = std::fs::read_to_string(&path) {
         let mut lines = text.lines();
@@ -63,7 +44,6 @@ pub fn load(data_dir: &Path, use_keyring: bool) -> Result<Keys> {
             return Ok(Keys {
                 signing: ed25519_dalek::SigningKey::from_bytes(&s),
                 hmac: h.to_vec(),
-                kept_in: path.display().to_string(),
             });
         }
         return Err(Error::failed(
@@ -72,19 +52,6 @@ pub fn load(data_dir: &Path, use_keyring: bool) -> Result<Keys> {
         ));
     }
     let (s, h) = (random32()?, random32()?);
-    if use_keyring {
-        let store = TokenStore::new();
-        let ok = store.set(SIGNING, &Secret::new(b64(&s))).is_ok()
-            && store.set(HMAC, &Secret::new(b64(&h))).is_ok()
-            && store.get(SIGNING).ok().flatten().is_some();
-        if ok {
-            return Ok(Keys {
-                signing: ed25519_dalek::SigningKey::from_bytes(&s),
-                hmac: h.to_vec(),
-                kept_in: "keyring".into(),
-            });
-        }
-    }
     std::fs::create_dir_all(data_dir)
         .map_err(|e| Error::io(format!("creating {}", data_dir.display()), e))?;
     let tmp = path.with_extension("tmp");
@@ -111,6 +78,5 @@ pub fn load(data_dir: &Path, use_keyring: bool) -> Result<Keys> {
     Ok(Keys {
         signing: ed25519_dalek::SigningKey::from_bytes(&s),
         hmac: h.to_vec(),
-        kept_in: path.display().to_string(),
     })
 }

@@ -54,8 +54,7 @@ fn refused(why: &str) -> Error {
 
 impl Recorder {
     pub fn open(o: &RecorderOptions) -> Result<Recorder> {
-        let opened =
-            store::open(o.store).and_then(|s| Ok((s, super::keys::load(o.data_dir, false)?)));
+        let opened = store::open(o.store).and_then(|s| Ok((s, super::keys::load(o.data_dir)?)));
         let (trail, unavailable) = match opened {
             Ok(t) => (Some(t), None),
             Err(e) if o.fail_closed => return Err(refused(&e.to_string())),

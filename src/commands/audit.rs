@@ -44,10 +44,7 @@ fn when(s: &str, flag: &str) -> Result<String> {
 }
 
 fn keys(s: &Settings) -> Result<keys::Keys> {
-    // The kernel keyring of containers does not keep entries across processes, which would
-    // silently make a new key per run; until the keyring is checked across processes, the
-    // keys live in a file only the user can read.
-    keys::load(&s.paths.data_dir, false)
+    keys::load(&s.paths.data_dir)
 }
 
 pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {

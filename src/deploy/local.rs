@@ -253,13 +253,17 @@ fn stop(pid: u32, port: u16) {
     }
 }
 
+/// The last lines a replica logged, for error messages.
+fn log_tail(opts: &LocalOptions, agent: &str, index: u32) -> String {
+    let text = std::fs::read_to_string(log_path(opts, agent, index)).unwrap_or_default();
+    super::tail_lines(&text, 12)
+}
+
 fn failure(opts: &LocalOptions, agent: &str, index: u32, why: &str) -> Error {
-    let log = log_path(opts, agent, index);
-    let text = std::fs::read_to_string(&log).unwrap_or_default();
     Error::failed(
         format!(
             "replica {index} of {agent}: {why}; the deployment was rolled back. Its log ends with:\n{}",
-            super::tail_lines(&text, 12)
+            log_tail(opts, agent, index)
         ),
         Some("fix the agent and deploy again; `pc-hybrid list-agents` shows what still runs"),
     )
@@ -451,13 +455,11 @@ pub async fn restart(
     }
     store.save_deployment(record)?;
     if let Err((index, why)) = result {
-        let log = log_path(opts, &shape.name, index);
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
         return Err(Error::failed(
             format!(
                 "replica {index} of {} did not come back: {why}. Its log ends with:\n{}",
                 shape.name,
-                super::tail_lines(&text, 12)
+                log_tail(opts, &shape.name, index)
             ),
             None,
         ));
