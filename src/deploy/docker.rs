@@ -389,7 +389,7 @@ impl DeployBackend for Docker {
             let alive =
                 |r: &ReplicaRecord| running(&docker, r.container_id.clone().unwrap_or_default());
             if let Err((index, why)) =
-                super::wait_healthy(&mut record.replicas, &shape.health_path, deadline, alive).await
+                super::wait_healthy(&mut record.replicas, deadline, alive).await
             {
                 let id = container_of(record, index).unwrap_or_default();
                 let logs = container_logs(&docker, &id, 15).await;
@@ -427,7 +427,7 @@ impl DeployBackend for Docker {
         let http = crate::net::client()?;
         for r in &mut record.replicas {
             let up = running(&docker, r.container_id.clone().unwrap_or_default()).await;
-            super::check_replica(&http, r, up, super::HEALTH_PATH).await;
+            super::check_replica(&http, r, up).await;
         }
         Ok(())
     }
@@ -505,13 +505,7 @@ pub async fn restart(record: &mut DeploymentRecord, all: bool, timeout: Duration
         .map(|&i| record.replicas[i].clone())
         .collect();
     let alive = |r: &ReplicaRecord| running(&docker, r.container_id.clone().unwrap_or_default());
-    let result = super::wait_healthy(
-        &mut subset,
-        super::HEALTH_PATH,
-        Instant::now() + timeout,
-        alive,
-    )
-    .await;
+    let result = super::wait_healthy(&mut subset, Instant::now() + timeout, alive).await;
     for (k, &i) in restarted.iter().enumerate() {
         record.replicas[i] = subset[k].clone();
     }

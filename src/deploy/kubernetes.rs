@@ -91,7 +91,7 @@ pub fn render(
     });
     let probe = |initial: u32| {
         json!({
-            "httpGet": {"path": shape.health_path, "port": "http"},
+            "httpGet": {"path": super::HEALTH_PATH, "port": "http"},
             "initialDelaySeconds": initial,
             "periodSeconds": 10,
             "timeoutSeconds": 5,
@@ -132,7 +132,7 @@ pub fn render(
                         "readinessProbe": probe(5),
                         "livenessProbe": probe(20),
                         "startupProbe": {
-                            "httpGet": {"path": shape.health_path, "port": "http"},
+                            "httpGet": {"path": super::HEALTH_PATH, "port": "http"},
                             "periodSeconds": 2,
                             "failureThreshold": 30,
                         },

@@ -349,7 +349,7 @@ impl DeployBackend for Local {
             progress.step(2, 3, "health", "running", Some("waiting for /health"));
             let deadline = Instant::now() + req.startup_timeout;
             if let Err((index, why)) =
-                super::wait_healthy(&mut record.replicas, &shape.health_path, deadline, alive).await
+                super::wait_healthy(&mut record.replicas, deadline, alive).await
             {
                 let err = failure(opts, &shape.name, index, &why);
                 for r in &record.replicas {
@@ -388,7 +388,7 @@ impl DeployBackend for Local {
                 r.pid = find_pid(&record.agent_name, r.port);
             }
             let up = r.pid.is_some_and(|p| is_replica(p, r.port));
-            super::check_replica(&http, r, up, super::HEALTH_PATH).await;
+            super::check_replica(&http, r, up).await;
         }
         Ok(())
     }
@@ -449,7 +449,7 @@ pub async fn restart(
         .iter()
         .map(|&i| record.replicas[i].clone())
         .collect();
-    let result = super::wait_healthy(&mut subset, &shape.health_path, deadline, alive).await;
+    let result = super::wait_healthy(&mut subset, deadline, alive).await;
     for (k, &i) in restarted.iter().enumerate() {
         record.replicas[i] = subset[k].clone();
     }

@@ -45,7 +45,7 @@ pub struct DeployRequest {
     pub kubernetes: kubernetes::KubernetesOptions,
 }
 
-/// The agent's resource limits and image, as its spec says.
+/// The agent's name, project and resource limits, as its record says.
 #[derive(Debug, Clone)]
 pub struct AgentShape {
     pub name: String,
@@ -54,8 +54,6 @@ pub struct AgentShape {
     pub memory: String,
     pub cpu: String,
     pub port: u16,
-    pub health_path: String,
-    pub image: Option<String>,
     pub commit: Option<String>,
 }
 
@@ -69,8 +67,6 @@ impl AgentShape {
             memory: limits["memory"].as_str().unwrap_or("512M").to_owned(),
             cpu: limits["cpu"].as_str().unwrap_or("0.5").to_owned(),
             port: crate::registry::AGENT_PORT,
-            health_path: HEALTH_PATH.into(),
-            image: None,
             commit: a.commit.clone(),
         }
     }
@@ -436,21 +432,16 @@ pub fn all_replicas(record: &DeploymentRecord) -> Vec<ReplicaRecord> {
     all
 }
 
-fn health_url(port: u16, path: &str) -> String {
-    format!("http://127.0.0.1:{port}{path}")
+fn health_url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}{HEALTH_PATH}")
 }
 
 /// Record what a replica is doing now: `dead` unless `alive`, else its health check says.
-pub async fn check_replica(
-    http: &reqwest::Client,
-    r: &mut ReplicaRecord,
-    alive: bool,
-    health_path: &str,
-) {
+pub async fn check_replica(http: &reqwest::Client, r: &mut ReplicaRecord, alive: bool) {
     r.state = if !alive {
         "dead".into()
     } else {
-        match probe(http, &health_url(r.port, health_path)).await {
+        match probe(http, &health_url(r.port)).await {
             Ok(200..=299) => "healthy".into(),
             _ => "unhealthy".into(),
         }
@@ -462,7 +453,6 @@ pub async fn check_replica(
 /// runs; the first that dies, or is not healthy by `deadline`, is named with the reason.
 pub async fn wait_healthy<F, Fut>(
     replicas: &mut [ReplicaRecord],
-    health_path: &str,
     deadline: std::time::Instant,
     alive: F,
 ) -> std::result::Result<(), (u32, String)>
@@ -476,7 +466,7 @@ where
     while !pending.is_empty() {
         let mut still = Vec::new();
         for &i in &pending {
-            let url = health_url(replicas[i].port, health_path);
+            let url = health_url(replicas[i].port);
             match probe(&http, &url).await {
                 Ok(200..=299) => {
                     replicas[i].state = "healthy".into();
