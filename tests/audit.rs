@@ -44,6 +44,13 @@ fn ingest(env: &Env, text: &str, extra: &[&str]) -> common::Out {
     env.run(&args)
 }
 
+/// The published JSON Schema of an audit event, compiled.
+fn event_schema() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/audit-event.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
 fn db(env: &Env) -> rusqlite::Connection {
     rusqlite::Connection::open(env.home.join("data").join("audit.db")).unwrap()
 }
@@ -59,14 +66,7 @@ fn every_stored_event_validates_against_the_published_schema() {
     let o = ingest(&env, &jsonl(300), &["-o", "json"]);
     assert_eq!(o.code, 0, "{o:?}");
     assert_eq!(o.json()["stored"], 300);
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/audit-event.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
+    let validator = event_schema();
     let export = env.ok(&["audit", "export", "--format", "jsonl"]).stdout;
     let lines: Vec<&str> = export.lines().collect();
     assert_eq!(lines.len(), 300);
@@ -344,14 +344,7 @@ fn every_command_is_recorded_and_validates_against_the_schema() {
     let o = env.run(&["mcp", "show", "nope"]);
     assert_eq!(o.code, 2);
     let events = env.ok(&["audit", "export"]).stdout;
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/audit-event.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
+    let validator = event_schema();
     let events: Vec<Value> = events
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
