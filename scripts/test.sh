@@ -2,7 +2,7 @@
 # The whole test suite. Creates .venv with the real MCP SDK and test tools from PyPI
 # (tests/requirements.txt) when it is missing or incomplete, then runs every Rust test beside
 # the real services scripts/with-services.sh starts (Docker Engine, image registry, a Python
-# base image) and stops again by PID.
+# base image, a PostgreSQL cluster) and stops again by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}

@@ -2,12 +2,19 @@
 # Run a command beside the real services the tests and benchmarks use, started here and
 # stopped by PID when it ends: a private Docker Engine (Debian's docker.io) unless
 # PC_HYBRID_TEST_DOCKER_HOST names one, a Python base image made with debootstrap, and an
-# image registry (Debian's docker-registry) on a free loopback port. Exports
-# PC_HYBRID_TEST_DOCKER_HOST, PC_HYBRID_TEST_BASE_IMAGE and PC_HYBRID_TEST_REGISTRY.
+# image registry (Debian's docker-registry) on a free loopback port, and a throwaway
+# PostgreSQL 15 cluster on a free loopback port. Exports PC_HYBRID_TEST_DOCKER_HOST,
+# PC_HYBRID_TEST_BASE_IMAGE, PC_HYBRID_TEST_REGISTRY and PC_HYBRID_TEST_POSTGRES (a
+# superuser URL; tests create their own databases in it).
 # Usage: scripts/with-services.sh COMMAND [ARGS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+pg_bin=/usr/lib/postgresql/15/bin
+if [ ! -x "$pg_bin/postgres" ]; then
+    echo "error: PostgreSQL 15 not found in $pg_bin: install Debian's postgresql-15 (.ci/run does)" >&2
+    exit 1
+fi
 for tool in dockerd docker busybox debootstrap docker-registry; do
     if ! command -v "$tool" >/dev/null; then
         echo "error: $tool not found: install Debian's docker.io, busybox-static, debootstrap and docker-registry (.ci/run does)" >&2
@@ -83,5 +90,32 @@ for _ in $(seq 100); do
     if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$reg_port/v2/')" 2>/dev/null; then break; fi
     sleep 0.1
 done
+
+# A throwaway PostgreSQL cluster. PostgreSQL refuses to run as root, so under root it runs
+# as Debian's postgres user (setpriv execs, so the PID is the postmaster's own).
+pg=$(mktemp -d /tmp/pc-hybrid-postgres.XXXXXX)
+dirs+=("$pg")
+pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+pg_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+    chown postgres: "$pg"
+    as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+fi
+(umask 077; printf '%s\n' "$pg_password" >"$pg/pwfile")
+[ "$(id -u)" = 0 ] && chown postgres: "$pg/pwfile"
+"${as_pg[@]}" "$pg_bin/initdb" -D "$pg/data" -U pc_hybrid --pwfile="$pg/pwfile" \
+    --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$pg/initdb.log" 2>&1 \
+    || { cat "$pg/initdb.log" >&2; exit 1; }
+rm -f "$pg/pwfile"
+"${as_pg[@]}" "$pg_bin/postgres" -D "$pg/data" -h 127.0.0.1 -p "$pg_port" -k "$pg" \
+    -c shared_buffers=256MB -c max_connections=200 >"$pg/log" 2>&1 &
+pids+=("$!")
+export PC_HYBRID_TEST_POSTGRES="postgresql://pc_hybrid:$pg_password@127.0.0.1:$pg_port/postgres"
+for _ in $(seq 200); do
+    if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then break; fi
+    sleep 0.1
+done
+"$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" || { cat "$pg/log" >&2; exit 1; }
 
 "$@"

@@ -213,11 +213,17 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         user: &a.user,
         organization: &settings.organization.value,
     })?;
-    if let Some(why) = &recorder.unavailable {
-        out.warn(&format!(
-            "the audit trail cannot be written ({why}); going on because audit is fail-open"
-        ));
-    }
+    let warned = std::cell::Cell::new(false);
+    let record = |a: audit::Action| -> Result<()> {
+        if let audit::recorder::Recorded::Lost(why) = recorder.record(a)? {
+            if !warned.replace(true) {
+                out.warn(&format!(
+                    "the audit trail cannot be written ({why}); going on because audit is fail-open"
+                ));
+            }
+        }
+        Ok(())
+    };
     let (event_type, category, operation, resource, acts) = describe(&cli.command);
     use audit::event::{Severity, Status};
     let event =
@@ -237,7 +243,7 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         };
     if acts {
         // Recorded before acting: under fail-closed an action that cannot be audited never starts.
-        recorder.record(event(
+        record(event(
             &format!("{operation}.requested"),
             Status::Partial,
             Severity::Info,
@@ -249,8 +255,8 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     let result = dispatch(&cli, &settings, out).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let recorded = match &result {
-        Ok(()) => recorder.record(event(&operation, Status::Success, Severity::Info, None, ms)),
-        Err(e) => recorder.record(event(
+        Ok(()) => record(event(&operation, Status::Success, Severity::Info, None, ms)),
+        Err(e) => record(event(
             &operation,
             Status::Failure,
             Severity::Error,

@@ -2,13 +2,14 @@
 //! stored, acks), the published JSON Schema, sensitive values, and tampering of every kind
 //! caught by `audit verify` at the right sequence.
 
+#[macro_use]
 mod common;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::Env;
+use common::{Backend, Db, Env};
 use serde_json::{json, Value};
 
 fn event(i: usize) -> Value {
@@ -51,18 +52,13 @@ fn event_schema() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).unwrap()
 }
 
-fn db(env: &Env) -> rusqlite::Connection {
-    rusqlite::Connection::open(env.home.join("data").join("audit.db")).unwrap()
-}
-
 fn verify(env: &Env) -> (i32, Value) {
     let o = env.run(&["audit", "verify", "-o", "json"]);
     (o.code, o.json())
 }
 
-#[test]
-fn every_stored_event_validates_against_the_published_schema() {
-    let env = Env::new();
+fn every_stored_event_validates_against_the_published_schema(store: Backend) {
+    let env = store.env();
     let o = ingest(&env, &jsonl(300), &["-o", "json"]);
     assert_eq!(o.code, 0, "{o:?}");
     assert_eq!(o.json()["stored"], 300);
@@ -100,9 +96,8 @@ fn every_stored_event_validates_against_the_published_schema() {
     assert_eq!(v["events"], 300);
 }
 
-#[test]
-fn bad_lines_are_rejected_by_number_and_the_others_stored() {
-    let env = Env::new();
+fn bad_lines_are_rejected_by_number_and_the_others_stored(store: Backend) {
+    let env = store.env();
     let mut text = jsonl(3);
     text.push_str("{\"user_id\": 5}\n"); // line 4: wrong type
     let mut missing = event(9);
@@ -147,9 +142,8 @@ fn bad_lines_are_rejected_by_number_and_the_others_stored() {
     assert_eq!(verify(&env).0, 0);
 }
 
-#[test]
-fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice() {
-    let env = Env::new();
+fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice(store: Backend) {
+    let env = store.env();
     let text = jsonl(50);
     let ids: Vec<String> = text
         .lines()
@@ -180,23 +174,16 @@ fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice()
         .map(|l| l.split(' ').next().unwrap().to_owned())
         .collect();
     assert_eq!(acked, ids);
-    let conn = db(&env);
-    let n: i64 = conn
-        .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 50);
+    let mut db = Db::open(&env);
+    assert_eq!(db.int("SELECT COUNT(*) FROM audit_events"), 50);
     // Sending the same events again (at-least-once) stores nothing new, and acks them.
     let o = ingest(&env, &text, &["-o", "json"]);
     assert_eq!(o.json()["duplicates"], 50);
-    let n: i64 = conn
-        .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(n, 50);
+    assert_eq!(db.int("SELECT COUNT(*) FROM audit_events"), 50);
 }
 
-#[test]
-fn secrets_never_reach_the_trail() {
-    let env = Env::new();
+fn secrets_never_reach_the_trail(store: Backend) {
+    let env = store.env();
     let mut e = event(1);
     e["outcome"]["error_message"] = json!("login failed for postgresql://svc:hunter2@db/x with password=swordfish and Bearer abcdefghijklmnopqrstuv");
     let o = ingest(&env, &(e.to_string() + "\n"), &[]);
@@ -215,11 +202,12 @@ fn secrets_never_reach_the_trail() {
 }
 
 /// Fill a trail, run `tamper` on its database, and expect verify to fail at `bad`.
-fn tampered(tamper: impl Fn(&rusqlite::Connection), bad: u64, words: &str) {
-    let env = Env::new();
-    assert_eq!(ingest(&env, &jsonl(200), &[]).code, 0);
+fn tampered(store: Backend, tamper: impl Fn(&mut Db), bad: u64, words: &str) {
+    let env = store.env();
+    let o = ingest(&env, &jsonl(200), &[]);
+    assert_eq!(o.code, 0, "{o:?}");
     assert_eq!(verify(&env).0, 0);
-    tamper(&db(&env));
+    tamper(&mut Db::open(&env));
     let (code, v) = verify(&env);
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["ok"], false);
@@ -227,79 +215,61 @@ fn tampered(tamper: impl Fn(&rusqlite::Connection), bad: u64, words: &str) {
     assert!(v["message"].as_str().unwrap().contains(words), "{v}");
 }
 
-#[test]
-fn an_edited_field_is_caught_at_its_event() {
+fn an_edited_field_is_caught_at_its_event(store: Backend) {
     tampered(
+        store,
         |c| {
-            c.execute(r#"UPDATE audit_events SET body = replace(body, '"read"', '"erase"') WHERE sequence = 73"#, []).unwrap();
+            c.exec(r#"UPDATE audit_events SET body = replace(body, '"read"', '"erase"') WHERE sequence = 73"#);
         },
         73,
         "does not match its hash",
     );
 }
 
-#[test]
-fn a_deleted_event_is_caught_where_it_was() {
+fn a_deleted_event_is_caught_where_it_was(store: Backend) {
     tampered(
+        store,
         |c| {
-            c.execute("DELETE FROM audit_events WHERE sequence = 120", [])
-                .unwrap();
+            c.exec("DELETE FROM audit_events WHERE sequence = 120");
         },
         120,
         "is missing",
     );
 }
 
-#[test]
-fn two_reordered_events_are_caught_at_the_first() {
+fn two_reordered_events_are_caught_at_the_first(store: Backend) {
     tampered(
+        store,
         |c| {
-            c.execute(
-                "UPDATE audit_events SET sequence = -1 WHERE sequence = 50",
-                [],
-            )
-            .unwrap();
-            c.execute(
-                "UPDATE audit_events SET sequence = 50 WHERE sequence = 51",
-                [],
-            )
-            .unwrap();
-            c.execute(
-                "UPDATE audit_events SET sequence = 51 WHERE sequence = -1",
-                [],
-            )
-            .unwrap();
+            c.exec(
+                "UPDATE audit_events SET sequence = -1 WHERE sequence = 50;
+                 UPDATE audit_events SET sequence = 50 WHERE sequence = 51;
+                 UPDATE audit_events SET sequence = 51 WHERE sequence = -1;",
+            );
         },
         50,
         "does not match its hash",
     );
 }
 
-#[test]
-fn a_truncated_tail_is_caught_by_the_signed_checkpoint() {
+fn a_truncated_tail_is_caught_by_the_signed_checkpoint(store: Backend) {
     tampered(
+        store,
         |c| {
-            c.execute("DELETE FROM audit_events WHERE sequence > 190", [])
-                .unwrap();
+            c.exec("DELETE FROM audit_events WHERE sequence > 190");
         },
         191,
         "events were removed from the end",
     );
 }
 
-#[test]
-fn a_rehashed_chain_is_caught_by_the_signed_checkpoint() {
+fn a_rehashed_chain_is_caught_by_the_signed_checkpoint(store: Backend) {
     tampered(
+        store,
         |c| {
             // Rewrite event 10 and recompute every hash after it, as an attacker with the
             // database but not the signing key would.
-            let rows: Vec<(i64, Vec<u8>)> = c
-                .prepare("SELECT sequence, body FROM audit_events ORDER BY sequence")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
+            let rows = c.bodies();
             let mut prev = [0u8; 32];
             for (seq, body) in rows {
                 let body = if seq == 10 {
@@ -311,11 +281,7 @@ fn a_rehashed_chain_is_caught_by_the_signed_checkpoint() {
                     body
                 };
                 let h = pc_hybrid::audit::link(&prev, &body);
-                c.execute(
-                    "UPDATE audit_events SET body = ?1, hash = ?2 WHERE sequence = ?3",
-                    rusqlite::params![body, &h[..], seq],
-                )
-                .unwrap();
+                c.rewrite(seq, &body, &h);
                 prev = h;
             }
         },
@@ -324,21 +290,19 @@ fn a_rehashed_chain_is_caught_by_the_signed_checkpoint() {
     );
 }
 
-#[test]
-fn a_forged_checkpoint_is_caught() {
+fn a_forged_checkpoint_is_caught(store: Backend) {
     tampered(
+        store,
         |c| {
-            c.execute("UPDATE audit_checkpoints SET sequence = 150", [])
-                .unwrap();
+            c.exec("UPDATE audit_checkpoints SET sequence = 150");
         },
         150,
         "not signed by this installation's key",
     );
 }
 
-#[test]
-fn every_command_is_recorded_and_validates_against_the_schema() {
-    let env = Env::new().var("USER", "alice");
+fn every_command_is_recorded_and_validates_against_the_schema(store: Backend) {
+    let env = store.env().var("USER", "alice");
     env.create("tax_advisor", &[]);
     env.ok(&["list-agents"]);
     let o = env.run(&["mcp", "show", "nope"]);
@@ -388,22 +352,38 @@ fn every_command_is_recorded_and_validates_against_the_schema() {
     );
 }
 
+/// Make the audit trail unwritable: SQLite's file cannot be opened, PostgreSQL refuses
+/// every insert into the trail.
 fn break_trail(env: &Env) {
-    let data = env.home.join("data");
-    for f in ["audit.db", "audit.db-wal", "audit.db-shm"] {
-        let _ = std::fs::remove_file(data.join(f));
+    match Db::open(env) {
+        Db::Postgres(mut c) => c
+            .batch_execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no space left on device'; END $$;
+                 CREATE TRIGGER refuse BEFORE INSERT ON audit_events EXECUTE FUNCTION refuse();",
+            )
+            .unwrap(),
+        Db::Sqlite(_) => {
+            let data = env.home.join("data");
+            for f in ["audit.db", "audit.db-wal", "audit.db-shm"] {
+                let _ = std::fs::remove_file(data.join(f));
+            }
+            // A folder where the database should be: nothing can open it as a store.
+            std::fs::create_dir_all(data.join("audit.db")).unwrap();
+        }
     }
-    // A folder where the database should be: nothing can open it as a store.
-    std::fs::create_dir_all(data.join("audit.db")).unwrap();
 }
 
 fn mend_trail(env: &Env) {
-    std::fs::remove_dir_all(env.home.join("data").join("audit.db")).unwrap();
+    let sqlite = env.home.join("data").join("audit.db");
+    if sqlite.is_dir() {
+        std::fs::remove_dir_all(sqlite).unwrap();
+    } else {
+        Db::open(env).exec("DROP TRIGGER refuse ON audit_events");
+    }
 }
 
-#[test]
-fn fail_closed_refuses_to_act_and_fail_open_records_the_gap() {
-    let env = Env::new().var("COMPLIANCE_MODE", "SOC2");
+fn fail_closed_refuses_to_act_and_fail_open_records_the_gap(store: Backend) {
+    let env = store.env().var("COMPLIANCE_MODE", "SOC2");
     env.ok(&["list-agents"]);
     break_trail(&env);
     let o = env.run(&[
@@ -477,13 +457,12 @@ fn bad_audit_settings_are_refused() {
     }
 }
 
-#[test]
-fn acknowledged_events_survive_sigkill_at_random_moments() {
-    let env = Env::new();
+fn acknowledged_events_survive_sigkill_at_random_moments(store: Backend) {
+    let env = store.env();
     let mut acked: Vec<String> = Vec::new();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     for round in 0..6 {
-        let text = jsonl(3000);
+        let text = jsonl(20_000);
         let mut child = env
             .cmd(&["audit", "ingest", "--ack"])
             .stdin(Stdio::piped())
@@ -493,14 +472,20 @@ fn acknowledged_events_survive_sigkill_at_random_moments() {
             .unwrap();
         let mut stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
-        // Read acks on a thread while events are written, then kill at a pseudo-random moment.
+        // Read acks on a thread while events are written; once the first has come (the
+        // store is open), kill at a pseudo-random moment.
+        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = got.clone();
         let reader = std::thread::spawn(move || {
             use std::io::BufRead;
-            std::io::BufReader::new(stdout)
+            for l in std::io::BufReader::new(stdout)
                 .lines()
                 .map_while(Result::ok)
-                .map(|l| l.split(' ').next().unwrap().to_owned())
-                .collect::<Vec<String>>()
+            {
+                sink.lock()
+                    .unwrap()
+                    .push(l.split(' ').next().unwrap().to_owned());
+            }
         });
         let writer = std::thread::spawn(move || {
             for chunk in text.as_bytes().chunks(8192) {
@@ -509,29 +494,32 @@ fn acknowledged_events_survive_sigkill_at_random_moments() {
                 }
             }
         });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while got.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        std::thread::sleep(std::time::Duration::from_millis(5 + seed % 60));
+        std::thread::sleep(std::time::Duration::from_millis(seed % 150));
         unsafe {
             libc::kill(child.id() as i32, libc::SIGKILL);
         }
         let _ = child.wait();
         let _ = writer.join();
-        let got = reader.join().unwrap();
+        reader.join().unwrap();
+        let got = std::mem::take(&mut *got.lock().unwrap());
+        assert!(
+            got.len() < 20_000,
+            "round {round}: the kill came after the last ack"
+        );
         eprintln!("round {round}: {} acknowledged before the kill", got.len());
         acked.extend(got);
     }
     // Every acknowledged event is there, and the chain verifies.
-    let conn = db(&env);
-    let mut stmt = conn
-        .prepare("SELECT 1 FROM audit_events WHERE event_id = ?1")
-        .unwrap();
+    let stored = Db::open(&env).event_ids();
     for id in &acked {
-        assert!(
-            stmt.exists([id]).unwrap(),
-            "acknowledged event {id} was lost"
-        );
+        assert!(stored.contains(id), "acknowledged event {id} was lost");
     }
     let (code, v) = verify(&env);
     assert_eq!(code, 0, "{v}");
@@ -542,9 +530,8 @@ fn acknowledged_events_survive_sigkill_at_random_moments() {
     assert_eq!(v["last_checkpoint"], v["events"], "{v}");
 }
 
-#[test]
-fn retention_purges_old_events_and_the_rest_still_verifies() {
-    let env = Env::new().var("AUDIT_RETENTION_DAYS", "30");
+fn retention_purges_old_events_and_the_rest_still_verifies(store: Backend) {
+    let env = store.env().var("AUDIT_RETENTION_DAYS", "30");
     let mut text = String::new();
     for i in 0..40 {
         let mut e = event(i);
@@ -578,9 +565,7 @@ fn retention_purges_old_events_and_the_rest_still_verifies() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["events"], 20);
     // Removing the anchor checkpoint makes the purge unverifiable.
-    db(&env)
-        .execute("DELETE FROM audit_checkpoints WHERE sequence = 40", [])
-        .unwrap();
+    Db::open(&env).exec("DELETE FROM audit_checkpoints WHERE sequence = 40");
     let (code, v) = verify(&env);
     assert_eq!(code, 1, "{v}");
     assert!(
@@ -591,3 +576,20 @@ fn retention_purges_old_events_and_the_rest_still_verifies() {
         "{v}"
     );
 }
+
+on_both_stores!(
+    every_stored_event_validates_against_the_published_schema,
+    bad_lines_are_rejected_by_number_and_the_others_stored,
+    acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice,
+    secrets_never_reach_the_trail,
+    an_edited_field_is_caught_at_its_event,
+    a_deleted_event_is_caught_where_it_was,
+    two_reordered_events_are_caught_at_the_first,
+    a_truncated_tail_is_caught_by_the_signed_checkpoint,
+    a_rehashed_chain_is_caught_by_the_signed_checkpoint,
+    a_forged_checkpoint_is_caught,
+    every_command_is_recorded_and_validates_against_the_schema,
+    fail_closed_refuses_to_act_and_fail_open_records_the_gap,
+    acknowledged_events_survive_sigkill_at_random_moments,
+    retention_purges_old_events_and_the_rest_still_verifies,
+);

@@ -21,7 +21,7 @@ pub struct Recorder {
     host: String,
     correlation: String,
     /// Why the trail could not be opened (fail-open only).
-    pub unavailable: Option<String>,
+    unavailable: Option<String>,
 }
 
 /// What the recorder needs, resolved from settings.
@@ -43,6 +43,14 @@ fn hostname() -> String {
     } else {
         "localhost".into()
     }
+}
+
+/// What became of an event under fail-open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    Durable,
+    /// Counted for the gap marker; why it could not be written.
+    Lost(String),
 }
 
 fn refused(why: &str) -> Error {
@@ -106,10 +114,11 @@ impl Recorder {
             .map_err(|e| e.to_string())
     }
 
-    /// Record one event of this command: durable when this returns Ok.
-    pub fn record(&self, a: Action) -> Result<()> {
+    /// Record one event of this command. Under fail-closed it is durable when this returns
+    /// Ok; under fail-open it may have been lost, which the result says.
+    pub fn record(&self, a: Action) -> Result<Recorded> {
         if a.severity < self.min_severity {
-            return Ok(());
+            return Ok(Recorded::Durable);
         }
         let mut events = Vec::new();
         let lost = self.lost();
@@ -145,12 +154,12 @@ impl Recorder {
                 if lost > 0 {
                     let _ = std::fs::remove_file(&self.gaps);
                 }
-                Ok(())
+                Ok(Recorded::Durable)
             }
             Err(why) if self.fail_closed => Err(refused(&why)),
-            Err(_) => {
+            Err(why) => {
                 self.count_loss(1);
-                Ok(())
+                Ok(Recorded::Lost(why))
             }
         }
     }

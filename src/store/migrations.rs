@@ -127,3 +127,129 @@ CREATE TABLE audit_sinks (
 pub fn latest() -> u32 {
     MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
 }
+
+/// The same schema for PostgreSQL, version for version. Timestamps stay RFC 3339 text so
+/// that both stores compare and return them alike; canonical event bodies are text (they
+/// are UTF-8 JSON) so that `strpos` can search them.
+pub const PG_MIGRATIONS: &[(u32, &str, &str)] = &[
+    (
+        1,
+        "agents, creations, registry",
+        r#"
+CREATE TABLE agents (
+    name            TEXT PRIMARY KEY,
+    display_name    TEXT NOT NULL,
+    domain          TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    project_dir     TEXT NOT NULL,
+    repository_url  TEXT,
+    commit_id       TEXT,
+    template        TEXT NOT NULL,
+    creation_id     TEXT NOT NULL,
+    spec            TEXT NOT NULL
+);
+CREATE TABLE creations (
+    id          TEXT PRIMARY KEY,
+    agent_name  TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    failed_step TEXT,
+    error       TEXT
+);
+CREATE INDEX creations_by_agent ON creations(agent_name, started_at);
+CREATE TABLE creation_steps (
+    creation_id TEXT NOT NULL REFERENCES creations(id) ON DELETE CASCADE,
+    position    BIGINT NOT NULL,
+    name        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    started_at  TEXT,
+    finished_at TEXT,
+    message     TEXT,
+    PRIMARY KEY (creation_id, position)
+);
+CREATE TABLE mcp_servers (
+    name          TEXT NOT NULL,
+    version       TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    agent_name    TEXT REFERENCES agents(name) ON DELETE CASCADE,
+    manifest      TEXT NOT NULL,
+    phase         TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+);
+"#,
+    ),
+    (
+        2,
+        "registry entries keep their source document, format and validation report",
+        r#"
+ALTER TABLE mcp_servers ADD COLUMN format TEXT NOT NULL DEFAULT 'manifest';
+ALTER TABLE mcp_servers ADD COLUMN source TEXT;
+ALTER TABLE mcp_servers ADD COLUMN report TEXT;
+UPDATE mcp_servers SET source = manifest WHERE source IS NULL;
+CREATE INDEX mcp_servers_by_kind ON mcp_servers(kind, name);
+"#,
+    ),
+    (
+        3,
+        "deployments",
+        r#"
+CREATE TABLE deployments (
+    agent_name      TEXT NOT NULL,
+    target          TEXT NOT NULL,
+    environment     TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    replicas_wanted BIGINT NOT NULL,
+    artifact        TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    detail          TEXT NOT NULL,
+    PRIMARY KEY (agent_name, target)
+);
+"#,
+    ),
+    (
+        4,
+        "audit trail",
+        r#"
+CREATE TABLE audit_events (
+    sequence    BIGINT PRIMARY KEY,
+    event_id    TEXT NOT NULL UNIQUE,
+    timestamp   TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    event_type  TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    resource    TEXT NOT NULL,
+    agent_id    TEXT,
+    body        TEXT NOT NULL,
+    hash        BYTEA NOT NULL
+);
+CREATE INDEX audit_by_time ON audit_events(timestamp);
+CREATE INDEX audit_by_user ON audit_events(user_id, timestamp);
+CREATE INDEX audit_by_type ON audit_events(event_type, timestamp);
+CREATE INDEX audit_by_agent ON audit_events(agent_id, timestamp);
+CREATE TABLE audit_checkpoints (
+    sequence    BIGINT PRIMARY KEY,
+    hash        BYTEA NOT NULL,
+    at          TEXT NOT NULL,
+    signature   BYTEA NOT NULL,
+    public_key  BYTEA NOT NULL
+);
+"#,
+    ),
+    (
+        5,
+        "audit sink cursors",
+        r#"
+CREATE TABLE audit_sinks (
+    name      TEXT PRIMARY KEY,
+    sequence  BIGINT NOT NULL
+);
+"#,
+    ),
+];

@@ -2,6 +2,7 @@
 //! how a store is opened from its URL. SQLite is the embedded default.
 
 mod migrations;
+mod postgres;
 mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::secret::redact_url;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// An agent made by the factory.
@@ -153,8 +155,12 @@ pub enum RegisterOutcome {
     },
 }
 
-/// Everything the domain persists. Implemented by SQLite now and PostgreSQL later; the
-/// same behaviour is expected of both.
+/// Makes the signed checkpoint of a (sequence, hash). Shared with the thread a store may
+/// run its queries on.
+pub type Sign<'a> = dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint + Sync + 'a;
+
+/// Everything the domain persists. Implemented by SQLite and PostgreSQL; the same behaviour
+/// is expected of both, and tests/store_conformance.rs holds them to it.
 pub trait Store: Send + Sync {
     /// `sqlite` or `postgresql`.
     fn backend(&self) -> &'static str;
@@ -209,7 +215,7 @@ pub trait Store: Send + Sync {
         events: &[(crate::audit::Event, Vec<u8>)],
         checkpoint_every: u64,
         checkpoint_last: bool,
-        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
+        sign: &Sign<'_>,
     ) -> Result<Vec<Option<u64>>>;
     /// The last (sequence, hash) of the chain.
     fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>>;
@@ -220,19 +226,12 @@ pub trait Store: Send + Sync {
     /// Delete the longest prefix of the chain whose events are older than `before`, keeping
     /// a signed checkpoint at its last sequence so that the rest still verifies. The number
     /// of events deleted.
-    fn audit_purge(
-        &self,
-        before: &str,
-        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
-    ) -> Result<u64>;
+    fn audit_purge(&self, before: &str, sign: &Sign<'_>) -> Result<u64>;
     /// The last sequence delivered to a sink (0 when none).
     fn audit_sink_cursor(&self, sink: &str) -> Result<u64>;
     fn set_audit_sink_cursor(&self, sink: &str, sequence: u64) -> Result<()>;
     /// Sign the tail of the chain when it is not covered by a checkpoint (after a crash).
-    fn audit_seal(
-        &self,
-        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
-    ) -> Result<Option<u64>>;
+    fn audit_seal(&self, sign: &Sign<'_>) -> Result<Option<u64>>;
 }
 
 /// Where the store is, as resolved from settings.
@@ -275,14 +274,61 @@ impl StoreUrl {
 pub fn open(url: &StoreUrl) -> Result<Box<dyn Store>> {
     match url {
         StoreUrl::Sqlite(path) => Ok(Box::new(SqliteStore::open(path)?)),
-        StoreUrl::Postgres(u) => Err(Error::usage(
-            format!(
-                "the PostgreSQL store ({}) is not available in this version",
-                redact_url(u)
-            ),
-            Some("unset ANALYTICS_DB_URL to use the embedded SQLite store"),
-        )),
+        StoreUrl::Postgres(u) => Ok(Box::new(PostgresStore::open(u)?)),
     }
+}
+
+/// Timestamps as both stores keep them: RFC 3339 text, milliseconds, UTC, so that text
+/// order is time order.
+fn ts(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn parse_ts(s: &str) -> std::result::Result<DateTime<Utc>, chrono::ParseError> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc))
+}
+
+/// The `detail` column of a deployment: its replicas and target-specific facts together.
+fn deployment_detail(d: &DeploymentRecord) -> String {
+    serde_json::json!({"replicas": d.replicas, "extra": d.detail}).to_string()
+}
+
+/// The replicas and target-specific facts back out of a `detail` column.
+fn split_detail(
+    detail: &str,
+) -> std::result::Result<(Vec<ReplicaRecord>, serde_json::Value), serde_json::Error> {
+    let v: serde_json::Value = serde_json::from_str(detail)?;
+    let replicas = v
+        .get("replicas")
+        .cloned()
+        .map(serde_json::from_value)
+        .transpose()?
+        .unwrap_or_default();
+    Ok((
+        replicas,
+        v.get("extra").cloned().unwrap_or(serde_json::Value::Null),
+    ))
+}
+
+/// The enum fields of an event that the audit table indexes, as events spell them:
+/// event type, severity and outcome status.
+fn audit_columns(e: &crate::audit::Event) -> [String; 3] {
+    fn name<T: Serialize>(v: &T) -> String {
+        serde_json::to_value(v)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+    [
+        name(&e.event_type),
+        name(&e.severity),
+        name(&e.outcome.status),
+    ]
+}
+
+/// Whether the event at `seq` gets a checkpoint when one is signed every `every` events.
+fn checkpoint_due(seq: u64, every: u64) -> bool {
+    every > 0 && seq.is_multiple_of(every)
 }
 
 /// Default database file inside the data directory.

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::migrations::{latest, MIGRATIONS};
 use super::{
-    AgentRecord, CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, StepRecord,
+    ts, AgentRecord, CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, StepRecord,
     Store,
 };
 use crate::error::{Error, Result};
@@ -18,16 +18,10 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
-fn ts(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 fn parse_ts(s: String) -> rusqlite::Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(&s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        })
+    super::parse_ts(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn parse_opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
@@ -421,7 +415,7 @@ impl Store for SqliteStore {
     }
 
     fn save_deployment(&self, d: &DeploymentRecord) -> Result<()> {
-        let detail = serde_json::json!({"replicas": d.replicas, "extra": d.detail});
+        let detail = super::deployment_detail(d);
         self.conn().execute(
             &format!("INSERT OR REPLACE INTO deployments ({DEPLOYMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
             params![
@@ -433,7 +427,7 @@ impl Store for SqliteStore {
                 d.artifact,
                 ts(&d.created_at),
                 ts(&d.updated_at),
-                detail.to_string()
+                detail
             ],
         )?;
         Ok(())
@@ -474,7 +468,7 @@ impl Store for SqliteStore {
         events: &[(crate::audit::Event, Vec<u8>)],
         checkpoint_every: u64,
         checkpoint_last: bool,
-        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
+        sign: &super::Sign<'_>,
     ) -> Result<Vec<Option<u64>>> {
         self.durably(|tx| {
         let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
@@ -486,15 +480,15 @@ impl Store for SqliteStore {
             )?;
             for (e, canonical) in events {
                 let next_hash = crate::audit::link(&hash, canonical);
-                let name = |v: &dyn erased::Name| v.name();
+                let [event_type, severity, status] = super::audit_columns(e);
                 let inserted = insert.execute(params![
                     (seq + 1) as i64,
                     e.event_id,
                     e.timestamp,
                     e.user_id,
-                    name(&e.event_type),
-                    name(&e.severity),
-                    name(&e.outcome.status),
+                    event_type,
+                    severity,
+                    status,
                     e.action.resource,
                     e.context.agent_id,
                     canonical,
@@ -507,7 +501,7 @@ impl Store for SqliteStore {
                 seq += 1;
                 hash = next_hash;
                 out.push(Some(seq));
-                if checkpoint_every > 0 && seq % checkpoint_every == 0 {
+                if super::checkpoint_due(seq, checkpoint_every) {
                     insert_checkpoint(tx, &sign(seq, hash))?;
                 }
             }
@@ -601,11 +595,7 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn audit_purge(
-        &self,
-        before: &str,
-        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
-    ) -> Result<u64> {
+    fn audit_purge(&self, before: &str, sign: &super::Sign<'_>) -> Result<u64> {
         self.durably(|tx| {
             let first: Option<i64> =
                 tx.query_row("SELECT MIN(sequence) FROM audit_events", [], |r| r.get(0))?;
@@ -655,10 +645,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn audit_seal(
-        &self,
-        sign: &dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint,
-    ) -> Result<Option<u64>> {
+    fn audit_seal(&self, sign: &super::Sign<'_>) -> Result<Option<u64>> {
         self.durably(|tx| {
             let last: Option<i64> =
                 tx.query_row("SELECT MAX(sequence) FROM audit_checkpoints", [], |r| {
@@ -699,16 +686,9 @@ impl Store for SqliteStore {
 const DEPLOYMENT_COLUMNS: &str = "agent_name, target, environment, status, replicas_wanted, artifact, created_at, updated_at, detail";
 
 fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
-    let detail = parse_json(r.get(8)?)?;
-    let replicas = detail
-        .get("replicas")
-        .cloned()
-        .map(serde_json::from_value)
-        .transpose()
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, Box::new(e))
-        })?
-        .unwrap_or_default();
+    let (replicas, detail) = super::split_detail(&r.get::<_, String>(8)?).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, Box::new(e))
+    })?;
     Ok(DeploymentRecord {
         agent_name: r.get(0)?,
         target: r.get(1)?,
@@ -719,10 +699,7 @@ fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
         created_at: parse_ts(r.get(6)?)?,
         updated_at: parse_ts(r.get(7)?)?,
         replicas,
-        detail: detail
-            .get("extra")
-            .cloned()
-            .unwrap_or(serde_json::Value::Null),
+        detail,
     })
 }
 
@@ -824,21 +801,6 @@ mod tests {
                     & 0o777,
                 0o700
             );
-        }
-    }
-}
-
-/// Enum values as they are written in events, for the indexed columns.
-mod erased {
-    pub trait Name {
-        fn name(&self) -> String;
-    }
-    impl<T: serde::Serialize> Name for T {
-        fn name(&self) -> String {
-            serde_json::to_value(self)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
         }
     }
 }

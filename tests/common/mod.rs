@@ -272,3 +272,139 @@ pub fn docker(args: &[&str]) -> Out {
         stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
     }
 }
+
+/// The two stores every store-touching test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database in the test PostgreSQL cluster that scripts/test.sh starts; its URL.
+pub fn postgres_database() -> String {
+    let admin = service("PC_HYBRID_TEST_POSTGRES");
+    let name = unique_name("t").to_lowercase();
+    let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("test PostgreSQL");
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+impl Backend {
+    /// A hermetic environment whose store is this backend.
+    pub fn env(self) -> Env {
+        match self {
+            Backend::Sqlite => Env::new(),
+            Backend::Postgres => Env::new().var("ANALYTICS_DB_URL", &postgres_database()),
+        }
+    }
+}
+
+/// Raw access to an environment's audit store, for tests that tamper with it or look
+/// behind the command line.
+pub enum Db {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl Db {
+    pub fn open(env: &Env) -> Db {
+        match env.vars.iter().find(|(k, _)| k == "ANALYTICS_DB_URL") {
+            Some((_, url)) => {
+                Db::Postgres(postgres::Client::connect(url, postgres::NoTls).unwrap())
+            }
+            None => Db::Sqlite(
+                rusqlite::Connection::open(env.home.join("data").join("audit.db")).unwrap(),
+            ),
+        }
+    }
+
+    /// Run statements that both dialects understand.
+    pub fn exec(&mut self, sql: &str) {
+        match self {
+            Db::Sqlite(c) => c.execute_batch(sql).unwrap(),
+            Db::Postgres(c) => c.batch_execute(sql).unwrap(),
+        }
+    }
+
+    /// The one integer a query returns.
+    pub fn int(&mut self, sql: &str) -> i64 {
+        match self {
+            Db::Sqlite(c) => c.query_row(sql, [], |r| r.get(0)).unwrap(),
+            Db::Postgres(c) => c.query_one(sql, &[]).unwrap().get(0),
+        }
+    }
+
+    pub fn event_ids(&mut self) -> std::collections::HashSet<String> {
+        let sql = "SELECT event_id FROM audit_events";
+        match self {
+            Db::Sqlite(c) => c
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect(),
+            Db::Postgres(c) => c
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        }
+    }
+
+    /// (sequence, body) of every event, in order.
+    pub fn bodies(&mut self) -> Vec<(i64, Vec<u8>)> {
+        let sql = "SELECT sequence, body FROM audit_events ORDER BY sequence";
+        match self {
+            Db::Sqlite(c) => c
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect(),
+            Db::Postgres(c) => c
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get::<_, String>(1).into_bytes()))
+                .collect(),
+        }
+    }
+
+    pub fn rewrite(&mut self, sequence: i64, body: &[u8], hash: &[u8]) {
+        match self {
+            Db::Sqlite(c) => {
+                c.execute(
+                    "UPDATE audit_events SET body = ?1, hash = ?2 WHERE sequence = ?3",
+                    rusqlite::params![body, hash, sequence],
+                )
+                .unwrap();
+            }
+            Db::Postgres(c) => {
+                c.execute(
+                    "UPDATE audit_events SET body = $1, hash = $2 WHERE sequence = $3",
+                    &[&std::str::from_utf8(body).unwrap(), &hash, &sequence],
+                )
+                .unwrap();
+            }
+        }
+    }
+}
+
+/// Generate one test per store from `fn name(store: Backend)`: `sqlite::name` and
+/// `postgres::name`.
+#[allow(unused_macros)]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(crate::common::Backend::Sqlite) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name(crate::common::Backend::Postgres) })*
+        }
+    };
+}

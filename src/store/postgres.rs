@@ -1,0 +1,808 @@
+//! The PostgreSQL store (`ANALYTICS_DB_URL=postgresql://...`): the same tables, versions
+//! and behaviour as the SQLite store, for installations that share one database.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, Row};
+
+use super::migrations::{latest, PG_MIGRATIONS};
+use super::{
+    audit_columns, checkpoint_due, deployment_detail, parse_ts, split_detail, ts, AgentRecord,
+    AuditQuery, CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, Sign, StepRecord,
+    Store, StoredAudit,
+};
+use crate::audit::{Checkpoint, Event};
+use crate::error::{Error, Result};
+use crate::secret::{redact_url, redact_url_in_text};
+
+/// Advisory lock keys: one serialises migrations, one the appends to the audit chain (each
+/// append reads the head and extends it, so two writers must not interleave).
+const MIGRATION_LOCK: i64 = 0x7063_6879_6272_6d01;
+const CHAIN_LOCK: i64 = 0x7063_6879_6272_6d02;
+
+pub struct PostgresStore {
+    /// Dropped by hand: closing the connection blocks too (see `off_runtime`).
+    client: Mutex<std::mem::ManuallyDrop<Client>>,
+    location: String,
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        let client = self.client.get_mut().unwrap_or_else(|p| p.into_inner());
+        // SAFETY: taken once, here, and never used again.
+        let client = unsafe { std::mem::ManuallyDrop::take(client) };
+        off_runtime(move || drop(client));
+    }
+}
+
+/// The synchronous client drives its own small runtime and must not be called from a
+/// thread that is running async tasks; such calls go to a scoped thread.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::scope(|s| match s.spawn(f).join() {
+            Ok(v) => v,
+            Err(p) => std::panic::resume_unwind(p),
+        })
+    } else {
+        f()
+    }
+}
+
+fn store_error(location: &str, e: postgres::Error) -> Error {
+    let text = match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => e.to_string(),
+    };
+    Error::Store(format!("{location}: {}", redact_url_in_text(&text)))
+}
+
+fn bad_row(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Store(format!("a stored {what} cannot be read: {e}"))
+}
+
+fn time(s: &str) -> Result<DateTime<Utc>> {
+    parse_ts(s).map_err(|e| bad_row("timestamp", e))
+}
+
+fn opt_time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    s.as_deref().map(time).transpose()
+}
+
+fn json(s: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(s).map_err(|e| bad_row("document", e))
+}
+
+fn hash32(v: Vec<u8>) -> Result<[u8; 32]> {
+    v.try_into()
+        .map_err(|_| Error::Store("a stored hash is not 32 bytes".into()))
+}
+
+impl PostgresStore {
+    pub fn open(url: &str) -> Result<PostgresStore> {
+        let location = redact_url(url);
+        let client = off_runtime(|| -> Result<Client> {
+            let tls = native_tls::TlsConnector::new()
+                .map_err(|e| Error::Internal(format!("TLS is not available: {e}")))?;
+            Client::connect(url, postgres_native_tls::MakeTlsConnector::new(tls)).map_err(|e| {
+                Error::unavailable(
+                    format!(
+                        "cannot open the store {location}: {}",
+                        redact_url_in_text(&e.to_string())
+                    ),
+                    Some("check that PostgreSQL is running and ANALYTICS_DB_URL is right"),
+                )
+            })
+        })?;
+        let store = PostgresStore {
+            client: Mutex::new(std::mem::ManuallyDrop::new(client)),
+            location,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Run `f` with the connection, off any async runtime, mapping database errors.
+    fn with<T: Send>(
+        &self,
+        f: impl FnOnce(&mut Client) -> std::result::Result<T, Failure> + Send,
+    ) -> Result<T> {
+        let mut guard = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let client: &mut Client = &mut guard;
+        off_runtime(move || f(client)).map_err(|e| match e {
+            Failure::Db(e) => store_error(&self.location, e),
+            Failure::Domain(e) => e,
+        })
+    }
+
+    /// `with`, inside one transaction.
+    fn transaction<T: Send>(
+        &self,
+        f: impl FnOnce(&mut postgres::Transaction) -> std::result::Result<T, Failure> + Send,
+    ) -> Result<T> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let v = f(&mut tx)?;
+            tx.commit()?;
+            Ok(v)
+        })
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let location = self.location.clone();
+        self.with(move |c| {
+            c.batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            )?;
+            let mut tx = c.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+            let current = current_version(&mut tx)?;
+            if current > latest() {
+                return Err(Failure::Domain(Error::failed(
+                    format!(
+                        "the store {location} has schema version {current}, newer than this pc-hybrid understands ({})",
+                        latest()
+                    ),
+                    Some("upgrade pc-hybrid"),
+                )));
+            }
+            for (version, name, sql) in PG_MIGRATIONS.iter().filter(|m| m.0 > current) {
+                tx.batch_execute(sql)?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    &[&(*version as i32), name, &ts(&Utc::now())],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}
+
+/// What a closure run against the connection can fail with.
+enum Failure {
+    Db(postgres::Error),
+    Domain(Error),
+}
+
+impl From<postgres::Error> for Failure {
+    fn from(e: postgres::Error) -> Self {
+        Failure::Db(e)
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Domain(e)
+    }
+}
+
+type Res<T> = std::result::Result<T, Failure>;
+
+fn current_version(c: &mut impl GenericClient) -> Res<u32> {
+    let v: i32 = c
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )?
+        .get(0);
+    Ok(v as u32)
+}
+
+const AGENT_COLUMNS: &str = "name, display_name, domain, description, status, created_at, updated_at, project_dir, repository_url, commit_id, template, creation_id, spec";
+
+fn agent_row(r: &Row) -> Result<AgentRecord> {
+    Ok(AgentRecord {
+        name: r.get(0),
+        display_name: r.get(1),
+        domain: r.get(2),
+        description: r.get(3),
+        status: r.get(4),
+        created_at: time(r.get(5))?,
+        updated_at: time(r.get(6))?,
+        project_dir: r.get(7),
+        repository_url: r.get(8),
+        commit: r.get(9),
+        template: r.get(10),
+        creation_id: r.get(11),
+        spec: json(r.get(12))?,
+    })
+}
+
+const ENTRY_COLUMNS: &str =
+    "name, version, kind, agent_name, manifest, phase, registered_at, format, source, report";
+
+fn entry_row(r: &Row) -> Result<RegistryEntry> {
+    let doc = |i: usize| json(r.get::<_, Option<&str>>(i).unwrap_or("null"));
+    Ok(RegistryEntry {
+        name: r.get(0),
+        version: r.get(1),
+        kind: r.get(2),
+        agent_name: r.get(3),
+        manifest: json(r.get(4))?,
+        phase: r.get(5),
+        registered_at: time(r.get(6))?,
+        format: r.get(7),
+        source: doc(8)?,
+        report: doc(9)?,
+    })
+}
+
+fn insert_entry(tx: &mut impl GenericClient, e: &RegistryEntry) -> Res<()> {
+    tx.execute(
+        &format!("INSERT INTO mcp_servers ({ENTRY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
+        &[
+            &e.name,
+            &e.version,
+            &e.kind,
+            &e.agent_name,
+            &e.manifest.to_string(),
+            &e.phase,
+            &ts(&e.registered_at),
+            &e.format,
+            &e.source.to_string(),
+            &e.report.to_string(),
+        ],
+    )?;
+    Ok(())
+}
+
+const DEPLOYMENT_COLUMNS: &str = "agent_name, target, environment, status, replicas_wanted, artifact, created_at, updated_at, detail";
+
+fn deployment_row(r: &Row) -> Result<DeploymentRecord> {
+    let (replicas, detail) = split_detail(r.get(8)).map_err(|e| bad_row("deployment", e))?;
+    Ok(DeploymentRecord {
+        agent_name: r.get(0),
+        target: r.get(1),
+        environment: r.get(2),
+        status: r.get(3),
+        replicas_wanted: r.get::<_, i64>(4) as u32,
+        artifact: r.get(5),
+        created_at: time(r.get(6))?,
+        updated_at: time(r.get(7))?,
+        replicas,
+        detail,
+    })
+}
+
+fn audit_row(r: &Row) -> Result<StoredAudit> {
+    Ok(StoredAudit {
+        sequence: r.get::<_, i64>(0) as u64,
+        body: r.get::<_, String>(1).into_bytes(),
+        hash: hash32(r.get(2))?,
+    })
+}
+
+fn checkpoint_row(r: &Row) -> Result<Checkpoint> {
+    Ok(Checkpoint {
+        sequence: r.get::<_, i64>(0) as u64,
+        hash: hash32(r.get(1))?,
+        at: time(r.get(2))?,
+        signature: r.get(3),
+        public_key: r.get(4),
+    })
+}
+
+fn insert_checkpoint(tx: &mut impl GenericClient, c: &Checkpoint) -> Res<()> {
+    tx.execute(
+        "INSERT INTO audit_checkpoints (sequence, hash, at, signature, public_key) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (sequence) DO UPDATE SET hash = excluded.hash, at = excluded.at, signature = excluded.signature, public_key = excluded.public_key",
+        &[&(c.sequence as i64), &&c.hash[..], &ts(&c.at), &c.signature, &c.public_key],
+    )?;
+    Ok(())
+}
+
+fn chain_head(c: &mut impl GenericClient) -> Res<Option<(u64, [u8; 32])>> {
+    match c.query_opt(
+        "SELECT sequence, hash FROM audit_events ORDER BY sequence DESC LIMIT 1",
+        &[],
+    )? {
+        Some(r) => Ok(Some((r.get::<_, i64>(0) as u64, hash32(r.get(1))?))),
+        None => Ok(None),
+    }
+}
+
+fn rows<T>(rows: Vec<Row>, f: impl Fn(&Row) -> Result<T>) -> Res<Vec<T>> {
+    Ok(rows.iter().map(f).collect::<Result<_>>()?)
+}
+
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgresql"
+    }
+
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
+    fn schema_version(&self) -> Result<u32> {
+        self.with(current_version)
+    }
+
+    fn check(&self) -> Result<()> {
+        self.with(|c| {
+            c.query_one("SELECT 1", &[])?;
+            Ok(())
+        })
+    }
+
+    fn insert_creation(&self, c: &CreationRecord) -> Result<()> {
+        self.transaction(|tx| {
+            tx.execute(
+                "INSERT INTO creations (id, agent_name, status, started_at, finished_at, failed_step, error) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[&c.id, &c.agent_name, &c.status, &ts(&c.started_at), &c.finished_at.as_ref().map(ts), &c.failed_step, &c.error],
+            )?;
+            for (i, s) in c.steps.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO creation_steps (creation_id, position, name, status, started_at, finished_at, message) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    &[&c.id, &(i as i64), &s.name, &s.status, &s.started_at.as_ref().map(ts), &s.finished_at.as_ref().map(ts), &s.message],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    fn update_step(&self, creation_id: &str, position: usize, s: &StepRecord) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE creation_steps SET status = $3, started_at = $4, finished_at = $5, message = $6 WHERE creation_id = $1 AND position = $2",
+                &[&creation_id, &(position as i64), &s.status, &s.started_at.as_ref().map(ts), &s.finished_at.as_ref().map(ts), &s.message],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn finish_creation(
+        &self,
+        id: &str,
+        status: &str,
+        finished_at: DateTime<Utc>,
+        failed_step: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE creations SET status = $2, finished_at = $3, failed_step = $4, error = $5 WHERE id = $1",
+                &[&id, &status, &ts(&finished_at), &failed_step, &error],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn creation(&self, id: &str) -> Result<Option<CreationRecord>> {
+        self.with(|c| {
+            let Some(r) = c.query_opt(
+                "SELECT id, agent_name, status, started_at, finished_at, failed_step, error FROM creations WHERE id = $1",
+                &[&id],
+            )?
+            else {
+                return Ok(None);
+            };
+            let steps = c.query(
+                "SELECT name, status, started_at, finished_at, message FROM creation_steps WHERE creation_id = $1 ORDER BY position",
+                &[&id],
+            )?;
+            Ok(Some(CreationRecord {
+                id: r.get(0),
+                agent_name: r.get(1),
+                status: r.get(2),
+                started_at: time(r.get(3))?,
+                finished_at: opt_time(r.get(4))?,
+                failed_step: r.get(5),
+                error: r.get(6),
+                steps: rows(steps, |s| {
+                    Ok(StepRecord {
+                        name: s.get(0),
+                        status: s.get(1),
+                        started_at: opt_time(s.get(2))?,
+                        finished_at: opt_time(s.get(3))?,
+                        message: s.get(4),
+                    })
+                })?,
+            }))
+        })
+    }
+
+    fn agent(&self, name: &str) -> Result<Option<AgentRecord>> {
+        self.with(|c| {
+            let r = c.query_opt(
+                &format!("SELECT {AGENT_COLUMNS} FROM agents WHERE name = $1"),
+                &[&name],
+            )?;
+            Ok(r.as_ref().map(agent_row).transpose()?)
+        })
+    }
+
+    fn list_agents(&self) -> Result<Vec<AgentRecord>> {
+        self.with(|c| {
+            rows(
+                c.query(
+                    &format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name"),
+                    &[],
+                )?,
+                agent_row,
+            )
+        })
+    }
+
+    fn register_agent(&self, a: &AgentRecord, e: &RegistryEntry, replace: bool) -> Result<()> {
+        self.transaction(|tx| {
+            if replace {
+                tx.execute("DELETE FROM agents WHERE name = $1", &[&a.name])?;
+            }
+            let inserted = tx.execute(
+                &format!("INSERT INTO agents ({AGENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (name) DO NOTHING"),
+                &[
+                    &a.name,
+                    &a.display_name,
+                    &a.domain,
+                    &a.description,
+                    &a.status,
+                    &ts(&a.created_at),
+                    &ts(&a.updated_at),
+                    &a.project_dir,
+                    &a.repository_url,
+                    &a.commit,
+                    &a.template,
+                    &a.creation_id,
+                    &a.spec.to_string(),
+                ],
+            )?;
+            if inserted == 0 {
+                return Err(Failure::Domain(Error::usage(
+                    format!("an agent named `{}` already exists", a.name),
+                    Some("choose another name, or pass --force to replace it"),
+                )));
+            }
+            let other = tx.query_opt(
+                "SELECT kind FROM mcp_servers WHERE name = $1 AND kind <> 'agent' LIMIT 1",
+                &[&e.name],
+            )?;
+            if other.is_some() {
+                return Err(Failure::Domain(Error::usage(
+                    format!(
+                        "an MCP server named `{}` is already registered by someone else",
+                        e.name
+                    ),
+                    Some("choose another agent name; `pc-hybrid mcp list` shows the registered servers"),
+                )));
+            }
+            tx.execute(
+                "DELETE FROM mcp_servers WHERE name = $1 AND kind = 'agent'",
+                &[&e.name],
+            )?;
+            insert_entry(tx, e)
+        })
+    }
+
+    fn remove_agent(&self, name: &str) -> Result<bool> {
+        self.with(|c| Ok(c.execute("DELETE FROM agents WHERE name = $1", &[&name])? > 0))
+    }
+
+    fn registry_entries(&self) -> Result<Vec<RegistryEntry>> {
+        self.with(|c| {
+            rows(
+                c.query(
+                    &format!("SELECT {ENTRY_COLUMNS} FROM mcp_servers ORDER BY name, version"),
+                    &[],
+                )?,
+                entry_row,
+            )
+        })
+    }
+
+    fn register_server(&self, e: &RegistryEntry, replace: bool) -> Result<RegisterOutcome> {
+        self.transaction(|tx| {
+            let existing = tx.query_opt(
+                "SELECT kind FROM mcp_servers WHERE name = $1 AND version = $2 FOR UPDATE",
+                &[&e.name, &e.version],
+            )?;
+            match existing.map(|r| r.get::<_, String>(0)) {
+                Some(kind) if kind == "agent" || !replace => {
+                    return Ok(RegisterOutcome::Exists { kind })
+                }
+                Some(_) => {
+                    tx.execute(
+                        "DELETE FROM mcp_servers WHERE name = $1 AND version = $2",
+                        &[&e.name, &e.version],
+                    )?;
+                }
+                None => {}
+            }
+            // A name belongs to one kind: an agent's name cannot gain custom versions.
+            if let Some(r) = tx.query_opt(
+                "SELECT kind FROM mcp_servers WHERE name = $1 AND kind = 'agent' LIMIT 1",
+                &[&e.name],
+            )? {
+                return Ok(RegisterOutcome::Exists { kind: r.get(0) });
+            }
+            insert_entry(tx, e)?;
+            Ok(RegisterOutcome::Stored)
+        })
+    }
+
+    fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>> {
+        self.with(|c| {
+            let removed = c.query(
+                "DELETE FROM mcp_servers WHERE name = $1 AND kind <> 'agent' AND ($2::text IS NULL OR version = $2) RETURNING name, version",
+                &[&name, &version],
+            )?;
+            let mut out: Vec<(String, String)> =
+                removed.iter().map(|r| (r.get(0), r.get(1))).collect();
+            out.sort();
+            Ok(out)
+        })
+    }
+
+    fn save_deployment(&self, d: &DeploymentRecord) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                &format!("INSERT INTO deployments ({DEPLOYMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (agent_name, target) DO UPDATE SET environment = excluded.environment, status = excluded.status,
+                 replicas_wanted = excluded.replicas_wanted, artifact = excluded.artifact, created_at = excluded.created_at,
+                 updated_at = excluded.updated_at, detail = excluded.detail"),
+                &[
+                    &d.agent_name,
+                    &d.target,
+                    &d.environment,
+                    &d.status,
+                    &(d.replicas_wanted as i64),
+                    &d.artifact,
+                    &ts(&d.created_at),
+                    &ts(&d.updated_at),
+                    &deployment_detail(d),
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn deployment(&self, agent_name: &str, target: &str) -> Result<Option<DeploymentRecord>> {
+        self.with(|c| {
+            let r = c.query_opt(
+                &format!("SELECT {DEPLOYMENT_COLUMNS} FROM deployments WHERE agent_name = $1 AND target = $2"),
+                &[&agent_name, &target],
+            )?;
+            Ok(r.as_ref().map(deployment_row).transpose()?)
+        })
+    }
+
+    fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>> {
+        self.with(|c| {
+            rows(
+                c.query(
+                    &format!("SELECT {DEPLOYMENT_COLUMNS} FROM deployments WHERE $1::text IS NULL OR agent_name = $1 ORDER BY agent_name, target"),
+                    &[&agent_name],
+                )?,
+                deployment_row,
+            )
+        })
+    }
+
+    fn remove_deployment(&self, agent_name: &str, target: &str) -> Result<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "DELETE FROM deployments WHERE agent_name = $1 AND target = $2",
+                &[&agent_name, &target],
+            )? > 0)
+        })
+    }
+
+    fn audit_append(
+        &self,
+        events: &[(Event, Vec<u8>)],
+        checkpoint_every: u64,
+        checkpoint_last: bool,
+        sign: &Sign<'_>,
+    ) -> Result<Vec<Option<u64>>> {
+        self.transaction(|tx| {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
+            let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
+            // Duplicates are found before sequence numbers are given, since a skipped event
+            // must not take one; the chain lock keeps the answer true until commit.
+            let ids: Vec<&str> = events.iter().map(|(e, _)| e.event_id.as_str()).collect();
+            let mut seen: HashSet<String> = tx
+                .query(
+                    "SELECT event_id FROM audit_events WHERE event_id = ANY($1)",
+                    &[&ids],
+                )?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let mut out = Vec::with_capacity(events.len());
+            let mut cols: [Vec<String>; 8] = Default::default();
+            let mut seqs: Vec<i64> = Vec::new();
+            let mut agents: Vec<Option<&str>> = Vec::new();
+            let mut hashes: Vec<&[u8]> = Vec::new();
+            let mut chain = Vec::new();
+            let mut checkpoints = Vec::new();
+            for (e, canonical) in events {
+                if !seen.insert(e.event_id.clone()) {
+                    out.push(None);
+                    continue;
+                }
+                let body = std::str::from_utf8(canonical)
+                    .map_err(|_| Error::Internal("a canonical event is not UTF-8".into()))?;
+                seq += 1;
+                hash = crate::audit::link(&hash, canonical);
+                let [event_type, severity, status] = audit_columns(e);
+                for (col, v) in cols.iter_mut().zip([
+                    e.event_id.clone(),
+                    e.timestamp.clone(),
+                    e.user_id.clone(),
+                    event_type,
+                    severity,
+                    status,
+                    e.action.resource.clone(),
+                    body.to_owned(),
+                ]) {
+                    col.push(v);
+                }
+                seqs.push(seq as i64);
+                agents.push(e.context.agent_id.as_deref());
+                chain.push(hash);
+                out.push(Some(seq));
+                if checkpoint_due(seq, checkpoint_every) {
+                    checkpoints.push((seq, hash));
+                }
+            }
+            if seqs.is_empty() {
+                return Ok(out);
+            }
+            if checkpoint_last && checkpoints.last().map(|c| c.0) != Some(seq) {
+                checkpoints.push((seq, hash));
+            }
+            hashes.extend(chain.iter().map(|h| &h[..]));
+            let [ids, times, users, types, severities, statuses, resources, bodies] = &cols;
+            let params: [&(dyn ToSql + Sync); 11] = [
+                &seqs, ids, times, users, types, severities, statuses, resources, &agents, bodies,
+                &hashes,
+            ];
+            tx.execute(
+                "INSERT INTO audit_events (sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash)
+                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[])",
+                &params,
+            )?;
+            for (s, h) in checkpoints {
+                insert_checkpoint(tx, &sign(s, h))?;
+            }
+            Ok(out)
+        })
+    }
+
+    fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>> {
+        self.with(chain_head)
+    }
+
+    fn audit_query(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>> {
+        let mut sql = String::from("SELECT sequence, body, hash FROM audit_events WHERE true");
+        let mut args: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();
+        for (column, op, value) in [
+            ("timestamp", ">=", &q.since),
+            ("timestamp", "<", &q.until),
+            ("user_id", "=", &q.user),
+            ("event_type", "=", &q.event_type),
+            ("severity", "=", &q.severity),
+            ("status", "=", &q.outcome),
+            ("resource", "=", &q.resource),
+            ("agent_id", "=", &q.agent),
+        ] {
+            if let Some(v) = value {
+                args.push(Box::new(v.clone()));
+                sql.push_str(&format!(" AND {column} {op} ${}", args.len()));
+            }
+        }
+        if let Some(v) = &q.contains {
+            args.push(Box::new(v.clone()));
+            sql.push_str(&format!(" AND strpos(body, ${}) > 0", args.len()));
+        }
+        if let Some(v) = q.after {
+            args.push(Box::new(v as i64));
+            sql.push_str(&format!(" AND sequence > ${}", args.len()));
+        }
+        sql.push_str(if q.newest_first {
+            " ORDER BY sequence DESC"
+        } else {
+            " ORDER BY sequence"
+        });
+        sql.push_str(&format!(" LIMIT {}", q.limit.max(1)));
+        self.with(move |c| {
+            let params: Vec<&(dyn ToSql + Sync)> = args
+                .iter()
+                .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+                .collect();
+            rows(c.query(&sql, &params)?, audit_row)
+        })
+    }
+
+    fn audit_range(&self, from: u64, limit: usize) -> Result<Vec<StoredAudit>> {
+        self.with(|c| {
+            rows(
+                c.query(
+                    "SELECT sequence, body, hash FROM audit_events WHERE sequence >= $1 ORDER BY sequence LIMIT $2",
+                    &[&(from as i64), &(limit as i64)],
+                )?,
+                audit_row,
+            )
+        })
+    }
+
+    fn audit_checkpoints(&self) -> Result<Vec<Checkpoint>> {
+        self.with(|c| {
+            rows(
+                c.query(
+                    "SELECT sequence, hash, at, signature, public_key FROM audit_checkpoints ORDER BY sequence",
+                    &[],
+                )?,
+                checkpoint_row,
+            )
+        })
+    }
+
+    fn audit_purge(&self, before: &str, sign: &Sign<'_>) -> Result<u64> {
+        self.transaction(|tx| {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
+            let r = tx.query_one(
+                "SELECT MIN(sequence), MAX(sequence), (SELECT MIN(sequence) FROM audit_events WHERE timestamp >= $1) FROM audit_events",
+                &[&before],
+            )?;
+            let (first, last, keep_from): (Option<i64>, Option<i64>, Option<i64>) =
+                (r.get(0), r.get(1), r.get(2));
+            // Everything before the first event to keep goes; when all are old, all but the
+            // last, which stays so that the chain has a head.
+            let upto = match (first, keep_from, last) {
+                (Some(f), Some(k), _) if k > f => k - 1,
+                (Some(f), None, Some(l)) if l > f => l - 1,
+                _ => return Ok(0),
+            };
+            let hash: Vec<u8> = tx
+                .query_one(
+                    "SELECT hash FROM audit_events WHERE sequence = $1",
+                    &[&upto],
+                )?
+                .get(0);
+            insert_checkpoint(tx, &sign(upto as u64, hash32(hash)?))?;
+            let n = tx.execute("DELETE FROM audit_events WHERE sequence <= $1", &[&upto])?;
+            tx.execute(
+                "DELETE FROM audit_checkpoints WHERE sequence < $1",
+                &[&upto],
+            )?;
+            Ok(n)
+        })
+    }
+
+    fn audit_sink_cursor(&self, sink: &str) -> Result<u64> {
+        self.with(|c| {
+            let r = c.query_opt("SELECT sequence FROM audit_sinks WHERE name = $1", &[&sink])?;
+            Ok(r.map(|r| r.get::<_, i64>(0) as u64).unwrap_or(0))
+        })
+    }
+
+    fn set_audit_sink_cursor(&self, sink: &str, sequence: u64) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO audit_sinks (name, sequence) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET sequence = excluded.sequence",
+                &[&sink, &(sequence as i64)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn audit_seal(&self, sign: &Sign<'_>) -> Result<Option<u64>> {
+        self.transaction(|tx| {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
+            let last: Option<i64> = tx
+                .query_one("SELECT MAX(sequence) FROM audit_checkpoints", &[])?
+                .get(0);
+            match chain_head(tx)? {
+                Some((s, h)) if last.is_none_or(|l| l < s as i64) => {
+                    insert_checkpoint(tx, &sign(s, h))?;
+                    Ok(Some(s))
+                }
+                _ => Ok(None),
+            }
+        })
+    }
+}

@@ -1,0 +1,437 @@
+//! The store conformance suite: every operation of the `Store` trait, with its expected
+//! outcome, run against the embedded SQLite store and a real PostgreSQL database alike.
+
+#[macro_use]
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::Backend;
+use pc_hybrid::audit::{self, Event};
+use pc_hybrid::store::{
+    self, AgentRecord, AuditQuery, CreationRecord, DeploymentRecord, RegisterOutcome,
+    RegistryEntry, ReplicaRecord, StepRecord, Store, StoreUrl,
+};
+use serde_json::json;
+
+fn open(backend: Backend) -> (Box<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match backend {
+        Backend::Sqlite => StoreUrl::Sqlite(dir.path().join("data/store.db")),
+        Backend::Postgres => StoreUrl::Postgres(common::postgres_database()),
+    };
+    let s = store::open(&url).unwrap();
+    // Opening again finds the schema in place and changes nothing.
+    drop(s);
+    (store::open(&url).unwrap(), dir)
+}
+
+fn at(h: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, h, 0, 0).unwrap()
+}
+
+fn agent(name: &str) -> AgentRecord {
+    AgentRecord {
+        name: name.into(),
+        display_name: "Tax Advisor".into(),
+        domain: "finance".into(),
+        description: "d".into(),
+        status: "active".into(),
+        created_at: at(1),
+        updated_at: at(2),
+        project_dir: format!("/w/{name}"),
+        repository_url: None,
+        commit: Some("abc".into()),
+        template: "default".into(),
+        creation_id: "c-1".into(),
+        spec: json!({"name": name, "tools": ["a"]}),
+    }
+}
+
+fn entry(name: &str, version: &str, kind: &str) -> RegistryEntry {
+    RegistryEntry {
+        name: name.into(),
+        version: version.into(),
+        kind: kind.into(),
+        agent_name: (kind == "agent").then(|| name.to_owned()),
+        manifest: json!({"name": name, "version": version}),
+        phase: "Ready".into(),
+        registered_at: at(3),
+        format: "manifest".into(),
+        source: json!({"src": true}),
+        report: json!({"conditions": []}),
+    }
+}
+
+fn agents_creations_and_registry(backend: Backend) {
+    let (s, _dir) = open(backend);
+    assert_eq!(
+        s.backend(),
+        if backend == Backend::Sqlite {
+            "sqlite"
+        } else {
+            "postgresql"
+        }
+    );
+    assert_eq!(s.schema_version().unwrap(), 5);
+    s.check().unwrap();
+
+    let step = |name: &str, status: &str| StepRecord {
+        name: name.into(),
+        status: status.into(),
+        started_at: None,
+        finished_at: None,
+        message: None,
+    };
+    let c = CreationRecord {
+        id: "c-1".into(),
+        agent_name: "tax".into(),
+        status: "running".into(),
+        started_at: at(1),
+        finished_at: None,
+        failed_step: None,
+        error: None,
+        steps: vec![step("render", "pending"), step("git", "pending")],
+    };
+    s.insert_creation(&c).unwrap();
+    let mut done = step("git", "failed");
+    done.started_at = Some(at(2));
+    done.message = Some("push refused".into());
+    s.update_step("c-1", 1, &done).unwrap();
+    s.finish_creation("c-1", "failed", at(3), Some("git"), Some("push refused"))
+        .unwrap();
+    let got = s.creation("c-1").unwrap().unwrap();
+    assert_eq!(got.status, "failed");
+    assert_eq!(got.finished_at, Some(at(3)));
+    assert_eq!(got.steps.len(), 2);
+    assert_eq!(got.steps[1], done);
+    assert!(s.creation("nope").unwrap().is_none());
+
+    s.register_agent(&agent("tax"), &entry("tax", "1.0.0", "agent"), false)
+        .unwrap();
+    assert_eq!(s.agent("tax").unwrap().unwrap(), agent("tax"));
+    let again = s
+        .register_agent(&agent("tax"), &entry("tax", "1.0.0", "agent"), false)
+        .unwrap_err();
+    assert!(again.to_string().contains("already exists"), "{again}");
+    let mut changed = agent("tax");
+    changed.description = "new".into();
+    s.register_agent(&changed, &entry("tax", "1.1.0", "agent"), true)
+        .unwrap();
+    assert_eq!(s.agent("tax").unwrap().unwrap().description, "new");
+    let versions: Vec<String> = s
+        .registry_entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.version)
+        .collect();
+    assert_eq!(versions, ["1.1.0"], "a replaced agent keeps one entry");
+
+    // Custom servers: stored, refused twice, replaced, never over an agent's name.
+    let custom = entry("search", "1.0.0", "custom");
+    assert_eq!(
+        s.register_server(&custom, false).unwrap(),
+        RegisterOutcome::Stored
+    );
+    assert_eq!(
+        s.register_server(&custom, false).unwrap(),
+        RegisterOutcome::Exists {
+            kind: "custom".into()
+        }
+    );
+    let mut newer = custom.clone();
+    newer.phase = "Degraded".into();
+    assert_eq!(
+        s.register_server(&newer, true).unwrap(),
+        RegisterOutcome::Stored
+    );
+    s.register_server(&entry("search", "2.0.0", "custom"), false)
+        .unwrap();
+    assert_eq!(
+        s.register_server(&entry("tax", "9.0.0", "custom"), true)
+            .unwrap(),
+        RegisterOutcome::Exists {
+            kind: "agent".into()
+        }
+    );
+    let other = s
+        .register_agent(&agent("search"), &entry("search", "1.0.0", "agent"), false)
+        .unwrap_err();
+    assert!(other.to_string().contains("someone else"), "{other}");
+    assert!(
+        s.agent("search").unwrap().is_none(),
+        "a refused agent is not half-stored"
+    );
+    let entries = s.registry_entries().unwrap();
+    let names: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .map(|e| (e.name.as_str(), e.version.as_str(), e.phase.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("search", "1.0.0", "Degraded"),
+            ("search", "2.0.0", "Ready"),
+            ("tax", "1.1.0", "Ready")
+        ]
+    );
+    assert_eq!(entries[0].source, json!({"src": true}));
+    assert_eq!(
+        s.remove_servers("search", Some("2.0.0")).unwrap(),
+        [("search".to_owned(), "2.0.0".to_owned())]
+    );
+    assert!(
+        s.remove_servers("tax", None).unwrap().is_empty(),
+        "agents are not custom"
+    );
+    assert_eq!(s.remove_servers("search", None).unwrap().len(), 1);
+    assert!(s.remove_agent("tax").unwrap());
+    assert!(!s.remove_agent("tax").unwrap());
+    assert!(
+        s.registry_entries().unwrap().is_empty(),
+        "an agent's entries go with it"
+    );
+    assert!(s.list_agents().unwrap().is_empty());
+}
+
+fn deployments(backend: Backend) {
+    let (s, _dir) = open(backend);
+    let mut d = DeploymentRecord {
+        agent_name: "tax".into(),
+        target: "local".into(),
+        environment: "dev".into(),
+        status: "deploying".into(),
+        replicas_wanted: 2,
+        artifact: Some("abc".into()),
+        created_at: at(1),
+        updated_at: at(1),
+        replicas: vec![ReplicaRecord {
+            index: 0,
+            pid: Some(42),
+            container_id: None,
+            port: 7001,
+            endpoint: "http://127.0.0.1:7001/mcp".into(),
+            started_at: at(1),
+            state: "starting".into(),
+            last_check: None,
+            log: Some("/x.log".into()),
+        }],
+        detail: json!({"env_hash": "h"}),
+    };
+    s.save_deployment(&d).unwrap();
+    d.status = "running".into();
+    d.replicas[0].state = "healthy".into();
+    d.updated_at = at(2);
+    s.save_deployment(&d).unwrap();
+    let mut docker = d.clone();
+    docker.target = "docker".into();
+    s.save_deployment(&docker).unwrap();
+    assert_eq!(s.deployment("tax", "local").unwrap().unwrap(), d);
+    assert_eq!(s.deployments(Some("tax")).unwrap().len(), 2);
+    assert_eq!(s.deployments(None).unwrap()[0].target, "docker");
+    assert!(s.deployments(Some("other")).unwrap().is_empty());
+    assert!(s.remove_deployment("tax", "docker").unwrap());
+    assert!(!s.remove_deployment("tax", "docker").unwrap());
+    assert!(s.deployment("tax", "docker").unwrap().is_none());
+}
+
+fn event(i: usize, timestamp: &str) -> (Event, Vec<u8>) {
+    let line = json!({
+        "event_id": format!("00000000-0000-4000-8000-{i:012}"),
+        "timestamp": timestamp,
+        "user_id": format!("user{}", i % 3),
+        "organization_id": "acme",
+        "session_id": "s",
+        "event_type": if i.is_multiple_of(2) { "data_access" } else { "execution" },
+        "event_category": "compliance",
+        "severity": "info",
+        "source": {"component": "agent", "version": "1", "host": "h"},
+        "action": {"operation": "read", "resource": "document", "resource_id": format!("doc-{i}")},
+        "context": {"request_id": "r", "correlation_id": "c", "agent_id": "tax"},
+        "outcome": {"status": "success", "status_code": 200, "response_time_ms": 1.0},
+        "data": {"sensitive_data_accessed": false},
+        "sensitive_fields": ["action.resource_id"]
+    })
+    .to_string();
+    let e = audit::prepare(audit::parse_line(line.as_bytes()).unwrap(), b"k").unwrap();
+    let c = e.canonical();
+    (e, c)
+}
+
+fn audit_chain(backend: Backend) {
+    let (s, dir) = open(backend);
+    let keys = audit::keys::load(dir.path()).unwrap();
+    let sign = |seq, hash| audit::sign_checkpoint(&keys.signing, seq, hash);
+    assert_eq!(s.audit_head().unwrap(), None);
+    let old = "2019-01-01T00:00:00Z";
+    let new = "2026-11-24T10:00:00Z";
+    let batch: Vec<_> = (0..10)
+        .map(|i| event(i, if i < 4 { old } else { new }))
+        .collect();
+    let seqs = s.audit_append(&batch, 4, true, &sign).unwrap();
+    assert_eq!(seqs, (1..=10).map(Some).collect::<Vec<_>>());
+    // A batch with an id already stored and one repeated inside it: both skipped.
+    let again = vec![event(3, new), event(10, new), event(10, new)];
+    assert_eq!(
+        s.audit_append(&again, 4, false, &sign).unwrap(),
+        [None, Some(11), None]
+    );
+    let (head, hash) = s.audit_head().unwrap().unwrap();
+    assert_eq!(head, 11);
+    let cps: Vec<u64> = s
+        .audit_checkpoints()
+        .unwrap()
+        .iter()
+        .map(|c| c.sequence)
+        .collect();
+    assert_eq!(cps, [4, 8, 10]);
+    assert_eq!(s.audit_seal(&sign).unwrap(), Some(11));
+    assert_eq!(s.audit_seal(&sign).unwrap(), None, "sealed once");
+    let last = s.audit_checkpoints().unwrap().pop().unwrap();
+    assert_eq!((last.sequence, last.hash), (11, hash));
+    assert!(audit::checkpoint_valid(
+        &last,
+        &keys.signing.verifying_key()
+    ));
+
+    let range = s.audit_range(5, 3).unwrap();
+    assert_eq!(
+        range.iter().map(|r| r.sequence).collect::<Vec<_>>(),
+        [5, 6, 7]
+    );
+    let mut prev = s.audit_range(4, 1).unwrap()[0].hash;
+    for r in &range {
+        assert_eq!(audit::link(&prev, &r.body), r.hash);
+        prev = r.hash;
+    }
+
+    let q = |f: &dyn Fn(&mut AuditQuery)| {
+        let mut q = AuditQuery {
+            limit: 100,
+            ..AuditQuery::default()
+        };
+        f(&mut q);
+        s.audit_query(&q)
+            .unwrap()
+            .iter()
+            .map(|r| r.sequence)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(q(&|q| q.user = Some("user1".into())), [2, 5, 8, 11]);
+    assert_eq!(
+        q(&|q| q.event_type = Some("execution".into())),
+        [2, 4, 6, 8, 10]
+    );
+    assert_eq!(
+        q(&|q| q.since = Some("2020-01-01".into())),
+        [5, 6, 7, 8, 9, 10, 11]
+    );
+    assert_eq!(q(&|q| q.until = Some("2020-01-01".into())), [1, 2, 3, 4]);
+    assert_eq!(
+        q(&|q| {
+            q.user = Some("user0".into());
+            q.newest_first = true;
+            q.limit = 2;
+        }),
+        [10, 7]
+    );
+    assert_eq!(q(&|q| q.after = Some(9)), [10, 11]);
+    assert_eq!(q(&|q| q.severity = Some("error".into())), Vec::<u64>::new());
+    assert_eq!(q(&|q| q.outcome = Some("success".into())).len(), 11);
+    assert_eq!(q(&|q| q.resource = Some("document".into())).len(), 11);
+    assert_eq!(q(&|q| q.agent = Some("tax".into())).len(), 11);
+    let doc7 = audit::hmac_value(b"k", "doc-7");
+    assert_eq!(q(&|q| q.contains = Some(doc7.clone())), [8]);
+
+    // Retention: the old prefix goes, a checkpoint anchors what stays.
+    assert_eq!(s.audit_purge("2020-01-01T00:00:00Z", &sign).unwrap(), 4);
+    assert_eq!(s.audit_range(0, 1).unwrap()[0].sequence, 5);
+    let cps: Vec<u64> = s
+        .audit_checkpoints()
+        .unwrap()
+        .iter()
+        .map(|c| c.sequence)
+        .collect();
+    assert_eq!(cps, [4, 8, 10, 11]);
+    assert_eq!(s.audit_purge("2020-01-01T00:00:00Z", &sign).unwrap(), 0);
+    // When every event is old, all but the head go.
+    assert_eq!(s.audit_purge("2030-01-01T00:00:00Z", &sign).unwrap(), 6);
+    assert_eq!(s.audit_range(0, 10).unwrap().len(), 1);
+    assert_eq!(s.audit_head().unwrap().unwrap().0, 11);
+
+    assert_eq!(s.audit_sink_cursor("webhook").unwrap(), 0);
+    s.set_audit_sink_cursor("webhook", 7).unwrap();
+    s.set_audit_sink_cursor("webhook", 9).unwrap();
+    assert_eq!(s.audit_sink_cursor("webhook").unwrap(), 9);
+}
+
+/// Writers in several threads, each with its own connection, extend one chain: every event
+/// gets one place and the chain links without a gap.
+fn concurrent_appends_make_one_chain(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match backend {
+        Backend::Sqlite => StoreUrl::Sqlite(dir.path().join("store.db")),
+        Backend::Postgres => StoreUrl::Postgres(common::postgres_database()),
+    };
+    drop(store::open(&url).unwrap());
+    let keys = audit::keys::load(dir.path()).unwrap();
+    std::thread::scope(|scope| {
+        for t in 0..4 {
+            let (url, keys) = (&url, &keys);
+            scope.spawn(move || {
+                let s = store::open(url).unwrap();
+                let sign = |seq, hash| audit::sign_checkpoint(&keys.signing, seq, hash);
+                for b in 0..10 {
+                    let batch: Vec<_> = (0..25)
+                        .map(|i| event(t * 1000 + b * 25 + i, "2026-11-24T10:00:00Z"))
+                        .collect();
+                    let seqs = s.audit_append(&batch, 100, false, &sign).unwrap();
+                    assert!(seqs.iter().all(Option::is_some));
+                }
+            });
+        }
+    });
+    let s = store::open(&url).unwrap();
+    let rows = s.audit_range(1, 10_000).unwrap();
+    assert_eq!(rows.len(), 1000);
+    let mut prev = audit::GENESIS;
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r.sequence, i as u64 + 1);
+        assert_eq!(audit::link(&prev, &r.body), r.hash, "at {}", r.sequence);
+        prev = r.hash;
+    }
+}
+
+/// A PostgreSQL URL's password never shows in what the store says about itself or its
+/// errors.
+#[test]
+fn postgres_credentials_never_show() {
+    let url = common::postgres_database();
+    let s = store::open(&StoreUrl::Postgres(url.clone())).unwrap();
+    let password = url::Url::parse(&url)
+        .unwrap()
+        .password()
+        .unwrap()
+        .to_owned();
+    assert!(!s.location().contains(&password));
+    let mut wrong = url::Url::parse(&url).unwrap();
+    wrong.set_password(Some("not-the-password")).unwrap();
+    let e = match store::open(&StoreUrl::Postgres(wrong.to_string())) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("a wrong password was accepted"),
+    };
+    assert!(
+        e.contains("password authentication failed") || e.contains("cannot open"),
+        "{e}"
+    );
+    assert!(
+        !e.contains("not-the-password") && !e.contains(&password),
+        "{e}"
+    );
+}
+
+on_both_stores!(
+    agents_creations_and_registry,
+    deployments,
+    audit_chain,
+    concurrent_appends_make_one_chain,
+);
