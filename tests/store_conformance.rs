@@ -72,7 +72,7 @@ fn agents_creations_and_registry(backend: Backend) {
             "postgresql"
         }
     );
-    assert_eq!(s.schema_version().unwrap(), 5);
+    assert_eq!(s.schema_version().unwrap(), 6);
     s.check().unwrap();
 
     let step = |name: &str, status: &str| StepRecord {
@@ -269,8 +269,8 @@ fn audit_chain(backend: Backend) {
         .collect();
     let seqs = s.audit_append(&batch, 4, true, &sign).unwrap();
     assert_eq!(seqs, (1..=10).map(Some).collect::<Vec<_>>());
-    // A batch with an id already stored and one repeated inside it: both skipped.
-    let again = vec![event(3, new), event(10, new), event(10, new)];
+    // A batch with an event already stored and one repeated inside it: both skipped.
+    let again = vec![event(3, old), event(10, new), event(10, new)];
     assert_eq!(
         s.audit_append(&again, 4, false, &sign).unwrap(),
         [None, Some(11), None]

@@ -122,6 +122,32 @@ CREATE TABLE audit_sinks (
 );
 "#,
     ),
+    (
+        6,
+        "audit events are unique by (timestamp, event_id): the time index finds duplicates at its right edge instead of a random-order id index",
+        r#"
+CREATE TABLE audit_events_v6 (
+    sequence    INTEGER PRIMARY KEY,
+    event_id    TEXT NOT NULL,
+    timestamp   TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    event_type  TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    resource    TEXT NOT NULL,
+    agent_id    TEXT,
+    body        BLOB NOT NULL,
+    hash        BLOB NOT NULL
+);
+INSERT INTO audit_events_v6 SELECT sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash FROM audit_events;
+DROP TABLE audit_events;
+ALTER TABLE audit_events_v6 RENAME TO audit_events;
+CREATE UNIQUE INDEX audit_by_time ON audit_events(timestamp, event_id);
+CREATE INDEX audit_by_user ON audit_events(user_id, timestamp);
+CREATE INDEX audit_by_type ON audit_events(event_type, timestamp);
+CREATE INDEX audit_by_agent ON audit_events(agent_id, timestamp);
+"#,
+    ),
 ];
 
 pub fn latest() -> u32 {
@@ -250,6 +276,15 @@ CREATE TABLE audit_sinks (
     name      TEXT PRIMARY KEY,
     sequence  BIGINT NOT NULL
 );
+"#,
+    ),
+    (
+        6,
+        "audit events are unique by (timestamp, event_id): the time index finds duplicates at its right edge instead of a random-order id index",
+        r#"
+ALTER TABLE audit_events DROP CONSTRAINT audit_events_event_id_key;
+DROP INDEX audit_by_time;
+CREATE UNIQUE INDEX audit_by_time ON audit_events(timestamp, event_id);
 "#,
     ),
 ];

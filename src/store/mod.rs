@@ -209,7 +209,8 @@ pub trait Store: Send + Sync {
     /// Append events to the audit chain in one durable transaction: each gets the next
     /// sequence number and its hash. `sign` makes a checkpoint for a (sequence, hash) and is
     /// called every `checkpoint_every` events and for the last one when `checkpoint_last`.
-    /// Events whose id is already stored are skipped (returned as `None`).
+    /// An event whose id and timestamp are already stored (a sender's retry) is skipped and
+    /// returned as `None`.
     fn audit_append(
         &self,
         events: &[(crate::audit::Event, Vec<u8>)],

@@ -603,13 +603,14 @@ impl Store for PostgresStore {
             // Duplicates are found before sequence numbers are given, since a skipped event
             // must not take one; the chain lock keeps the answer true until commit.
             let ids: Vec<&str> = events.iter().map(|(e, _)| e.event_id.as_str()).collect();
-            let mut seen: HashSet<String> = tx
+            let times: Vec<&str> = events.iter().map(|(e, _)| e.timestamp.as_str()).collect();
+            let mut seen: HashSet<(String, String)> = tx
                 .query(
-                    "SELECT event_id FROM audit_events WHERE event_id = ANY($1)",
-                    &[&ids],
+                    "SELECT a.timestamp, a.event_id FROM audit_events a JOIN unnest($1::text[], $2::text[]) AS b(timestamp, event_id) USING (timestamp, event_id)",
+                    &[&times, &ids],
                 )?
                 .iter()
-                .map(|r| r.get(0))
+                .map(|r| (r.get(0), r.get(1)))
                 .collect();
             let mut out = Vec::with_capacity(events.len());
             let mut cols: [Vec<String>; 8] = Default::default();
@@ -619,7 +620,7 @@ impl Store for PostgresStore {
             let mut chain = Vec::new();
             let mut checkpoints = Vec::new();
             for (e, canonical) in events {
-                if !seen.insert(e.event_id.clone()) {
+                if !seen.insert((e.timestamp.clone(), e.event_id.clone())) {
                     out.push(None);
                     continue;
                 }

@@ -777,6 +777,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_version_5_trail_keeps_its_events_through_version_6() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").unwrap();
+            for (v, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 5) {
+                c.execute_batch(sql).unwrap();
+                c.execute(
+                    "INSERT INTO schema_migrations VALUES (?1, ?2, 'then')",
+                    params![v, name],
+                )
+                .unwrap();
+            }
+            c.execute("INSERT INTO audit_events VALUES (1, 'id-1', '2026-01-01T00:00:00Z', 'u', 'execution', 'info', 'success', 'r', NULL, X'7B7D', X'00')", []).unwrap();
+        }
+        let s = SqliteStore::open(&p).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 6);
+        let c = s.conn();
+        let kept: (String, Vec<u8>) = c
+            .query_row(
+                "SELECT event_id, body FROM audit_events WHERE sequence = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("id-1".to_owned(), b"{}".to_vec()));
+        let unique: i64 = c
+            .query_row("SELECT \"unique\" FROM pragma_index_list('audit_events') WHERE name = 'audit_by_time'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(unique, 1);
+    }
+
+    #[test]
     fn migrates_once_and_is_private() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("sub/x.db");
