@@ -301,6 +301,31 @@ fn a_forged_checkpoint_is_caught(store: Backend) {
     );
 }
 
+/// Verification checks parts of the chain in parallel: an edit anywhere, the parts'
+/// boundaries included, is reported at its own event.
+fn an_edit_at_any_position_is_caught_there(store: Backend) {
+    let env = store.env();
+    assert_eq!(ingest(&env, &jsonl(41), &[]).code, 0);
+    let mut db = Db::open(&env);
+    for seq in 1..=41 {
+        db.exec(&format!(r#"UPDATE audit_events SET body = replace(body, '"read"', '"READ"') WHERE sequence = {seq}"#));
+        let (code, v) = verify(&env);
+        assert_eq!((code, &v["first_bad_sequence"]), (1, &json!(seq)), "{v}");
+        db.exec(&format!(r#"UPDATE audit_events SET body = replace(body, '"READ"', '"read"') WHERE sequence = {seq}"#));
+    }
+    assert_eq!(verify(&env).0, 0);
+    for seq in [1, 20, 21, 22, 41] {
+        db.exec(&format!(
+            "UPDATE audit_events SET sequence = -{seq} WHERE sequence = {seq}"
+        ));
+        let (code, v) = verify(&env);
+        assert_eq!((code, &v["first_bad_sequence"]), (1, &json!(seq)), "{v}");
+        db.exec(&format!(
+            "UPDATE audit_events SET sequence = {seq} WHERE sequence = -{seq}"
+        ));
+    }
+}
+
 fn every_command_is_recorded_and_validates_against_the_schema(store: Backend) {
     let env = store.env().var("USER", "alice");
     env.create("tax_advisor", &[]);
@@ -588,6 +613,7 @@ on_both_stores!(
     a_truncated_tail_is_caught_by_the_signed_checkpoint,
     a_rehashed_chain_is_caught_by_the_signed_checkpoint,
     a_forged_checkpoint_is_caught,
+    an_edit_at_any_position_is_caught_there,
     every_command_is_recorded_and_validates_against_the_schema,
     fail_closed_refuses_to_act_and_fail_open_records_the_gap,
     acknowledged_events_survive_sigkill_at_random_moments,

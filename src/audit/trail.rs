@@ -216,7 +216,7 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
         .first()
         .map(|r| r.sequence)
         .unwrap_or(1);
-    let (mut prev, mut expected) = if first > 1 {
+    let (prev, expected) = if first > 1 {
         match by_seq.get(&(first - 1)) {
             Some(c) => (c.hash, first),
             None => {
@@ -227,67 +227,47 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
         (GENESIS, 1u64)
     };
     let purged = expected - 1;
-    // One thread reads the next rows while this one hashes: the chain is sequential, but
-    // reading and hashing need not be.
-    let found: Result<Option<VerifyReport>> = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<StoredAudit>>>(2);
-        let mut from = expected;
-        scope.spawn(move || loop {
-            let rows = store.audit_range(from, 50_000);
-            let done = rows.as_ref().map(|r| r.is_empty()).unwrap_or(true);
-            if let Some(l) = rows.as_ref().ok().and_then(|r| r.last()) {
-                from = l.sequence + 1;
-            }
-            if tx.send(rows).is_err() || done {
-                break;
-            }
-        });
-        for rows in rx {
-            let rows = rows?;
-            if rows.is_empty() {
-                break;
-            }
-            for r in &rows {
-                if r.sequence != expected {
-                    return Ok(Some(fail(
-                        expected,
-                        expected - 1,
-                        format!(
-                            "event {expected} is missing (the next stored is {})",
-                            r.sequence
-                        ),
-                    )));
-                }
-                let h = link(&prev, &r.body);
-                if h != r.hash {
-                    return Ok(Some(fail(
-                        r.sequence,
-                        expected - 1,
-                        format!(
-                        "event {} does not match its hash: it, or the order of events, was changed",
-                        r.sequence
-                    ),
-                    )));
-                }
-                if let Some(c) = by_seq.get(&r.sequence) {
-                    if c.hash != h {
-                        return Ok(Some(fail(
-                        r.sequence,
-                        expected - 1,
-                        format!("the chain differs from the signed checkpoint at {}: events up to it were rewritten", r.sequence),
-                    )));
-                    }
-                }
-                prev = h;
-                expected += 1;
-            }
-        }
-        Ok(None)
+    let head = store.audit_head()?.map(|h| h.0).unwrap_or(purged);
+    // Every event's stored hash must be the hash of the one before it and its own body, so
+    // parts of the chain can be checked on their own, in parallel; the first bad event
+    // found in the earliest part is the one a sequential walk would stop at.
+    let parts = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8) as u64;
+    let span = (head + 1 - expected).div_ceil(parts).max(1);
+    let bounds: Vec<(u64, u64)> = (0..parts)
+        .map(|i| {
+            (
+                expected + i * span,
+                (expected + (i + 1) * span - 1).min(head),
+            )
+        })
+        .filter(|(a, b)| a <= b)
+        .collect();
+    let anchor = prev;
+    let results: Vec<Result<Option<(u64, String)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = bounds
+            .iter()
+            .map(|&(from, to)| {
+                let by_seq = &by_seq;
+                scope.spawn(move || check_part(store, by_seq, anchor, expected, from, to))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Internal("a verify thread panicked".into())))
+            })
+            .collect()
     });
-    if let Some(report) = found? {
-        return Ok(report);
+    for r in results {
+        if let Some((seq, message)) = r? {
+            return Ok(fail(seq, seq - 1, message));
+        }
     }
-    let events = expected - 1;
+    let events = head;
     if let Some(c) = checkpoints.iter().rev().find(|c| c.sequence > events) {
         return Ok(fail(
             events + 1,
@@ -313,6 +293,71 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
             format!("{events} events verified; the last {tail} are not yet covered by a checkpoint")
         },
     })
+}
+
+/// Check events `from..=to` of a chain that starts at `first` after `anchor`: each is
+/// present, hashes to its stored hash from the stored hash before it, and matches any
+/// checkpoint at it. The first bad one, with why.
+fn check_part(
+    store: &dyn Store,
+    checkpoints: &HashMap<u64, &Checkpoint>,
+    anchor: [u8; 32],
+    first: u64,
+    from: u64,
+    to: u64,
+) -> Result<Option<(u64, String)>> {
+    // A part after the first reads the event before it for its stored hash.
+    let mut expected = if from == first { from } else { from - 1 };
+    let mut prev = (from == first).then_some(anchor);
+    let mut bad = None;
+    let missing =
+        |seq: u64, next: u64| format!("event {seq} is missing (the next stored is {next})");
+    store.audit_scan(expected, to, &mut |seq, body, hash| {
+        if seq != expected {
+            if expected >= from || seq > from {
+                let at = expected.max(from);
+                bad = Some((at, missing(at, seq)));
+                return false;
+            }
+            // The event before this part is missing: the part before reports it.
+            prev = None;
+        }
+        expected = seq + 1;
+        if seq < from {
+            prev = hash.try_into().ok();
+            return true;
+        }
+        let Some(before) = prev else {
+            prev = hash.try_into().ok();
+            return true;
+        };
+        let h = link(&before, body);
+        if hash != &h[..] {
+            bad = Some((
+                seq,
+                format!("event {seq} does not match its hash: it, or the order of events, was changed"),
+            ));
+            return false;
+        }
+        if checkpoints.get(&seq).is_some_and(|c| c.hash != h) {
+            bad = Some((
+                seq,
+                format!("the chain differs from the signed checkpoint at {seq}: events up to it were rewritten"),
+            ));
+            return false;
+        }
+        prev = Some(h);
+        true
+    })?;
+    if bad.is_none() && expected <= to {
+        let next = store
+            .audit_range(expected, 1)?
+            .first()
+            .map(|r| r.sequence)
+            .unwrap_or(to + 1);
+        bad = Some((expected, missing(expected, next)));
+    }
+    Ok(bad)
 }
 
 /// A stored event with its place in the chain, as queries and exports print it.

@@ -223,6 +223,15 @@ pub trait Store: Send + Sync {
     fn audit_query(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>>;
     /// Events from `from` (inclusive), in order, at most `limit`.
     fn audit_range(&self, from: u64, limit: usize) -> Result<Vec<StoredAudit>>;
+    /// Visit the events from `from` to `to` (inclusive) in order, as (sequence, canonical
+    /// body, hash) borrowed from the store, until `visit` returns false. Calls may run on
+    /// several threads at once, each over its own part of the chain.
+    fn audit_scan(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut (dyn FnMut(u64, &[u8], &[u8]) -> bool + Send),
+    ) -> Result<()>;
     fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>>;
     /// Delete the longest prefix of the chain whose events are older than `before`, keeping
     /// a signed checkpoint at its last sequence so that the rest still verifies. The number

@@ -730,6 +730,27 @@ impl Store for PostgresStore {
         })
     }
 
+    fn audit_scan(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut (dyn FnMut(u64, &[u8], &[u8]) -> bool + Send),
+    ) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
+        self.with(|c| {
+            let mut rows = c.query_raw(
+                "SELECT sequence, body, hash FROM audit_events WHERE sequence BETWEEN $1 AND $2 ORDER BY sequence",
+                [from as i64, to as i64],
+            )?;
+            while let Some(r) = rows.next()? {
+                if !visit(r.get::<_, i64>(0) as u64, r.get::<_, &str>(1).as_bytes(), r.get(2)) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+
     fn audit_checkpoints(&self) -> Result<Vec<Checkpoint>> {
         self.with(|c| {
             rows(

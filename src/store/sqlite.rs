@@ -584,6 +584,33 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
+    fn audit_scan(
+        &self,
+        from: u64,
+        to: u64,
+        visit: &mut (dyn FnMut(u64, &[u8], &[u8]) -> bool + Send),
+    ) -> Result<()> {
+        // Its own read-only connection, so that scans of different parts run in parallel
+        // (WAL readers do not block each other or the writer).
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.pragma_update(None, "mmap_size", 268_435_456)?;
+        let mut stmt = conn.prepare(
+            "SELECT sequence, body, hash FROM audit_events WHERE sequence BETWEEN ?1 AND ?2 ORDER BY sequence",
+        )?;
+        let mut rows = stmt.query(params![from as i64, to as i64])?;
+        while let Some(r) = rows.next()? {
+            let blob =
+                |i| -> rusqlite::Result<&[u8]> { Ok(r.get_ref(i)?.as_bytes().unwrap_or_default()) };
+            if !visit(r.get::<_, i64>(0)? as u64, blob(1)?, blob(2)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
