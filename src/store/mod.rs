@@ -159,6 +159,9 @@ pub enum RegisterOutcome {
 /// run its queries on.
 pub type Sign<'a> = dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint + Sync + 'a;
 
+/// Visits one stored event as (sequence, canonical body, hash); false stops the scan.
+pub type Visit<'a> = dyn FnMut(u64, &[u8], &[u8]) -> bool + Send + 'a;
+
 /// Everything the domain persists. Implemented by SQLite and PostgreSQL; the same behaviour
 /// is expected of both, and tests/store_conformance.rs holds them to it.
 pub trait Store: Send + Sync {
@@ -226,12 +229,7 @@ pub trait Store: Send + Sync {
     /// Visit the events from `from` to `to` (inclusive) in order, as (sequence, canonical
     /// body, hash) borrowed from the store, until `visit` returns false. Calls may run on
     /// several threads at once, each over its own part of the chain.
-    fn audit_scan(
-        &self,
-        from: u64,
-        to: u64,
-        visit: &mut (dyn FnMut(u64, &[u8], &[u8]) -> bool + Send),
-    ) -> Result<()>;
+    fn audit_scan(&self, from: u64, to: u64, visit: &mut Visit<'_>) -> Result<()>;
     fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>>;
     /// Delete the longest prefix of the chain whose events are older than `before`, keeping
     /// a signed checkpoint at its last sequence so that the rest still verifies. The number

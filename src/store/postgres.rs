@@ -730,12 +730,7 @@ impl Store for PostgresStore {
         })
     }
 
-    fn audit_scan(
-        &self,
-        from: u64,
-        to: u64,
-        visit: &mut (dyn FnMut(u64, &[u8], &[u8]) -> bool + Send),
-    ) -> Result<()> {
+    fn audit_scan(&self, from: u64, to: u64, visit: &mut super::Visit<'_>) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
         self.with(|c| {
             let mut rows = c.query_raw(

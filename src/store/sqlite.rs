@@ -584,12 +584,7 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn audit_scan(
-        &self,
-        from: u64,
-        to: u64,
-        visit: &mut (dyn FnMut(u64, &[u8], &[u8]) -> bool + Send),
-    ) -> Result<()> {
+    fn audit_scan(&self, from: u64, to: u64, visit: &mut super::Visit<'_>) -> Result<()> {
         // Its own read-only connection, so that scans of different parts run in parallel
         // (WAL readers do not block each other or the writer).
         let conn = Connection::open_with_flags(
