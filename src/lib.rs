@@ -46,6 +46,38 @@ fn overrides(cli: &Cli) -> Overrides {
     }
 }
 
+/// The agent or server a command acts on, for the events' `agent_id`.
+fn target_agent(c: &Command) -> Option<&str> {
+    match c {
+        Command::CreateAgent(a) => a.name.as_deref(),
+        Command::DeployAgent(a) => Some(&a.name),
+        Command::Undeploy(a) => Some(&a.name),
+        Command::Restart(a) => Some(&a.name),
+        Command::Logs(a) => Some(&a.name),
+        _ => None,
+    }
+}
+
+/// With data classification on, what an event touching `agent` says about its data: the
+/// agent's declared compliance frameworks, and whether its data is confidential or
+/// restricted. Unknown agents and unclassified servers flag nothing.
+fn data_flags(settings: &Settings, agent: Option<&str>) -> audit::event::Data {
+    let found = agent
+        .filter(|_| settings.audit.data_classification)
+        .and_then(|name| {
+            let store = commands::open_store(settings).ok()?;
+            registry::classification(store.as_ref(), name)
+        });
+    match found {
+        Some((level, frameworks)) => audit::event::Data {
+            sensitive_data_accessed: matches!(level.as_str(), "confidential" | "restricted"),
+            compliance_flags: frameworks,
+            ..Default::default()
+        },
+        None => Default::default(),
+    }
+}
+
 /// What a command does, for its audit events: (type, category, operation, resource, acts).
 fn describe(
     c: &Command,
@@ -226,6 +258,7 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     };
     let (event_type, category, operation, resource, acts) = describe(&cli.command);
     use audit::event::{Severity, Status};
+    let agent = target_agent(&cli.command);
     let event =
         |operation: &str, status: Status, severity: Severity, error: Option<String>, ms: f64| {
             audit::Action {
@@ -238,7 +271,9 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
                 status,
                 error,
                 response_time_ms: ms,
-                agent_id: None,
+                agent_id: agent.map(str::to_owned),
+                // Looked up per event: create-agent registers the agent it is about.
+                data: data_flags(&settings, agent),
             }
         };
     if acts {

@@ -619,3 +619,47 @@ on_both_stores!(
     acknowledged_events_survive_sigkill_at_random_moments,
     retention_purges_old_events_and_the_rest_still_verifies,
 );
+
+/// With DATA_CLASSIFICATION_ENABLED, the events of a command that touches a restricted
+/// server say that sensitive data was accessed and under which frameworks; without it,
+/// they do not. Either way they name the agent.
+#[test]
+fn data_classification_flags_events_of_restricted_servers() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry/valid/manifest.yaml");
+    let manifest = std::fs::read_to_string(fixture)
+        .unwrap()
+        .replace("sandboxLevel: standard", "sandboxLevel: strict")
+        .replace("networkAccess: external", "networkAccess: internal")
+        .replace(
+            "dataClassification: internal",
+            "dataClassification: restricted\n    complianceRequirements: [HIPAA, SOC2]",
+        );
+    for enabled in [true, false] {
+        let env = Env::new().var(
+            "DATA_CLASSIFICATION_ENABLED",
+            if enabled { "true" } else { "false" },
+        );
+        let path = env.work.join("ledger.yaml");
+        std::fs::write(&path, &manifest).unwrap();
+        env.ok(&["mcp", "register", path.to_str().unwrap()]);
+        assert_ne!(env.run(&["logs", "ledger"]).code, 0, "nothing is deployed");
+        let events = env
+            .ok(&["audit", "query", "--type", "data_access", "-o", "json"])
+            .json();
+        let logs = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"]["operation"] == "agent.logs")
+            .expect("the logs command is recorded");
+        assert_eq!(logs["context"]["agent_id"], "ledger");
+        assert_eq!(logs["data"]["sensitive_data_accessed"], enabled, "{logs:#}");
+        let flags = if enabled {
+            json!(["HIPAA", "SOC2"])
+        } else {
+            json!([])
+        };
+        assert_eq!(logs["data"]["compliance_flags"], flags, "{logs:#}");
+    }
+}

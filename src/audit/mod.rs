@@ -277,6 +277,8 @@ pub struct Action {
     pub error: Option<String>,
     pub response_time_ms: f64,
     pub agent_id: Option<String>,
+    /// Sensitivity and compliance flags, when data classification is on.
+    pub data: event::Data,
 }
 
 pub fn own_event(
@@ -301,7 +303,7 @@ pub fn own_event(
             user_agent: Some(format!("pc-hybrid/{}", env!("CARGO_PKG_VERSION"))),
             workflow_id: None,
         },
-        data: event::Data::default(),
+        data: a.data,
         event_category: a.category,
         event_id: uuid::Uuid::now_v7().to_string(),
         event_type: a.event_type,

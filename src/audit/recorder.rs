@@ -135,6 +135,7 @@ impl Recorder {
                     error: Some(format!("{lost} audit event(s) were lost while the trail could not be written (fail-open)")),
                     response_time_ms: 0.0,
                     agent_id: None,
+                    data: Default::default(),
                 },
                 &self.user,
                 &self.organization,

@@ -354,6 +354,23 @@ pub fn server_of(e: &RegistryEntry) -> Result<Server> {
 }
 
 /// Pick an entry by name, and by version when given, else the highest semantic version.
+/// The data classification a registered server declares and the compliance frameworks it
+/// is under (its highest version), for the audit events of commands that touch it.
+pub fn classification(store: &dyn Store, name: &str) -> Option<(String, Vec<String>)> {
+    let entry = find(store, name, None).ok()?;
+    let security = &entry.manifest["spec"]["security"];
+    let level = security["dataClassification"].as_str()?.to_owned();
+    let frameworks = security["complianceRequirements"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((level, frameworks))
+}
+
 pub fn find(store: &dyn Store, name: &str, version: Option<&str>) -> Result<RegistryEntry> {
     let mut matching: Vec<RegistryEntry> = store
         .registry_entries()?
