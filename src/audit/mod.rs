@@ -130,7 +130,10 @@ static SECRET_TEXT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 pub fn scrub(text: &str) -> String {
     let mut out = crate::secret::redact_url_in_text(text);
     for re in SECRET_TEXT.iter() {
-        out = re.replace_all(&out, "[redacted]").into_owned();
+        // Most text holds no secret: copy only when something is replaced.
+        if let std::borrow::Cow::Owned(replaced) = re.replace_all(&out, "[redacted]") {
+            out = replaced;
+        }
     }
     out
 }
@@ -253,6 +256,10 @@ pub fn parse_line(line: &[u8]) -> Result<Event, Problem> {
     }
     let text = std::str::from_utf8(line)
         .map_err(|e| problem("/", format!("not valid UTF-8 (byte {})", e.valid_up_to())))?;
+    // Valid lines take the plain parser; only a bad one is parsed again to name its field.
+    if let Ok(e) = serde_json::from_str::<Event>(text) {
+        return Ok(e);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, Event>(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::store::{AuditQuery, Store, StoredAudit};
 
 /// The most events in one transaction.
-pub const BATCH: usize = 4096;
+pub const BATCH: usize = 16384;
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Rejected {
