@@ -202,12 +202,16 @@ fn secrets_never_reach_the_trail(store: Backend) {
 }
 
 /// Fill a trail, run `tamper` on its database, and expect verify to fail at `bad`.
-fn tampered(store: Backend, tamper: impl Fn(&mut Db), bad: u64, words: &str) {
+/// `bad` is given the sequences of the trail's checkpoints (how many there are depends on
+/// how the writer grouped the events).
+fn tampered(store: Backend, tamper: impl Fn(&mut Db), bad: impl Fn(&[i64]) -> u64, words: &str) {
     let env = store.env();
     let o = ingest(&env, &jsonl(200), &[]);
     assert_eq!(o.code, 0, "{o:?}");
     assert_eq!(verify(&env).0, 0);
-    tamper(&mut Db::open(&env));
+    let mut db = Db::open(&env);
+    let bad = bad(&db.checkpoints());
+    tamper(&mut db);
     let (code, v) = verify(&env);
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["ok"], false);
@@ -221,7 +225,7 @@ fn an_edited_field_is_caught_at_its_event(store: Backend) {
         |c| {
             c.exec(r#"UPDATE audit_events SET body = replace(body, '"read"', '"erase"') WHERE sequence = 73"#);
         },
-        73,
+        |_| 73,
         "does not match its hash",
     );
 }
@@ -232,7 +236,7 @@ fn a_deleted_event_is_caught_where_it_was(store: Backend) {
         |c| {
             c.exec("DELETE FROM audit_events WHERE sequence = 120");
         },
-        120,
+        |_| 120,
         "is missing",
     );
 }
@@ -247,7 +251,7 @@ fn two_reordered_events_are_caught_at_the_first(store: Backend) {
                  UPDATE audit_events SET sequence = 51 WHERE sequence = -1;",
             );
         },
-        50,
+        |_| 50,
         "does not match its hash",
     );
 }
@@ -258,7 +262,7 @@ fn a_truncated_tail_is_caught_by_the_signed_checkpoint(store: Backend) {
         |c| {
             c.exec("DELETE FROM audit_events WHERE sequence > 190");
         },
-        191,
+        |_| 191,
         "events were removed from the end",
     );
 }
@@ -285,7 +289,7 @@ fn a_rehashed_chain_is_caught_by_the_signed_checkpoint(store: Backend) {
                 prev = h;
             }
         },
-        200,
+        |checkpoints| *checkpoints.iter().find(|&&c| c >= 10).unwrap() as u64,
         "differs from the signed checkpoint",
     );
 }
@@ -294,10 +298,31 @@ fn a_forged_checkpoint_is_caught(store: Backend) {
     tampered(
         store,
         |c| {
-            c.exec("UPDATE audit_checkpoints SET sequence = 150");
+            // Passing the last checkpoint off as a retention purge's anchor.
+            c.exec("UPDATE audit_checkpoints SET anchors_purge = true WHERE sequence = (SELECT MAX(sequence) FROM audit_checkpoints)");
         },
-        150,
+        |checkpoints| *checkpoints.last().unwrap() as u64,
         "not signed by this installation's key",
+    );
+}
+
+/// Deleting the start of the chain up to an ordinary checkpoint is not mistaken for a
+/// retention purge: only a purge signs its anchor as one.
+fn a_deleted_prefix_is_not_passed_off_as_a_purge(store: Backend) {
+    let env = store.env();
+    assert_eq!(ingest(&env, &jsonl(100), &[]).code, 0);
+    assert_eq!(ingest(&env, &jsonl(100), &[]).code, 0);
+    let mut db = Db::open(&env);
+    assert!(db.checkpoints().contains(&100), "{:?}", db.checkpoints());
+    db.exec("DELETE FROM audit_events WHERE sequence <= 100");
+    let (code, v) = verify(&env);
+    assert_eq!((code, &v["first_bad_sequence"]), (1, &json!(1)), "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("no signed checkpoint vouches for their removal by retention"),
+        "{v}"
     );
 }
 
@@ -597,7 +622,7 @@ fn retention_purges_old_events_and_the_rest_still_verifies(store: Backend) {
         v["message"]
             .as_str()
             .unwrap()
-            .contains("no signed checkpoint vouches"),
+            .contains("no signed checkpoint vouches for their removal by retention"),
         "{v}"
     );
 }
@@ -614,6 +639,7 @@ on_both_stores!(
     a_rehashed_chain_is_caught_by_the_signed_checkpoint,
     a_forged_checkpoint_is_caught,
     an_edit_at_any_position_is_caught_there,
+    a_deleted_prefix_is_not_passed_off_as_a_purge,
     every_command_is_recorded_and_validates_against_the_schema,
     fail_closed_refuses_to_act_and_fail_open_records_the_gap,
     acknowledged_events_survive_sigkill_at_random_moments,

@@ -72,7 +72,7 @@ fn agents_creations_and_registry(backend: Backend) {
             "postgresql"
         }
     );
-    assert_eq!(s.schema_version().unwrap(), 6);
+    assert_eq!(s.schema_version().unwrap(), 7);
     s.check().unwrap();
 
     let step = |name: &str, status: &str| StepRecord {
@@ -343,7 +343,14 @@ fn audit_chain(backend: Backend) {
     assert_eq!(q(&|q| q.contains = Some(doc7.clone())), [8]);
 
     // Retention: the old prefix goes, a checkpoint anchors what stays.
-    assert_eq!(s.audit_purge("2020-01-01T00:00:00Z", &sign).unwrap(), 4);
+    let anchor = |seq, hash| audit::sign_purge_anchor(&keys.signing, seq, hash);
+    assert_eq!(s.audit_purge("2020-01-01T00:00:00Z", &anchor).unwrap(), 4);
+    let kept = s.audit_checkpoints().unwrap();
+    assert!(kept[0].anchors_purge && !kept[1].anchors_purge, "{kept:?}");
+    assert!(audit::checkpoint_valid(
+        &kept[0],
+        &keys.signing.verifying_key()
+    ));
     assert_eq!(s.audit_range(0, 1).unwrap()[0].sequence, 5);
     let cps: Vec<u64> = s
         .audit_checkpoints()
@@ -352,9 +359,9 @@ fn audit_chain(backend: Backend) {
         .map(|c| c.sequence)
         .collect();
     assert_eq!(cps, [4, 8, 10, 11]);
-    assert_eq!(s.audit_purge("2020-01-01T00:00:00Z", &sign).unwrap(), 0);
+    assert_eq!(s.audit_purge("2020-01-01T00:00:00Z", &anchor).unwrap(), 0);
     // When every event is old, all but the head go.
-    assert_eq!(s.audit_purge("2030-01-01T00:00:00Z", &sign).unwrap(), 6);
+    assert_eq!(s.audit_purge("2030-01-01T00:00:00Z", &anchor).unwrap(), 6);
     assert_eq!(s.audit_range(0, 10).unwrap().len(), 1);
     assert_eq!(s.audit_head().unwrap().unwrap().0, 11);
 

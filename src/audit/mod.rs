@@ -4,6 +4,7 @@
 
 pub mod event;
 pub mod keys;
+pub mod pipeline;
 pub mod recorder;
 pub mod sinks;
 pub mod trail;
@@ -43,10 +44,12 @@ pub struct Chained {
     pub hash: [u8; 32],
 }
 
-/// A signed statement that the chain up to `sequence` ends in `hash`.
+/// A signed statement that the chain up to `sequence` ends in `hash`; when `anchors_purge`,
+/// also that the events up to it were removed by retention on purpose.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Checkpoint {
     pub sequence: u64,
+    pub anchors_purge: bool,
     #[serde(serialize_with = "hex_ser")]
     pub hash: [u8; 32],
     pub at: chrono::DateTime<chrono::Utc>,
@@ -68,15 +71,17 @@ pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn checkpoint_message(
-    sequence: u64,
-    hash: &[u8; 32],
-    at: &chrono::DateTime<chrono::Utc>,
-) -> Vec<u8> {
+fn checkpoint_message(c: &Checkpoint) -> Vec<u8> {
+    let what = if c.anchors_purge {
+        "purge anchor"
+    } else {
+        "checkpoint"
+    };
     format!(
-        "pc-hybrid audit checkpoint\n{sequence}\n{}\n{}",
-        hex(hash),
-        at.to_rfc3339()
+        "pc-hybrid audit {what}\n{}\n{}\n{}",
+        c.sequence,
+        hex(&c.hash),
+        c.at.to_rfc3339()
     )
     .into_bytes()
 }
@@ -86,16 +91,37 @@ pub fn sign_checkpoint(
     sequence: u64,
     hash: [u8; 32],
 ) -> Checkpoint {
+    sign(key, sequence, hash, false)
+}
+
+/// The checkpoint a retention purge leaves at the last event it removes: it vouches that the
+/// events before the chain's new start were removed on purpose.
+pub fn sign_purge_anchor(
+    key: &ed25519_dalek::SigningKey,
+    sequence: u64,
+    hash: [u8; 32],
+) -> Checkpoint {
+    sign(key, sequence, hash, true)
+}
+
+fn sign(
+    key: &ed25519_dalek::SigningKey,
+    sequence: u64,
+    hash: [u8; 32],
+    anchors_purge: bool,
+) -> Checkpoint {
     // Whole seconds: the time must read back from any store exactly as it was signed.
     let at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0);
-    let signature = key.sign(&checkpoint_message(sequence, &hash, &at));
-    Checkpoint {
+    let mut c = Checkpoint {
         sequence,
+        anchors_purge,
         hash,
         at,
-        signature: signature.to_bytes().to_vec(),
+        signature: Vec::new(),
         public_key: key.verifying_key().to_bytes().to_vec(),
-    }
+    };
+    c.signature = key.sign(&checkpoint_message(&c)).to_bytes().to_vec();
+    c
 }
 
 /// Whether `c` is signed by `key`.
@@ -103,8 +129,7 @@ pub fn checkpoint_valid(c: &Checkpoint, key: &ed25519_dalek::VerifyingKey) -> bo
     let Ok(sig) = ed25519_dalek::Signature::from_slice(&c.signature) else {
         return false;
     };
-    key.verify(&checkpoint_message(c.sequence, &c.hash, &c.at), &sig)
-        .is_ok()
+    key.verify(&checkpoint_message(c), &sig).is_ok()
 }
 
 /// HMAC-SHA256 of a sensitive value, as stored and as `--match-hmac` looks it up.

@@ -4,15 +4,17 @@
 //! soon as writing works again.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::event::{Category, EventType, Severity, Status};
-use super::keys::Keys;
-use super::{own_event, prepare, sign_checkpoint, Action, Event};
+use super::pipeline::{Outcome, Pipeline};
+use super::{own_event, Action, Event};
 use crate::error::{Error, Result};
 use crate::store::{self, Store, StoreUrl};
 
 pub struct Recorder {
-    trail: Option<(Box<dyn Store>, Keys)>,
+    /// The write pipeline into the trail, when it could be opened.
+    trail: Option<Pipeline>,
     fail_closed: bool,
     min_severity: Severity,
     gaps: PathBuf,
@@ -62,7 +64,10 @@ fn refused(why: &str) -> Error {
 
 impl Recorder {
     pub fn open(o: &RecorderOptions) -> Result<Recorder> {
-        let opened = store::open(o.store).and_then(|s| Ok((s, super::keys::load(o.data_dir)?)));
+        let opened = store::open(o.store).and_then(|s| {
+            let keys = super::keys::load(o.data_dir)?;
+            Ok(Pipeline::start(Arc::from(s), Arc::new(keys)))
+        });
         let (trail, unavailable) = match opened {
             Ok(t) => (Some(t), None),
             Err(e) if o.fail_closed => return Err(refused(&e.to_string())),
@@ -83,7 +88,7 @@ impl Recorder {
 
     /// The trail, when it could be opened.
     pub fn store(&self) -> Option<&dyn Store> {
-        self.trail.as_ref().map(|(s, _)| s.as_ref())
+        self.trail.as_ref().map(Pipeline::store)
     }
 
     fn lost(&self) -> u64 {
@@ -97,21 +102,30 @@ impl Recorder {
         let _ = std::fs::write(&self.gaps, (self.lost() + n).to_string());
     }
 
+    /// Append events and wait until they are durable.
     fn append(&self, events: Vec<Event>) -> std::result::Result<(), String> {
-        let Some((store, keys)) = &self.trail else {
+        let Some(pipeline) = &self.trail else {
             return Err(self.unavailable.clone().unwrap_or_default());
         };
-        let mut batch = Vec::with_capacity(events.len());
+        let producer = pipeline.producer();
+        let mut waits = Vec::with_capacity(events.len());
         for e in events {
-            let e = prepare(e, &keys.hmac).map_err(|p| format!("{}: {}", p.field, p.message))?;
-            let c = e.canonical();
-            batch.push((e, c));
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            producer
+                .submit(e, move |o| {
+                    let _ = tx.send(o);
+                })
+                .map_err(|p| format!("{}: {}", p.field, p.message))?;
+            waits.push(rx);
         }
-        let sign = |seq, hash| sign_checkpoint(&keys.signing, seq, hash);
-        store
-            .audit_append(&batch, super::CHECKPOINT_EVERY, true, &sign)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        for rx in waits {
+            match rx.recv() {
+                Ok(Outcome::Stored { .. } | Outcome::Duplicate) => {}
+                Ok(Outcome::Failed(why)) => return Err(why),
+                Err(_) => return Err("the audit writer stopped".into()),
+            }
+        }
+        Ok(())
     }
 
     /// Record one event of this command. Under fail-closed it is durable when this returns

@@ -1,20 +1,19 @@
-//! Writing, verifying and reading the trail: ingest with group commit (one durable
-//! transaction per batch, acknowledged only after it), verification of every hash and
-//! checkpoint, queries and exports.
+//! Ingesting, verifying and reading the trail: ingest of JSONL from other systems through
+//! the write pipeline, verification of every hash and checkpoint, queries and exports.
 
 use std::collections::HashMap;
 use std::io::BufRead;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::keys::Keys;
-use super::{link, prepare, sign_checkpoint, Checkpoint, GENESIS, MAX_LINE};
+use super::pipeline::{Outcome, Pipeline, QUEUE};
+use super::{link, prepare, sign_purge_anchor, Checkpoint, GENESIS, MAX_LINE};
 use crate::error::{Error, Result};
 use crate::store::{AuditQuery, Store, StoredAudit};
-
-/// The most events in one transaction.
-pub const BATCH: usize = 16384;
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Rejected {
@@ -64,113 +63,105 @@ fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<b
     }
 }
 
-/// What the reader thread hands the writer: an event ready to store, or a rejected line.
-enum Item {
-    Event(Box<super::Event>, Vec<u8>),
+/// What ingest learns about each line, in the order the writer commits.
+enum Note {
+    Done(String, Outcome),
     Rejected(Rejected),
 }
 
-/// Ingest JSONL events. A reader thread parses and prepares lines into a bounded queue; this
-/// thread takes whatever is queued (up to `BATCH`), stores it in one durable transaction
-/// (group commit) and only then calls `ack` for each event. A slow producer is acknowledged
-/// event by event, a fast one in large batches. Invalid lines are reported with their
-/// numbers and do not stop the others.
+/// Ingest JSONL events through the pipeline. A reader thread parses and prepares lines and
+/// submits them; the pipeline's writer stores whatever is queued in one durable transaction
+/// (group commit) and only then reports each event, and `ack` is called for it here, in
+/// order. A slow producer is acknowledged event by event, a fast one in large batches.
+/// Invalid lines are reported with their numbers and do not stop the others; a failed write
+/// stops the ingest.
 pub fn ingest(
-    store: &dyn Store,
-    keys: &Keys,
+    pipeline: &Pipeline,
     mut reader: Box<dyn BufRead + Send>,
     ack: &mut dyn FnMut(&str, u64),
 ) -> Result<IngestReport> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(BATCH * 4);
-    let hmac = keys.hmac.clone();
-    let producer = std::thread::spawn(move || -> std::io::Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Note>(QUEUE);
+    let producer = pipeline.producer();
+    let hmac = pipeline.keys().hmac.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    let reader = std::thread::spawn(move || -> std::io::Result<()> {
         let mut buf = Vec::new();
         let mut line_no = 0usize;
         while let Some(too_long) = read_line(reader.as_mut(), &mut buf)? {
-            line_no += 1;
-            let item = if too_long {
-                Item::Rejected(Rejected {
-                    line: line_no,
-                    field: "/".into(),
-                    message: format!("the line is longer than {MAX_LINE} bytes"),
-                })
-            } else {
-                let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
-                let text = text.strip_suffix(b"\r").unwrap_or(text);
-                if text.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                match super::parse_line(text).and_then(|e| prepare(e, &hmac)) {
-                    Ok(e) => {
-                        let c = e.canonical();
-                        Item::Event(Box::new(e), c)
-                    }
-                    Err(p) => Item::Rejected(Rejected {
-                        line: line_no,
-                        field: p.field,
-                        message: p.message,
-                    }),
-                }
-            };
-            if tx.send(item).is_err() {
+            if stopped.load(Ordering::Relaxed) {
                 break;
+            }
+            line_no += 1;
+            let rejected = |field: String, message: String| {
+                Note::Rejected(Rejected {
+                    line: line_no,
+                    field,
+                    message,
+                })
+            };
+            if too_long {
+                let note = rejected(
+                    "/".into(),
+                    format!("the line is longer than {MAX_LINE} bytes"),
+                );
+                if tx.send(note).is_err() {
+                    break;
+                }
+                continue;
+            }
+            let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            if text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match super::parse_line(text).and_then(|e| prepare(e, &hmac)) {
+                Ok(e) => {
+                    let canonical = e.canonical();
+                    let (id, tx) = (e.event_id.clone(), tx.clone());
+                    producer.submit_prepared(e, canonical, move |o| {
+                        let _ = tx.send(Note::Done(id, o));
+                    });
+                }
+                Err(p) => {
+                    if tx.send(rejected(p.field, p.message)).is_err() {
+                        break;
+                    }
+                }
             }
         }
         Ok(())
     });
     let mut report = IngestReport::default();
-    let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
-    let mut batch: Vec<(super::Event, Vec<u8>)> = Vec::with_capacity(BATCH);
-    let mut outcome = Ok(());
-    while let Ok(first) = rx.recv() {
-        let take = |item: Item,
-                    report: &mut IngestReport,
-                    batch: &mut Vec<(super::Event, Vec<u8>)>| match item {
-            Item::Event(e, c) => batch.push((*e, c)),
-            Item::Rejected(r) => report.rejected.push(r),
-        };
-        take(first, &mut report, &mut batch);
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(item) => take(item, &mut report, &mut batch),
-                Err(_) => break,
+    let mut failed = None;
+    for note in rx {
+        match note {
+            Note::Rejected(r) => report.rejected.push(r),
+            Note::Done(id, Outcome::Stored { sequence, .. }) => {
+                report.stored += 1;
+                report.first_sequence.get_or_insert(sequence);
+                report.last_sequence = Some(sequence);
+                ack(&id, sequence);
+            }
+            // Already stored: at-least-once senders get their ack again.
+            Note::Done(id, Outcome::Duplicate) => {
+                report.duplicates += 1;
+                ack(&id, 0);
+            }
+            Note::Done(_, Outcome::Failed(why)) => {
+                stop.store(true, Ordering::Relaxed);
+                failed.get_or_insert(why);
             }
         }
-        if batch.is_empty() {
-            continue;
-        }
-        match store.audit_append(&batch, super::CHECKPOINT_EVERY, false, &sign) {
-            Ok(seqs) => {
-                for ((e, _), s) in batch.iter().zip(seqs) {
-                    match s {
-                        Some(seq) => {
-                            report.stored += 1;
-                            report.first_sequence.get_or_insert(seq);
-                            report.last_sequence = Some(seq);
-                            ack(&e.event_id, seq);
-                        }
-                        // Already stored: at-least-once senders get their ack again.
-                        None => {
-                            report.duplicates += 1;
-                            ack(&e.event_id, 0);
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                outcome = Err(e);
-                break;
-            }
-        }
-        batch.clear();
     }
-    drop(rx);
-    outcome?;
-    producer
+    reader
         .join()
         .map_err(|_| Error::Internal("the event reader panicked".into()))?
         .map_err(|e| Error::io("reading events", e))?;
-    store.audit_seal(&sign)?;
+    if let Some(why) = failed {
+        return Err(Error::Store(why));
+    }
+    report.rejected.sort_by_key(|r| r.line);
     Ok(report)
 }
 
@@ -218,9 +209,9 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
         .unwrap_or(1);
     let (prev, expected) = if first > 1 {
         match by_seq.get(&(first - 1)) {
-            Some(c) => (c.hash, first),
-            None => {
-                return Ok(fail(1, 0, format!("events 1 to {} are missing and no signed checkpoint vouches for their removal", first - 1)));
+            Some(c) if c.anchors_purge => (c.hash, first),
+            _ => {
+                return Ok(fail(1, 0, format!("events 1 to {} are missing and no signed checkpoint vouches for their removal by retention", first - 1)));
             }
         }
     } else {
@@ -379,6 +370,6 @@ pub fn purge(store: &dyn Store, keys: &Keys, retention_days: u32) -> Result<u64>
     let cutoff = chrono::Utc::now() - chrono::Duration::days(retention_days as i64);
     let before = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     store.audit_purge(&before, &|seq, hash| {
-        sign_checkpoint(&keys.signing, seq, hash)
+        sign_purge_anchor(&keys.signing, seq, hash)
     })
 }

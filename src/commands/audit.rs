@@ -1,11 +1,13 @@
 //! `pc-hybrid audit ...`: ingest, query, tail, export and verify the audit trail.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::audit::pipeline::Pipeline;
 use crate::audit::{self, keys, trail};
 use crate::cli::{AuditCommand, AuditFormat};
 use crate::error::{Error, Result};
@@ -48,10 +50,10 @@ fn keys(s: &Settings) -> Result<keys::Keys> {
 }
 
 pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
-    let store = crate::store::open(&s.audit.store)?;
+    let store: Arc<dyn crate::store::Store> = Arc::from(crate::store::open(&s.audit.store)?);
     match cmd {
         AuditCommand::Ingest(a) => {
-            let keys = keys(s)?;
+            let keys = Arc::new(keys(s)?);
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             let mut ack = |id: &str, seq: u64| {
@@ -66,7 +68,12 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
                 let f = std::fs::File::open(&a.file).map_err(|e| Error::io(a.file.clone(), e))?;
                 Box::new(std::io::BufReader::with_capacity(1 << 20, f))
             };
-            let report = trail::ingest(store.as_ref(), &keys, source, &mut ack)?;
+            let pipeline = Pipeline::start(store.clone(), keys.clone());
+            let report = trail::ingest(&pipeline, source, &mut ack);
+            // Closing signs the tail, also after a failed write.
+            let closed = pipeline.close();
+            let report = report?;
+            closed?;
             let purged = trail::purge(store.as_ref(), &keys, s.audit.retention_days)?;
             deliver(store.as_ref(), s, out, Duration::from_secs(10)).await?;
             if purged > 0 {

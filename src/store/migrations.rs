@@ -148,6 +148,13 @@ CREATE INDEX audit_by_type ON audit_events(event_type, timestamp);
 CREATE INDEX audit_by_agent ON audit_events(agent_id, timestamp);
 "#,
     ),
+    (
+        7,
+        "checkpoints say whether they anchor a retention purge",
+        r#"
+ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge INTEGER NOT NULL DEFAULT 0;
+"#,
+    ),
 ];
 
 pub fn latest() -> u32 {
@@ -285,6 +292,13 @@ CREATE TABLE audit_sinks (
 ALTER TABLE audit_events DROP CONSTRAINT audit_events_event_id_key;
 DROP INDEX audit_by_time;
 CREATE UNIQUE INDEX audit_by_time ON audit_events(timestamp, event_id);
+"#,
+    ),
+    (
+        7,
+        "checkpoints say whether they anchor a retention purge",
+        r#"
+ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge BOOLEAN NOT NULL DEFAULT false;
 "#,
     ),
 ];

@@ -282,14 +282,16 @@ fn checkpoint_row(r: &Row) -> Result<Checkpoint> {
         at: time(r.get(2))?,
         signature: r.get(3),
         public_key: r.get(4),
+        anchors_purge: r.get(5),
     })
 }
 
 fn insert_checkpoint(tx: &mut impl GenericClient, c: &Checkpoint) -> Res<()> {
     tx.execute(
-        "INSERT INTO audit_checkpoints (sequence, hash, at, signature, public_key) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (sequence) DO UPDATE SET hash = excluded.hash, at = excluded.at, signature = excluded.signature, public_key = excluded.public_key",
-        &[&(c.sequence as i64), &&c.hash[..], &ts(&c.at), &c.signature, &c.public_key],
+        "INSERT INTO audit_checkpoints (sequence, hash, at, signature, public_key, anchors_purge) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (sequence) DO UPDATE SET hash = excluded.hash, at = excluded.at, signature = excluded.signature,
+         public_key = excluded.public_key, anchors_purge = excluded.anchors_purge",
+        &[&(c.sequence as i64), &&c.hash[..], &ts(&c.at), &c.signature, &c.public_key, &c.anchors_purge],
     )?;
     Ok(())
 }
@@ -750,7 +752,7 @@ impl Store for PostgresStore {
         self.with(|c| {
             rows(
                 c.query(
-                    "SELECT sequence, hash, at, signature, public_key FROM audit_checkpoints ORDER BY sequence",
+                    "SELECT sequence, hash, at, signature, public_key, anchors_purge FROM audit_checkpoints ORDER BY sequence",
                     &[],
                 )?,
                 checkpoint_row,

@@ -609,7 +609,7 @@ impl Store for SqliteStore {
     fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT sequence, hash, at, signature, public_key FROM audit_checkpoints ORDER BY sequence",
+            "SELECT sequence, hash, at, signature, public_key, anchors_purge FROM audit_checkpoints ORDER BY sequence",
         )?;
         let rows = stmt
             .query_map([], checkpoint_row)?
@@ -761,13 +761,14 @@ fn checkpoint_row(r: &rusqlite::Row) -> rusqlite::Result<crate::audit::Checkpoin
         at: parse_ts(r.get(2)?)?,
         signature: r.get(3)?,
         public_key: r.get(4)?,
+        anchors_purge: r.get(5)?,
     })
 }
 
 fn insert_checkpoint(tx: &rusqlite::Transaction, c: &crate::audit::Checkpoint) -> Result<()> {
     tx.execute(
-        "INSERT OR REPLACE INTO audit_checkpoints (sequence, hash, at, signature, public_key) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![c.sequence as i64, &c.hash[..], ts(&c.at), c.signature, c.public_key],
+        "INSERT OR REPLACE INTO audit_checkpoints (sequence, hash, at, signature, public_key, anchors_purge) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![c.sequence as i64, &c.hash[..], ts(&c.at), c.signature, c.public_key, c.anchors_purge],
     )?;
     Ok(())
 }
@@ -799,7 +800,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_version_5_trail_keeps_its_events_through_version_6() {
+    fn a_version_5_trail_keeps_its_events_through_the_latest_version() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.db");
         {
@@ -816,7 +817,7 @@ mod tests {
             c.execute("INSERT INTO audit_events VALUES (1, 'id-1', '2026-01-01T00:00:00Z', 'u', 'execution', 'info', 'success', 'r', NULL, X'7B7D', X'00')", []).unwrap();
         }
         let s = SqliteStore::open(&p).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 6);
+        assert_eq!(s.schema_version().unwrap(), latest());
         let c = s.conn();
         let kept: (String, Vec<u8>) = c
             .query_row(

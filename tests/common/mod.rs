@@ -336,6 +336,25 @@ impl Db {
         }
     }
 
+    pub fn checkpoints(&mut self) -> Vec<i64> {
+        let sql = "SELECT sequence FROM audit_checkpoints ORDER BY sequence";
+        match self {
+            Db::Sqlite(c) => c
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect(),
+            Db::Postgres(c) => c
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        }
+    }
+
     pub fn event_ids(&mut self) -> std::collections::HashSet<String> {
         let sql = "SELECT event_id FROM audit_events";
         match self {

@@ -1,0 +1,288 @@
+//! The one audit write pipeline: producers on any thread push prepared events into a bounded
+//! queue; one writer takes whatever is queued, appends it to the chain in one durable
+//! transaction (group commit) and only then tells each producer what became of its event.
+//! `audit ingest` and every command's recorder use it; the daemon will host one.
+
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::keys::Keys;
+use super::{prepare, sign_checkpoint, Event, Problem, CHECKPOINT_EVERY};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// The most events in one transaction.
+pub const BATCH: usize = 16_384;
+
+/// How many events may wait for the writer before producers block.
+pub const QUEUE: usize = BATCH * 4;
+
+/// When the queue runs dry, the tail is signed at most this often (and always on close), so
+/// that a trickle of events does not make a checkpoint per event.
+const IDLE_CHECKPOINT: Duration = Duration::from_secs(1);
+
+/// What became of one submitted event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Durable at this place in the chain, written in a transaction of `batch` events.
+    Stored { sequence: u64, batch: usize },
+    /// The same event (id and timestamp) was already stored.
+    Duplicate,
+    /// The batch holding it could not be written.
+    Failed(String),
+}
+
+type Done = Box<dyn FnOnce(Outcome) + Send>;
+
+struct Job {
+    event: Event,
+    canonical: Vec<u8>,
+    done: Done,
+}
+
+/// A handle for submitting events; cheap to clone, one per producing thread.
+#[derive(Clone)]
+pub struct Producer {
+    tx: SyncSender<Job>,
+    keys: Arc<Keys>,
+}
+
+impl Producer {
+    /// Check and prepare `e` (secrets scrubbed, sensitive values replaced by their HMAC) and
+    /// queue it; `done` is called from the writer once the event is durable, a duplicate or
+    /// lost. Blocks while the queue is full.
+    pub fn submit(
+        &self,
+        e: Event,
+        done: impl FnOnce(Outcome) + Send + 'static,
+    ) -> std::result::Result<(), Problem> {
+        let e = prepare(e, &self.keys.hmac)?;
+        let canonical = e.canonical();
+        self.submit_prepared(e, canonical, done);
+        Ok(())
+    }
+
+    /// Queue an event already prepared, with its canonical form.
+    pub fn submit_prepared(
+        &self,
+        event: Event,
+        canonical: Vec<u8>,
+        done: impl FnOnce(Outcome) + Send + 'static,
+    ) {
+        let job = Job {
+            event,
+            canonical,
+            done: Box::new(done),
+        };
+        if let Err(e) = self.tx.send(job) {
+            (e.0.done)(Outcome::Failed("the audit writer has stopped".into()));
+        }
+    }
+
+    /// Submit and wait until the event is durable (or not).
+    pub fn record(&self, e: Event) -> Outcome {
+        let (tx, rx) = sync_channel(1);
+        match self.submit(e, move |o| {
+            let _ = tx.send(o);
+        }) {
+            Ok(()) => rx
+                .recv()
+                .unwrap_or_else(|_| Outcome::Failed("the audit writer has stopped".into())),
+            Err(p) => Outcome::Failed(format!("{}: {}", p.field, p.message)),
+        }
+    }
+}
+
+/// The writer thread and the queue into it.
+pub struct Pipeline {
+    store: Arc<dyn Store>,
+    keys: Arc<Keys>,
+    producer: Option<Producer>,
+    writer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Pipeline {
+    pub fn start(store: Arc<dyn Store>, keys: Arc<Keys>) -> Pipeline {
+        let (tx, rx) = sync_channel::<Job>(QUEUE);
+        let writer = {
+            let (store, keys) = (store.clone(), keys.clone());
+            std::thread::Builder::new()
+                .name("audit-writer".into())
+                .spawn(move || write(store.as_ref(), &keys, rx))
+                .expect("spawn the audit writer")
+        };
+        Pipeline {
+            store,
+            keys: keys.clone(),
+            producer: Some(Producer { tx, keys }),
+            writer: Some(writer),
+        }
+    }
+
+    pub fn producer(&self) -> Producer {
+        self.producer
+            .clone()
+            .expect("a pipeline hands out producers until it is closed")
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// Stop taking events, write everything queued, and sign the tail of the chain. Waits
+    /// for producers cloned from this pipeline to be dropped.
+    pub fn close(mut self) -> Result<()> {
+        self.stop()?;
+        let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&self.keys.signing, seq, hash);
+        self.store.audit_seal(&sign).map(|_| ())
+    }
+
+    fn stop(&mut self) -> Result<()> {
+        self.producer = None;
+        match self.writer.take() {
+            Some(w) => w
+                .join()
+                .map_err(|_| Error::Internal("the audit writer panicked".into())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = self.stop();
+            let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&self.keys.signing, seq, hash);
+            let _ = self.store.audit_seal(&sign);
+        }
+    }
+}
+
+/// The writer: group commit until every producer is gone.
+fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
+    let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
+    let mut events: Vec<(Event, Vec<u8>)> = Vec::with_capacity(BATCH);
+    let mut dones: Vec<Done> = Vec::with_capacity(BATCH);
+    let mut signed = Instant::now() - IDLE_CHECKPOINT;
+    while let Ok(first) = rx.recv() {
+        let mut job = Some(first);
+        let mut idle = false;
+        while let Some(j) = job.take() {
+            events.push((j.event, j.canonical));
+            dones.push(j.done);
+            if events.len() == BATCH {
+                break;
+            }
+            match rx.try_recv() {
+                Ok(j) => job = Some(j),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => idle = true,
+            }
+        }
+        let sign_tail = idle && signed.elapsed() >= IDLE_CHECKPOINT;
+        let n = events.len();
+        match store.audit_append(&events, CHECKPOINT_EVERY, sign_tail, &sign) {
+            Ok(seqs) => {
+                if sign_tail {
+                    signed = Instant::now();
+                }
+                for (done, s) in dones.drain(..).zip(seqs) {
+                    done(match s {
+                        Some(sequence) => Outcome::Stored { sequence, batch: n },
+                        None => Outcome::Duplicate,
+                    });
+                }
+            }
+            Err(e) => {
+                let why = e.to_string();
+                for done in dones.drain(..) {
+                    done(Outcome::Failed(why.clone()));
+                }
+            }
+        }
+        events.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn event(producer: usize, i: usize) -> Event {
+        let line = serde_json::json!({
+            "event_id": uuid::Uuid::new_v4().to_string(),
+            "timestamp": format!("2026-11-24T10:00:{:02}.{:06}Z", producer, i),
+            "user_id": format!("user{producer}"),
+            "organization_id": "acme",
+            "event_type": "execution",
+            "event_category": "operational",
+            "severity": "info",
+            "source": {"component": "daemon", "version": "1", "host": "h"},
+            "action": {"operation": "call", "resource": "tool"},
+            "outcome": {"status": "success"}
+        });
+        super::super::parse_line(line.to_string().as_bytes()).unwrap()
+    }
+
+    /// Several producers at once: every event gets one place, writes are grouped, a
+    /// resubmitted event is a duplicate, and the chain verifies after close.
+    #[test]
+    fn producers_share_one_group_committing_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> =
+            Arc::new(crate::store::SqliteStore::open(&dir.path().join("a.db")).unwrap());
+        let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
+        let pipeline = Pipeline::start(store.clone(), keys.clone());
+        let outcomes = Arc::new(Mutex::new(Vec::new()));
+        std::thread::scope(|s| {
+            for p in 0..4 {
+                let (producer, outcomes) = (pipeline.producer(), outcomes.clone());
+                s.spawn(move || {
+                    for i in 0..2000 {
+                        let outcomes = outcomes.clone();
+                        producer
+                            .submit(event(p, i), move |o| outcomes.lock().unwrap().push(o))
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        let first = event(9, 1);
+        let producer = pipeline.producer();
+        assert!(matches!(
+            producer.record(first.clone()),
+            Outcome::Stored { .. }
+        ));
+        assert_eq!(producer.record(first), Outcome::Duplicate);
+        drop(producer);
+        pipeline.close().unwrap();
+        let outcomes = outcomes.lock().unwrap();
+        let mut seqs: Vec<u64> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Stored { sequence, .. } => *sequence,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        seqs.sort();
+        assert_eq!(seqs, (1..=8000).collect::<Vec<u64>>());
+        let largest = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Stored { batch, .. } => *batch,
+                _ => 0,
+            })
+            .max()
+            .unwrap();
+        assert!(largest > 1, "events were written one transaction each");
+        let report = super::super::trail::verify(store.as_ref(), &keys).unwrap();
+        assert!(report.ok, "{}", report.message);
+        assert_eq!(report.events, 8001);
+        assert_eq!(report.last_checkpoint, Some(8001), "close signs the tail");
+    }
+}
