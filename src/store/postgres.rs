@@ -51,12 +51,21 @@ fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-fn store_error(location: &str, e: postgres::Error) -> Error {
+/// A client error with its cause ("error connecting to server" alone says little), never
+/// with credentials.
+fn describe(e: &postgres::Error) -> String {
     let text = match e.as_db_error() {
         Some(db) => format!("{}: {}", db.code().code(), db.message()),
-        None => e.to_string(),
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
     };
-    Error::Store(format!("{location}: {}", redact_url_in_text(&text)))
+    redact_url_in_text(&text)
+}
+
+fn store_error(location: &str, e: postgres::Error) -> Error {
+    Error::Store(format!("{location}: {}", describe(&e)))
 }
 
 fn bad_row(what: &str, e: impl std::fmt::Display) -> Error {
@@ -88,10 +97,7 @@ impl PostgresStore {
                 .map_err(|e| Error::Internal(format!("TLS is not available: {e}")))?;
             Client::connect(url, postgres_native_tls::MakeTlsConnector::new(tls)).map_err(|e| {
                 Error::unavailable(
-                    format!(
-                        "cannot open the store {location}: {}",
-                        redact_url_in_text(&e.to_string())
-                    ),
+                    format!("cannot open the store {location}: {}", describe(&e)),
                     Some("check that PostgreSQL is running and ANALYTICS_DB_URL is right"),
                 )
             })
