@@ -2,6 +2,7 @@
 //! listener over UDP and TCP, and an HTTP webhook that fails before it succeeds. Every event
 //! arrives at least once, and by event id exactly once.
 
+#[macro_use]
 mod common;
 
 use std::collections::HashSet;
@@ -9,7 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, UdpSocket};
 use std::sync::{Arc, Mutex};
 
-use common::Env;
+use common::{Backend, Env};
 use serde_json::{json, Value};
 
 fn events(n: usize) -> (String, Vec<String>) {
@@ -39,11 +40,10 @@ fn ingest(env: &Env, text: &str) -> common::Out {
     env.run(&["audit", "ingest", p.to_str().unwrap()])
 }
 
-#[test]
-fn a_jsonl_sink_rotates_and_holds_every_event_once() {
+fn a_jsonl_sink_rotates_and_holds_every_event_once(store: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.jsonl");
-    let env = Env::new().var(
+    let env = store.env().var(
         "AUDIT_SINKS",
         &format!("jsonl:{}?max_bytes=20000&keep=10", path.display()),
     );
@@ -70,8 +70,7 @@ fn a_jsonl_sink_rotates_and_holds_every_event_once() {
     assert_eq!(unique, ids.iter().collect::<HashSet<_>>());
 }
 
-#[test]
-fn syslog_over_udp_and_tcp_gets_rfc5424_messages() {
+fn syslog_over_udp_and_tcp_gets_rfc5424_messages(store: Backend) {
     let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
     udp.set_read_timeout(Some(std::time::Duration::from_secs(5)))
         .unwrap();
@@ -87,7 +86,7 @@ fn syslog_over_udp_and_tcp_gets_rfc5424_messages() {
             sink.lock().unwrap().extend(buf);
         }
     });
-    let env = Env::new().var(
+    let env = store.env().var(
         "AUDIT_SINKS",
         &format!(
             "syslog+udp://{},syslog+tcp://{tcp_addr}",
@@ -127,8 +126,7 @@ fn syslog_over_udp_and_tcp_gets_rfc5424_messages() {
     assert_eq!(frames, 10);
 }
 
-#[test]
-fn a_webhook_that_fails_first_gets_every_event_after_retries() {
+fn a_webhook_that_fails_first_gets_every_event_after_retries(store: Backend) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let received = Arc::new(Mutex::new(Vec::<Value>::new()));
@@ -170,7 +168,9 @@ fn a_webhook_that_fails_first_gets_every_event_after_retries() {
             );
         }
     });
-    let env = Env::new().var("AUDIT_SINKS", &format!("http://{addr}/siem"));
+    let env = store
+        .env()
+        .var("AUDIT_SINKS", &format!("http://{addr}/siem"));
     let (text, ids) = events(25);
     let o = ingest(&env, &text);
     assert_eq!(o.code, 0, "{o:?}");
@@ -192,3 +192,9 @@ fn a_bad_sink_setting_is_refused() {
     assert_eq!(o.code, 2, "{o:?}");
     assert!(o.stderr.contains("$AUDIT_SINKS"), "{o:?}");
 }
+
+on_both_stores!(
+    a_jsonl_sink_rotates_and_holds_every_event_once,
+    syslog_over_udp_and_tcp_gets_rfc5424_messages,
+    a_webhook_that_fails_first_gets_every_event_after_retries,
+);
