@@ -16,6 +16,48 @@ use crate::error::{Error, Result};
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     path: PathBuf,
+    checkpointer: Option<Checkpointer>,
+}
+
+/// A thread with its own connection that moves the WAL into the database every
+/// `CHECKPOINT_PERIOD`, passively: it never blocks the writer. (SQLite checkpoints once more
+/// when the last connection closes.)
+struct Checkpointer {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+const CHECKPOINT_PERIOD: std::time::Duration = std::time::Duration::from_millis(500);
+
+impl Checkpointer {
+    fn start(path: &Path) -> Checkpointer {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let path = path.to_owned();
+        let thread = std::thread::spawn(move || {
+            let Ok(conn) = Connection::open(&path) else {
+                return;
+            };
+            let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+            let checkpoint = || {
+                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            };
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(CHECKPOINT_PERIOD)
+            {
+                checkpoint();
+            }
+        });
+        Checkpointer { stop, thread }
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        if let Some(c) = self.checkpointer.take() {
+            drop(c.stop);
+            let _ = c.thread.join();
+        }
+    }
 }
 
 fn parse_ts(s: String) -> rusqlite::Result<DateTime<Utc>> {
@@ -66,12 +108,14 @@ impl SqliteStore {
         // than re-reading them from the OS for every insert.
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
-        // Fewer, larger WAL checkpoints: each one rewrites index pages that the next batch
-        // dirties again.
-        conn.pragma_update(None, "wal_autocheckpoint", 20_000)?;
+        // WAL checkpoints copy pages into the database and fsync it, which takes hundreds of
+        // milliseconds on a large trail: they run on their own thread, never inside a commit
+        // that someone waits for.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let store = SqliteStore {
             conn: Mutex::new(conn),
             path: path.to_owned(),
+            checkpointer: Some(Checkpointer::start(path)),
         };
         store.migrate()?;
         Ok(store)
