@@ -102,7 +102,7 @@ def main():
         # Acknowledgement latency at fixed offered rates: the goal's, and one this machine
         # sustains, to tell queueing from the cost of a commit.
         n_total = 0
-        for rate in (args.rate, args.rate // 2, args.rate // 5):
+        for rate in (args.rate, args.rate // 5, args.rate // 25, 200):
             n = min(rate * 4, 200_000)
             ack_lines = [json.dumps(event(args.events + n_total + i, t)) for i, t in enumerate(stamps(n, 60))]
             n_total += n
