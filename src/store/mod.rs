@@ -286,6 +286,22 @@ pub fn open(url: &StoreUrl) -> Result<Box<dyn Store>> {
     }
 }
 
+/// Registering an agent whose name is taken by another agent.
+fn agent_exists(name: &str) -> Error {
+    Error::usage(
+        format!("an agent named `{name}` already exists"),
+        Some("choose another name, or pass --force to replace it"),
+    )
+}
+
+/// Registering an agent whose name a custom MCP server already has.
+fn name_taken(name: &str) -> Error {
+    Error::usage(
+        format!("an MCP server named `{name}` is already registered by someone else"),
+        Some("choose another agent name; `pc-hybrid mcp list` shows the registered servers"),
+    )
+}
+
 /// Timestamps as both stores keep them: RFC 3339 text, milliseconds, UTC, so that text
 /// order is time order.
 fn ts(t: &DateTime<Utc>) -> String {

@@ -459,23 +459,14 @@ impl Store for PostgresStore {
                 ],
             )?;
             if inserted == 0 {
-                return Err(Failure::Domain(Error::usage(
-                    format!("an agent named `{}` already exists", a.name),
-                    Some("choose another name, or pass --force to replace it"),
-                )));
+                return Err(Failure::Domain(super::agent_exists(&a.name)));
             }
             let other = tx.query_opt(
                 "SELECT kind FROM mcp_servers WHERE name = $1 AND kind <> 'agent' LIMIT 1",
                 &[&e.name],
             )?;
             if other.is_some() {
-                return Err(Failure::Domain(Error::usage(
-                    format!(
-                        "an MCP server named `{}` is already registered by someone else",
-                        e.name
-                    ),
-                    Some("choose another agent name; `pc-hybrid mcp list` shows the registered servers"),
-                )));
+                return Err(Failure::Domain(super::name_taken(&e.name)));
             }
             tx.execute(
                 "DELETE FROM mcp_servers WHERE name = $1 AND kind = 'agent'",

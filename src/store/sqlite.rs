@@ -349,10 +349,7 @@ impl Store for SqliteStore {
         );
         if let Err(rusqlite::Error::SqliteFailure(f, _)) = &inserted {
             if f.code == rusqlite::ErrorCode::ConstraintViolation {
-                return Err(Error::usage(
-                    format!("an agent named `{}` already exists", a.name),
-                    Some("choose another name, or pass --force to replace it"),
-                ));
+                return Err(super::agent_exists(&a.name));
             }
         }
         inserted?;
@@ -364,15 +361,7 @@ impl Store for SqliteStore {
             )
             .optional()?;
         if other.is_some() {
-            return Err(Error::usage(
-                format!(
-                    "an MCP server named `{}` is already registered by someone else",
-                    e.name
-                ),
-                Some(
-                    "choose another agent name; `pc-hybrid mcp list` shows the registered servers",
-                ),
-            ));
+            return Err(super::name_taken(&e.name));
         }
         tx.execute(
             "DELETE FROM mcp_servers WHERE name = ?1 AND kind = 'agent'",

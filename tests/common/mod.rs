@@ -330,14 +330,11 @@ impl Db {
 
     /// The one integer a query returns.
     pub fn int(&mut self, sql: &str) -> i64 {
-        match self {
-            Db::Sqlite(c) => c.query_row(sql, [], |r| r.get(0)).unwrap(),
-            Db::Postgres(c) => c.query_one(sql, &[]).unwrap().get(0),
-        }
+        self.ints(sql)[0]
     }
 
-    pub fn checkpoints(&mut self) -> Vec<i64> {
-        let sql = "SELECT sequence FROM audit_checkpoints ORDER BY sequence";
+    /// The first column of every row, as integers.
+    fn ints(&mut self, sql: &str) -> Vec<i64> {
         match self {
             Db::Sqlite(c) => c
                 .prepare(sql)
@@ -353,6 +350,10 @@ impl Db {
                 .map(|r| r.get(0))
                 .collect(),
         }
+    }
+
+    pub fn checkpoints(&mut self) -> Vec<i64> {
+        self.ints("SELECT sequence FROM audit_checkpoints ORDER BY sequence")
     }
 
     pub fn event_ids(&mut self) -> std::collections::HashSet<String> {
