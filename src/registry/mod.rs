@@ -353,7 +353,6 @@ pub fn server_of(e: &RegistryEntry) -> Result<Server> {
     })
 }
 
-/// Pick an entry by name, and by version when given, else the highest semantic version.
 /// The data classification a registered server declares and the compliance frameworks it
 /// is under (its highest version), for the audit events of commands that touch it.
 pub fn classification(store: &dyn Store, name: &str) -> Option<(String, Vec<String>)> {
@@ -371,6 +370,7 @@ pub fn classification(store: &dyn Store, name: &str) -> Option<(String, Vec<Stri
     Some((level, frameworks))
 }
 
+/// Pick an entry by name, and by version when given, else the highest semantic version.
 pub fn find(store: &dyn Store, name: &str, version: Option<&str>) -> Result<RegistryEntry> {
     let mut matching: Vec<RegistryEntry> = store
         .registry_entries()?
