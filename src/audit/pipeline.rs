@@ -80,17 +80,36 @@ impl Producer {
         }
     }
 
-    /// Submit and wait until the event is durable (or not).
+    /// Submit events and wait until each is durable (or not). They are all queued before
+    /// the first wait, so they can share one commit.
+    pub fn record_all(&self, events: Vec<Event>) -> Vec<Outcome> {
+        let waits: Vec<_> = events
+            .into_iter()
+            .map(|e| {
+                let (tx, rx) = sync_channel(1);
+                self.submit(e, move |o| {
+                    let _ = tx.send(o);
+                })
+                .map(|()| rx)
+                .map_err(|p| Outcome::Failed(format!("{}: {}", p.field, p.message)))
+            })
+            .collect();
+        waits
+            .into_iter()
+            .map(|w| match w {
+                Ok(rx) => rx
+                    .recv()
+                    .unwrap_or_else(|_| Outcome::Failed("the audit writer has stopped".into())),
+                Err(failed) => failed,
+            })
+            .collect()
+    }
+
+    /// Submit one event and wait until it is durable (or not).
     pub fn record(&self, e: Event) -> Outcome {
-        let (tx, rx) = sync_channel(1);
-        match self.submit(e, move |o| {
-            let _ = tx.send(o);
-        }) {
-            Ok(()) => rx
-                .recv()
-                .unwrap_or_else(|_| Outcome::Failed("the audit writer has stopped".into())),
-            Err(p) => Outcome::Failed(format!("{}: {}", p.field, p.message)),
-        }
+        self.record_all(vec![e])
+            .pop()
+            .expect("one outcome per event")
     }
 }
 
@@ -138,6 +157,10 @@ impl Pipeline {
     /// for producers cloned from this pipeline to be dropped.
     pub fn close(mut self) -> Result<()> {
         self.stop()?;
+        self.seal()
+    }
+
+    fn seal(&self) -> Result<()> {
         let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&self.keys.signing, seq, hash);
         self.store.audit_seal(&sign).map(|_| ())
     }
@@ -157,8 +180,7 @@ impl Drop for Pipeline {
     fn drop(&mut self) {
         if self.writer.is_some() {
             let _ = self.stop();
-            let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&self.keys.signing, seq, hash);
-            let _ = self.store.audit_seal(&sign);
+            let _ = self.seal();
         }
     }
 }

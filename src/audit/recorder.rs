@@ -107,22 +107,9 @@ impl Recorder {
         let Some(pipeline) = &self.trail else {
             return Err(self.unavailable.clone().unwrap_or_default());
         };
-        let producer = pipeline.producer();
-        let mut waits = Vec::with_capacity(events.len());
-        for e in events {
-            let (tx, rx) = std::sync::mpsc::sync_channel(1);
-            producer
-                .submit(e, move |o| {
-                    let _ = tx.send(o);
-                })
-                .map_err(|p| format!("{}: {}", p.field, p.message))?;
-            waits.push(rx);
-        }
-        for rx in waits {
-            match rx.recv() {
-                Ok(Outcome::Stored { .. } | Outcome::Duplicate) => {}
-                Ok(Outcome::Failed(why)) => return Err(why),
-                Err(_) => return Err("the audit writer stopped".into()),
+        for outcome in pipeline.producer().record_all(events) {
+            if let Outcome::Failed(why) = outcome {
+                return Err(why);
             }
         }
         Ok(())
