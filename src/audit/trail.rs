@@ -161,7 +161,6 @@ pub fn ingest(
     if let Some(why) = failed {
         return Err(Error::Store(why));
     }
-    report.rejected.sort_by_key(|r| r.line);
     Ok(report)
 }
 
@@ -207,7 +206,7 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
         .first()
         .map(|r| r.sequence)
         .unwrap_or(1);
-    let (prev, expected) = if first > 1 {
+    let (anchor, expected) = if first > 1 {
         match by_seq.get(&(first - 1)) {
             Some(c) if c.anchors_purge => (c.hash, first),
             _ => {
@@ -236,7 +235,6 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
         })
         .filter(|(a, b)| a <= b)
         .collect();
-    let anchor = prev;
     let results: Vec<Result<Option<(u64, String)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
             .iter()
