@@ -286,6 +286,47 @@ pub fn open(url: &StoreUrl) -> Result<Box<dyn Store>> {
     }
 }
 
+impl AuditQuery {
+    /// The column comparisons asked for, each with one `?` for its value, in the order both
+    /// stores bind them.
+    fn comparisons(&self) -> impl Iterator<Item = (&'static str, &String)> {
+        [
+            ("timestamp >= ?", &self.since),
+            ("timestamp < ?", &self.until),
+            ("user_id = ?", &self.user),
+            ("event_type = ?", &self.event_type),
+            ("severity = ?", &self.severity),
+            ("status = ?", &self.outcome),
+            ("resource = ?", &self.resource),
+            ("agent_id = ?", &self.agent),
+        ]
+        .into_iter()
+        .filter_map(|(clause, value)| value.as_ref().map(|v| (clause, v)))
+    }
+}
+
+/// The last sequence a retention purge removes, from the chain's first and last sequence
+/// and the first one young enough to keep: everything before the first to keep, or when all
+/// are old, all but the last, which stays so that the chain has a head.
+fn purge_upto(first: Option<i64>, keep_from: Option<i64>, last: Option<i64>) -> Option<i64> {
+    match (first, keep_from, last) {
+        (Some(f), Some(k), _) if k > f => Some(k - 1),
+        (Some(f), None, Some(l)) if l > f => Some(l - 1),
+        _ => None,
+    }
+}
+
+/// Opening a store whose schema a later pc-hybrid wrote.
+fn newer_schema(location: &str, version: u32) -> Error {
+    Error::failed(
+        format!(
+            "the store {location} has schema version {version}, newer than this pc-hybrid understands ({})",
+            migrations::latest()
+        ),
+        Some("upgrade pc-hybrid"),
+    )
+}
+
 /// Registering an agent whose name is taken by another agent.
 fn agent_exists(name: &str) -> Error {
     Error::usage(

@@ -146,13 +146,7 @@ impl PostgresStore {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
             let current = current_version(&mut tx)?;
             if current > latest() {
-                return Err(Failure::Domain(Error::failed(
-                    format!(
-                        "the store {location} has schema version {current}, newer than this pc-hybrid understands ({})",
-                        latest()
-                    ),
-                    Some("upgrade pc-hybrid"),
-                )));
+                return Err(Failure::Domain(super::newer_schema(&location, current)));
             }
             for (version, name, sql) in PG_MIGRATIONS.iter().filter(|m| m.0 > current) {
                 tx.batch_execute(sql)?;
@@ -679,20 +673,10 @@ impl Store for PostgresStore {
     fn audit_query(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>> {
         let mut sql = String::from("SELECT sequence, body, hash FROM audit_events WHERE true");
         let mut args: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();
-        for (column, op, value) in [
-            ("timestamp", ">=", &q.since),
-            ("timestamp", "<", &q.until),
-            ("user_id", "=", &q.user),
-            ("event_type", "=", &q.event_type),
-            ("severity", "=", &q.severity),
-            ("status", "=", &q.outcome),
-            ("resource", "=", &q.resource),
-            ("agent_id", "=", &q.agent),
-        ] {
-            if let Some(v) = value {
-                args.push(Box::new(v.clone()));
-                sql.push_str(&format!(" AND {column} {op} ${}", args.len()));
-            }
+        for (clause, v) in q.comparisons() {
+            args.push(Box::new(v.clone()));
+            sql.push_str(" AND ");
+            sql.push_str(&clause.replace('?', &format!("${}", args.len())));
         }
         if let Some(v) = &q.contains {
             args.push(Box::new(v.clone()));
@@ -766,12 +750,8 @@ impl Store for PostgresStore {
             )?;
             let (first, last, keep_from): (Option<i64>, Option<i64>, Option<i64>) =
                 (r.get(0), r.get(1), r.get(2));
-            // Everything before the first event to keep goes; when all are old, all but the
-            // last, which stays so that the chain has a head.
-            let upto = match (first, keep_from, last) {
-                (Some(f), Some(k), _) if k > f => k - 1,
-                (Some(f), None, Some(l)) if l > f => l - 1,
-                _ => return Ok(0),
+            let Some(upto) = super::purge_upto(first, keep_from, last) else {
+                return Ok(0);
             };
             let hash: Vec<u8> = tx
                 .query_one(

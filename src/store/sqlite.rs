@@ -154,13 +154,9 @@ impl SqliteStore {
             |r| r.get(0),
         )?;
         if current > latest() {
-            return Err(Error::failed(
-                format!(
-                    "the store {} has schema version {current}, newer than this pc-hybrid understands ({})",
-                    self.path.display(),
-                    latest()
-                ),
-                Some("upgrade pc-hybrid"),
+            return Err(super::newer_schema(
+                &self.path.display().to_string(),
+                current,
             ));
         }
         for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
@@ -559,19 +555,8 @@ impl Store for SqliteStore {
             sql.push_str(" AND ");
             sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
         };
-        for (clause, value) in [
-            ("timestamp >= ?", &q.since),
-            ("timestamp < ?", &q.until),
-            ("user_id = ?", &q.user),
-            ("event_type = ?", &q.event_type),
-            ("severity = ?", &q.severity),
-            ("status = ?", &q.outcome),
-            ("resource = ?", &q.resource),
-            ("agent_id = ?", &q.agent),
-        ] {
-            if let Some(v) = value {
-                add(clause, Box::new(v.clone()));
-            }
+        for (clause, v) in q.comparisons() {
+            add(clause, Box::new(v.clone()));
         }
         if let Some(v) = &q.contains {
             add("instr(body, ?) > 0", Box::new(v.clone().into_bytes()));
@@ -661,12 +646,8 @@ impl Store for SqliteStore {
             )?;
             let last: Option<i64> =
                 tx.query_row("SELECT MAX(sequence) FROM audit_events", [], |r| r.get(0))?;
-            // Everything before the first event to keep goes; when all are old, all but the last
-            // stay deletable too, the last one kept so that the chain has a head.
-            let upto = match (first, keep_from, last) {
-                (Some(f), Some(k), _) if k > f => k - 1,
-                (Some(f), None, Some(l)) if l > f => l - 1,
-                _ => return Ok(0),
+            let Some(upto) = super::purge_upto(first, keep_from, last) else {
+                return Ok(0);
             };
             let hash: Vec<u8> = tx.query_row(
                 "SELECT hash FROM audit_events WHERE sequence = ?1",
