@@ -13,12 +13,17 @@ use pc_hybrid::store::{
 };
 use serde_json::json;
 
+/// A new, empty store of this backend: a file in `dir`, or a fresh PostgreSQL database.
+fn new_store(backend: Backend, dir: &std::path::Path) -> StoreUrl {
+    match backend {
+        Backend::Sqlite => StoreUrl::Sqlite(dir.join("data/store.db")),
+        Backend::Postgres => StoreUrl::Postgres(common::postgres_database()),
+    }
+}
+
 fn open(backend: Backend) -> (Box<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Sqlite => StoreUrl::Sqlite(dir.path().join("data/store.db")),
-        Backend::Postgres => StoreUrl::Postgres(common::postgres_database()),
-    };
+    let url = new_store(backend, dir.path());
     let s = store::open(&url).unwrap();
     // Opening again finds the schema in place and changes nothing.
     drop(s);
@@ -375,10 +380,7 @@ fn audit_chain(backend: Backend) {
 /// gets one place and the chain links without a gap.
 fn concurrent_appends_make_one_chain(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Sqlite => StoreUrl::Sqlite(dir.path().join("store.db")),
-        Backend::Postgres => StoreUrl::Postgres(common::postgres_database()),
-    };
+    let url = new_store(backend, dir.path());
     drop(store::open(&url).unwrap());
     let keys = audit::keys::load(dir.path()).unwrap();
     std::thread::scope(|scope| {
