@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     path: PathBuf,
-    checkpointer: Option<Checkpointer>,
+    /// Started by the first audit append; stores that only read or keep agents need none.
+    checkpointer: Mutex<Option<Checkpointer>>,
 }
 
 /// A thread with its own connection that moves the WAL into the database every
@@ -53,7 +54,11 @@ impl Checkpointer {
 
 impl Drop for SqliteStore {
     fn drop(&mut self) {
-        if let Some(c) = self.checkpointer.take() {
+        let checkpointer = self
+            .checkpointer
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = checkpointer.take() {
             drop(c.stop);
             let _ = c.thread.join();
         }
@@ -108,14 +113,10 @@ impl SqliteStore {
         // than re-reading them from the OS for every insert.
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
-        // WAL checkpoints copy pages into the database and fsync it, which takes hundreds of
-        // milliseconds on a large trail: they run on their own thread, never inside a commit
-        // that someone waits for.
-        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let store = SqliteStore {
             conn: Mutex::new(conn),
             path: path.to_owned(),
-            checkpointer: Some(Checkpointer::start(path)),
+            checkpointer: Mutex::new(None),
         };
         store.migrate()?;
         Ok(store)
@@ -123,6 +124,18 @@ impl SqliteStore {
 
     /// Run `f` in an immediate transaction committed with an fsync: audit writes are durable
     /// when they are acknowledged. The connection goes back to its usual setting after.
+    /// From the first audit append on, WAL checkpoints (which copy pages into the database
+    /// and fsync it, hundreds of milliseconds on a large trail) run on their own thread,
+    /// never inside a commit that someone waits for.
+    fn checkpoint_behind(&self) -> Result<()> {
+        let mut checkpointer = self.checkpointer.lock().unwrap_or_else(|p| p.into_inner());
+        if checkpointer.is_none() {
+            self.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+            *checkpointer = Some(Checkpointer::start(&self.path));
+        }
+        Ok(())
+    }
+
     fn durably<T>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.conn();
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -499,6 +512,7 @@ impl Store for SqliteStore {
         checkpoint_last: bool,
         sign: &super::Sign<'_>,
     ) -> Result<Vec<Option<u64>>> {
+        self.checkpoint_behind()?;
         self.durably(|tx| {
         let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
         let mut out = Vec::with_capacity(events.len());
