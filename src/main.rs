@@ -3,6 +3,11 @@
 use clap::Parser;
 use pc_hybrid::{cli::Cli, env_vars, error::exit, output::Output};
 
+// The audit pipeline allocates events on one thread and frees them on another; glibc's
+// arenas serialise that on a lock, mimalloc frees to the owning thread's heap without one.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let env = |k: &str| std::env::var(k).ok();

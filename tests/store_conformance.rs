@@ -77,7 +77,7 @@ fn agents_creations_and_registry(backend: Backend) {
             "postgresql"
         }
     );
-    assert_eq!(s.schema_version().unwrap(), 7);
+    assert_eq!(s.schema_version().unwrap(), 8);
     s.check().unwrap();
 
     let step = |name: &str, status: &str| StepRecord {

@@ -142,6 +142,43 @@ pub struct Event {
     pub user_id: String,
 }
 
+impl EventType {
+    /// The name events spell it with (its serde form), without serializing.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Authentication => "authentication",
+            EventType::Authorization => "authorization",
+            EventType::DataAccess => "data_access",
+            EventType::ConfigurationChange => "configuration_change",
+            EventType::Execution => "execution",
+            EventType::Error => "error",
+        }
+    }
+}
+
+impl Severity {
+    /// The name events spell it with (its serde form), without serializing.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl Status {
+    /// The name events spell it with (its serde form), without serializing.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Success => "success",
+            Status::Failure => "failure",
+            Status::Partial => "partial",
+        }
+    }
+}
+
 /// Fields whose values may be marked sensitive.
 pub const SENSITIVE_PATHS: &[&str] = &[
     "user_id",
@@ -183,5 +220,44 @@ impl Event {
             "outcome.error_message" => self.outcome.error_message.as_mut()?,
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serde_name<T: Serialize>(v: T) -> String {
+        serde_json::to_value(v)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn names_are_the_serde_names() {
+        use EventType::*;
+        for t in [
+            Authentication,
+            Authorization,
+            DataAccess,
+            ConfigurationChange,
+            Execution,
+            Error,
+        ] {
+            assert_eq!(t.as_str(), serde_name(t));
+        }
+        for s in [
+            Severity::Info,
+            Severity::Warning,
+            Severity::Error,
+            Severity::Critical,
+        ] {
+            assert_eq!(s.as_str(), serde_name(s));
+        }
+        for s in [Status::Success, Status::Failure, Status::Partial] {
+            assert_eq!(s.as_str(), serde_name(s));
+        }
     }
 }

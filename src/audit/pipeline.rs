@@ -185,48 +185,96 @@ impl Drop for Pipeline {
     }
 }
 
-/// The writer: group commit until every producer is gone.
+/// How many appended batches may wait for the syncer before the writer blocks.
+const SYNC_QUEUE: usize = 8;
+
+/// A batch appended but not yet known durable: the outcome of each event, or why the batch
+/// could not be written.
+struct Appended {
+    dones: Vec<Done>,
+    stored: std::result::Result<Vec<Option<u64>>, String>,
+}
+
+/// The writer: group commit until every producer is gone. It appends a batch and hands it to
+/// the syncer, which makes it durable and reports it while the next batch is being appended.
 fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
     let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
     let mut events: Vec<(Event, Vec<u8>)> = Vec::with_capacity(BATCH);
-    let mut dones: Vec<Done> = Vec::with_capacity(BATCH);
     let mut signed = Instant::now() - IDLE_CHECKPOINT;
-    while let Ok(first) = rx.recv() {
-        let mut job = Some(first);
-        let mut idle = false;
-        while let Some(j) = job.take() {
-            events.push((j.event, j.canonical));
-            dones.push(j.done);
-            if events.len() == BATCH {
-                break;
+    let (to_sync, appended) = sync_channel::<Appended>(SYNC_QUEUE);
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("audit-syncer".into())
+            .spawn_scoped(scope, || sync(store, appended))
+            .expect("spawn the audit syncer");
+        while let Ok(first) = rx.recv() {
+            let mut dones: Vec<Done> = Vec::new();
+            let mut job = Some(first);
+            let mut idle = false;
+            while let Some(j) = job.take() {
+                events.push((j.event, j.canonical));
+                dones.push(j.done);
+                if events.len() == BATCH {
+                    break;
+                }
+                match rx.try_recv() {
+                    Ok(j) => job = Some(j),
+                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => idle = true,
+                }
             }
-            match rx.try_recv() {
-                Ok(j) => job = Some(j),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => idle = true,
+            let sign_tail = idle && signed.elapsed() >= IDLE_CHECKPOINT;
+            let stored = store
+                .audit_append_deferred(&events, CHECKPOINT_EVERY, sign_tail, &sign)
+                .map_err(|e| e.to_string());
+            if sign_tail && stored.is_ok() {
+                signed = Instant::now();
+            }
+            events.clear();
+            if let Err(e) = to_sync.send(Appended { dones, stored }) {
+                fail_all(e.0.dones, "the audit syncer has stopped");
             }
         }
-        let sign_tail = idle && signed.elapsed() >= IDLE_CHECKPOINT;
-        let n = events.len();
-        match store.audit_append(&events, CHECKPOINT_EVERY, sign_tail, &sign) {
-            Ok(seqs) => {
-                if sign_tail {
-                    signed = Instant::now();
-                }
-                for (done, s) in dones.drain(..).zip(seqs) {
-                    done(match s {
-                        Some(sequence) => Outcome::Stored { sequence, batch: n },
-                        None => Outcome::Duplicate,
-                    });
-                }
-            }
-            Err(e) => {
-                let why = e.to_string();
-                for done in dones.drain(..) {
-                    done(Outcome::Failed(why.clone()));
-                }
+        drop(to_sync);
+    });
+}
+
+/// The syncer: one sync for every batch waiting, then each event's outcome, in order. After
+/// a failed sync nothing later is reported durable: what the disk kept is unknown, and a
+/// second sync may succeed without having written it.
+fn sync(store: &dyn Store, appended: Receiver<Appended>) {
+    let mut broken: Option<String> = None;
+    while let Ok(first) = appended.recv() {
+        let mut group = vec![first];
+        while let Ok(more) = appended.try_recv() {
+            group.push(more);
+        }
+        if broken.is_none() && group.iter().any(|a| a.stored.is_ok()) {
+            if let Err(e) = store.audit_sync() {
+                broken = Some(e.to_string());
             }
         }
-        events.clear();
+        for a in group {
+            let Appended { dones, stored } = a;
+            match (&broken, stored) {
+                (None, Ok(seqs)) => {
+                    let batch = dones.len();
+                    for (done, s) in dones.into_iter().zip(seqs) {
+                        done(match s {
+                            Some(sequence) => Outcome::Stored { sequence, batch },
+                            None => Outcome::Duplicate,
+                        });
+                    }
+                }
+                (Some(why), _) => fail_all(dones, why),
+                (None, Err(why)) => fail_all(dones, &why),
+            }
+        }
+    }
+}
+
+fn fail_all(dones: Vec<Done>, why: &str) {
+    for done in dones {
+        done(Outcome::Failed(why.to_owned()));
     }
 }
 

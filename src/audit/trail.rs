@@ -85,53 +85,56 @@ pub fn ingest(
     let hmac = pipeline.keys().hmac.clone();
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
-    let reader = std::thread::spawn(move || -> std::io::Result<()> {
-        let mut buf = Vec::new();
-        let mut line_no = 0usize;
-        while let Some(too_long) = read_line(reader.as_mut(), &mut buf)? {
-            if stopped.load(Ordering::Relaxed) {
-                break;
-            }
-            line_no += 1;
-            let rejected = |field: String, message: String| {
-                Note::Rejected(Rejected {
-                    line: line_no,
-                    field,
-                    message,
-                })
-            };
-            if too_long {
-                let note = rejected(
-                    "/".into(),
-                    format!("the line is longer than {MAX_LINE} bytes"),
-                );
-                if tx.send(note).is_err() {
+    let reader = std::thread::Builder::new()
+        .name("audit-reader".into())
+        .spawn(move || -> std::io::Result<()> {
+            let mut buf = Vec::new();
+            let mut line_no = 0usize;
+            while let Some(too_long) = read_line(reader.as_mut(), &mut buf)? {
+                if stopped.load(Ordering::Relaxed) {
                     break;
                 }
-                continue;
-            }
-            let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
-            if text.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            match super::parse_line(text).and_then(|e| prepare(e, &hmac)) {
-                Ok(e) => {
-                    let canonical = e.canonical();
-                    let (id, tx) = (e.event_id.clone(), tx.clone());
-                    producer.submit_prepared(e, canonical, move |o| {
-                        let _ = tx.send(Note::Done(id, o));
-                    });
-                }
-                Err(p) => {
-                    if tx.send(rejected(p.field, p.message)).is_err() {
+                line_no += 1;
+                let rejected = |field: String, message: String| {
+                    Note::Rejected(Rejected {
+                        line: line_no,
+                        field,
+                        message,
+                    })
+                };
+                if too_long {
+                    let note = rejected(
+                        "/".into(),
+                        format!("the line is longer than {MAX_LINE} bytes"),
+                    );
+                    if tx.send(note).is_err() {
                         break;
+                    }
+                    continue;
+                }
+                let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
+                let text = text.strip_suffix(b"\r").unwrap_or(text);
+                if text.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                match super::parse_line(text).and_then(|e| prepare(e, &hmac)) {
+                    Ok(e) => {
+                        let canonical = e.canonical();
+                        let (id, tx) = (e.event_id.clone(), tx.clone());
+                        producer.submit_prepared(e, canonical, move |o| {
+                            let _ = tx.send(Note::Done(id, o));
+                        });
+                    }
+                    Err(p) => {
+                        if tx.send(rejected(p.field, p.message)).is_err() {
+                            break;
+                        }
                     }
                 }
             }
-        }
-        Ok(())
-    });
+            Ok(())
+        })
+        .map_err(|e| Error::io("starting the event reader", e))?;
     let mut report = IngestReport::default();
     let mut failed = None;
     for note in rx {

@@ -155,6 +155,28 @@ CREATE INDEX audit_by_agent ON audit_events(agent_id, timestamp);
 ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge INTEGER NOT NULL DEFAULT 0;
 "#,
     ),
+    (
+        8,
+        "audit events are found by user, type and agent through postings written once per batch, instead of three indexes that every event updated at random places",
+        r#"
+CREATE TABLE audit_postings (
+    field     INTEGER NOT NULL,
+    value     TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq  INTEGER NOT NULL,
+    min_ts    TEXT NOT NULL,
+    max_ts    TEXT NOT NULL,
+    gaps      BLOB NOT NULL,
+    PRIMARY KEY (field, value, first_seq)
+) WITHOUT ROWID;
+INSERT INTO audit_postings SELECT 0, user_id, sequence, sequence, timestamp, timestamp, X'' FROM audit_events;
+INSERT INTO audit_postings SELECT 1, event_type, sequence, sequence, timestamp, timestamp, X'' FROM audit_events;
+INSERT INTO audit_postings SELECT 2, agent_id, sequence, sequence, timestamp, timestamp, X'' FROM audit_events WHERE agent_id IS NOT NULL;
+DROP INDEX audit_by_user;
+DROP INDEX audit_by_type;
+DROP INDEX audit_by_agent;
+"#,
+    ),
 ];
 
 pub fn latest() -> u32 {
@@ -300,5 +322,10 @@ CREATE UNIQUE INDEX audit_by_time ON audit_events(timestamp, event_id);
         r#"
 ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge BOOLEAN NOT NULL DEFAULT false;
 "#,
+    ),
+    (
+        8,
+        "audit postings (SQLite only: PostgreSQL keeps its user, type and agent indexes)",
+        "SELECT 1;",
     ),
 ];

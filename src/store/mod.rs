@@ -3,6 +3,7 @@
 
 mod migrations;
 mod postgres;
+mod postings;
 mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -221,6 +222,23 @@ pub trait Store: Send + Sync {
         checkpoint_last: bool,
         sign: &Sign<'_>,
     ) -> Result<Vec<Option<u64>>>;
+    /// Like `audit_append`, but the transaction need only be durable once a later
+    /// `audit_sync` returns (readers may see it before): a writer can build its next batch
+    /// while the disk makes this one durable. A store that cannot defer makes it durable
+    /// here.
+    fn audit_append_deferred(
+        &self,
+        events: &[(crate::audit::Event, Vec<u8>)],
+        checkpoint_every: u64,
+        checkpoint_last: bool,
+        sign: &Sign<'_>,
+    ) -> Result<Vec<Option<u64>>> {
+        self.audit_append(events, checkpoint_every, checkpoint_last, sign)
+    }
+    /// Make every audit append that returned before this call durable.
+    fn audit_sync(&self) -> Result<()> {
+        Ok(())
+    }
     /// The last (sequence, hash) of the chain.
     fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>>;
     fn audit_query(&self, q: &AuditQuery) -> Result<Vec<StoredAudit>>;
@@ -375,19 +393,13 @@ fn split_detail(
     ))
 }
 
-/// The enum fields of an event that the audit table indexes, as events spell them:
+/// The enum fields of an event that the audit table keeps in columns, as events spell them:
 /// event type, severity and outcome status.
-fn audit_columns(e: &crate::audit::Event) -> [String; 3] {
-    fn name<T: Serialize>(v: &T) -> String {
-        serde_json::to_value(v)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
+fn audit_columns(e: &crate::audit::Event) -> [&'static str; 3] {
     [
-        name(&e.event_type),
-        name(&e.severity),
-        name(&e.outcome.status),
+        e.event_type.as_str(),
+        e.severity.as_str(),
+        e.outcome.status.as_str(),
     ]
 }
 

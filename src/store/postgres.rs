@@ -626,9 +626,9 @@ impl Store for PostgresStore {
                     e.event_id.clone(),
                     e.timestamp.clone(),
                     e.user_id.clone(),
-                    event_type,
-                    severity,
-                    status,
+                    event_type.to_owned(),
+                    severity.to_owned(),
+                    status.to_owned(),
                     e.action.resource.clone(),
                     body.to_owned(),
                 ]) {
