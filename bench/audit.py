@@ -106,38 +106,48 @@ def main():
             n = min(rate * 4, 200_000)
             ack_lines = [json.dumps(event(args.events + n_total + i, t)) for i, t in enumerate(stamps(n, 60))]
             n_total += n
-            ids = [json.loads(l)["event_id"] for l in ack_lines]
-            sent = {}
+            # The load generator shares the machine's two cores with pc-hybrid, so it does as
+            # little as it can while sending: chunks are encoded beforehand, each chunk's send
+            # time is taken once, and acks are read in bulk and timed per read.
+            chunk = max(1, rate // 1000)
+            chunks = [("\n".join(ack_lines[k:k + chunk]) + "\n").encode() for k in range(0, n, chunk)]
+            chunk_of = {json.loads(l)["event_id"].encode(): i // chunk for i, l in enumerate(ack_lines)}
+            sent = [0.0] * len(chunks)
             lat = []
             p = subprocess.Popen([exe, "audit", "ingest", "--ack"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
             def reader():
-                for line in p.stdout:
-                    i = line.split(b" ")[0].decode()
-                    if i in sent:
-                        lat.append(time.perf_counter() - sent[i])
+                fd, rest = p.stdout.fileno(), b""
+                while True:
+                    data = os.read(fd, 1 << 16)
+                    if not data:
+                        break
+                    now = time.perf_counter()
+                    lines = (rest + data).split(b"\n")
+                    rest = lines.pop()
+                    for line in lines:
+                        k = chunk_of.get(line.split(b" ", 1)[0])
+                        if k is not None:
+                            lat.append(now - sent[k])
 
             th = threading.Thread(target=reader)
             th.start()
             start = time.perf_counter()
-            chunk = max(1, rate // 1000)
-            for k in range(0, n, chunk):
-                due = start + k / rate
+            fd = p.stdin.fileno()
+            for k, data in enumerate(chunks):
+                due = start + k * chunk / rate
                 delay = due - time.perf_counter()
                 if delay > 0:
                     time.sleep(delay)
-                ts = time.perf_counter()
-                for j in range(k, min(k + chunk, n)):
-                    sent[ids[j]] = ts
-                p.stdin.write(("\n".join(ack_lines[k:k + chunk]) + "\n").encode())
-                p.stdin.flush()
+                sent[k] = time.perf_counter()
+                os.write(fd, data)
             p.stdin.close()
             p.wait()
             th.join()
             lat.sort()
             q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))] * 1000
-            achieved = n / (time.perf_counter() - start)
-            print(f"  acks at {rate}/s offered ({achieved:.0f}/s achieved): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms (goal: p99 < 10 ms at 50,000/s)")
+            achieved = n / (sent[-1] - start + chunk / rate)
+            print(f"  acks at {rate}/s offered ({achieved:.0f}/s sent): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms (goal: p99 < 10 ms at 50,000/s)")
 
         total = args.events + n_total
         t = time.perf_counter()

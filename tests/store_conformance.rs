@@ -376,6 +376,90 @@ fn audit_chain(backend: Backend) {
     assert_eq!(s.audit_sink_cursor("webhook").unwrap(), 9);
 }
 
+/// Queries by user, type and agent give the same answers over events a store has indexed in
+/// bulk (20,000 appended in large batches) and over the latest ones appended a few at a time,
+/// in both orders, with time windows and limits that cross from one to the other.
+fn audit_queries_over_bulk_and_recent_events(backend: Backend) {
+    let (s, dir) = open(backend);
+    let keys = audit::keys::load(dir.path()).unwrap();
+    let sign = |seq, hash| audit::sign_checkpoint(&keys.signing, seq, hash);
+    let ts = |i: usize| {
+        format!(
+            "2026-11-24T10:00:{:02}.{:06}Z",
+            i / 1_000_000,
+            i % 1_000_000
+        )
+    };
+    let n = 20_100;
+    let events: Vec<_> = (0..n).map(|i| event(i, &ts(i))).collect();
+    for chunk in events[..20_000].chunks(5_000) {
+        s.audit_append(chunk, 0, false, &sign).unwrap();
+    }
+    for chunk in events[20_000..].chunks(7) {
+        s.audit_append(chunk, 0, false, &sign).unwrap();
+    }
+    // Event i is at sequence i + 1: user i % 3, execution when i is odd, agent `tax`.
+    let expect = |keep: &dyn Fn(usize) -> bool, newest_first: bool, limit: usize| {
+        let mut v: Vec<u64> = (0..n).filter(|&i| keep(i)).map(|i| i as u64 + 1).collect();
+        if newest_first {
+            v.reverse();
+        }
+        v.truncate(limit);
+        v
+    };
+    let query = |q: AuditQuery| -> Vec<u64> {
+        s.audit_query(&q)
+            .unwrap()
+            .iter()
+            .map(|r| r.sequence)
+            .collect()
+    };
+    for newest_first in [false, true] {
+        for limit in [5, 100_000] {
+            let q = |f: &dyn Fn(&mut AuditQuery)| {
+                let mut q = AuditQuery {
+                    limit,
+                    newest_first,
+                    ..AuditQuery::default()
+                };
+                f(&mut q);
+                query(q)
+            };
+            assert_eq!(
+                q(&|q| q.user = Some("user1".into())),
+                expect(&|i| i % 3 == 1, newest_first, limit)
+            );
+            assert_eq!(
+                q(&|q| {
+                    q.user = Some("user2".into());
+                    q.event_type = Some("execution".into());
+                }),
+                expect(&|i| i % 3 == 2 && i % 2 == 1, newest_first, limit)
+            );
+            assert_eq!(
+                q(&|q| {
+                    q.user = Some("user0".into());
+                    q.since = Some(ts(19_950));
+                    q.until = Some(ts(20_050));
+                }),
+                expect(
+                    &|i| i % 3 == 0 && (19_950..20_050).contains(&i),
+                    newest_first,
+                    limit
+                )
+            );
+            assert_eq!(
+                q(&|q| {
+                    q.agent = Some("tax".into());
+                    q.after = Some(19_990);
+                }),
+                expect(&|i| i >= 19_990, newest_first, limit)
+            );
+            assert_eq!(q(&|q| q.agent = Some("nobody".into())), Vec::<u64>::new());
+        }
+    }
+}
+
 /// Writers in several threads, each with its own connection, extend one chain: every event
 /// gets one place and the chain links without a gap.
 fn concurrent_appends_make_one_chain(backend: Backend) {
@@ -442,5 +526,6 @@ on_both_stores!(
     agents_creations_and_registry,
     deployments,
     audit_chain,
+    audit_queries_over_bulk_and_recent_events,
     concurrent_appends_make_one_chain,
 );

@@ -63,6 +63,15 @@ fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<b
     }
 }
 
+/// Where ingest reports events as they become durable.
+pub trait Acks {
+    /// The event `id` is durable at `sequence`; 0 when it was already stored.
+    fn ack(&mut self, id: &str, sequence: u64);
+    /// Nothing more is durable for now: deliver what was acknowledged. (Called between
+    /// bursts, so that acks go out in one write per burst rather than one per event.)
+    fn flush(&mut self) {}
+}
+
 /// What ingest learns about each line, in the order the writer commits.
 enum Note {
     Done(String, Outcome),
@@ -78,7 +87,7 @@ enum Note {
 pub fn ingest(
     pipeline: &Pipeline,
     mut reader: Box<dyn BufRead + Send>,
-    ack: &mut dyn FnMut(&str, u64),
+    acks: &mut dyn Acks,
 ) -> Result<IngestReport> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Note>(QUEUE);
     let producer = pipeline.producer();
@@ -137,19 +146,30 @@ pub fn ingest(
         .map_err(|e| Error::io("starting the event reader", e))?;
     let mut report = IngestReport::default();
     let mut failed = None;
-    for note in rx {
+    loop {
+        let note = match rx.try_recv() {
+            Ok(note) => note,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                acks.flush();
+                match rx.recv() {
+                    Ok(note) => note,
+                    Err(_) => break,
+                }
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+        };
         match note {
             Note::Rejected(r) => report.rejected.push(r),
             Note::Done(id, Outcome::Stored { sequence, .. }) => {
                 report.stored += 1;
                 report.first_sequence.get_or_insert(sequence);
                 report.last_sequence = Some(sequence);
-                ack(&id, sequence);
+                acks.ack(&id, sequence);
             }
             // Already stored: at-least-once senders get their ack again.
             Note::Done(id, Outcome::Duplicate) => {
                 report.duplicates += 1;
-                ack(&id, 0);
+                acks.ack(&id, 0);
             }
             Note::Done(_, Outcome::Failed(why)) => {
                 stop.store(true, Ordering::Relaxed);

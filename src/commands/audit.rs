@@ -49,18 +49,32 @@ fn keys(s: &Settings) -> Result<keys::Keys> {
     keys::load(&s.paths.data_dir)
 }
 
+/// `audit ingest --ack`: one line per durable event on stdout, written out per burst.
+struct StdoutAcks<W: Write> {
+    out: W,
+    on: bool,
+}
+
+impl<W: Write> trail::Acks for StdoutAcks<W> {
+    fn ack(&mut self, id: &str, sequence: u64) {
+        if self.on {
+            let _ = writeln!(self.out, "{id} {sequence}");
+        }
+    }
+
+    fn flush(&mut self) {
+        let _ = self.out.flush();
+    }
+}
+
 pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
     let store: Arc<dyn crate::store::Store> = Arc::from(crate::store::open(&s.audit.store)?);
     match cmd {
         AuditCommand::Ingest(a) => {
             let keys = Arc::new(keys(s)?);
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            let mut ack = |id: &str, seq: u64| {
-                if a.ack {
-                    let _ = writeln!(lock, "{id} {seq}");
-                    let _ = lock.flush();
-                }
+            let mut acks = StdoutAcks {
+                out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+                on: a.ack,
             };
             let source: Box<dyn std::io::BufRead + Send> = if a.file == "-" {
                 Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()))
@@ -69,7 +83,7 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
                 Box::new(std::io::BufReader::with_capacity(1 << 20, f))
             };
             let pipeline = Pipeline::start(store.clone(), keys.clone());
-            let report = trail::ingest(&pipeline, source, &mut ack);
+            let report = trail::ingest(&pipeline, source, &mut acks);
             // Closing signs the tail, also after a failed write.
             let closed = pipeline.close();
             let report = report?;
@@ -82,7 +96,8 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
                     s.audit.retention_days
                 ));
             }
-            drop(lock);
+            trail::Acks::flush(&mut acks);
+            drop(acks);
             for r in &report.rejected {
                 out.warn(&format!(
                     "{}:{}: {}: {}",

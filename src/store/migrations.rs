@@ -157,21 +157,20 @@ ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge INTEGER NOT NULL DEFAULT 
     ),
     (
         8,
-        "audit events are found by user, type and agent through postings written once per batch, instead of three indexes that every event updated at random places",
+        "audit events are found by user, type and agent through postings, one row per stretch of the chain, instead of three indexes that every event updated at scattered places; the next writer posts the events already stored",
         r#"
 CREATE TABLE audit_postings (
-    field     INTEGER NOT NULL,
-    value     TEXT NOT NULL,
-    first_seq INTEGER NOT NULL,
+    first_seq INTEGER PRIMARY KEY,
     last_seq  INTEGER NOT NULL,
     min_ts    TEXT NOT NULL,
     max_ts    TEXT NOT NULL,
-    gaps      BLOB NOT NULL,
-    PRIMARY KEY (field, value, first_seq)
-) WITHOUT ROWID;
-INSERT INTO audit_postings SELECT 0, user_id, sequence, sequence, timestamp, timestamp, X'' FROM audit_events;
-INSERT INTO audit_postings SELECT 1, event_type, sequence, sequence, timestamp, timestamp, X'' FROM audit_events;
-INSERT INTO audit_postings SELECT 2, agent_id, sequence, sequence, timestamp, timestamp, X'' FROM audit_events WHERE agent_id IS NOT NULL;
+    directory BLOB NOT NULL
+);
+CREATE TABLE audit_posted (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    upto INTEGER NOT NULL
+);
+INSERT INTO audit_posted VALUES (1, 0);
 DROP INDEX audit_by_user;
 DROP INDEX audit_by_type;
 DROP INDEX audit_by_agent;

@@ -189,7 +189,8 @@ impl SqliteStore {
         self.transaction(durable, |tx| {
             let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
             let mut out = Vec::with_capacity(events.len());
-            let mut posted = postings::Batch::default();
+            let posted_upto = postings::upto(tx)?;
+            let mut fresh: Vec<postings::Fresh> = Vec::with_capacity(events.len());
             {
                 // A duplicate is ignored by the insert itself (one index probe, not two).
                 let mut insert = tx.prepare_cached(
@@ -218,21 +219,21 @@ impl SqliteStore {
                     seq += 1;
                     hash = next_hash;
                     out.push(Some(seq));
-                    posted.add(
+                    fresh.push((
                         seq,
                         &e.timestamp,
-                        [
-                            (Field::User, Some(&e.user_id)),
-                            (Field::Type, Some(event_type)),
-                            (Field::Agent, e.context.agent_id.as_deref()),
-                        ],
-                    );
+                        &e.user_id,
+                        event_type,
+                        e.context.agent_id.as_deref(),
+                    ));
                     if super::checkpoint_due(seq, checkpoint_every) {
                         insert_checkpoint(tx, &sign(seq, hash))?;
                     }
                 }
             }
-            posted.write(tx)?;
+            if seq >= posted_upto + postings::EVERY {
+                postings::post(tx, &fresh)?;
+            }
             if checkpoint_last && out.iter().any(Option::is_some) {
                 insert_checkpoint(tx, &sign(seq, hash))?;
             }
@@ -664,34 +665,56 @@ impl Store for SqliteStore {
             })
         };
         let limit = q.limit.max(1);
+        let order = if q.newest_first { "DESC" } else { "ASC" };
         if let Some(candidates) = posted_candidates(&conn, q)? {
-            // Each candidate is checked against every comparison (the posted ones too), in
-            // the order asked, until the limit.
-            add("sequence = ?", Box::new(0i64));
-            let mut stmt = conn.prepare(&sql)?;
-            let last = args.len();
-            let mut out = Vec::new();
-            let mut ordered: Box<dyn Iterator<Item = &u64>> = if q.newest_first {
-                Box::new(candidates.iter().rev())
-            } else {
-                Box::new(candidates.iter())
+            // The tail is not posted: the comparisons alone find its events.
+            let upto = postings::upto(&conn)?;
+            let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+            let tail = |n: usize| -> Result<Vec<crate::store::StoredAudit>> {
+                let mut stmt = conn.prepare(&format!(
+                    "{sql} AND sequence > {upto} ORDER BY sequence {order} LIMIT {n}"
+                ))?;
+                let rows = stmt.query_map(params.as_slice(), row)?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
             };
-            while out.len() < limit {
-                let Some(&seq) = ordered.next() else { break };
-                args[last - 1] = Box::new(seq as i64);
-                let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
-                if let Some(found) = stmt.query_row(params.as_slice(), row).optional()? {
-                    out.push(found);
+            // Each candidate is checked against every comparison (the posted ones too).
+            let posted = |n: usize| -> Result<Vec<crate::store::StoredAudit>> {
+                let mut stmt =
+                    conn.prepare(&format!("{sql} AND sequence = ?{}", params.len() + 1))?;
+                let mut ordered: Box<dyn Iterator<Item = &u64>> = if q.newest_first {
+                    Box::new(candidates.iter().rev())
+                } else {
+                    Box::new(candidates.iter())
+                };
+                let mut out = Vec::new();
+                while out.len() < n {
+                    let Some(&seq) = ordered.next() else { break };
+                    let seq = seq as i64;
+                    let mut with_seq = params.clone();
+                    with_seq.push(&seq);
+                    if let Some(found) = stmt.query_row(with_seq.as_slice(), row).optional()? {
+                        out.push(found);
+                    }
                 }
+                Ok(out)
+            };
+            // Posted events all come before the tail.
+            let mut out = if q.newest_first {
+                tail(limit)?
+            } else {
+                posted(limit)?
+            };
+            let rest = limit - out.len();
+            if rest > 0 {
+                out.extend(if q.newest_first {
+                    posted(rest)?
+                } else {
+                    tail(rest)?
+                });
             }
             return Ok(out);
         }
-        sql.push_str(if q.newest_first {
-            " ORDER BY sequence DESC"
-        } else {
-            " ORDER BY sequence"
-        });
-        sql.push_str(&format!(" LIMIT {limit}"));
+        sql.push_str(&format!(" ORDER BY sequence {order} LIMIT {limit}"));
         let mut stmt = conn.prepare(&sql)?;
         let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let rows = stmt
@@ -772,6 +795,7 @@ impl Store for SqliteStore {
             insert_checkpoint(tx, &sign(upto as u64, hash32(hash)?))?;
             let n = tx.execute("DELETE FROM audit_events WHERE sequence <= ?1", [upto])?;
             tx.execute("DELETE FROM audit_postings WHERE last_seq <= ?1", [upto])?;
+            tx.execute("UPDATE audit_posted SET upto = max(upto, ?1)", [upto])?;
             tx.execute("DELETE FROM audit_checkpoints WHERE sequence < ?1", [upto])?;
             Ok(n as u64)
         })
@@ -799,6 +823,9 @@ impl Store for SqliteStore {
 
     fn audit_seal(&self, sign: &super::Sign<'_>) -> Result<Option<u64>> {
         self.durably(|tx| {
+            // Sealing ends a writer's session: its tail is posted, so that queries after it
+            // do not scan the tail.
+            postings::post(tx, &[])?;
             let last: Option<i64> =
                 tx.query_row("SELECT MAX(sequence) FROM audit_checkpoints", [], |r| {
                     r.get(0)
@@ -1004,19 +1031,27 @@ mod tests {
                 ..Default::default()
             })
         };
-        assert_eq!(by(Some("u"), None, None), vec![1]);
-        assert_eq!(by(Some("v"), None, None), vec![2]);
-        assert_eq!(by(None, Some("execution"), None), vec![1, 2]);
-        assert_eq!(by(None, Some("execution"), Some("a")), vec![1]);
-        assert_eq!(by(Some("v"), None, Some("a")), Vec::<u64>::new());
-        assert_eq!(
-            found(crate::store::AuditQuery {
-                event_type: Some("execution".into()),
-                since: Some("2026-01-02".into()),
-                ..Default::default()
-            }),
-            vec![2]
-        );
+        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let sign =
+            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        // Unposted, then posted by the next seal: the same answers either way.
+        for posted in [0, 2] {
+            assert_eq!(postings::upto(&s.conn()).unwrap(), posted);
+            assert_eq!(by(Some("u"), None, None), vec![1]);
+            assert_eq!(by(Some("v"), None, None), vec![2]);
+            assert_eq!(by(None, Some("execution"), None), vec![1, 2]);
+            assert_eq!(by(None, Some("execution"), Some("a")), vec![1]);
+            assert_eq!(by(Some("v"), None, Some("a")), Vec::<u64>::new());
+            assert_eq!(
+                found(crate::store::AuditQuery {
+                    event_type: Some("execution".into()),
+                    since: Some("2026-01-02".into()),
+                    ..Default::default()
+                }),
+                vec![2]
+            );
+            s.audit_seal(&sign).unwrap();
+        }
     }
 
     #[test]
