@@ -199,7 +199,10 @@ pub const SENSITIVE_PATHS: &[&str] = &[
 impl Event {
     /// The canonical JSON: what is hashed into the chain.
     pub fn canonical(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("an event always serializes")
+        // Room for a typical event, so that the buffer is not regrown (and copied) as it fills.
+        let mut out = Vec::with_capacity(640);
+        serde_json::to_writer(&mut out, self).expect("an event always serializes");
+        out
     }
 
     /// A mutable reference to a string field by dotted path.

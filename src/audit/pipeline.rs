@@ -193,6 +193,9 @@ const SYNC_QUEUE: usize = 8;
 struct Appended {
     dones: Vec<Done>,
     stored: std::result::Result<Vec<Option<u64>>, String>,
+    /// The events themselves, freed by the syncer: the writer is the pipeline's bottleneck,
+    /// the syncer mostly waits on the disk.
+    spent: Vec<(Event, Vec<u8>)>,
 }
 
 /// The writer: group commit until every producer is gone. It appends a batch and hands it to
@@ -229,8 +232,13 @@ fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
             if sign_tail && stored.is_ok() {
                 signed = Instant::now();
             }
-            events.clear();
-            if let Err(e) = to_sync.send(Appended { dones, stored }) {
+            let n = events.len();
+            let spent = std::mem::replace(&mut events, Vec::with_capacity(n));
+            if let Err(e) = to_sync.send(Appended {
+                dones,
+                stored,
+                spent,
+            }) {
                 fail_all(e.0.dones, "the audit syncer has stopped");
             }
         }
@@ -254,7 +262,11 @@ fn sync(store: &dyn Store, appended: Receiver<Appended>) {
             }
         }
         for a in group {
-            let Appended { dones, stored } = a;
+            let Appended {
+                dones,
+                stored,
+                spent,
+            } = a;
             match (&broken, stored) {
                 (None, Ok(seqs)) => {
                     let batch = dones.len();
@@ -268,6 +280,7 @@ fn sync(store: &dyn Store, appended: Receiver<Appended>) {
                 (Some(why), _) => fail_all(dones, why),
                 (None, Err(why)) => fail_all(dones, &why),
             }
+            drop(spent);
         }
     }
 }
