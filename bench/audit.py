@@ -92,6 +92,8 @@ def main():
         src = work / "events.jsonl"
         src.write_text("\n".join(lines) + "\n")
         anchor = sqlite_anchor(lines, work / "anchor.db")
+        # Each measurement starts on a quiet disk, not behind the writeback of the one before.
+        os.sync()
         print(f"{args.events} events of about {size:.0f} bytes")
         print(f"  anchor, SQLite WAL synchronous=FULL, 1,000-event transactions: {anchor:9.0f} events/s")
         t = time.perf_counter()
@@ -114,6 +116,7 @@ def main():
             chunk_of = {json.loads(l)["event_id"].encode(): i // chunk for i, l in enumerate(ack_lines)}
             sent = [0.0] * len(chunks)
             lat = []
+            os.sync()
             p = subprocess.Popen([exe, "audit", "ingest", "--ack"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
             def reader():
