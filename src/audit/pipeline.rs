@@ -1,6 +1,7 @@
 //! The one audit write pipeline: producers on any thread push prepared events into a bounded
-//! queue; one writer takes whatever is queued, appends it to the chain in one durable
-//! transaction (group commit) and only then tells each producer what became of its event.
+//! queue; one writer takes whatever is queued and appends it to the chain in one transaction
+//! (group commit); a syncer makes it durable and only then tells each producer what became of
+//! its event.
 //! `audit ingest` and every command's recorder use it; the daemon will host one.
 
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
