@@ -166,6 +166,7 @@ CREATE TABLE audit_postings (
     max_ts    TEXT NOT NULL,
     directory BLOB NOT NULL
 );
+CREATE INDEX audit_postings_by_time ON audit_postings(max_ts, min_ts, last_seq);
 CREATE TABLE audit_posted (
     only INTEGER PRIMARY KEY CHECK (only = 1),
     upto INTEGER NOT NULL

@@ -189,7 +189,9 @@ pub(super) fn sequences(
     w: &Window<'_>,
 ) -> rusqlite::Result<Vec<u64>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT first_seq, directory FROM audit_postings WHERE (?1 IS NULL OR max_ts >= ?1) AND (?2 IS NULL OR min_ts < ?2) AND (?3 IS NULL OR last_seq > ?3) ORDER BY first_seq",
+        // Bounds with no NULL in them and no ORDER BY, so that the time index narrows the
+        // scan to the stretches in the window; the sequences are sorted below.
+        "SELECT first_seq, directory FROM audit_postings WHERE max_ts >= coalesce(?1, '') AND min_ts < coalesce(?2, char(1114111)) AND last_seq > coalesce(?3, -1)",
     )?;
     let mut rows = stmt.query(params![w.since, w.until, w.after.map(|a| a as i64)])?;
     let mut out = Vec::new();
@@ -205,8 +207,8 @@ pub(super) fn sequences(
             list = rest;
         }
     }
-    // Stretches follow each other, so their lists in first_seq order are already sorted; an
-    // edited store may not be, and intersecting needs them sorted.
+    // Stretches come in time order, which is sequence order when events arrive in time
+    // order; otherwise, and in an edited store, the lists need sorting for the intersection.
     if !out.is_sorted() {
         out.sort_unstable();
     }
