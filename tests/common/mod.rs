@@ -330,11 +330,14 @@ impl Db {
 
     /// The one integer a query returns.
     pub fn int(&mut self, sql: &str) -> i64 {
-        self.ints(sql)[0]
+        self.column::<i64>(sql)[0]
     }
 
-    /// The first column of every row, as integers.
-    fn ints(&mut self, sql: &str) -> Vec<i64> {
+    /// The first column of every row.
+    fn column<T>(&mut self, sql: &str) -> Vec<T>
+    where
+        T: rusqlite::types::FromSql + for<'a> postgres::types::FromSql<'a>,
+    {
         match self {
             Db::Sqlite(c) => c
                 .prepare(sql)
@@ -353,26 +356,13 @@ impl Db {
     }
 
     pub fn checkpoints(&mut self) -> Vec<i64> {
-        self.ints("SELECT sequence FROM audit_checkpoints ORDER BY sequence")
+        self.column("SELECT sequence FROM audit_checkpoints ORDER BY sequence")
     }
 
     pub fn event_ids(&mut self) -> std::collections::HashSet<String> {
-        let sql = "SELECT event_id FROM audit_events";
-        match self {
-            Db::Sqlite(c) => c
-                .prepare(sql)
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect(),
-            Db::Postgres(c) => c
-                .query(sql, &[])
-                .unwrap()
-                .iter()
-                .map(|r| r.get(0))
-                .collect(),
-        }
+        self.column::<String>("SELECT event_id FROM audit_events")
+            .into_iter()
+            .collect()
     }
 
     /// (sequence, body) of every event, in order.
