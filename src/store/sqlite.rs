@@ -659,13 +659,6 @@ impl Store for SqliteStore {
             add("sequence > ?", Box::new(v as i64));
         }
         let conn = self.conn();
-        let row = |r: &rusqlite::Row| {
-            Ok(crate::store::StoredAudit {
-                sequence: r.get::<_, i64>(0)? as u64,
-                body: bytes(r, 1)?,
-                hash: hash32(bytes(r, 2)?)?,
-            })
-        };
         let limit = q.limit.max(1);
         let order = if q.newest_first { "DESC" } else { "ASC" };
         if let Some(candidates) = posted_candidates(&conn, q)? {
@@ -676,7 +669,7 @@ impl Store for SqliteStore {
                 let mut stmt = conn.prepare(&format!(
                     "{sql} AND sequence > {upto} ORDER BY sequence {order} LIMIT {n}"
                 ))?;
-                let rows = stmt.query_map(params.as_slice(), row)?;
+                let rows = stmt.query_map(params.as_slice(), stored_audit)?;
                 Ok(rows.collect::<rusqlite::Result<_>>()?)
             };
             // Each candidate is checked against every comparison (the posted ones too).
@@ -694,7 +687,10 @@ impl Store for SqliteStore {
                     let seq = seq as i64;
                     let mut with_seq = params.clone();
                     with_seq.push(&seq);
-                    if let Some(found) = stmt.query_row(with_seq.as_slice(), row).optional()? {
+                    if let Some(found) = stmt
+                        .query_row(with_seq.as_slice(), stored_audit)
+                        .optional()?
+                    {
                         out.push(found);
                     }
                 }
@@ -720,7 +716,7 @@ impl Store for SqliteStore {
         let mut stmt = conn.prepare(&sql)?;
         let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let rows = stmt
-            .query_map(params.as_slice(), row)?
+            .query_map(params.as_slice(), stored_audit)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -731,13 +727,7 @@ impl Store for SqliteStore {
             "SELECT sequence, body, hash FROM audit_events WHERE sequence >= ?1 ORDER BY sequence LIMIT ?2",
         )?;
         let rows = stmt
-            .query_map(params![from as i64, limit as i64], |r| {
-                Ok(crate::store::StoredAudit {
-                    sequence: r.get::<_, i64>(0)? as u64,
-                    body: bytes(r, 1)?,
-                    hash: hash32(bytes(r, 2)?)?,
-                })
-            })?
+            .query_map(params![from as i64, limit as i64], stored_audit)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -890,6 +880,15 @@ fn bytes(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Vec<u8>> {
         .as_bytes()
         .map(<[u8]>::to_vec)
         .unwrap_or_default())
+}
+
+/// An audit row selected as (sequence, body, hash).
+fn stored_audit(r: &rusqlite::Row) -> rusqlite::Result<crate::store::StoredAudit> {
+    Ok(crate::store::StoredAudit {
+        sequence: r.get::<_, i64>(0)? as u64,
+        body: bytes(r, 1)?,
+        hash: hash32(bytes(r, 2)?)?,
+    })
 }
 
 fn hash32(v: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
