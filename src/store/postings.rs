@@ -29,10 +29,10 @@ pub(super) fn upto(conn: &Connection) -> rusqlite::Result<u64> {
         .map(|v| v as u64)
 }
 
-/// Post the tail: the unposted events before `fresh` (read back from the table, a stretch
-/// at a time) and `fresh`, the events this transaction appended, in order.
-pub(super) fn post(tx: &Transaction, fresh: &[Fresh<'_>]) -> rusqlite::Result<()> {
-    let mut upto = upto(tx)?;
+/// Post the tail, which starts after `upto`: the unposted events before `fresh` (read back
+/// from the table, a stretch at a time) and `fresh`, the events this transaction appended,
+/// in order.
+pub(super) fn post(tx: &Transaction, mut upto: u64, fresh: &[Fresh<'_>]) -> rusqlite::Result<()> {
     let before = fresh.first().map_or(i64::MAX, |f| f.0 as i64);
     let mut read = tx.prepare_cached(
         "SELECT sequence, timestamp, user_id, event_type, agent_id FROM audit_events WHERE sequence > ?1 AND sequence < ?2 ORDER BY sequence LIMIT ?3",

@@ -234,7 +234,7 @@ impl SqliteStore {
                 }
             }
             if seq >= posted_upto + postings::EVERY {
-                postings::post(tx, &fresh)?;
+                postings::post(tx, posted_upto, &fresh)?;
             }
             if checkpoint_last && out.iter().any(Option::is_some) {
                 insert_checkpoint(tx, &sign(seq, hash))?;
@@ -817,7 +817,7 @@ impl Store for SqliteStore {
         self.durably(|tx| {
             // Sealing ends a writer's session: its tail is posted, so that queries after it
             // do not scan the tail.
-            postings::post(tx, &[])?;
+            postings::post(tx, postings::upto(tx)?, &[])?;
             let last: Option<i64> =
                 tx.query_row("SELECT MAX(sequence) FROM audit_checkpoints", [], |r| {
                     r.get(0)
