@@ -118,9 +118,6 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // The audit trail grows to millions of rows: keep its index pages in memory rather
-        // than re-reading them from the OS for every insert.
-        conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
         let store = SqliteStore {
             conn: Mutex::new(conn),
@@ -137,7 +134,14 @@ impl SqliteStore {
     fn checkpoint_behind(&self) -> Result<()> {
         let mut checkpointer = self.checkpointer.lock().unwrap_or_else(|p| p.into_inner());
         if checkpointer.is_none() {
-            self.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+            let conn = self.conn();
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+            // The audit trail grows to millions of rows: keep its index pages in memory
+            // rather than re-reading them from the OS for every insert. Readers keep the
+            // small default, so that a query reuses a few warm buffers instead of faulting
+            // in fresh memory for every page it reads.
+            conn.pragma_update(None, "cache_size", -65536)?;
+            drop(conn);
             *checkpointer = Some(
                 Checkpointer::start(&self.path)
                     .map_err(|e| Error::io("starting the WAL checkpointer", e))?,
@@ -658,7 +662,10 @@ impl Store for SqliteStore {
         if let Some(v) = q.after {
             add("sequence > ?", Box::new(v as i64));
         }
-        let conn = self.conn();
+        let mut conn = self.conn();
+        // One read transaction: the postings, the tail and the events are read from one
+        // snapshot, and the thousand lookups of a query share one set of locks.
+        let conn = conn.transaction()?;
         let limit = q.limit.max(1);
         let order = if q.newest_first { "DESC" } else { "ASC" };
         if let Some(candidates) = posted_candidates(&conn, q)? {
