@@ -20,50 +20,23 @@ pub(super) enum Field {
 /// Once this many events are unposted, the next append posts them all.
 pub(super) const EVERY: u64 = 16_384;
 
-/// An appended event as postings need it: sequence, timestamp, user, type and agent.
-pub(super) type Fresh<'a> = (u64, &'a str, &'a str, &'a str, Option<&'a str>);
-
 /// The last sequence the postings cover; later events are the tail.
 pub(super) fn upto(conn: &Connection) -> rusqlite::Result<u64> {
     conn.query_row("SELECT upto FROM audit_posted", [], |r| r.get::<_, i64>(0))
         .map(|v| v as u64)
 }
 
-/// Post the tail, which starts after `upto`: the unposted events before `fresh` (read back
-/// from the table, a stretch at a time) and `fresh`, the events this transaction appended,
-/// in order.
-pub(super) fn post(tx: &Transaction, mut upto: u64, fresh: &[Fresh<'_>]) -> rusqlite::Result<()> {
-    let before = fresh.first().map_or(i64::MAX, |f| f.0 as i64);
-    let mut read = tx.prepare_cached(
-        "SELECT sequence, timestamp, user_id, event_type, agent_id FROM audit_events WHERE sequence > ?1 AND sequence < ?2 ORDER BY sequence LIMIT ?3",
-    )?;
-    loop {
-        let older: Vec<(u64, String, String, String, Option<String>)> = read
-            .query_map(params![upto as i64, before, EVERY as i64], |r| {
-                Ok((
-                    r.get::<_, i64>(0)? as u64,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let Some(last) = older.last().map(|o| o.0) else {
-            break;
-        };
-        write(
-            tx,
-            older
-                .iter()
-                .map(|(s, t, u, ty, a)| (*s, t.as_str(), u.as_str(), ty.as_str(), a.as_deref())),
-        )?;
-        upto = last;
-    }
-    if let Some(last) = fresh.last().map(|f| f.0) {
-        write(tx, fresh.iter().copied())?;
-        upto = last;
-    }
+/// Post the tail, which starts after `upto`: `gathered` when it holds the whole tail, else
+/// the tail read back from the table, a stretch at a time (a writer that did not append all
+/// of it, or a trail migrated from before postings).
+pub(super) fn post(tx: &Transaction, upto: u64, gathered: Option<Stretch>) -> rusqlite::Result<()> {
+    let upto = match gathered {
+        Some(stretch) => {
+            stretch.write(tx)?;
+            stretch.end()
+        }
+        None => read_back(tx, upto)?,
+    };
     tx.execute(
         "UPDATE audit_posted SET upto = max(upto, ?1)",
         [upto as i64],
@@ -71,68 +44,152 @@ pub(super) fn post(tx: &Transaction, mut upto: u64, fresh: &[Fresh<'_>]) -> rusq
     Ok(())
 }
 
-/// Write one postings row for events given in increasing sequence order.
-fn write<'a>(tx: &Transaction, events: impl Iterator<Item = Fresh<'a>>) -> rusqlite::Result<()> {
-    struct List {
-        last: u64,
-        /// The first sequence as its distance from the stretch's first, then each later
-        /// one as its distance from the one before, in LEB128.
-        varints: Vec<u8>,
-    }
-    let mut lists: HashMap<(Field, &str), List> = HashMap::new();
-    let (mut first, mut last) = (None, 0);
-    let (mut min_ts, mut max_ts) = ("", "");
-    for (seq, ts, user, event_type, agent) in events {
-        let base = *first.get_or_insert(seq);
-        if seq == base {
-            (min_ts, max_ts) = (ts, ts);
+/// Post every event after `upto` from the table; the last sequence posted.
+fn read_back(tx: &Transaction, mut upto: u64) -> rusqlite::Result<u64> {
+    let mut read = tx.prepare_cached(
+        "SELECT sequence, timestamp, user_id, event_type, agent_id FROM audit_events WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
+    )?;
+    loop {
+        let mut stretch = Stretch::after(upto);
+        let mut rows = read.query(params![upto as i64, EVERY as i64])?;
+        while let Some(r) = rows.next()? {
+            stretch.add(
+                r.get::<_, i64>(0)? as u64,
+                r.get_ref(1)?.as_str()?,
+                r.get_ref(2)?.as_str()?,
+                r.get_ref(3)?.as_str()?,
+                r.get_ref(4)?.as_str_or_null()?,
+            );
         }
-        last = seq;
-        min_ts = min_ts.min(ts);
-        max_ts = max_ts.max(ts);
-        for (field, value) in [
-            (Field::User, Some(user)),
-            (Field::Type, Some(event_type)),
-            (Field::Agent, agent),
-        ] {
+        drop(rows);
+        if stretch.first.is_none() {
+            return Ok(upto);
+        }
+        stretch.write(tx)?;
+        upto = stretch.end();
+    }
+}
+
+/// The sequences of one value in a stretch.
+struct List {
+    last: u64,
+    /// The first sequence as its distance from the stretch's first, then each later one as
+    /// its distance from the one before, in LEB128.
+    varints: Vec<u8>,
+}
+
+/// The postings of a stretch of the chain, gathered event by event as it is appended, so
+/// that posting it writes one row and reads nothing back.
+pub(super) struct Stretch {
+    /// The posted boundary the stretch continues.
+    after: u64,
+    first: Option<u64>,
+    last: u64,
+    min_ts: String,
+    max_ts: String,
+    /// Each value's list, for the fields in `Field` order.
+    lists: [HashMap<String, List>; 3],
+}
+
+impl Stretch {
+    /// An empty stretch starting after `after`.
+    pub(super) fn after(after: u64) -> Stretch {
+        Stretch {
+            after,
+            first: None,
+            last: after,
+            min_ts: String::new(),
+            max_ts: String::new(),
+            lists: Default::default(),
+        }
+    }
+
+    /// The posted boundary this stretch continues.
+    pub(super) fn start(&self) -> u64 {
+        self.after
+    }
+
+    /// The last sequence in the stretch, or where it starts when empty.
+    pub(super) fn end(&self) -> u64 {
+        self.last
+    }
+
+    /// Add an event; sequences come in increasing order.
+    pub(super) fn add(
+        &mut self,
+        seq: u64,
+        ts: &str,
+        user: &str,
+        event_type: &str,
+        agent: Option<&str>,
+    ) {
+        let base = *self.first.get_or_insert(seq);
+        if seq == base || ts < self.min_ts.as_str() {
+            ts.clone_into(&mut self.min_ts);
+        }
+        if seq == base || ts > self.max_ts.as_str() {
+            ts.clone_into(&mut self.max_ts);
+        }
+        self.last = seq;
+        for (lists, value) in self
+            .lists
+            .iter_mut()
+            .zip([Some(user), Some(event_type), agent])
+        {
             let Some(value) = value else { continue };
-            let l = lists.entry((field, value)).or_insert_with(|| List {
-                last: base,
-                varints: Vec::new(),
-            });
+            let l = match lists.get_mut(value) {
+                Some(l) => l,
+                None => lists.entry(value.to_owned()).or_insert(List {
+                    last: base,
+                    varints: Vec::new(),
+                }),
+            };
             push_varint(&mut l.varints, seq - l.last);
             l.last = seq;
         }
     }
-    let Some(first) = first else { return Ok(()) };
-    let mut keys: Vec<_> = lists.into_iter().collect();
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // The directory: the count of entries and the length of the values, the fixed-size
-    // entries sorted by (field, value) for a binary search, the values, the lists.
-    let mut values = Vec::new();
-    let mut seqs = Vec::new();
-    let mut dir = Vec::with_capacity(keys.len() * ENTRY);
-    for ((field, value), list) in &keys {
-        dir.push(*field as u8);
-        dir.extend_from_slice(&(values.len() as u32).to_le_bytes());
-        dir.extend_from_slice(&(value.len() as u32).to_le_bytes());
-        dir.extend_from_slice(&(seqs.len() as u32).to_le_bytes());
-        dir.extend_from_slice(&(list.varints.len() as u32).to_le_bytes());
-        values.extend_from_slice(value.as_bytes());
-        seqs.extend_from_slice(&list.varints);
+
+    /// Write the stretch's row; nothing when it is empty.
+    fn write(&self, tx: &Transaction) -> rusqlite::Result<()> {
+        let Some(first) = self.first else {
+            return Ok(());
+        };
+        let mut keys: Vec<(u8, &str, &List)> = Vec::new();
+        for (field, lists) in [Field::User, Field::Type, Field::Agent]
+            .into_iter()
+            .zip(&self.lists)
+        {
+            keys.extend(lists.iter().map(|(v, l)| (field as u8, v.as_str(), l)));
+        }
+        keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        // The directory: the count of entries and the length of the values, the fixed-size
+        // entries sorted by (field, value) for a binary search, the values, the lists.
+        let values_len: usize = keys.iter().map(|k| k.1.len()).sum();
+        let lists_len: usize = keys.iter().map(|k| k.2.varints.len()).sum();
+        let mut dir = Vec::with_capacity(HEADER + keys.len() * ENTRY + values_len + lists_len);
+        dir.extend_from_slice(&(keys.len() as u32).to_le_bytes());
+        dir.extend_from_slice(&(values_len as u32).to_le_bytes());
+        let (mut v_off, mut l_off) = (0, 0);
+        for (field, value, list) in &keys {
+            dir.push(*field);
+            for n in [v_off, value.len(), l_off, list.varints.len()] {
+                dir.extend_from_slice(&(n as u32).to_le_bytes());
+            }
+            v_off += value.len();
+            l_off += list.varints.len();
+        }
+        for (_, value, _) in &keys {
+            dir.extend_from_slice(value.as_bytes());
+        }
+        for (_, _, list) in &keys {
+            dir.extend_from_slice(&list.varints);
+        }
+        tx.prepare_cached(
+            "INSERT INTO audit_postings (first_seq, last_seq, min_ts, max_ts, directory) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![first as i64, self.last as i64, self.min_ts, self.max_ts, dir])?;
+        Ok(())
     }
-    let mut entries = std::mem::take(&mut dir);
-    dir = Vec::with_capacity(HEADER + entries.len() + values.len() + seqs.len());
-    dir.extend_from_slice(&(keys.len() as u32).to_le_bytes());
-    dir.extend_from_slice(&(values.len() as u32).to_le_bytes());
-    dir.append(&mut entries);
-    dir.extend_from_slice(&values);
-    dir.extend_from_slice(&seqs);
-    tx.prepare_cached(
-        "INSERT INTO audit_postings (first_seq, last_seq, min_ts, max_ts, directory) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![first as i64, last as i64, min_ts, max_ts, dir])?;
-    Ok(())
 }
 
 /// Bytes of a directory's header: the count of entries and the length of the values.
@@ -300,20 +357,20 @@ mod tests {
         )
         .unwrap();
         let users: Vec<String> = (0..300).map(|i| format!("user{i}")).collect();
-        let events: Vec<Fresh> = (0..3000u64)
-            .map(|i| {
-                let agent = (i % 7 != 0).then_some(if i % 2 == 0 { "a-even" } else { "a-odd" });
-                (
-                    1000 + i,
-                    "2026-01-01T00:00:00Z",
-                    users[(i % 300) as usize].as_str(),
-                    "execution",
-                    agent,
-                )
-            })
-            .collect();
+        let mut stretch = Stretch::after(999);
+        for i in 0..3000u64 {
+            let agent = (i % 7 != 0).then_some(if i % 2 == 0 { "a-even" } else { "a-odd" });
+            stretch.add(
+                1000 + i,
+                "2026-01-01T00:00:00Z",
+                &users[(i % 300) as usize],
+                "execution",
+                agent,
+            );
+        }
+        assert_eq!((stretch.start(), stretch.end()), (999, 3999));
         let tx = conn.unchecked_transaction().unwrap();
-        write(&tx, events.iter().copied()).unwrap();
+        stretch.write(&tx).unwrap();
         tx.commit().unwrap();
         let all = Window {
             since: None,

@@ -19,6 +19,10 @@ pub struct SqliteStore {
     path: PathBuf,
     /// Started by the first audit append; stores that only read or keep agents need none.
     checkpointer: Mutex<Option<Checkpointer>>,
+    /// The postings of the tail this connection appended, with the chain head they end at.
+    /// Posting them writes one row, where reading the tail back would stall the writer (and
+    /// every acknowledgement behind it) for tens of milliseconds.
+    tail: Mutex<Option<(postings::Stretch, [u8; 32])>>,
 }
 
 /// A thread with its own connection that moves the WAL into the database every
@@ -123,6 +127,7 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             path: path.to_owned(),
             checkpointer: Mutex::new(None),
+            tail: Mutex::new(None),
         };
         store.migrate()?;
         Ok(store)
@@ -192,11 +197,11 @@ impl SqliteStore {
         durable: bool,
     ) -> Result<Vec<Option<u64>>> {
         self.checkpoint_behind()?;
-        self.transaction(durable, |tx| {
+        let (out, tail) = self.transaction(durable, |tx| {
             let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
             let mut out = Vec::with_capacity(events.len());
             let posted_upto = postings::upto(tx)?;
-            let mut fresh: Vec<postings::Fresh> = Vec::with_capacity(events.len());
+            let mut tail = self.gathered_tail(posted_upto, seq, hash);
             {
                 // A duplicate is ignored by the insert itself (one index probe, not two).
                 let mut insert = tx.prepare_cached(
@@ -225,26 +230,43 @@ impl SqliteStore {
                     seq += 1;
                     hash = next_hash;
                     out.push(Some(seq));
-                    fresh.push((
-                        seq,
-                        &e.timestamp,
-                        &e.user_id,
-                        event_type,
-                        e.context.agent_id.as_deref(),
-                    ));
+                    if let Some(t) = &mut tail {
+                        t.add(
+                            seq,
+                            &e.timestamp,
+                            &e.user_id,
+                            event_type,
+                            e.context.agent_id.as_deref(),
+                        );
+                    }
                     if super::checkpoint_due(seq, checkpoint_every) {
                         insert_checkpoint(tx, &sign(seq, hash))?;
                     }
                 }
             }
             if seq >= posted_upto + postings::EVERY {
-                postings::post(tx, posted_upto, &fresh)?;
+                postings::post(tx, posted_upto, tail.take())?;
+                tail = Some(postings::Stretch::after(seq));
             }
             if checkpoint_last && out.iter().any(Option::is_some) {
                 insert_checkpoint(tx, &sign(seq, hash))?;
             }
-            Ok(out)
-        })
+            Ok((out, tail.map(|t| (t, hash))))
+        })?;
+        // Kept only once committed: a rolled-back append leaves nothing gathered.
+        *self.tail.lock().unwrap_or_else(|p| p.into_inner()) = tail;
+        Ok(out)
+    }
+
+    /// The postings gathered for the tail after `upto`, if they still hold all of it (no
+    /// other writer appended or posted since): the chain still ends where they end. An empty
+    /// stretch when there is no tail; None when the tail must be read back to be posted.
+    fn gathered_tail(&self, upto: u64, head: u64, hash: [u8; 32]) -> Option<postings::Stretch> {
+        let kept = self.tail.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match kept {
+            Some((t, h)) if t.start() == upto && t.end() == head && h == hash => Some(t),
+            _ => (head == upto).then(|| postings::Stretch::after(upto)),
+        }
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -824,7 +846,9 @@ impl Store for SqliteStore {
         self.durably(|tx| {
             // Sealing ends a writer's session: its tail is posted, so that queries after it
             // do not scan the tail.
-            postings::post(tx, postings::upto(tx)?, &[])?;
+            let upto = postings::upto(tx)?;
+            let gathered = chain_head(tx)?.and_then(|(s, h)| self.gathered_tail(upto, s, h));
+            postings::post(tx, upto, gathered)?;
             let last: Option<i64> =
                 tx.query_row("SELECT MAX(sequence) FROM audit_checkpoints", [], |r| {
                     r.get(0)
@@ -1060,6 +1084,108 @@ mod tests {
             );
             s.audit_seal(&sign).unwrap();
         }
+    }
+
+    /// Two writers on one trail. A writer posts the postings it gathered only while nobody
+    /// else has appended since; otherwise it reads the tail back. Either way every event is
+    /// posted exactly once, in stretches that follow each other, and queries find them.
+    #[test]
+    fn writers_that_interleave_post_every_event_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.db");
+        let (a, b) = (
+            SqliteStore::open(&p).unwrap(),
+            SqliteStore::open(&p).unwrap(),
+        );
+        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let sign =
+            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let event = |i: u64| {
+            let mut line = serde_json::json!({
+                "event_id": format!("e-{i}"),
+                "timestamp": format!("2026-01-01T{:02}:{:02}:{:02}Z", i / 3600, i / 60 % 60, i % 60),
+                "user_id": format!("user{}", i % 5),
+                "organization_id": "acme",
+                "event_type": if i.is_multiple_of(2) { "execution" } else { "data_access" },
+                "event_category": "operational",
+                "severity": "info",
+                "source": {"component": "daemon", "version": "1", "host": "h"},
+                "action": {"operation": "call", "resource": "tool"},
+                "outcome": {"status": "success"}
+            });
+            if !i.is_multiple_of(3) {
+                line["context"] = serde_json::json!({"agent_id": format!("agent{}", i % 2)});
+            }
+            let e = crate::audit::parse_line(line.to_string().as_bytes()).unwrap();
+            let canonical = e.canonical();
+            (e, canonical)
+        };
+        // The first crossing of a posting threshold comes in a run of one writer's appends,
+        // the second after the writers took turns.
+        let mut next = 0;
+        for round in 0..40u64 {
+            let store = if round >= 20 && round % 2 == 0 {
+                &b
+            } else {
+                &a
+            };
+            let batch: Vec<_> = (next..next + 1000).map(event).collect();
+            store
+                .audit_append_deferred(&batch, 1_000_000, false, &sign)
+                .unwrap();
+            next += 1000;
+        }
+        assert_eq!(postings::upto(&a.conn()).unwrap(), 34_000);
+        b.audit_seal(&sign).unwrap();
+        let stretches: Vec<(u64, u64)> = a
+            .conn()
+            .prepare("SELECT first_seq, last_seq FROM audit_postings ORDER BY first_seq")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut expected_first = 1;
+        for (first, last) in &stretches {
+            assert_eq!(*first, expected_first, "{stretches:?}");
+            expected_first = last + 1;
+        }
+        assert_eq!(expected_first, next + 1, "{stretches:?}");
+        let found = |q: crate::store::AuditQuery| -> Vec<u64> {
+            let q = crate::store::AuditQuery {
+                limit: 100_000,
+                ..q
+            };
+            a.audit_query(&q)
+                .unwrap()
+                .iter()
+                .map(|e| e.sequence)
+                .collect()
+        };
+        let want = |keep: &dyn Fn(u64) -> bool| -> Vec<u64> {
+            (0..next).filter(|i| keep(*i)).map(|i| i + 1).collect()
+        };
+        for u in 0..5 {
+            let got = found(crate::store::AuditQuery {
+                user: Some(format!("user{u}")),
+                ..Default::default()
+            });
+            assert_eq!(got, want(&|i| i % 5 == u), "user{u}");
+        }
+        let got = found(crate::store::AuditQuery {
+            event_type: Some("execution".into()),
+            agent: Some("agent0".into()),
+            ..Default::default()
+        });
+        assert_eq!(got, want(&|i| i % 2 == 0 && i % 3 != 0));
+        let got = found(crate::store::AuditQuery {
+            event_type: Some("data_access".into()),
+            agent: Some("agent1".into()),
+            ..Default::default()
+        });
+        assert_eq!(got, want(&|i| i % 2 == 1 && i % 3 != 0));
     }
 
     #[test]
