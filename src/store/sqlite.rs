@@ -133,10 +133,11 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// From the first audit append on, WAL checkpoints (which copy pages into the database
-    /// and fsync it, hundreds of milliseconds on a large trail) run on their own thread,
-    /// never inside a commit that someone waits for.
-    fn checkpoint_behind(&self) -> Result<()> {
+    /// Make this connection the audit trail's writer, on its first append: WAL checkpoints
+    /// (which copy pages into the database and fsync it, hundreds of milliseconds on a large
+    /// trail) move to their own thread, never inside a commit that someone waits for, and
+    /// the page cache grows to hold the indexes.
+    fn prepare_writer(&self) -> Result<()> {
         let mut checkpointer = self.checkpointer.lock().unwrap_or_else(|p| p.into_inner());
         if checkpointer.is_none() {
             let conn = self.conn();
@@ -196,7 +197,7 @@ impl SqliteStore {
         sign: &super::Sign<'_>,
         durable: bool,
     ) -> Result<Vec<Option<u64>>> {
-        self.checkpoint_behind()?;
+        self.prepare_writer()?;
         let (out, tail) = self.transaction(durable, |tx| {
             let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
             let mut out = Vec::with_capacity(events.len());
