@@ -115,7 +115,7 @@ impl PostgresStore {
         &self,
         f: impl FnOnce(&mut Client) -> std::result::Result<T, Failure> + Send,
     ) -> Result<T> {
-        let mut guard = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = super::lock(&self.client);
         let client: &mut Client = &mut guard;
         off_runtime(move || f(client)).map_err(|e| match e {
             Failure::Db(e) => store_error(&self.location, e),

@@ -138,7 +138,7 @@ impl SqliteStore {
     /// trail) move to their own thread, never inside a commit that someone waits for, and
     /// the page cache grows to hold the indexes.
     fn prepare_writer(&self) -> Result<()> {
-        let mut checkpointer = self.checkpointer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut checkpointer = super::lock(&self.checkpointer);
         if checkpointer.is_none() {
             let conn = self.conn();
             conn.pragma_update(None, "wal_autocheckpoint", 0)?;
@@ -255,7 +255,7 @@ impl SqliteStore {
             Ok((out, tail.map(|t| (t, hash))))
         })?;
         // Kept only once committed: a rolled-back append leaves nothing gathered.
-        *self.tail.lock().unwrap_or_else(|p| p.into_inner()) = tail;
+        *super::lock(&self.tail) = tail;
         Ok(out)
     }
 
@@ -263,7 +263,7 @@ impl SqliteStore {
     /// other writer appended or posted since): the chain still ends where they end. An empty
     /// stretch when there is no tail; None when the tail must be read back to be posted.
     fn gathered_tail(&self, upto: u64, head: u64, hash: [u8; 32]) -> Option<postings::Stretch> {
-        let kept = self.tail.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let kept = super::lock(&self.tail).take();
         match kept {
             Some((t, h)) if t.start() == upto && t.end() == head && h == hash => Some(t),
             _ => (head == upto).then(|| postings::Stretch::after(upto)),
@@ -271,8 +271,7 @@ impl SqliteStore {
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite itself consistent; keep going.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        super::lock(&self.conn)
     }
 
     fn migrate(&self) -> Result<()> {
