@@ -192,33 +192,41 @@ const SYNC_QUEUE: usize = 8;
 /// A batch appended but not yet known durable: the outcome of each event, or why the batch
 /// could not be written.
 struct Appended {
-    dones: Vec<Done>,
     stored: std::result::Result<Vec<Option<u64>>, String>,
-    /// The events themselves, freed by the syncer: the writer is the pipeline's bottleneck,
-    /// the syncer mostly waits on the disk.
-    spent: Vec<(Event, Vec<u8>)>,
+    buffers: Buffers,
+}
+
+/// One batch's events and their producers' callbacks. The syncer empties them (freeing the
+/// events: the writer is the pipeline's bottleneck, the syncer mostly waits on the disk) and
+/// hands them back, so that the writer fills warm memory instead of asking the allocator
+/// for megabytes of fresh pages, which the kernel must fault in and zero, for every batch.
+#[derive(Default)]
+struct Buffers {
+    events: Vec<(Event, Vec<u8>)>,
+    dones: Vec<Done>,
 }
 
 /// The writer: group commit until every producer is gone. It appends a batch and hands it to
 /// the syncer, which makes it durable and reports it while the next batch is being appended.
 fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
     let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
-    let mut events: Vec<(Event, Vec<u8>)> = Vec::with_capacity(BATCH);
     let mut signed = Instant::now() - IDLE_CHECKPOINT;
     let (to_sync, appended) = sync_channel::<Appended>(SYNC_QUEUE);
+    // Room for every batch the syncer may hold, so that handing one back never blocks.
+    let (give_back, returned) = sync_channel::<Buffers>(SYNC_QUEUE + 2);
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("audit-syncer".into())
-            .spawn_scoped(scope, || sync(store, appended))
+            .spawn_scoped(scope, || sync(store, appended, give_back))
             .expect("spawn the audit syncer");
         while let Ok(first) = rx.recv() {
-            let mut dones: Vec<Done> = Vec::new();
+            let mut b = returned.try_recv().unwrap_or_default();
             let mut job = Some(first);
             let mut idle = false;
             while let Some(j) = job.take() {
-                events.push((j.event, j.canonical));
-                dones.push(j.done);
-                if events.len() == BATCH {
+                b.events.push((j.event, j.canonical));
+                b.dones.push(j.done);
+                if b.events.len() == BATCH {
                     break;
                 }
                 match rx.try_recv() {
@@ -228,19 +236,13 @@ fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
             }
             let sign_tail = idle && signed.elapsed() >= IDLE_CHECKPOINT;
             let stored = store
-                .audit_append_deferred(&events, CHECKPOINT_EVERY, sign_tail, &sign)
+                .audit_append_deferred(&b.events, CHECKPOINT_EVERY, sign_tail, &sign)
                 .map_err(|e| e.to_string());
             if sign_tail && stored.is_ok() {
                 signed = Instant::now();
             }
-            let n = events.len();
-            let spent = std::mem::replace(&mut events, Vec::with_capacity(n));
-            if let Err(e) = to_sync.send(Appended {
-                dones,
-                stored,
-                spent,
-            }) {
-                fail_all(e.0.dones, "the audit syncer has stopped");
+            if let Err(mut e) = to_sync.send(Appended { stored, buffers: b }) {
+                fail_all(&mut e.0.buffers.dones, "the audit syncer has stopped");
             }
         }
         drop(to_sync);
@@ -250,7 +252,7 @@ fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
 /// The syncer: one sync for every batch waiting, then each event's outcome, in order. After
 /// a failed sync nothing later is reported durable: what the disk kept is unknown, and a
 /// second sync may succeed without having written it.
-fn sync(store: &dyn Store, appended: Receiver<Appended>) {
+fn sync(store: &dyn Store, appended: Receiver<Appended>, give_back: SyncSender<Buffers>) {
     let mut broken: Option<String> = None;
     while let Ok(first) = appended.recv() {
         let mut group = vec![first];
@@ -264,30 +266,30 @@ fn sync(store: &dyn Store, appended: Receiver<Appended>) {
         }
         for a in group {
             let Appended {
-                dones,
                 stored,
-                spent,
+                buffers: mut b,
             } = a;
             match (&broken, stored) {
                 (None, Ok(seqs)) => {
-                    let batch = dones.len();
-                    for (done, s) in dones.into_iter().zip(seqs) {
+                    let batch = b.dones.len();
+                    for (done, s) in b.dones.drain(..).zip(seqs) {
                         done(match s {
                             Some(sequence) => Outcome::Stored { sequence, batch },
                             None => Outcome::Duplicate,
                         });
                     }
                 }
-                (Some(why), _) => fail_all(dones, why),
-                (None, Err(why)) => fail_all(dones, &why),
+                (Some(why), _) => fail_all(&mut b.dones, why),
+                (None, Err(why)) => fail_all(&mut b.dones, &why),
             }
-            drop(spent);
+            b.events.clear();
+            let _ = give_back.try_send(b);
         }
     }
 }
 
-fn fail_all(dones: Vec<Done>, why: &str) {
-    for done in dones {
+fn fail_all(dones: &mut Vec<Done>, why: &str) {
+    for done in dones.drain(..) {
         done(Outcome::Failed(why.to_owned()));
     }
 }
