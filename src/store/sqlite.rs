@@ -26,19 +26,48 @@ pub struct SqliteStore {
 }
 
 /// A thread with its own connection that moves the WAL into the database every
-/// `CHECKPOINT_PERIOD`, passively: it never blocks the writer. (SQLite checkpoints once more
-/// when the last connection closes.)
+/// `CHECKPOINT_PERIOD`, passively: it never blocks the writer, which copies only the little
+/// that is left when the WAL is to start over. (SQLite checkpoints once more when the last
+/// connection closes.)
 struct Checkpointer {
     stop: std::sync::mpsc::Sender<()>,
     thread: std::thread::JoinHandle<()>,
+    progress: std::sync::Arc<Progress>,
 }
+
+/// What the checkpointer and the writer tell each other.
+#[derive(Default)]
+struct Progress {
+    /// The WAL's length in frames once the checkpointer has copied nearly all of it, else 0.
+    /// The writer may then copy the rest before a transaction, which starts the WAL over.
+    nearly_copied: std::sync::atomic::AtomicI64,
+    /// Whether the writer's last append was a bulk one.
+    bulk: std::sync::atomic::AtomicBool,
+}
+
+/// When a pass of the checkpointer found no more than this many frames (1 MiB) added since
+/// the pass before, what is left is small enough for the writer to copy.
+const SMALL_REMAINDER: i64 = 64;
+
+/// Appends of at least this many events finish a nearly complete checkpoint: events queue
+/// behind them anyway, and starting the WAL over saves more than the copy costs (no growing
+/// file to extend on every write, nor to copy and delete whole at close).
+const BULK_APPEND: usize = 4096;
+
+/// Smaller appends finish it only once the WAL holds this many frames (1 GiB). Their
+/// producers wait for each one, so the pause (tens of milliseconds with its two syncs) is
+/// taken only as often as it must be to keep the WAL from growing without end.
+const WAL_LIMIT: i64 = 65_536;
 
 const CHECKPOINT_PERIOD: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Checkpointer {
     fn start(path: &Path) -> std::io::Result<Checkpointer> {
+        use std::sync::atomic::Ordering::Relaxed;
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let path = path.to_owned();
+        let progress = std::sync::Arc::new(Progress::default());
+        let shared = progress.clone();
         let thread = std::thread::Builder::new()
             .name("wal-checkpointer".into())
             .spawn(move || {
@@ -46,16 +75,47 @@ impl Checkpointer {
                     return;
                 };
                 let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+                // The WAL's length in frames when the pass began, if it copied all of them.
                 let checkpoint = || {
-                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                        Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                    })
+                    .ok()
+                    .and_then(|(log, done)| (log > 0 && done == log).then_some(log))
                 };
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(CHECKPOINT_PERIOD)
                 {
-                    checkpoint();
+                    // A writer that keeps appending never finds the WAL fully copied, so it
+                    // never starts it over: the WAL would grow by every event written and
+                    // be copied and deleted whole at close. While bulk appends come, more
+                    // passes shrink what is left until the writer can copy the rest in a few
+                    // milliseconds; once the WAL is too long, the writer copies what one
+                    // more pass left. (Each pass syncs twice; between small appends, whose
+                    // producers wait on their own syncs, one pass is enough.)
+                    let mut before = checkpoint();
+                    for _ in 0..8 {
+                        let Some(log) = before else { break };
+                        if !shared.bulk.load(Relaxed) && log < WAL_LIMIT {
+                            break;
+                        }
+                        let Some(now) = checkpoint() else { break };
+                        if now < log {
+                            break;
+                        }
+                        if now - log <= SMALL_REMAINDER || now >= WAL_LIMIT {
+                            shared.nearly_copied.store(now, Relaxed);
+                            break;
+                        }
+                        before = Some(now);
+                    }
                 }
             })?;
-        Ok(Checkpointer { stop, thread })
+        Ok(Checkpointer {
+            stop,
+            thread,
+            progress,
+        })
     }
 }
 
@@ -156,6 +216,26 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Copy what the checkpointer left of the WAL, when it has left little and an append of
+    /// `events` may pay for it, so that this writer's next transaction starts the WAL over.
+    fn finish_checkpoint(&self, events: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let due = super::lock(&self.checkpointer).as_ref().is_some_and(|c| {
+            let p = &c.progress;
+            p.bulk.store(events >= BULK_APPEND, Relaxed);
+            let frames = p.nearly_copied.load(Relaxed);
+            frames > 0
+                && (events >= BULK_APPEND || frames >= WAL_LIMIT)
+                && p.nearly_copied.swap(0, Relaxed) > 0
+        });
+        if due {
+            // Only a saving: if it fails, the WAL goes on growing until the next chance.
+            let _ = self
+                .conn()
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }
+    }
+
     /// Run `f` in an immediate transaction committed with an fsync: audit writes are durable
     /// when they are acknowledged.
     fn durably<T>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
@@ -198,6 +278,7 @@ impl SqliteStore {
         durable: bool,
     ) -> Result<Vec<Option<u64>>> {
         self.prepare_writer()?;
+        self.finish_checkpoint(events.len());
         let (out, tail) = self.transaction(durable, |tx| {
             let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
             let mut out = Vec::with_capacity(events.len());
@@ -1186,6 +1267,69 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(got, want(&|i| i % 2 == 1 && i % 3 != 0));
+    }
+
+    /// Appends that follow each other without a pause never find the WAL fully copied by
+    /// the checkpointer alone. Bulk ones finish its checkpoint so that the WAL starts over:
+    /// it stops growing with the trail, and every event is still there.
+    #[test]
+    fn bulk_appends_without_pause_start_the_wal_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.db");
+        let store = SqliteStore::open(&p).unwrap();
+        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let sign =
+            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let line = serde_json::json!({
+            "event_id": "template",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "user_id": "user1",
+            "organization_id": "acme",
+            "event_type": "execution",
+            "event_category": "operational",
+            "severity": "info",
+            "source": {"component": "daemon", "version": "1", "host": "h"},
+            "action": {"operation": "call", "resource": "tool", "resource_id": "x".repeat(300)},
+            "outcome": {"status": "success"}
+        });
+        let template = crate::audit::parse_line(line.to_string().as_bytes()).unwrap();
+        let batches: Vec<Vec<_>> = (0..20u64)
+            .map(|b| {
+                (0..BULK_APPEND as u64)
+                    .map(|i| {
+                        let mut e = template.clone();
+                        e.event_id = format!("e-{b}-{i}");
+                        e.timestamp =
+                            format!("2026-01-01T{:02}:{:02}:{:02}Z", b, i / 60 % 60, i % 60);
+                        let canonical = e.canonical();
+                        (e, canonical)
+                    })
+                    .collect()
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        for batch in &batches {
+            store
+                .audit_append_deferred(batch, 1_000_000, false, &sign)
+                .unwrap();
+        }
+        assert!(
+            started.elapsed() > CHECKPOINT_PERIOD * 4,
+            "the appends took {:?}, too little for the checkpointer to catch up",
+            started.elapsed()
+        );
+        let len = |suffix: &str| {
+            let mut f = p.clone().into_os_string();
+            f.push(suffix);
+            std::fs::metadata(f).unwrap().len()
+        };
+        let (wal, db) = (len("-wal"), len(""));
+        assert!(
+            wal < db / 2,
+            "the WAL ({wal} bytes) grew with the trail ({db} bytes)"
+        );
+        let head = store.audit_head().unwrap().unwrap().0;
+        assert_eq!(head, 20 * BULK_APPEND as u64);
     }
 
     #[test]
