@@ -54,10 +54,10 @@ const SMALL_REMAINDER: i64 = 64;
 /// file to extend on every write, nor to copy and delete whole at close).
 const BULK_APPEND: usize = 4096;
 
-/// Smaller appends finish it only once the WAL holds this many frames (1 GiB of 16 KiB
-/// pages, the size new stores use). Their
-/// producers wait for each one, so the pause (tens of milliseconds with its two syncs) is
-/// taken only as often as it must be to keep the WAL from growing without end.
+/// Smaller appends finish it only once the WAL holds this many frames (1 GiB of the 16 KiB
+/// pages new stores use). Their producers wait for each one, so the pause (tens of
+/// milliseconds with its two syncs) is taken only as often as it must be to keep the WAL
+/// from growing without end.
 const WAL_LIMIT: i64 = 65_536;
 
 const CHECKPOINT_PERIOD: std::time::Duration = std::time::Duration::from_millis(500);
