@@ -334,13 +334,13 @@ fn purge_upto(first: Option<i64>, keep_from: Option<i64>, last: Option<i64>) -> 
     }
 }
 
-/// Opening a store whose schema a later pc-hybrid wrote.
 /// A store's lock, also after a panic while it was held: the database itself stays
 /// consistent (an open transaction is rolled back), so the store keeps going.
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Opening a store whose schema a later pc-hybrid wrote.
 fn newer_schema(location: &str, version: u32) -> Error {
     Error::failed(
         format!(
