@@ -366,6 +366,25 @@ pub fn own_event(
     }
 }
 
+/// A valid execution event for unit tests, parsed from JSON as ingest parses it; tests
+/// change on it what they vary.
+#[cfg(test)]
+pub(crate) fn sample_event(event_id: &str, timestamp: &str, user: &str) -> Event {
+    let line = serde_json::json!({
+        "event_id": event_id,
+        "timestamp": timestamp,
+        "user_id": user,
+        "organization_id": "acme",
+        "event_type": "execution",
+        "event_category": "operational",
+        "severity": "info",
+        "source": {"component": "daemon", "version": "1", "host": "h"},
+        "action": {"operation": "call", "resource": "tool"},
+        "outcome": {"status": "success"}
+    });
+    parse_line(line.to_string().as_bytes()).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

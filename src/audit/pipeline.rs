@@ -303,19 +303,11 @@ mod tests {
     use std::sync::Mutex;
 
     fn event(producer: usize, i: usize) -> Event {
-        let line = serde_json::json!({
-            "event_id": uuid::Uuid::new_v4().to_string(),
-            "timestamp": format!("2026-11-24T10:00:{:02}.{:06}Z", producer, i),
-            "user_id": format!("user{producer}"),
-            "organization_id": "acme",
-            "event_type": "execution",
-            "event_category": "operational",
-            "severity": "info",
-            "source": {"component": "daemon", "version": "1", "host": "h"},
-            "action": {"operation": "call", "resource": "tool"},
-            "outcome": {"status": "success"}
-        });
-        super::super::parse_line(line.to_string().as_bytes()).unwrap()
+        super::super::sample_event(
+            &uuid::Uuid::new_v4().to_string(),
+            &format!("2026-11-24T10:00:{:02}.{:06}Z", producer, i),
+            &format!("user{producer}"),
+        )
     }
 
     /// Several producers at once: every event gets one place, writes are grouped, a

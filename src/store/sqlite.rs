@@ -1183,22 +1183,22 @@ mod tests {
         let sign =
             |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
         let event = |i: u64| {
-            let mut line = serde_json::json!({
-                "event_id": format!("e-{i}"),
-                "timestamp": format!("2026-01-01T{:02}:{:02}:{:02}Z", i / 3600, i / 60 % 60, i % 60),
-                "user_id": format!("user{}", i % 5),
-                "organization_id": "acme",
-                "event_type": if i.is_multiple_of(2) { "execution" } else { "data_access" },
-                "event_category": "operational",
-                "severity": "info",
-                "source": {"component": "daemon", "version": "1", "host": "h"},
-                "action": {"operation": "call", "resource": "tool"},
-                "outcome": {"status": "success"}
-            });
-            if !i.is_multiple_of(3) {
-                line["context"] = serde_json::json!({"agent_id": format!("agent{}", i % 2)});
+            let mut e = crate::audit::sample_event(
+                &format!("e-{i}"),
+                &format!(
+                    "2026-01-01T{:02}:{:02}:{:02}Z",
+                    i / 3600,
+                    i / 60 % 60,
+                    i % 60
+                ),
+                &format!("user{}", i % 5),
+            );
+            if !i.is_multiple_of(2) {
+                e.event_type = crate::audit::event::EventType::DataAccess;
             }
-            let e = crate::audit::parse_line(line.to_string().as_bytes()).unwrap();
+            if !i.is_multiple_of(3) {
+                e.context.agent_id = Some(format!("agent{}", i % 2));
+            }
             let canonical = e.canonical();
             (e, canonical)
         };
@@ -1281,19 +1281,8 @@ mod tests {
         let keys = crate::audit::keys::load(dir.path()).unwrap();
         let sign =
             |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
-        let line = serde_json::json!({
-            "event_id": "template",
-            "timestamp": "2026-01-01T00:00:00Z",
-            "user_id": "user1",
-            "organization_id": "acme",
-            "event_type": "execution",
-            "event_category": "operational",
-            "severity": "info",
-            "source": {"component": "daemon", "version": "1", "host": "h"},
-            "action": {"operation": "call", "resource": "tool", "resource_id": "x".repeat(300)},
-            "outcome": {"status": "success"}
-        });
-        let template = crate::audit::parse_line(line.to_string().as_bytes()).unwrap();
+        let mut template = crate::audit::sample_event("template", "2026-01-01T00:00:00Z", "user1");
+        template.action.resource_id = Some("x".repeat(300));
         let batches: Vec<Vec<_>> = (0..20u64)
             .map(|b| {
                 (0..BULK_APPEND as u64)
