@@ -221,14 +221,22 @@ impl SqliteStore {
     /// `events` may pay for it, so that this writer's next transaction starts the WAL over.
     fn finish_checkpoint(&self, events: usize) {
         use std::sync::atomic::Ordering::Relaxed;
-        let due = super::lock(&self.checkpointer).as_ref().is_some_and(|c| {
-            let p = &c.progress;
-            p.bulk.store(events >= BULK_APPEND, Relaxed);
+        let due = {
+            let checkpointer = super::lock(&self.checkpointer);
+            let Some(p) = checkpointer.as_ref().map(|c| &c.progress) else {
+                return;
+            };
+            let bulk = events >= BULK_APPEND;
+            p.bulk.store(bulk, Relaxed);
+            // Clearing a value the checkpointer set since the load loses nothing: it sets it
+            // again after its next passes.
             let frames = p.nearly_copied.load(Relaxed);
-            frames > 0
-                && (events >= BULK_APPEND || frames >= WAL_LIMIT)
-                && p.nearly_copied.swap(0, Relaxed) > 0
-        });
+            let due = frames > 0 && (bulk || frames >= WAL_LIMIT);
+            if due {
+                p.nearly_copied.store(0, Relaxed);
+            }
+            due
+        };
         if due {
             // Only a saving: if it fails, the WAL goes on growing until the next chance.
             let _ = self
