@@ -6,7 +6,7 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::Backend;
-use pc_hybrid::audit::{self, Event};
+use pc_hybrid::audit::{self, Record};
 use pc_hybrid::store::{
     self, AgentRecord, AuditQuery, CreationRecord, DeploymentRecord, RegisterOutcome,
     RegistryEntry, ReplicaRecord, StepRecord, Store, StoreUrl,
@@ -239,7 +239,7 @@ fn deployments(backend: Backend) {
     assert!(s.deployment("tax", "docker").unwrap().is_none());
 }
 
-fn event(i: usize, timestamp: &str) -> (Event, Vec<u8>) {
+fn event(i: usize, timestamp: &str) -> Record {
     let line = json!({
         "event_id": format!("00000000-0000-4000-8000-{i:012}"),
         "timestamp": timestamp,
@@ -257,9 +257,7 @@ fn event(i: usize, timestamp: &str) -> (Event, Vec<u8>) {
         "sensitive_fields": ["action.resource_id"]
     })
     .to_string();
-    let e = audit::prepare(audit::parse_line(line.as_bytes()).unwrap(), b"k").unwrap();
-    let c = e.canonical();
-    (e, c)
+    Record::from(audit::prepare(audit::parse_line(line.as_bytes()).unwrap(), b"k").unwrap())
 }
 
 fn audit_chain(backend: Backend) {

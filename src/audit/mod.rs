@@ -18,7 +18,7 @@ use regex::Regex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use event::Event;
+pub use event::{Event, Record};
 
 /// The hash before the first event.
 pub const GENESIS: [u8; 32] = [0; 32];

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::keys::Keys;
-use super::{prepare, sign_checkpoint, Event, Problem, CHECKPOINT_EVERY};
+use super::{prepare, sign_checkpoint, Event, Problem, Record, CHECKPOINT_EVERY};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -40,8 +40,7 @@ pub enum Outcome {
 type Done = Box<dyn FnOnce(Outcome) + Send>;
 
 struct Job {
-    event: Event,
-    canonical: Vec<u8>,
+    record: Record,
     done: Done,
 }
 
@@ -61,22 +60,15 @@ impl Producer {
         e: Event,
         done: impl FnOnce(Outcome) + Send + 'static,
     ) -> std::result::Result<(), Problem> {
-        let e = prepare(e, &self.keys.hmac)?;
-        let canonical = e.canonical();
-        self.submit_prepared(e, canonical, done);
+        let record = Record::from(prepare(e, &self.keys.hmac)?);
+        self.submit_prepared(record, done);
         Ok(())
     }
 
-    /// Queue an event already prepared, with its canonical form.
-    pub fn submit_prepared(
-        &self,
-        event: Event,
-        canonical: Vec<u8>,
-        done: impl FnOnce(Outcome) + Send + 'static,
-    ) {
+    /// Queue the record of an event already prepared.
+    pub fn submit_prepared(&self, record: Record, done: impl FnOnce(Outcome) + Send + 'static) {
         let job = Job {
-            event,
-            canonical,
+            record,
             done: Box::new(done),
         };
         if let Err(e) = self.tx.send(job) {
@@ -199,13 +191,13 @@ struct Appended {
     buffers: Buffers,
 }
 
-/// One batch's events and their producers' callbacks. The syncer empties them (freeing the
-/// events: the writer is the pipeline's bottleneck, the syncer mostly waits on the disk) and
+/// One batch's records and their producers' callbacks. The syncer empties them (freeing the
+/// records: the writer is the pipeline's bottleneck, the syncer mostly waits on the disk) and
 /// hands them back, so that the writer fills warm memory instead of asking the allocator
 /// for megabytes of fresh pages, which the kernel must fault in and zero, for every batch.
 #[derive(Default)]
 struct Buffers {
-    events: Vec<(Event, Vec<u8>)>,
+    records: Vec<Record>,
     dones: Vec<Done>,
 }
 
@@ -227,9 +219,9 @@ fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
             let mut job = Some(first);
             let mut idle = false;
             while let Some(j) = job.take() {
-                b.events.push((j.event, j.canonical));
+                b.records.push(j.record);
                 b.dones.push(j.done);
-                if b.events.len() == BATCH {
+                if b.records.len() == BATCH {
                     break;
                 }
                 match rx.try_recv() {
@@ -239,7 +231,7 @@ fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
             }
             let sign_tail = idle && signed.elapsed() >= IDLE_CHECKPOINT;
             let stored = store
-                .audit_append_deferred(&b.events, CHECKPOINT_EVERY, sign_tail, &sign)
+                .audit_append_deferred(&b.records, CHECKPOINT_EVERY, sign_tail, &sign)
                 .map_err(|e| e.to_string());
             if sign_tail && stored.is_ok() {
                 signed = Instant::now();
@@ -285,7 +277,7 @@ fn sync(store: &dyn Store, appended: Receiver<Appended>, give_back: SyncSender<B
                 (Some(why), _) => fail_all(&mut b.dones, why),
                 (None, Err(why)) => fail_all(&mut b.dones, &why),
             }
-            b.events.clear();
+            b.records.clear();
             let _ = give_back.try_send(b);
         }
     }

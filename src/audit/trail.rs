@@ -128,9 +128,9 @@ pub fn ingest(
                 }
                 match super::parse_line(text).and_then(|e| prepare(e, &hmac)) {
                     Ok(e) => {
-                        let canonical = e.canonical();
-                        let (id, tx) = (e.event_id.clone(), tx.clone());
-                        producer.submit_prepared(e, canonical, move |o| {
+                        let record = super::Record::from(e);
+                        let (id, tx) = (record.event_id.clone(), tx.clone());
+                        producer.submit_prepared(record, move |o| {
                             let _ = tx.send(Note::Done(id, o));
                         });
                     }

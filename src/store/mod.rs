@@ -217,7 +217,7 @@ pub trait Store: Send + Sync {
     /// returned as `None`.
     fn audit_append(
         &self,
-        events: &[(crate::audit::Event, Vec<u8>)],
+        records: &[crate::audit::Record],
         checkpoint_every: u64,
         checkpoint_last: bool,
         sign: &Sign<'_>,
@@ -228,12 +228,12 @@ pub trait Store: Send + Sync {
     /// here.
     fn audit_append_deferred(
         &self,
-        events: &[(crate::audit::Event, Vec<u8>)],
+        records: &[crate::audit::Record],
         checkpoint_every: u64,
         checkpoint_last: bool,
         sign: &Sign<'_>,
     ) -> Result<Vec<Option<u64>>> {
-        self.audit_append(events, checkpoint_every, checkpoint_last, sign)
+        self.audit_append(records, checkpoint_every, checkpoint_last, sign)
     }
     /// Make every audit append that returned before this call durable.
     fn audit_sync(&self) -> Result<()> {
@@ -397,16 +397,6 @@ fn split_detail(
         replicas,
         v.get("extra").cloned().unwrap_or(serde_json::Value::Null),
     ))
-}
-
-/// The enum fields of an event that the audit table keeps in columns, as events spell them:
-/// event type, severity and outcome status.
-fn audit_columns(e: &crate::audit::Event) -> [&'static str; 3] {
-    [
-        e.event_type.as_str(),
-        e.severity.as_str(),
-        e.outcome.status.as_str(),
-    ]
 }
 
 /// Whether the event at `seq` gets a checkpoint when one is signed every `every` events.

@@ -10,11 +10,11 @@ use postgres::{Client, GenericClient, Row};
 
 use super::migrations::{latest, PG_MIGRATIONS};
 use super::{
-    audit_columns, checkpoint_due, deployment_detail, parse_ts, split_detail, ts, AgentRecord,
-    AuditQuery, CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, Sign, StepRecord,
-    Store, StoredAudit,
+    checkpoint_due, deployment_detail, parse_ts, split_detail, ts, AgentRecord, AuditQuery,
+    CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, Sign, StepRecord, Store,
+    StoredAudit,
 };
-use crate::audit::{Checkpoint, Event};
+use crate::audit::{Checkpoint, Record};
 use crate::error::{Error, Result};
 use crate::secret::{redact_url, redact_url_in_text};
 
@@ -585,7 +585,7 @@ impl Store for PostgresStore {
 
     fn audit_append(
         &self,
-        events: &[(Event, Vec<u8>)],
+        records: &[Record],
         checkpoint_every: u64,
         checkpoint_last: bool,
         sign: &Sign<'_>,
@@ -595,8 +595,8 @@ impl Store for PostgresStore {
             let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
             // Duplicates are found before sequence numbers are given, since a skipped event
             // must not take one; the chain lock keeps the answer true until commit.
-            let ids: Vec<&str> = events.iter().map(|(e, _)| e.event_id.as_str()).collect();
-            let times: Vec<&str> = events.iter().map(|(e, _)| e.timestamp.as_str()).collect();
+            let ids: Vec<&str> = records.iter().map(|r| r.event_id.as_str()).collect();
+            let times: Vec<&str> = records.iter().map(|r| r.timestamp.as_str()).collect();
             let mut seen: HashSet<(String, String)> = tx
                 .query(
                     "SELECT a.timestamp, a.event_id FROM audit_events a JOIN unnest($1::text[], $2::text[]) AS b(timestamp, event_id) USING (timestamp, event_id)",
@@ -605,37 +605,36 @@ impl Store for PostgresStore {
                 .iter()
                 .map(|r| (r.get(0), r.get(1)))
                 .collect();
-            let mut out = Vec::with_capacity(events.len());
+            let mut out = Vec::with_capacity(records.len());
             let mut cols: [Vec<String>; 8] = Default::default();
             let mut seqs: Vec<i64> = Vec::new();
             let mut agents: Vec<Option<&str>> = Vec::new();
             let mut hashes: Vec<&[u8]> = Vec::new();
             let mut chain = Vec::new();
             let mut checkpoints = Vec::new();
-            for (e, canonical) in events {
-                if !seen.insert((e.timestamp.clone(), e.event_id.clone())) {
+            for r in records {
+                if !seen.insert((r.timestamp.clone(), r.event_id.clone())) {
                     out.push(None);
                     continue;
                 }
-                let body = std::str::from_utf8(canonical)
+                let body = std::str::from_utf8(&r.canonical)
                     .map_err(|_| Error::Internal("a canonical event is not UTF-8".into()))?;
                 seq += 1;
-                hash = crate::audit::link(&hash, canonical);
-                let [event_type, severity, status] = audit_columns(e);
+                hash = crate::audit::link(&hash, &r.canonical);
                 for (col, v) in cols.iter_mut().zip([
-                    e.event_id.clone(),
-                    e.timestamp.clone(),
-                    e.user_id.clone(),
-                    event_type.to_owned(),
-                    severity.to_owned(),
-                    status.to_owned(),
-                    e.action.resource.clone(),
+                    r.event_id.clone(),
+                    r.timestamp.clone(),
+                    r.user_id.clone(),
+                    r.event_type.as_str().to_owned(),
+                    r.severity.as_str().to_owned(),
+                    r.status.as_str().to_owned(),
+                    r.resource.clone(),
                     body.to_owned(),
                 ]) {
                     col.push(v);
                 }
                 seqs.push(seq as i64);
-                agents.push(e.context.agent_id.as_deref());
+                agents.push(r.agent_id.as_deref());
                 chain.push(hash);
                 out.push(Some(seq));
                 if checkpoint_due(seq, checkpoint_every) {

@@ -76,13 +76,26 @@ impl Checkpointer {
                     return;
                 };
                 let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+                let db = std::fs::File::open(&path).ok();
                 // The WAL's length in frames when the pass began, if it copied all of them.
                 let checkpoint = || {
-                    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                        Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
-                    })
-                    .ok()
-                    .and_then(|(log, done)| (log > 0 && done == log).then_some(log))
+                    let done = conn
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                        })
+                        .ok()
+                        .and_then(|(log, done)| (log > 0 && done == log).then_some(log));
+                    if let Some(db) = &db {
+                        start_writeback(db);
+                    }
+                    done
+                };
+                // A closing store waits for this thread: it stops between passes.
+                let stopping = || {
+                    !matches!(
+                        stopped.try_recv(),
+                        Err(std::sync::mpsc::TryRecvError::Empty)
+                    )
                 };
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(CHECKPOINT_PERIOD)
@@ -96,7 +109,9 @@ impl Checkpointer {
                     // producers wait on their own syncs, one pass is enough.)
                     let mut before = checkpoint();
                     for _ in 0..8 {
-                        let Some(log) = before else { break };
+                        let Some(log) = before.filter(|_| !stopping()) else {
+                            break;
+                        };
                         if !shared.bulk.load(Relaxed) && log < WAL_LIMIT {
                             break;
                         }
@@ -120,6 +135,23 @@ impl Checkpointer {
     }
 }
 
+/// Start writing out the database file's dirty pages, without waiting for the disk. A
+/// checkpoint that leaves frames behind does not sync the database, so the pages it copied
+/// would stay in memory until the sync of one that copies everything (or of the close), and
+/// be written all at once: 160 MB, a quarter of a second, at the close of a 200,000-event
+/// ingest. Written as they are copied, that sync finds little left.
+#[cfg(target_os = "linux")]
+fn start_writeback(db: &std::fs::File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain system call on an open descriptor; a failure only leaves the work to
+    // the next sync.
+    unsafe {
+        libc::sync_file_range(db.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &std::fs::File) {}
+
 impl Drop for SqliteStore {
     fn drop(&mut self) {
         let checkpointer = self
@@ -129,7 +161,54 @@ impl Drop for SqliteStore {
         if let Some(c) = checkpointer.take() {
             drop(c.stop);
             let _ = c.thread.join();
+            keep_wal(
+                self.conn.get_mut().unwrap_or_else(|p| p.into_inner()),
+                &self.path,
+            );
         }
+    }
+}
+
+/// A WAL up to this long is kept when the writer closes, not deleted.
+const KEEP_WAL: u64 = 256 << 20;
+
+/// Closing the last connection copies the WAL into the database and deletes the WAL. On a
+/// disk mounted with online discard, deleting a file frees its blocks with a discard that
+/// unlink waits for: for the 80 to 170 MB a bulk ingest leaves, 110 to 170 ms here, more than
+/// the copy. So a writer's connection starts the WAL over with one small transaction and
+/// keeps the file: opening it again finds one frame to recover, not the whole old WAL, and
+/// the next writer overwrites blocks already allocated. A WAL past `KEEP_WAL` (small appends
+/// only start it over at a gigabyte) is deleted as before, rather than kept that large.
+/// Best effort: on any failure SQLite closes as it would have.
+fn keep_wal(conn: &mut Connection, path: &Path) {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).map_or(true, |m| m.len() > KEEP_WAL) {
+        return;
+    }
+    // Copies every frame and syncs the database; with no reader left (busy = 0), the next
+    // transaction starts the WAL over.
+    let restart = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0));
+    if restart != Ok(0) {
+        return;
+    }
+    // Rewriting the user version writes page 1: one frame, under new salts that end the
+    // old frames for recovery. Synced when the close copies it.
+    let rewritten = conn
+        .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+        .and_then(|v| conn.pragma_update(None, "user_version", v));
+    if rewritten.is_err() {
+        return;
+    }
+    let mut persist: std::os::raw::c_int = 1;
+    // SAFETY: the handle is this open connection's, and PERSIST_WAL reads and writes one int.
+    unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&mut persist as *mut std::os::raw::c_int).cast(),
+        );
     }
 }
 
@@ -280,17 +359,17 @@ impl SqliteStore {
     /// `durable`, else left for `audit_sync`.
     fn append(
         &self,
-        events: &[(crate::audit::Event, Vec<u8>)],
+        records: &[crate::audit::Record],
         checkpoint_every: u64,
         checkpoint_last: bool,
         sign: &super::Sign<'_>,
         durable: bool,
     ) -> Result<Vec<Option<u64>>> {
         self.prepare_writer()?;
-        self.finish_checkpoint(events.len());
+        self.finish_checkpoint(records.len());
         let (out, tail) = self.transaction(durable, |tx| {
             let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
-            let mut out = Vec::with_capacity(events.len());
+            let mut out = Vec::with_capacity(records.len());
             let posted_upto = postings::upto(tx)?;
             let mut tail = self.gathered_tail(posted_upto, seq, hash);
             {
@@ -298,20 +377,20 @@ impl SqliteStore {
                 let mut insert = tx.prepare_cached(
                     "INSERT OR IGNORE INTO audit_events (sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?;
-                for (e, canonical) in events {
-                    let next_hash = crate::audit::link(&hash, canonical);
-                    let [event_type, severity, status] = super::audit_columns(e);
+                for r in records {
+                    let next_hash = crate::audit::link(&hash, &r.canonical);
+                    let event_type = r.event_type.as_str();
                     let inserted = insert.execute(params![
                         (seq + 1) as i64,
-                        e.event_id,
-                        e.timestamp,
-                        e.user_id,
+                        r.event_id,
+                        r.timestamp,
+                        r.user_id,
                         event_type,
-                        severity,
-                        status,
-                        e.action.resource,
-                        e.context.agent_id,
-                        canonical,
+                        r.severity.as_str(),
+                        r.status.as_str(),
+                        r.resource,
+                        r.agent_id,
+                        r.canonical,
                         &next_hash[..]
                     ])?;
                     if inserted == 0 {
@@ -324,10 +403,10 @@ impl SqliteStore {
                     if let Some(t) = &mut tail {
                         t.add(
                             seq,
-                            &e.timestamp,
-                            &e.user_id,
+                            &r.timestamp,
+                            &r.user_id,
                             event_type,
-                            e.context.agent_id.as_deref(),
+                            r.agent_id.as_deref(),
                         );
                     }
                     if super::checkpoint_due(seq, checkpoint_every) {
@@ -715,22 +794,22 @@ impl Store for SqliteStore {
 
     fn audit_append(
         &self,
-        events: &[(crate::audit::Event, Vec<u8>)],
+        records: &[crate::audit::Record],
         checkpoint_every: u64,
         checkpoint_last: bool,
         sign: &super::Sign<'_>,
     ) -> Result<Vec<Option<u64>>> {
-        self.append(events, checkpoint_every, checkpoint_last, sign, true)
+        self.append(records, checkpoint_every, checkpoint_last, sign, true)
     }
 
     fn audit_append_deferred(
         &self,
-        events: &[(crate::audit::Event, Vec<u8>)],
+        records: &[crate::audit::Record],
         checkpoint_every: u64,
         checkpoint_last: bool,
         sign: &super::Sign<'_>,
     ) -> Result<Vec<Option<u64>>> {
-        self.append(events, checkpoint_every, checkpoint_last, sign, false)
+        self.append(records, checkpoint_every, checkpoint_last, sign, false)
     }
 
     fn audit_sync(&self) -> Result<()> {
@@ -1207,8 +1286,7 @@ mod tests {
             if !i.is_multiple_of(3) {
                 e.context.agent_id = Some(format!("agent{}", i % 2));
             }
-            let canonical = e.canonical();
-            (e, canonical)
+            crate::audit::Record::from(e)
         };
         // The first crossing of a posting threshold comes in a run of one writer's appends,
         // the second after the writers took turns.
@@ -1299,8 +1377,7 @@ mod tests {
                         e.event_id = format!("e-{b}-{i}");
                         e.timestamp =
                             format!("2026-01-01T{:02}:{:02}:{:02}Z", b, i / 60 % 60, i % 60);
-                        let canonical = e.canonical();
-                        (e, canonical)
+                        crate::audit::Record::from(e)
                     })
                     .collect()
             })
@@ -1328,6 +1405,47 @@ mod tests {
         );
         let head = store.audit_head().unwrap().unwrap().0;
         assert_eq!(head, 20 * BULK_APPEND as u64);
+    }
+
+    /// The writer's close keeps the WAL it wrote, started over: opening it again recovers
+    /// the one frame written after the restart, and every event is there.
+    #[test]
+    fn a_writer_keeps_its_wal_started_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.db");
+        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let sign =
+            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let store = SqliteStore::open(&p).unwrap();
+        let batch: Vec<_> = (0..2000)
+            .map(|i| {
+                crate::audit::Record::from(crate::audit::sample_event(
+                    &format!("e-{i}"),
+                    &format!("2026-01-01T00:{:02}:{:02}Z", i / 60 % 60, i % 60),
+                    "user1",
+                ))
+            })
+            .collect();
+        store.audit_append(&batch, 0, false, &sign).unwrap();
+        let wal = dir.path().join("a.db-wal");
+        let written = std::fs::metadata(&wal).unwrap().len();
+        assert!(
+            written > 1 << 20,
+            "the WAL holds the batch: {written} bytes"
+        );
+        drop(store);
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), written, "kept");
+        let conn = Connection::open(&p).unwrap();
+        let frames: i64 = conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .unwrap();
+        assert_eq!(frames, 1, "recovery found only the frame after the restart");
+        let stored: i64 = conn
+            .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, 2000);
+        drop(conn);
+        assert!(!wal.exists(), "a connection that did not write deletes it");
     }
 
     #[test]
