@@ -85,7 +85,9 @@ impl Checkpointer {
                         })
                         .ok()
                         .and_then(|(log, done)| (log > 0 && done == log).then_some(log));
-                    if let Some(db) = &db {
+                    // Only under bulk appends: beside small ones, whose producers wait on
+                    // syncs of the WAL, the burst of writes made p99 acks 3 times slower.
+                    if let Some(db) = db.as_ref().filter(|_| shared.bulk.load(Relaxed)) {
                         start_writeback(db);
                     }
                     done
