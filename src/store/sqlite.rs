@@ -57,8 +57,8 @@ const BULK_APPEND: usize = 4096;
 /// Smaller appends finish it only once the WAL holds this many frames (1 GiB of the 16 KiB
 /// pages new stores use). Their producers wait for each one, so the pause (tens of
 /// milliseconds with its two syncs) is taken only as often as it must be to keep the WAL
-/// from growing without end.
-const WAL_LIMIT: i64 = 65_536;
+/// from growing without end. (16 MiB in unit tests, which could not write a gigabyte.)
+const WAL_LIMIT: i64 = if cfg!(test) { 1024 } else { 65_536 };
 
 const CHECKPOINT_PERIOD: std::time::Duration = std::time::Duration::from_millis(500);
 
@@ -1407,6 +1407,47 @@ mod tests {
         );
         let head = store.audit_head().unwrap().unwrap().0;
         assert_eq!(head, 20 * BULK_APPEND as u64);
+    }
+
+    /// Small appends that never pause start the WAL over once it passes `WAL_LIMIT`.
+    #[test]
+    fn small_appends_start_the_wal_over_past_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.db");
+        let store = SqliteStore::open(&p).unwrap();
+        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let sign =
+            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let mut template = crate::audit::sample_event("template", "2026-01-01T00:00:00Z", "user1");
+        template.action.resource_id = Some("x".repeat(300));
+        let limit = WAL_LIMIT as u64 * 16384;
+        let mut wal = p.clone().into_os_string();
+        wal.push("-wal");
+        let mut n = 0u64;
+        // Each commit writes at least the last leaf of the table and of the time index, so
+        // a WAL never started over would reach six times its limit. One started over passes
+        // the limit by what is written before the checkpointer's next pass sees it: at most
+        // half a second's worth, which took it to 2.4 times the limit here.
+        for _ in 0..3 * WAL_LIMIT {
+            let batch: Vec<_> = (0..10)
+                .map(|_| {
+                    n += 1;
+                    let mut e = template.clone();
+                    e.event_id = format!("e-{n}");
+                    e.timestamp = format!("2026-01-01T00:00:00.{n:06}Z");
+                    crate::audit::Record::from(e)
+                })
+                .collect();
+            store
+                .audit_append_deferred(&batch, 1_000_000, false, &sign)
+                .unwrap();
+        }
+        let len = std::fs::metadata(&wal).unwrap().len();
+        assert!(
+            len < 4 * limit,
+            "the WAL is {len} bytes; its limit is {limit}"
+        );
+        assert_eq!(store.audit_head().unwrap().unwrap().0, n);
     }
 
     /// The writer's close keeps the WAL it wrote, started over: opening it again recovers
