@@ -302,6 +302,45 @@ mod tests {
         )
     }
 
+    /// A sync that fails fails its events and every later one, though later syncs succeed:
+    /// what the disk kept of the WAL is unknown, and a later sync need not write it again.
+    /// The fault is real: the WAL's name is made a symbolic link loop, so that opening it to
+    /// sync fails while SQLite keeps writing through its open descriptor.
+    #[cfg(unix)]
+    #[test]
+    fn nothing_after_a_failed_sync_is_reported_durable() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let store: Arc<dyn Store> = Arc::new(crate::store::SqliteStore::open(&db).unwrap());
+        let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
+        let pipeline = Pipeline::start(store.clone(), keys.clone());
+        let producer = pipeline.producer();
+        assert!(matches!(
+            producer.record(event(0, 1)),
+            Outcome::Stored { sequence: 1, .. }
+        ));
+        let (wal, moved) = (dir.path().join("a.db-wal"), dir.path().join("moved"));
+        std::fs::rename(&wal, &moved).unwrap();
+        std::os::unix::fs::symlink(&wal, &wal).unwrap();
+        let failed = producer.record(event(0, 2));
+        std::fs::remove_file(&wal).unwrap();
+        std::fs::rename(&moved, &wal).unwrap();
+        match &failed {
+            Outcome::Failed(why) => assert!(why.contains("a.db-wal"), "{why}"),
+            other => panic!("a failed sync reported {other:?}"),
+        }
+        store.audit_sync().unwrap();
+        assert_eq!(
+            producer.record(event(0, 3)),
+            failed,
+            "an event after the failed sync"
+        );
+        drop(producer);
+        pipeline.close().unwrap();
+        let report = super::super::trail::verify(store.as_ref(), &keys).unwrap();
+        assert!(report.ok, "{}", report.message);
+    }
+
     /// Several producers at once: every event gets one place, writes are grouped, a
     /// resubmitted event is a duplicate, and the chain verifies after close.
     #[test]
