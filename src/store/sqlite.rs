@@ -160,46 +160,66 @@ impl Drop for SqliteStore {
             .checkpointer
             .get_mut()
             .unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = checkpointer.take() {
+        let writer = checkpointer.take().map(|c| {
             drop(c.stop);
             let _ = c.thread.join();
-            keep_wal(
-                self.conn.get_mut().unwrap_or_else(|p| p.into_inner()),
-                &self.path,
-            );
-        }
+        });
+        keep_wal(
+            self.conn.get_mut().unwrap_or_else(|p| p.into_inner()),
+            &self.path,
+            writer.is_some(),
+        );
     }
 }
 
-/// A WAL up to this long is kept when the writer closes, not deleted.
+/// A WAL up to this long is kept when the store closes, not deleted.
 const KEEP_WAL: u64 = 256 << 20;
 
-/// Closing the last connection copies the WAL into the database and deletes the WAL. On a
-/// disk mounted with online discard, deleting a file frees its blocks with a discard that
-/// unlink waits for: for the 80 to 170 MB a bulk ingest leaves, 110 to 170 ms here, more than
-/// the copy. So a writer's connection starts the WAL over with one small transaction and
-/// keeps the file: opening it again finds one frame to recover, not the whole old WAL, and
-/// the next writer overwrites blocks already allocated. A WAL past `KEEP_WAL` (small appends
-/// only start it over at a gigabyte) is deleted as before, rather than kept that large.
-/// Best effort: on any failure SQLite closes as it would have.
-fn keep_wal(conn: &mut Connection, path: &Path) {
+/// A WAL is kept only with at most this many frames since it last started over: what
+/// opening it again must read back.
+const KEEP_FRAMES: i64 = 64;
+
+/// Closing the last connection copies the WAL into the database and deletes it. On a disk
+/// mounted with online discard, deleting a file frees its blocks with a discard that unlink
+/// waits for: for the 80 to 170 MB a bulk ingest leaves, 110 to 170 ms here, more than the
+/// copy, and paid again by the next command to close. So a store keeps the WAL (SQLite's
+/// `PERSIST_WAL`) when few frames are in it since it started over: opening it again reads
+/// back only those, and the next writer overwrites blocks already allocated. A writer's store
+/// first starts the WAL over with one small transaction. A WAL past `KEEP_WAL` (small appends
+/// only start it over at a gigabyte) is deleted as before, rather than kept that large. Best
+/// effort: on any failure SQLite closes as it would have.
+fn keep_wal(conn: &mut Connection, path: &Path, writer: bool) {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
     if std::fs::metadata(&wal).map_or(true, |m| m.len() > KEEP_WAL) {
         return;
     }
-    // Copies every frame and syncs the database; with no reader left (busy = 0), the next
-    // transaction starts the WAL over.
-    let restart = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0));
-    if restart != Ok(0) {
+    // Without waiting for another process: a long export's read would hold the close for
+    // the whole busy timeout.
+    if conn.busy_timeout(std::time::Duration::ZERO).is_err() {
         return;
     }
-    // Rewriting the user version writes page 1: one frame, under new salts that end the
-    // old frames for recovery. Synced when the close copies it.
-    let rewritten = conn
-        .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
-        .and_then(|v| conn.pragma_update(None, "user_version", v));
-    if rewritten.is_err() {
+    if writer {
+        // Copies every frame and syncs the database; with no reader left (busy = 0), the
+        // next transaction starts the WAL over.
+        let restart = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0));
+        if restart != Ok(0) {
+            return;
+        }
+        // Rewriting the user version writes page 1: one frame, under new salts that end the
+        // old frames for recovery. (Had another process begun reading in between, the frame
+        // went after the old ones, and the count below keeps the WAL from being kept.)
+        let rewritten = conn
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .and_then(|v| conn.pragma_update(None, "user_version", v));
+        if rewritten.is_err() {
+            return;
+        }
+    }
+    // Copies and syncs what is left, so that the close has nothing to copy; the WAL's
+    // frames since it started over.
+    let frames = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+    if !frames.is_ok_and(|f| f <= KEEP_FRAMES) {
         return;
     }
     let mut persist: std::os::raw::c_int = 1;
@@ -1450,8 +1470,9 @@ mod tests {
         assert_eq!(store.audit_head().unwrap().unwrap().0, n);
     }
 
-    /// The writer's close keeps the WAL it wrote, started over: opening it again recovers
-    /// the one frame written after the restart, and every event is there.
+    /// The writer's close keeps the WAL it wrote, started over, and so does a reader's:
+    /// opening it again recovers the one frame written after the restart, and every event is
+    /// there.
     #[test]
     fn a_writer_keeps_its_wal_started_over() {
         let dir = tempfile::tempdir().unwrap();
@@ -1478,17 +1499,28 @@ mod tests {
         );
         drop(store);
         assert_eq!(std::fs::metadata(&wal).unwrap().len(), written, "kept");
-        let conn = Connection::open(&p).unwrap();
-        let frames: i64 = conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
-            .unwrap();
-        assert_eq!(frames, 1, "recovery found only the frame after the restart");
-        let stored: i64 = conn
-            .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(stored, 2000);
-        drop(conn);
-        assert!(!wal.exists(), "a connection that did not write deletes it");
+        let frames = || {
+            let conn = Connection::open(&p).unwrap();
+            let frames: i64 = conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+                .unwrap();
+            let stored: i64 = conn
+                .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(stored, 2000);
+            frames
+        };
+        // A store that only reads keeps it too, and a plain SQLite connection deletes it.
+        let reader = SqliteStore::open(&p).unwrap();
+        assert_eq!(reader.audit_head().unwrap().unwrap().0, 2000);
+        drop(reader);
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), written, "kept");
+        assert_eq!(
+            frames(),
+            1,
+            "recovery found only the frame after the restart"
+        );
+        assert!(!wal.exists(), "deleted by SQLite's own close");
     }
 
     #[test]
