@@ -210,11 +210,11 @@ pub trait Store: Send + Sync {
     fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>>;
     fn remove_deployment(&self, agent_name: &str, target: &str) -> Result<bool>;
 
-    /// Append events to the audit chain in one durable transaction: each gets the next
-    /// sequence number and its hash. `sign` makes a checkpoint for a (sequence, hash) and is
-    /// called every `checkpoint_every` events and for the last one when `checkpoint_last`.
-    /// An event whose id and timestamp are already stored (a sender's retry) is skipped and
-    /// returned as `None`.
+    /// Append events, as records, to the audit chain in one durable transaction: each gets
+    /// the next sequence number and its hash. `sign` makes a checkpoint for a (sequence, hash)
+    /// and is called every `checkpoint_every` events and for the last one when
+    /// `checkpoint_last`. An event whose id and timestamp are already stored (a sender's
+    /// retry) is skipped and returned as `None`.
     fn audit_append(
         &self,
         records: &[crate::audit::Record],

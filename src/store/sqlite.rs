@@ -1378,19 +1378,34 @@ mod tests {
         assert_eq!(got, want(&|i| i % 2 == 1 && i % 3 != 0));
     }
 
+    /// A store in a fresh directory, its keys, and an event of about 900 bytes for a test to
+    /// vary.
+    fn appending(
+        file: &str,
+    ) -> (
+        tempfile::TempDir,
+        PathBuf,
+        SqliteStore,
+        crate::audit::keys::Keys,
+        crate::audit::Event,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(file);
+        let store = SqliteStore::open(&p).unwrap();
+        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let mut template = crate::audit::sample_event("template", "2026-01-01T00:00:00Z", "user1");
+        template.action.resource_id = Some("x".repeat(300));
+        (dir, p, store, keys, template)
+    }
+
     /// Appends that follow each other without a pause never find the WAL fully copied by
     /// the checkpointer alone. Bulk ones finish its checkpoint so that the WAL starts over:
     /// it stops growing with the trail, and every event is still there.
     #[test]
     fn bulk_appends_without_pause_start_the_wal_over() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("w.db");
-        let store = SqliteStore::open(&p).unwrap();
-        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let (_dir, p, store, keys, template) = appending("w.db");
         let sign =
             |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
-        let mut template = crate::audit::sample_event("template", "2026-01-01T00:00:00Z", "user1");
-        template.action.resource_id = Some("x".repeat(300));
         let batches: Vec<Vec<_>> = (0..20u64)
             .map(|b| {
                 (0..BULK_APPEND as u64)
@@ -1432,14 +1447,9 @@ mod tests {
     /// Small appends that never pause start the WAL over once it passes `WAL_LIMIT`.
     #[test]
     fn small_appends_start_the_wal_over_past_its_limit() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("s.db");
-        let store = SqliteStore::open(&p).unwrap();
-        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let (_dir, p, store, keys, template) = appending("s.db");
         let sign =
             |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
-        let mut template = crate::audit::sample_event("template", "2026-01-01T00:00:00Z", "user1");
-        template.action.resource_id = Some("x".repeat(300));
         let limit = WAL_LIMIT as u64 * 16384;
         let mut wal = p.clone().into_os_string();
         wal.push("-wal");
@@ -1475,12 +1485,9 @@ mod tests {
     /// there.
     #[test]
     fn a_writer_keeps_its_wal_started_over() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.db");
-        let keys = crate::audit::keys::load(dir.path()).unwrap();
+        let (dir, p, store, keys, _) = appending("a.db");
         let sign =
             |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
-        let store = SqliteStore::open(&p).unwrap();
         let batch: Vec<_> = (0..2000)
             .map(|i| {
                 crate::audit::Record::from(crate::audit::sample_event(
