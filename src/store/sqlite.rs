@@ -1530,6 +1530,25 @@ mod tests {
         assert!(!wal.exists(), "deleted by SQLite's own close");
     }
 
+    /// Deleting the database file alone starts a new store: the WAL kept beside it is not
+    /// read into the new one. (SQLite deletes a WAL it finds beside an empty database.)
+    #[test]
+    fn a_kept_wal_without_its_database_is_not_read() {
+        let (dir, p, store, keys, template) = appending("a.db");
+        let sign =
+            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        store
+            .audit_append(&[crate::audit::Record::from(template)], 0, true, &sign)
+            .unwrap();
+        drop(store);
+        assert!(dir.path().join("a.db-wal").exists(), "kept");
+        std::fs::remove_file(&p).unwrap();
+        let store = SqliteStore::open(&p).unwrap();
+        store.check().unwrap();
+        assert_eq!(store.audit_head().unwrap(), None);
+        assert_eq!(store.schema_version().unwrap(), latest());
+    }
+
     #[test]
     fn migrates_once_and_is_private() {
         let dir = tempfile::tempdir().unwrap();
