@@ -175,51 +175,26 @@ impl Drop for SqliteStore {
 /// A WAL up to this long is kept when the store closes, not deleted.
 const KEEP_WAL: u64 = 256 << 20;
 
-/// A WAL is kept only with at most this many frames since it last started over: what
-/// opening it again must read back.
-const KEEP_FRAMES: i64 = 64;
-
 /// Closing the last connection copies the WAL into the database and deletes it. On a disk
 /// mounted with online discard, deleting a file frees its blocks with a discard that unlink
 /// waits for: for the 80 to 170 MB a bulk ingest leaves, 110 to 170 ms here, more than the
 /// copy, and paid again by the next command to close. So a store keeps the WAL (SQLite's
-/// `PERSIST_WAL`) when few frames are in it since it started over: opening it again reads
-/// back only those, and the next writer overwrites blocks already allocated. A writer's store
-/// first starts the WAL over with one small transaction. A WAL past `KEEP_WAL` (small appends
-/// only start it over at a gigabyte) is deleted as before, rather than kept that large. Best
-/// effort: on any failure SQLite closes as it would have.
+/// `PERSIST_WAL`): the next writer overwrites blocks already allocated, and opening it again
+/// reads back the frames written since it last started over. A writer's store starts it over
+/// with one small transaction, and keeps it only if that worked, so that they are few. Any
+/// other store keeps it as it is, without a checkpoint of its own that a reader's close
+/// would wait for beside another process's ingest: every command records itself through a
+/// writer, so a WAL that some writer could not start over is started over by the next
+/// command, after one slow open. A WAL past `KEEP_WAL` (small appends only start it over at a
+/// gigabyte) is deleted as before, rather than kept that large. Best effort: on any failure
+/// SQLite closes as it would have.
 fn keep_wal(conn: &mut Connection, path: &Path, writer: bool) {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
     if std::fs::metadata(&wal).map_or(true, |m| m.len() > KEEP_WAL) {
         return;
     }
-    // Without waiting for another process: a long export's read would hold the close for
-    // the whole busy timeout.
-    if conn.busy_timeout(std::time::Duration::ZERO).is_err() {
-        return;
-    }
-    if writer {
-        // Copies every frame and syncs the database; with no reader left (busy = 0), the
-        // next transaction starts the WAL over.
-        let restart = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0));
-        if restart != Ok(0) {
-            return;
-        }
-        // Rewriting the user version writes page 1: one frame, under new salts that end the
-        // old frames for recovery. (Had another process begun reading in between, the frame
-        // went after the old ones, and the count below keeps the WAL from being kept.)
-        let rewritten = conn
-            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
-            .and_then(|v| conn.pragma_update(None, "user_version", v));
-        if rewritten.is_err() {
-            return;
-        }
-    }
-    // Copies and syncs what is left, so that the close has nothing to copy; the WAL's
-    // frames since it started over.
-    let frames = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
-    if !frames.is_ok_and(|f| f <= KEEP_FRAMES) {
+    if writer && !start_wal_over(conn) {
         return;
     }
     let mut persist: std::os::raw::c_int = 1;
@@ -232,6 +207,33 @@ fn keep_wal(conn: &mut Connection, path: &Path, writer: bool) {
             (&mut persist as *mut std::os::raw::c_int).cast(),
         );
     }
+}
+
+/// Copy the whole WAL into the database and start it over with one frame; whether it did.
+fn start_wal_over(conn: &Connection) -> bool {
+    // Without waiting for another process: a long export's read would hold the close for
+    // the whole busy timeout.
+    if conn.busy_timeout(std::time::Duration::ZERO).is_err() {
+        return false;
+    }
+    // Copies every frame and syncs the database; with no reader left (busy = 0), the next
+    // transaction starts the WAL over.
+    let restart = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0));
+    if restart != Ok(0) {
+        return false;
+    }
+    // Rewriting the user version writes page 1: one frame, under new salts that end the old
+    // frames for recovery. (Had another process begun reading in between, the frame went
+    // after the old ones, and the count below says so.)
+    let rewritten = conn
+        .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+        .and_then(|v| conn.pragma_update(None, "user_version", v));
+    if rewritten.is_err() {
+        return false;
+    }
+    // Copies that frame, so that the close has nothing to copy, and counts the WAL's frames.
+    let frames = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+    frames == Ok(1)
 }
 
 fn parse_ts(s: String) -> rusqlite::Result<DateTime<Utc>> {
