@@ -79,10 +79,7 @@ impl Checkpointer {
                 let db = std::fs::File::open(&path).ok();
                 // The WAL's length in frames when the pass began, if it copied all of them.
                 let checkpoint = || {
-                    let done = conn
-                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
-                        })
+                    let done = passive_checkpoint(&conn)
                         .ok()
                         .and_then(|(log, done)| (log > 0 && done == log).then_some(log));
                     // Only under bulk appends: beside small ones, whose producers wait on
@@ -172,6 +169,20 @@ impl Drop for SqliteStore {
     }
 }
 
+/// The WAL beside the database at `db`.
+fn wal_path(db: &Path) -> PathBuf {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    wal.into()
+}
+
+/// A passive checkpoint: the WAL's length in frames and how many of them are copied.
+fn passive_checkpoint(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+        Ok((r.get(1)?, r.get(2)?))
+    })
+}
+
 /// A WAL up to this long is kept when the store closes, not deleted.
 const KEEP_WAL: u64 = 256 << 20;
 
@@ -189,9 +200,7 @@ const KEEP_WAL: u64 = 256 << 20;
 /// gigabyte) is deleted as before, rather than kept that large. Best effort: on any failure
 /// SQLite closes as it would have.
 fn keep_wal(conn: &mut Connection, path: &Path, writer: bool) {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    if std::fs::metadata(&wal).map_or(true, |m| m.len() > KEEP_WAL) {
+    if std::fs::metadata(wal_path(path)).map_or(true, |m| m.len() > KEEP_WAL) {
         return;
     }
     if writer && !start_wal_over(conn) {
@@ -232,8 +241,7 @@ fn start_wal_over(conn: &Connection) -> bool {
         return false;
     }
     // Copies that frame, so that the close has nothing to copy, and counts the WAL's frames.
-    let frames = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
-    frames == Ok(1)
+    passive_checkpoint(conn).is_ok_and(|(frames, _)| frames == 1)
 }
 
 fn parse_ts(s: String) -> rusqlite::Result<DateTime<Utc>> {
@@ -342,9 +350,7 @@ impl SqliteStore {
         };
         if due {
             // Only a saving: if it fails, the WAL goes on growing until the next chance.
-            let _ = self
-                .conn()
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            let _ = passive_checkpoint(&self.conn());
         }
     }
 
@@ -840,18 +846,14 @@ impl Store for SqliteStore {
         // In WAL mode a commit is durable once the WAL holds it on disk: one fdatasync of the
         // WAL covers every transaction committed before it. (Frames a checkpoint has moved
         // on are in the database file, which the checkpoint synced before reusing the WAL.)
-        let mut wal = self.path.clone().into_os_string();
-        wal.push("-wal");
+        let wal = wal_path(&self.path);
         match std::fs::File::open(&wal) {
             Ok(f) => f
                 .sync_data()
-                .map_err(|e| Error::io(format!("syncing {}", Path::new(&wal).display()), e)),
+                .map_err(|e| Error::io(format!("syncing {}", wal.display()), e)),
             // No WAL: nothing was appended since the last connection closed and synced it.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(
-                format!("opening {}", Path::new(&wal).display()),
-                e,
-            )),
+            Err(e) => Err(Error::io(format!("opening {}", wal.display()), e)),
         }
     }
 
@@ -1432,12 +1434,8 @@ mod tests {
             "the appends took {:?}, too little for the checkpointer to catch up",
             started.elapsed()
         );
-        let len = |suffix: &str| {
-            let mut f = p.clone().into_os_string();
-            f.push(suffix);
-            std::fs::metadata(f).unwrap().len()
-        };
-        let (wal, db) = (len("-wal"), len(""));
+        let len = |f: &Path| std::fs::metadata(f).unwrap().len();
+        let (wal, db) = (len(&wal_path(&p)), len(&p));
         assert!(
             wal < db / 2,
             "the WAL ({wal} bytes) grew with the trail ({db} bytes)"
@@ -1453,8 +1451,7 @@ mod tests {
         let sign =
             |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
         let limit = WAL_LIMIT as u64 * 16384;
-        let mut wal = p.clone().into_os_string();
-        wal.push("-wal");
+        let wal = wal_path(&p);
         let mut n = 0u64;
         // Each commit writes at least the last leaf of the table and of the time index, so
         // a WAL never started over would reach six times its limit. One started over passes
@@ -1487,7 +1484,7 @@ mod tests {
     /// there.
     #[test]
     fn a_writer_keeps_its_wal_started_over() {
-        let (dir, p, store, keys, _) = appending("a.db");
+        let (_dir, p, store, keys, _) = appending("a.db");
         let sign =
             |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
         let batch: Vec<_> = (0..2000)
@@ -1500,7 +1497,7 @@ mod tests {
             })
             .collect();
         store.audit_append(&batch, 0, false, &sign).unwrap();
-        let wal = dir.path().join("a.db-wal");
+        let wal = wal_path(&p);
         let written = std::fs::metadata(&wal).unwrap().len();
         assert!(
             written > 1 << 20,
@@ -1510,9 +1507,7 @@ mod tests {
         assert_eq!(std::fs::metadata(&wal).unwrap().len(), written, "kept");
         let frames = || {
             let conn = Connection::open(&p).unwrap();
-            let frames: i64 = conn
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
-                .unwrap();
+            let (frames, _) = passive_checkpoint(&conn).unwrap();
             let stored: i64 = conn
                 .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))
                 .unwrap();
@@ -1536,14 +1531,14 @@ mod tests {
     /// read into the new one. (SQLite deletes a WAL it finds beside an empty database.)
     #[test]
     fn a_kept_wal_without_its_database_is_not_read() {
-        let (dir, p, store, keys, template) = appending("a.db");
+        let (_dir, p, store, keys, template) = appending("a.db");
         let sign =
             |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
         store
             .audit_append(&[crate::audit::Record::from(template)], 0, true, &sign)
             .unwrap();
         drop(store);
-        assert!(dir.path().join("a.db-wal").exists(), "kept");
+        assert!(wal_path(&p).exists(), "kept");
         std::fs::remove_file(&p).unwrap();
         let store = SqliteStore::open(&p).unwrap();
         store.check().unwrap();
