@@ -1,11 +1,12 @@
 //! The one audit write pipeline: producers on any thread push prepared events into a bounded
 //! queue; one writer takes whatever is queued and appends it to the chain in one transaction
-//! (group commit); a syncer makes it durable and only then tells each producer what became of
-//! its event.
+//! (group commit), holding what comes in while a sync runs; a syncer makes it durable and
+//! only then tells each producer what became of its event.
 //! `audit ingest` and every command's recorder use it; the daemon will host one.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use super::keys::Keys;
@@ -39,15 +40,25 @@ pub enum Outcome {
 
 type Done = Box<dyn FnOnce(Outcome) + Send>;
 
+/// How the syncer makes what was appended durable: `Store::audit_sync`, or in tests a
+/// slower one.
+type Durable = fn(&dyn Store) -> Result<()>;
+
 struct Job {
     record: Record,
     done: Done,
 }
 
+/// What the writer's queue carries: a job, or (`None`) word from the syncer that a sync has
+/// ended, for a writer holding events until then.
+type Message = Option<Job>;
+
 /// A handle for submitting events; cheap to clone, one per producing thread.
 #[derive(Clone)]
 pub struct Producer {
-    tx: SyncSender<Job>,
+    /// Shared, so that the syncer's wake-ups (through a weak reference) do not keep the
+    /// queue open once every producer is gone: that is how the writer knows to stop.
+    tx: Arc<SyncSender<Message>>,
     keys: Arc<Keys>,
 }
 
@@ -71,8 +82,8 @@ impl Producer {
             record,
             done: Box::new(done),
         };
-        if let Err(e) = self.tx.send(job) {
-            (e.0.done)(Outcome::Failed("the audit writer has stopped".into()));
+        if let Err(std::sync::mpsc::SendError(Some(job))) = self.tx.send(Some(job)) {
+            (job.done)(Outcome::Failed("the audit writer has stopped".into()));
         }
     }
 
@@ -119,12 +130,18 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn start(store: Arc<dyn Store>, keys: Arc<Keys>) -> Pipeline {
-        let (tx, rx) = sync_channel::<Job>(QUEUE);
+        Pipeline::start_with(store, keys, |s| s.audit_sync())
+    }
+
+    /// A pipeline whose syncer makes appended batches durable with `durable`.
+    fn start_with(store: Arc<dyn Store>, keys: Arc<Keys>, durable: Durable) -> Pipeline {
+        let (tx, rx) = sync_channel::<Message>(QUEUE);
+        let tx = Arc::new(tx);
         let writer = {
-            let (store, keys) = (store.clone(), keys.clone());
+            let (store, keys, wake) = (store.clone(), keys.clone(), Arc::downgrade(&tx));
             std::thread::Builder::new()
                 .name("audit-writer".into())
-                .spawn(move || write(store.as_ref(), &keys, rx))
+                .spawn(move || write(store.as_ref(), &keys, rx, wake, durable))
                 .expect("spawn the audit writer")
         };
         Pipeline {
@@ -201,20 +218,40 @@ struct Buffers {
     dones: Vec<Done>,
 }
 
+/// While the syncer is busy, the writer holds the events it has taken, up to this many, and
+/// appends them once it is free: a batch appended meanwhile would only wait for that sync,
+/// and every commit rewrites whole pages (the header, the table's last ones, the index's
+/// pages the events fall in). At 50,000 events/s, appending whatever was queued made about
+/// four commits per sync and wrote 1.2 GB to the WAL in 4 s for 130 MB of events; holding
+/// halved that. The limit bounds what is left to append after a slow sync.
+const HOLD_MAX: usize = 512;
+
 /// The writer: group commit until every producer is gone. It appends a batch and hands it to
-/// the syncer, which makes it durable and reports it while the next batch is being appended.
-fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
+/// the syncer, which makes it durable and reports it while the next batch is being taken.
+fn write(
+    store: &dyn Store,
+    keys: &Keys,
+    rx: Receiver<Message>,
+    wake: Weak<SyncSender<Message>>,
+    durable: Durable,
+) {
     let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
     let mut signed = Instant::now() - IDLE_CHECKPOINT;
     let (to_sync, appended) = sync_channel::<Appended>(SYNC_QUEUE);
     // Room for every batch the syncer may hold, so that handing one back never blocks.
     let (give_back, returned) = sync_channel::<Buffers>(SYNC_QUEUE + 2);
+    // Batches handed to the syncer, and batches it has synced (or failed to).
+    let mut handed = 0u64;
+    let synced = &AtomicU64::new(0);
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("audit-syncer".into())
-            .spawn_scoped(scope, || sync(store, appended, give_back))
+            .spawn_scoped(scope, move || {
+                sync(store, appended, give_back, synced, wake, durable)
+            })
             .expect("spawn the audit syncer");
         while let Ok(first) = rx.recv() {
+            let Some(first) = first else { continue };
             let mut b = returned.try_recv().unwrap_or_default();
             let mut job = Some(first);
             let mut idle = false;
@@ -224,10 +261,24 @@ fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
                 if b.records.len() == BATCH {
                     break;
                 }
-                match rx.try_recv() {
-                    Ok(j) => job = Some(j),
-                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => idle = true,
-                }
+                job = loop {
+                    match rx.try_recv() {
+                        Ok(Some(j)) => break Some(j),
+                        Ok(None) => continue,
+                        Err(TryRecvError::Disconnected) => break None,
+                        Err(TryRecvError::Empty) => {}
+                    }
+                    let syncing = synced.load(Ordering::Acquire) < handed;
+                    if !syncing || b.records.len() >= HOLD_MAX {
+                        break None;
+                    }
+                    match rx.recv() {
+                        Ok(Some(j)) => break Some(j),
+                        Ok(None) => continue,
+                        Err(_) => break None,
+                    }
+                };
+                idle = job.is_none();
             }
             let sign_tail = idle && signed.elapsed() >= IDLE_CHECKPOINT;
             let stored = store
@@ -236,6 +287,7 @@ fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
             if sign_tail && stored.is_ok() {
                 signed = Instant::now();
             }
+            handed += 1;
             if let Err(mut e) = to_sync.send(Appended { stored, buffers: b }) {
                 fail_all(&mut e.0.buffers.dones, "the audit syncer has stopped");
             }
@@ -247,7 +299,14 @@ fn write(store: &dyn Store, keys: &Keys, rx: Receiver<Job>) {
 /// The syncer: one sync for every batch waiting, then each event's outcome, in order. After
 /// a failed sync nothing later is reported durable: what the disk kept is unknown, and a
 /// second sync may succeed without having written it.
-fn sync(store: &dyn Store, appended: Receiver<Appended>, give_back: SyncSender<Buffers>) {
+fn sync(
+    store: &dyn Store,
+    appended: Receiver<Appended>,
+    give_back: SyncSender<Buffers>,
+    synced: &AtomicU64,
+    wake: Weak<SyncSender<Message>>,
+    durable: Durable,
+) {
     let mut broken: Option<String> = None;
     while let Ok(first) = appended.recv() {
         let mut group = vec![first];
@@ -255,9 +314,15 @@ fn sync(store: &dyn Store, appended: Receiver<Appended>, give_back: SyncSender<B
             group.push(more);
         }
         if broken.is_none() && group.iter().any(|a| a.stored.is_ok()) {
-            if let Err(e) = store.audit_sync() {
+            if let Err(e) = durable(store) {
                 broken = Some(e.to_string());
             }
+        }
+        // Before the reports, so that the writer appends what it held while they are made.
+        // A full queue needs no word: the writer is not waiting.
+        synced.fetch_add(group.len() as u64, Ordering::Release);
+        if let Some(tx) = wake.upgrade() {
+            let _ = tx.try_send(None);
         }
         for a in group {
             let Appended {
@@ -337,6 +402,64 @@ mod tests {
         );
         drop(producer);
         pipeline.close().unwrap();
+        let report = super::super::trail::verify(store.as_ref(), &keys).unwrap();
+        assert!(report.ok, "{}", report.message);
+    }
+
+    /// While a sync runs the writer holds the events that come in, and appends them in one
+    /// transaction once it has ended: as many commits as syncs, not one per event or two as
+    /// they trickle in.
+    #[test]
+    fn a_writer_holds_what_comes_in_while_a_sync_runs() {
+        use std::sync::atomic::AtomicUsize;
+        static SYNCS: AtomicUsize = AtomicUsize::new(0);
+        fn slow(store: &dyn Store) -> Result<()> {
+            std::thread::sleep(Duration::from_millis(20));
+            SYNCS.fetch_add(1, Ordering::SeqCst);
+            store.audit_sync()
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> =
+            Arc::new(crate::store::SqliteStore::open(&dir.path().join("a.db")).unwrap());
+        let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
+        let pipeline = Pipeline::start_with(store.clone(), keys.clone(), slow);
+        let outcomes = Arc::new(Mutex::new(Vec::new()));
+        let producer = pipeline.producer();
+        for i in 0..1000 {
+            let outcomes = outcomes.clone();
+            producer
+                .submit(event(0, i), move |o| outcomes.lock().unwrap().push(o))
+                .unwrap();
+            std::thread::sleep(Duration::from_micros(100));
+        }
+        drop(producer);
+        pipeline.close().unwrap();
+        let mut stored: Vec<(u64, usize)> = outcomes
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|o| match o {
+                Outcome::Stored { sequence, batch } => (*sequence, *batch),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        stored.sort();
+        assert_eq!(stored.len(), 1000);
+        // Each commit's events have consecutive places and report its size.
+        let mut commits = 0;
+        let mut at = 0;
+        while at < stored.len() {
+            let batch = stored[at].1;
+            assert!(stored[at..at + batch].iter().all(|s| s.1 == batch));
+            at += batch;
+            commits += 1;
+        }
+        let syncs = SYNCS.load(Ordering::SeqCst);
+        assert!(syncs >= 5, "the events came over {syncs} syncs");
+        assert!(
+            commits <= syncs + 1,
+            "{commits} commits for {syncs} syncs of 1,000 events"
+        );
         let report = super::super::trail::verify(store.as_ref(), &keys).unwrap();
         assert!(report.ok, "{}", report.message);
     }
