@@ -5,7 +5,8 @@
   1,000-event transactions, with the same indexes (Python's sqlite3, same machine, same run).
 - `pc-hybrid audit ingest` of the same events: durable events per second.
 - Acknowledgement latency of `audit ingest --ack` with events offered at a fixed rate, once
-  the ingest process has started and acknowledged a first event.
+  the ingest process has started and acknowledged a first event: --runs runs of 4 seconds at
+  the goal's rate, each printed and all pooled, then one at each lower rate.
 - `audit verify` over the whole trail, and `audit query` of one user's last day.
 - With PC_HYBRID_TEST_POSTGRES set (run it under scripts/with-services.sh), the same ingest
   into the PostgreSQL store.
@@ -14,7 +15,7 @@
 
 Events carry increasing microsecond timestamps, as live sources write them.
 
-Usage: bench/audit.py [--events N] [--rate R] [--big N]   (builds the release binary)
+Usage: bench/audit.py [--events N] [--rate R] [--runs K] [--big N]   (builds the release binary)
 """
 
 import argparse
@@ -81,6 +82,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=200_000)
     ap.add_argument("--rate", type=int, default=50_000)
+    ap.add_argument("--runs", type=int, default=5, help="4-second runs at --rate, pooled")
     ap.add_argument("--big", type=int, default=0)
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -104,8 +106,11 @@ def main():
 
         # Acknowledgement latency at fixed offered rates: the goal's, and one this machine
         # sustains, to tell queueing from the cost of a commit.
+        # The goal's rate is run several times and every ack is pooled: one 4-second run's
+        # p99 is its 2,000 slowest acks, and runs of one build vary by a factor of two here.
         n_total = 0
-        for rate in (args.rate, args.rate // 5, args.rate // 25, 200):
+        pooled = []
+        for rate in [args.rate] * args.runs + [r for r in (args.rate // 5, args.rate // 25, 200) if r != args.rate]:
             n = min(rate * 4, 200_000)
             ack_lines = [json.dumps(event(args.events + n_total + i, t)) for i, t in enumerate(stamps(n, 60))]
             n_total += n
@@ -158,6 +163,13 @@ def main():
             q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))] * 1000
             achieved = n / (sent[-1] - start + chunk / rate)
             print(f"  acks at {rate}/s offered ({achieved:.0f}/s sent): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms (goal: p99 < 10 ms at 50,000/s)")
+            if rate == args.rate:
+                pooled.append(lat)
+                if len(pooled) == args.runs:
+                    pooled = [x for run in pooled for x in run]
+                    pooled.sort()
+                    q = lambda f: pooled[min(len(pooled) - 1, int(f * len(pooled)))] * 1000
+                    print(f"  acks at {rate}/s, all {args.runs} runs pooled ({len(pooled)} acks): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms (goal: p99 < 10 ms)")
 
         total = args.events + n_total
         t = time.perf_counter()
