@@ -263,7 +263,7 @@ fn event(i: usize, timestamp: &str) -> Record {
 fn audit_chain(backend: Backend) {
     let (s, dir) = open(backend);
     let keys = audit::keys::load(dir.path()).unwrap();
-    let sign = |seq, hash| audit::sign_checkpoint(&keys.signing, seq, hash);
+    let sign = keys.checkpoint_signer();
     assert_eq!(s.audit_head().unwrap(), None);
     let old = "2019-01-01T00:00:00Z";
     let new = "2026-11-24T10:00:00Z";
@@ -380,7 +380,7 @@ fn audit_chain(backend: Backend) {
 fn audit_queries_over_bulk_and_recent_events(backend: Backend) {
     let (s, dir) = open(backend);
     let keys = audit::keys::load(dir.path()).unwrap();
-    let sign = |seq, hash| audit::sign_checkpoint(&keys.signing, seq, hash);
+    let sign = keys.checkpoint_signer();
     let ts = |i: usize| {
         format!(
             "2026-11-24T10:00:{:02}.{:06}Z",
@@ -470,7 +470,7 @@ fn concurrent_appends_make_one_chain(backend: Backend) {
             let (url, keys) = (&url, &keys);
             scope.spawn(move || {
                 let s = store::open(url).unwrap();
-                let sign = |seq, hash| audit::sign_checkpoint(&keys.signing, seq, hash);
+                let sign = keys.checkpoint_signer();
                 for b in 0..10 {
                     let batch: Vec<_> = (0..25)
                         .map(|i| event(t * 1000 + b * 25 + i, "2026-11-24T10:00:00Z"))

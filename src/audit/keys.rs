@@ -14,6 +14,14 @@ pub struct Keys {
     pub hmac: Vec<u8>,
 }
 
+impl Keys {
+    /// What a store calls to sign a checkpoint of the chain (`store::Sign`), with this
+    /// installation's key.
+    pub fn checkpoint_signer(&self) -> impl Fn(u64, [u8; 32]) -> super::Checkpoint + Sync + '_ {
+        |sequence, hash| super::sign_checkpoint(&self.signing, sequence, hash)
+    }
+}
+
 fn random32() -> Result<[u8; 32]> {
     let mut b = [0u8; 32];
     getrandom::getrandom(&mut b).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;

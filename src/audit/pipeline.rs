@@ -10,7 +10,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use super::keys::Keys;
-use super::{prepare, sign_checkpoint, Event, Problem, Record, CHECKPOINT_EVERY};
+use super::{prepare, Event, Problem, Record, CHECKPOINT_EVERY};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -174,7 +174,7 @@ impl Pipeline {
     }
 
     fn seal(&self) -> Result<()> {
-        let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&self.keys.signing, seq, hash);
+        let sign = self.keys.checkpoint_signer();
         self.store.audit_seal(&sign).map(|_| ())
     }
 
@@ -236,7 +236,7 @@ fn write(
     wake: Weak<SyncSender<Message>>,
     durable: Durable,
 ) {
-    let sign = |seq: u64, hash: [u8; 32]| sign_checkpoint(&keys.signing, seq, hash);
+    let sign = keys.checkpoint_signer();
     let mut signed = Instant::now() - IDLE_CHECKPOINT;
     let (to_sync, appended) = sync_channel::<Appended>(SYNC_QUEUE);
     // Room for every batch the syncer may hold, so that handing one back never blocks.

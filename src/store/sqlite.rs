@@ -1259,8 +1259,7 @@ mod tests {
             })
         };
         let keys = crate::audit::keys::load(dir.path()).unwrap();
-        let sign =
-            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let sign = keys.checkpoint_signer();
         // Unposted, then posted by the next seal: the same answers either way.
         for posted in [0, 2] {
             assert_eq!(postings::upto(&s.conn()).unwrap(), posted);
@@ -1293,8 +1292,7 @@ mod tests {
             SqliteStore::open(&p).unwrap(),
         );
         let keys = crate::audit::keys::load(dir.path()).unwrap();
-        let sign =
-            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let sign = keys.checkpoint_signer();
         let event = |i: u64| {
             let mut e = crate::audit::sample_event(
                 &format!("e-{i}"),
@@ -1408,8 +1406,7 @@ mod tests {
     #[test]
     fn bulk_appends_without_pause_start_the_wal_over() {
         let (_dir, p, store, keys, template) = appending("w.db");
-        let sign =
-            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let sign = keys.checkpoint_signer();
         let batches: Vec<Vec<_>> = (0..20u64)
             .map(|b| {
                 (0..BULK_APPEND as u64)
@@ -1448,8 +1445,7 @@ mod tests {
     #[test]
     fn small_appends_start_the_wal_over_past_its_limit() {
         let (_dir, p, store, keys, template) = appending("s.db");
-        let sign =
-            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let sign = keys.checkpoint_signer();
         let limit = WAL_LIMIT as u64 * 16384;
         let wal = wal_path(&p);
         let mut n = 0u64;
@@ -1485,8 +1481,7 @@ mod tests {
     #[test]
     fn a_writer_keeps_its_wal_started_over() {
         let (_dir, p, store, keys, _) = appending("a.db");
-        let sign =
-            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let sign = keys.checkpoint_signer();
         let batch: Vec<_> = (0..2000)
             .map(|i| {
                 crate::audit::Record::from(crate::audit::sample_event(
@@ -1532,8 +1527,7 @@ mod tests {
     #[test]
     fn a_kept_wal_without_its_database_is_not_read() {
         let (_dir, p, store, keys, template) = appending("a.db");
-        let sign =
-            |seq: u64, hash: [u8; 32]| crate::audit::sign_checkpoint(&keys.signing, seq, hash);
+        let sign = keys.checkpoint_signer();
         store
             .audit_append(&[crate::audit::Record::from(template)], 0, true, &sign)
             .unwrap();
