@@ -458,6 +458,54 @@ fn audit_queries_over_bulk_and_recent_events(backend: Backend) {
     }
 }
 
+/// An append begun and fed in several inserts commits as one `audit_append` would store
+/// them (duplicates skipped, checkpoints where due); one dropped before its commit leaves
+/// nothing, and the chain goes on where it was.
+fn an_open_append_commits_whole_or_not_at_all(backend: Backend) {
+    let (s, dir) = open(backend);
+    let keys = audit::keys::load(dir.path()).unwrap();
+    let sign = keys.checkpoint_signer();
+    let at = "2026-11-24T10:00:00Z";
+    {
+        let mut append = s.audit_begin(3, &sign).unwrap();
+        append.insert(&[event(0, at), event(1, at)]).unwrap();
+        append.insert(&[event(1, at), event(2, at)]).unwrap();
+        append.insert(&[event(3, at)]).unwrap();
+        assert_eq!(
+            append.commit(true).unwrap(),
+            [Some(1), Some(2), None, Some(3), Some(4)]
+        );
+    }
+    s.audit_sync().unwrap();
+    let cps: Vec<u64> = s
+        .audit_checkpoints()
+        .unwrap()
+        .iter()
+        .map(|c| c.sequence)
+        .collect();
+    assert_eq!(cps, [3, 4]);
+    let (head, hash) = s.audit_head().unwrap().unwrap();
+    {
+        let mut dropped = s.audit_begin(3, &sign).unwrap();
+        dropped.insert(&[event(4, at), event(5, at)]).unwrap();
+    }
+    assert_eq!(s.audit_head().unwrap(), Some((head, hash)));
+    assert_eq!(s.audit_range(5, 10).unwrap(), []);
+    assert_eq!(s.audit_checkpoints().unwrap().len(), 2);
+    // The events of the dropped append are new to the next one.
+    let mut append = s.audit_begin(3, &sign).unwrap();
+    append.insert(&[event(5, at), event(4, at)]).unwrap();
+    assert_eq!(append.commit(false).unwrap(), [Some(5), Some(6)]);
+    s.audit_sync().unwrap();
+    let rows = s.audit_range(1, 10).unwrap();
+    assert_eq!(rows.len(), 6);
+    let mut prev = audit::GENESIS;
+    for r in &rows {
+        assert_eq!(audit::link(&prev, &r.body), r.hash, "at {}", r.sequence);
+        prev = r.hash;
+    }
+}
+
 /// Writers in several threads, each with its own connection, extend one chain: every event
 /// gets one place and the chain links without a gap.
 fn concurrent_appends_make_one_chain(backend: Backend) {
@@ -526,4 +574,5 @@ on_both_stores!(
     audit_chain,
     audit_queries_over_bulk_and_recent_events,
     concurrent_appends_make_one_chain,
+    an_open_append_commits_whole_or_not_at_all,
 );

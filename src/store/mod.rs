@@ -163,6 +163,41 @@ pub type Sign<'a> = dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint + Sync + '
 /// Visits one stored event as (sequence, canonical body, hash); false stops the scan.
 pub type Visit<'a> = dyn FnMut(u64, &[u8], &[u8]) -> bool + Send + 'a;
 
+/// An append to the audit chain in progress (`Store::audit_begin`). Dropped before its
+/// commit, it leaves the chain as it was.
+pub trait AuditAppend {
+    /// Insert these records after those inserted before.
+    fn insert(&mut self, records: &[crate::audit::Record]) -> Result<()>;
+    /// Commit every record inserted; for each, in order, its sequence number, or `None` when
+    /// it was already stored. `checkpoint_last` signs the last one.
+    fn commit(self: Box<Self>, checkpoint_last: bool) -> Result<Vec<Option<u64>>>;
+}
+
+/// The append of a store that cannot hold a transaction open: the records wait here for
+/// the commit.
+struct Kept<'s, S: ?Sized> {
+    store: &'s S,
+    checkpoint_every: u64,
+    sign: &'s Sign<'s>,
+    records: Vec<crate::audit::Record>,
+}
+
+impl<S: Store + ?Sized> AuditAppend for Kept<'_, S> {
+    fn insert(&mut self, records: &[crate::audit::Record]) -> Result<()> {
+        self.records.extend_from_slice(records);
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>, checkpoint_last: bool) -> Result<Vec<Option<u64>>> {
+        self.store.audit_append(
+            &self.records,
+            self.checkpoint_every,
+            checkpoint_last,
+            self.sign,
+        )
+    }
+}
+
 /// Everything the domain persists. Implemented by SQLite and PostgreSQL; the same behaviour
 /// is expected of both, and tests/store_conformance.rs holds them to it.
 pub trait Store: Send + Sync {
@@ -222,20 +257,25 @@ pub trait Store: Send + Sync {
         checkpoint_last: bool,
         sign: &Sign<'_>,
     ) -> Result<Vec<Option<u64>>>;
-    /// Like `audit_append`, but the transaction need only be durable once a later
-    /// `audit_sync` returns (readers may see it before): a writer can build its next batch
-    /// while the disk makes this one durable. A store that cannot defer makes it durable
-    /// here.
-    fn audit_append_deferred(
-        &self,
-        records: &[crate::audit::Record],
+    /// Begin an append to the audit chain: records are inserted as they arrive and committed
+    /// together, as `audit_append` would store them, but durable only once a later
+    /// `audit_sync` returns (readers may see them before). A writer can so insert what comes
+    /// in while the disk makes its last commit durable, and commit it the moment that ends.
+    /// A store that cannot hold its transaction open that way keeps the records and appends
+    /// them, durably, at commit.
+    fn audit_begin<'s>(
+        &'s self,
         checkpoint_every: u64,
-        checkpoint_last: bool,
-        sign: &Sign<'_>,
-    ) -> Result<Vec<Option<u64>>> {
-        self.audit_append(records, checkpoint_every, checkpoint_last, sign)
+        sign: &'s Sign<'s>,
+    ) -> Result<Box<dyn AuditAppend + 's>> {
+        Ok(Box::new(Kept {
+            store: self,
+            checkpoint_every,
+            sign,
+            records: Vec::new(),
+        }))
     }
-    /// Make every audit append that returned before this call durable.
+    /// Make every audit append committed before this call durable.
     fn audit_sync(&self) -> Result<()> {
         Ok(())
     }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection};
 
 /// The event fields with postings, numbered as the stored directory numbers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,7 +29,7 @@ pub(super) fn upto(conn: &Connection) -> rusqlite::Result<u64> {
 /// Post the tail, which starts after `upto`: `gathered` when it holds the whole tail, else
 /// the tail read back from the table, a stretch at a time (a writer that did not append all
 /// of it, or a trail migrated from before postings).
-pub(super) fn post(tx: &Transaction, upto: u64, gathered: Option<Stretch>) -> rusqlite::Result<()> {
+pub(super) fn post(tx: &Connection, upto: u64, gathered: Option<Stretch>) -> rusqlite::Result<()> {
     let upto = match gathered {
         Some(stretch) => {
             stretch.write(tx)?;
@@ -45,7 +45,7 @@ pub(super) fn post(tx: &Transaction, upto: u64, gathered: Option<Stretch>) -> ru
 }
 
 /// Post every event after `upto` from the table; the last sequence posted.
-fn read_back(tx: &Transaction, mut upto: u64) -> rusqlite::Result<u64> {
+fn read_back(tx: &Connection, mut upto: u64) -> rusqlite::Result<u64> {
     let mut read = tx.prepare_cached(
         "SELECT sequence, timestamp, user_id, event_type, agent_id FROM audit_events WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
     )?;
@@ -150,7 +150,7 @@ impl Stretch {
     }
 
     /// Write the stretch's row; nothing when it is empty.
-    fn write(&self, tx: &Transaction) -> rusqlite::Result<()> {
+    fn write(&self, tx: &Connection) -> rusqlite::Result<()> {
         let Some(first) = self.first else {
             return Ok(());
         };

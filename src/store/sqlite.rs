@@ -328,21 +328,19 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Copy what the checkpointer left of the WAL, when it has left little and an append of
-    /// `events` may pay for it, so that this writer's next transaction starts the WAL over.
-    fn finish_checkpoint(&self, events: usize) {
+    /// Copy what the checkpointer left of the WAL, when it has left little and the last
+    /// append may pay for it, so that this writer's next transaction starts the WAL over.
+    fn finish_checkpoint(&self) {
         use std::sync::atomic::Ordering::Relaxed;
         let due = {
             let checkpointer = super::lock(&self.checkpointer);
             let Some(p) = checkpointer.as_ref().map(|c| &c.progress) else {
                 return;
             };
-            let bulk = events >= BULK_APPEND;
-            p.bulk.store(bulk, Relaxed);
             // Clearing a value the checkpointer set since the load loses nothing: it sets it
             // again after its next passes.
             let frames = p.nearly_copied.load(Relaxed);
-            let due = frames > 0 && (bulk || frames >= WAL_LIMIT);
+            let due = frames > 0 && (p.bulk.load(Relaxed) || frames >= WAL_LIMIT);
             if due {
                 p.nearly_copied.store(0, Relaxed);
             }
@@ -354,23 +352,21 @@ impl SqliteStore {
         }
     }
 
+    /// Tell the checkpointer whether the append just committed was a bulk one.
+    fn appended(&self, events: usize) {
+        if let Some(c) = super::lock(&self.checkpointer).as_ref() {
+            let bulk = events >= BULK_APPEND;
+            c.progress
+                .bulk
+                .store(bulk, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
     /// Run `f` in an immediate transaction committed with an fsync: audit writes are durable
     /// when they are acknowledged.
     fn durably<T>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
-        self.transaction(true, f)
-    }
-
-    /// Run `f` in an immediate transaction; when `durable`, committed with an fsync and the
-    /// connection back to its usual setting after.
-    fn transaction<T>(
-        &self,
-        durable: bool,
-        f: impl FnOnce(&rusqlite::Transaction) -> Result<T>,
-    ) -> Result<T> {
         let mut conn = self.conn();
-        if durable {
-            conn.pragma_update(None, "synchronous", "FULL")?;
-        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
         let result = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(Error::from)
@@ -379,83 +375,8 @@ impl SqliteStore {
                 tx.commit()?;
                 Ok(v)
             });
-        if durable {
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
-        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         result
-    }
-
-    /// Append to the audit chain in one immediate transaction, synced at commit when
-    /// `durable`, else left for `audit_sync`.
-    fn append(
-        &self,
-        records: &[crate::audit::Record],
-        checkpoint_every: u64,
-        checkpoint_last: bool,
-        sign: &super::Sign<'_>,
-        durable: bool,
-    ) -> Result<Vec<Option<u64>>> {
-        self.prepare_writer()?;
-        self.finish_checkpoint(records.len());
-        let (out, tail) = self.transaction(durable, |tx| {
-            let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
-            let mut out = Vec::with_capacity(records.len());
-            let posted_upto = postings::upto(tx)?;
-            let mut tail = self.gathered_tail(posted_upto, seq, hash);
-            {
-                // A duplicate is ignored by the insert itself (one index probe, not two).
-                let mut insert = tx.prepare_cached(
-                    "INSERT OR IGNORE INTO audit_events (sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )?;
-                for r in records {
-                    let next_hash = crate::audit::link(&hash, &r.canonical);
-                    let event_type = r.event_type.as_str();
-                    let inserted = insert.execute(params![
-                        (seq + 1) as i64,
-                        r.event_id,
-                        r.timestamp,
-                        r.user_id,
-                        event_type,
-                        r.severity.as_str(),
-                        r.status.as_str(),
-                        r.resource,
-                        r.agent_id,
-                        r.canonical,
-                        &next_hash[..]
-                    ])?;
-                    if inserted == 0 {
-                        out.push(None);
-                        continue;
-                    }
-                    seq += 1;
-                    hash = next_hash;
-                    out.push(Some(seq));
-                    if let Some(t) = &mut tail {
-                        t.add(
-                            seq,
-                            &r.timestamp,
-                            &r.user_id,
-                            event_type,
-                            r.agent_id.as_deref(),
-                        );
-                    }
-                    if super::checkpoint_due(seq, checkpoint_every) {
-                        insert_checkpoint(tx, &sign(seq, hash))?;
-                    }
-                }
-            }
-            if seq >= posted_upto + postings::EVERY {
-                postings::post(tx, posted_upto, tail.take())?;
-                tail = Some(postings::Stretch::after(seq));
-            }
-            if checkpoint_last && out.iter().any(Option::is_some) {
-                insert_checkpoint(tx, &sign(seq, hash))?;
-            }
-            Ok((out, tail.map(|t| (t, hash))))
-        })?;
-        // Kept only once committed: a rolled-back append leaves nothing gathered.
-        *super::lock(&self.tail) = tail;
-        Ok(out)
     }
 
     /// The postings gathered for the tail after `upto`, if they still hold all of it (no
@@ -829,17 +750,40 @@ impl Store for SqliteStore {
         checkpoint_last: bool,
         sign: &super::Sign<'_>,
     ) -> Result<Vec<Option<u64>>> {
-        self.append(records, checkpoint_every, checkpoint_last, sign, true)
+        let mut append = self.audit_begin(checkpoint_every, sign)?;
+        append.insert(records)?;
+        let out = append.commit(checkpoint_last)?;
+        self.audit_sync()?;
+        Ok(out)
     }
 
-    fn audit_append_deferred(
-        &self,
-        records: &[crate::audit::Record],
+    fn audit_begin<'s>(
+        &'s self,
         checkpoint_every: u64,
-        checkpoint_last: bool,
-        sign: &super::Sign<'_>,
-    ) -> Result<Vec<Option<u64>>> {
-        self.append(records, checkpoint_every, checkpoint_last, sign, false)
+        sign: &'s super::Sign<'s>,
+    ) -> Result<Box<dyn super::AuditAppend + 's>> {
+        self.prepare_writer()?;
+        self.finish_checkpoint();
+        let conn = self.conn();
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let mut append = Append {
+            store: self,
+            conn,
+            open: true,
+            sign,
+            checkpoint_every,
+            sequence: 0,
+            hash: crate::audit::GENESIS,
+            posted_upto: 0,
+            tail: None,
+            out: Vec::new(),
+        };
+        if let Some((sequence, hash)) = chain_head(&append.conn)? {
+            (append.sequence, append.hash) = (sequence, hash);
+        }
+        append.posted_upto = postings::upto(&append.conn)?;
+        append.tail = self.gathered_tail(append.posted_upto, append.sequence, append.hash);
+        Ok(Box::new(append))
     }
 
     fn audit_sync(&self) -> Result<()> {
@@ -1152,6 +1096,106 @@ fn posted_candidates(conn: &Connection, q: &crate::store::AuditQuery) -> Result<
 }
 
 /// The last (sequence, hash) of the audit chain.
+/// The audit writer's open transaction. It holds the store's connection from begin to
+/// commit, so that nothing else runs inside it: other work on this store waits for the
+/// commit (the pipeline's writer commits when the sync in progress ends).
+struct Append<'s> {
+    store: &'s SqliteStore,
+    conn: std::sync::MutexGuard<'s, Connection>,
+    /// Until committed: dropped while open, it rolls back.
+    open: bool,
+    sign: &'s super::Sign<'s>,
+    checkpoint_every: u64,
+    /// The head of the chain as inserted so far.
+    sequence: u64,
+    hash: [u8; 32],
+    posted_upto: u64,
+    /// The postings of what follows `posted_upto`, when this writer has them all.
+    tail: Option<postings::Stretch>,
+    out: Vec<Option<u64>>,
+}
+
+impl super::AuditAppend for Append<'_> {
+    fn insert(&mut self, records: &[crate::audit::Record]) -> Result<()> {
+        let Append {
+            conn,
+            sign,
+            checkpoint_every,
+            sequence,
+            hash,
+            tail,
+            out,
+            ..
+        } = self;
+        // A duplicate is ignored by the insert itself (one index probe, not two).
+        let mut insert = conn.prepare_cached(
+            "INSERT OR IGNORE INTO audit_events (sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for r in records {
+            let next_hash = crate::audit::link(hash, &r.canonical);
+            let event_type = r.event_type.as_str();
+            let inserted = insert.execute(params![
+                (*sequence + 1) as i64,
+                r.event_id,
+                r.timestamp,
+                r.user_id,
+                event_type,
+                r.severity.as_str(),
+                r.status.as_str(),
+                r.resource,
+                r.agent_id,
+                r.canonical,
+                &next_hash[..]
+            ])?;
+            if inserted == 0 {
+                out.push(None);
+                continue;
+            }
+            *sequence += 1;
+            *hash = next_hash;
+            out.push(Some(*sequence));
+            if let Some(t) = tail {
+                t.add(
+                    *sequence,
+                    &r.timestamp,
+                    &r.user_id,
+                    event_type,
+                    r.agent_id.as_deref(),
+                );
+            }
+            if super::checkpoint_due(*sequence, *checkpoint_every) {
+                insert_checkpoint(conn, &sign(*sequence, *hash))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(mut self: Box<Self>, checkpoint_last: bool) -> Result<Vec<Option<u64>>> {
+        let (sequence, hash) = (self.sequence, self.hash);
+        if sequence >= self.posted_upto + postings::EVERY {
+            postings::post(&self.conn, self.posted_upto, self.tail.take())?;
+            self.tail = Some(postings::Stretch::after(sequence));
+        }
+        if checkpoint_last && self.out.iter().any(Option::is_some) {
+            insert_checkpoint(&self.conn, &(self.sign)(sequence, hash))?;
+        }
+        self.conn.execute_batch("COMMIT")?;
+        self.open = false;
+        // Kept only once committed: a rolled-back append leaves nothing gathered.
+        *super::lock(&self.store.tail) = self.tail.take().map(|t| (t, hash));
+        self.store.appended(self.out.len());
+        Ok(std::mem::take(&mut self.out))
+    }
+}
+
+impl Drop for Append<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
 fn chain_head(conn: &Connection) -> Result<Option<(u64, [u8; 32])>> {
     Ok(conn
         .query_row(
@@ -1173,7 +1217,7 @@ fn checkpoint_row(r: &rusqlite::Row) -> rusqlite::Result<crate::audit::Checkpoin
     })
 }
 
-fn insert_checkpoint(tx: &rusqlite::Transaction, c: &crate::audit::Checkpoint) -> Result<()> {
+fn insert_checkpoint(tx: &Connection, c: &crate::audit::Checkpoint) -> Result<()> {
     tx.execute(
         "INSERT OR REPLACE INTO audit_checkpoints (sequence, hash, at, signature, public_key, anchors_purge) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![c.sequence as i64, &c.hash[..], ts(&c.at), c.signature, c.public_key, c.anchors_purge],
@@ -1206,6 +1250,18 @@ fn insert_entry(tx: &rusqlite::Transaction, e: &RegistryEntry) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One append of `records`, committed but left for `audit_sync`, as the pipeline's
+    /// writer makes them.
+    fn append_deferred(
+        store: &SqliteStore,
+        records: &[crate::audit::Record],
+        sign: &super::super::Sign<'_>,
+    ) -> Vec<Option<u64>> {
+        let mut append = store.audit_begin(1_000_000, sign).unwrap();
+        append.insert(records).unwrap();
+        append.commit(false).unwrap()
+    }
 
     #[test]
     fn a_version_5_trail_keeps_its_events_through_the_latest_version() {
@@ -1322,9 +1378,7 @@ mod tests {
                 &a
             };
             let batch: Vec<_> = (next..next + 1000).map(event).collect();
-            store
-                .audit_append_deferred(&batch, 1_000_000, false, &sign)
-                .unwrap();
+            append_deferred(store, &batch, &sign);
             next += 1000;
         }
         assert_eq!(postings::upto(&a.conn()).unwrap(), 34_000);
@@ -1422,9 +1476,7 @@ mod tests {
             .collect();
         let started = std::time::Instant::now();
         for batch in &batches {
-            store
-                .audit_append_deferred(batch, 1_000_000, false, &sign)
-                .unwrap();
+            append_deferred(&store, batch, &sign);
         }
         assert!(
             started.elapsed() > CHECKPOINT_PERIOD * 4,
@@ -1463,9 +1515,7 @@ mod tests {
                     crate::audit::Record::from(e)
                 })
                 .collect();
-            store
-                .audit_append_deferred(&batch, 1_000_000, false, &sign)
-                .unwrap();
+            append_deferred(&store, &batch, &sign);
         }
         let len = std::fs::metadata(&wal).unwrap().len();
         assert!(
