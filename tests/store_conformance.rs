@@ -260,6 +260,27 @@ fn event(i: usize, timestamp: &str) -> Record {
     Record::from(audit::prepare(audit::parse_line(line.as_bytes()).unwrap(), b"k").unwrap())
 }
 
+/// The sequences of the stored checkpoints.
+fn checkpointed(s: &dyn Store) -> Vec<u64> {
+    s.audit_checkpoints()
+        .unwrap()
+        .iter()
+        .map(|c| c.sequence)
+        .collect()
+}
+
+/// `rows` are the whole chain of `len` events: numbered from 1 without a gap, each linked to
+/// the one before.
+fn assert_chain(rows: &[store::StoredAudit], len: usize) {
+    assert_eq!(rows.len(), len);
+    let mut prev = audit::GENESIS;
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r.sequence, i as u64 + 1);
+        assert_eq!(audit::link(&prev, &r.body), r.hash, "at {}", r.sequence);
+        prev = r.hash;
+    }
+}
+
 fn audit_chain(backend: Backend) {
     let (s, dir) = open(backend);
     let keys = audit::keys::load(dir.path()).unwrap();
@@ -280,13 +301,7 @@ fn audit_chain(backend: Backend) {
     );
     let (head, hash) = s.audit_head().unwrap().unwrap();
     assert_eq!(head, 11);
-    let cps: Vec<u64> = s
-        .audit_checkpoints()
-        .unwrap()
-        .iter()
-        .map(|c| c.sequence)
-        .collect();
-    assert_eq!(cps, [4, 8, 10]);
+    assert_eq!(checkpointed(s.as_ref()), [4, 8, 10]);
     assert_eq!(s.audit_seal(&sign).unwrap(), Some(11));
     assert_eq!(s.audit_seal(&sign).unwrap(), None, "sealed once");
     let last = s.audit_checkpoints().unwrap().pop().unwrap();
@@ -355,13 +370,7 @@ fn audit_chain(backend: Backend) {
         &keys.signing.verifying_key()
     ));
     assert_eq!(s.audit_range(0, 1).unwrap()[0].sequence, 5);
-    let cps: Vec<u64> = s
-        .audit_checkpoints()
-        .unwrap()
-        .iter()
-        .map(|c| c.sequence)
-        .collect();
-    assert_eq!(cps, [4, 8, 10, 11]);
+    assert_eq!(checkpointed(s.as_ref()), [4, 8, 10, 11]);
     assert_eq!(s.audit_purge("2020-01-01T00:00:00Z", &anchor).unwrap(), 0);
     // When every event is old, all but the head go.
     assert_eq!(s.audit_purge("2030-01-01T00:00:00Z", &anchor).unwrap(), 6);
@@ -477,13 +486,7 @@ fn an_open_append_commits_whole_or_not_at_all(backend: Backend) {
         );
     }
     s.audit_sync().unwrap();
-    let cps: Vec<u64> = s
-        .audit_checkpoints()
-        .unwrap()
-        .iter()
-        .map(|c| c.sequence)
-        .collect();
-    assert_eq!(cps, [3, 4]);
+    assert_eq!(checkpointed(s.as_ref()), [3, 4]);
     let (head, hash) = s.audit_head().unwrap().unwrap();
     {
         let mut dropped = s.audit_begin(3, &sign).unwrap();
@@ -497,13 +500,7 @@ fn an_open_append_commits_whole_or_not_at_all(backend: Backend) {
     append.insert(&[event(5, at), event(4, at)]).unwrap();
     assert_eq!(append.commit(false).unwrap(), [Some(5), Some(6)]);
     s.audit_sync().unwrap();
-    let rows = s.audit_range(1, 10).unwrap();
-    assert_eq!(rows.len(), 6);
-    let mut prev = audit::GENESIS;
-    for r in &rows {
-        assert_eq!(audit::link(&prev, &r.body), r.hash, "at {}", r.sequence);
-        prev = r.hash;
-    }
+    assert_chain(&s.audit_range(1, 10).unwrap(), 6);
 }
 
 /// Writers in several threads, each with its own connection, extend one chain: every event
@@ -530,14 +527,7 @@ fn concurrent_appends_make_one_chain(backend: Backend) {
         }
     });
     let s = store::open(&url).unwrap();
-    let rows = s.audit_range(1, 10_000).unwrap();
-    assert_eq!(rows.len(), 1000);
-    let mut prev = audit::GENESIS;
-    for (i, r) in rows.iter().enumerate() {
-        assert_eq!(r.sequence, i as u64 + 1);
-        assert_eq!(audit::link(&prev, &r.body), r.hash, "at {}", r.sequence);
-        prev = r.hash;
-    }
+    assert_chain(&s.audit_range(1, 10_000).unwrap(), 1000);
 }
 
 /// A PostgreSQL URL's password never shows in what the store says about itself or its

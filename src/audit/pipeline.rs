@@ -225,8 +225,8 @@ struct Buffers {
 /// whatever was queued made about four commits per sync, and the ingest wrote 1.2 GB (WAL
 /// and checkpoints) in 4 s for 130 MB of events; one commit per sync halved that. Inserting
 /// while the sync runs, rather than holding the events and appending them after, leaves
-/// only the commit between one sync and the next: 0.3 ms against 2.6 ms for a median
-/// append, and median acks 4.7 ms against 8.4 ms. The limit bounds what is left to commit
+/// only the commit between one sync and the next: 0.4 ms against 2.6 ms for a median
+/// append, and median acks 3.3 ms against 7.0 ms. The limit bounds what is left to commit
 /// after a slow sync.
 const HOLD_MAX: usize = 512;
 

@@ -1,7 +1,7 @@
 //! The embedded SQLite store (bundled SQLite, WAL mode), private to the user.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -32,7 +32,7 @@ pub struct SqliteStore {
 struct Checkpointer {
     stop: std::sync::mpsc::Sender<()>,
     thread: std::thread::JoinHandle<()>,
-    progress: std::sync::Arc<Progress>,
+    progress: Arc<Progress>,
 }
 
 /// What the checkpointer and the writer tell each other.
@@ -67,7 +67,7 @@ impl Checkpointer {
         use std::sync::atomic::Ordering::Relaxed;
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let path = path.to_owned();
-        let progress = std::sync::Arc::new(Progress::default());
+        let progress = Arc::new(Progress::default());
         let shared = progress.clone();
         let thread = std::thread::Builder::new()
             .name("wal-checkpointer".into())
@@ -308,57 +308,41 @@ impl SqliteStore {
     /// Make this connection the audit trail's writer, on its first append: WAL checkpoints
     /// (which copy pages into the database and fsync it, hundreds of milliseconds on a large
     /// trail) move to their own thread, never inside a commit that someone waits for, and
-    /// the page cache grows to hold the indexes.
-    fn prepare_writer(&self) -> Result<()> {
+    /// the page cache grows to hold the indexes. What the writer and that thread tell each
+    /// other.
+    fn prepare_writer(&self) -> Result<Arc<Progress>> {
         let mut checkpointer = super::lock(&self.checkpointer);
-        if checkpointer.is_none() {
-            let conn = self.conn();
-            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-            // The audit trail grows to millions of rows: keep its index pages in memory
-            // rather than re-reading them from the OS for every insert. Readers keep the
-            // small default, so that a query reuses a few warm buffers instead of faulting
-            // in fresh memory for every page it reads.
-            conn.pragma_update(None, "cache_size", -65536)?;
-            drop(conn);
-            *checkpointer = Some(
-                Checkpointer::start(&self.path)
-                    .map_err(|e| Error::io("starting the WAL checkpointer", e))?,
-            );
-        }
-        Ok(())
+        let started = match &mut *checkpointer {
+            Some(c) => c,
+            None => {
+                let conn = self.conn();
+                conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+                // The audit trail grows to millions of rows: keep its index pages in memory
+                // rather than re-reading them from the OS for every insert. Readers keep the
+                // small default, so that a query reuses a few warm buffers instead of
+                // faulting in fresh memory for every page it reads.
+                conn.pragma_update(None, "cache_size", -65536)?;
+                drop(conn);
+                checkpointer.insert(
+                    Checkpointer::start(&self.path)
+                        .map_err(|e| Error::io("starting the WAL checkpointer", e))?,
+                )
+            }
+        };
+        Ok(started.progress.clone())
     }
 
     /// Copy what the checkpointer left of the WAL, when it has left little and the last
     /// append may pay for it, so that this writer's next transaction starts the WAL over.
-    fn finish_checkpoint(&self) {
+    fn finish_checkpoint(&self, p: &Progress) {
         use std::sync::atomic::Ordering::Relaxed;
-        let due = {
-            let checkpointer = super::lock(&self.checkpointer);
-            let Some(p) = checkpointer.as_ref().map(|c| &c.progress) else {
-                return;
-            };
-            // Clearing a value the checkpointer set since the load loses nothing: it sets it
-            // again after its next passes.
-            let frames = p.nearly_copied.load(Relaxed);
-            let due = frames > 0 && (p.bulk.load(Relaxed) || frames >= WAL_LIMIT);
-            if due {
-                p.nearly_copied.store(0, Relaxed);
-            }
-            due
-        };
-        if due {
+        // Clearing a value the checkpointer set since the load loses nothing: it sets it
+        // again after its next passes.
+        let frames = p.nearly_copied.load(Relaxed);
+        if frames > 0 && (p.bulk.load(Relaxed) || frames >= WAL_LIMIT) {
+            p.nearly_copied.store(0, Relaxed);
             // Only a saving: if it fails, the WAL goes on growing until the next chance.
             let _ = passive_checkpoint(&self.conn());
-        }
-    }
-
-    /// Tell the checkpointer whether the append just committed was a bulk one.
-    fn appended(&self, events: usize) {
-        if let Some(c) = super::lock(&self.checkpointer).as_ref() {
-            let bulk = events >= BULK_APPEND;
-            c.progress
-                .bulk
-                .store(bulk, std::sync::atomic::Ordering::Relaxed);
         }
     }
 
@@ -762,13 +746,14 @@ impl Store for SqliteStore {
         checkpoint_every: u64,
         sign: &'s super::Sign<'s>,
     ) -> Result<Box<dyn super::AuditAppend + 's>> {
-        self.prepare_writer()?;
-        self.finish_checkpoint();
+        let progress = self.prepare_writer()?;
+        self.finish_checkpoint(&progress);
         let conn = self.conn();
         conn.execute_batch("BEGIN IMMEDIATE")?;
         let mut append = Append {
             store: self,
             conn,
+            progress,
             open: true,
             sign,
             checkpoint_every,
@@ -1102,6 +1087,8 @@ fn posted_candidates(conn: &Connection, q: &crate::store::AuditQuery) -> Result<
 struct Append<'s> {
     store: &'s SqliteStore,
     conn: std::sync::MutexGuard<'s, Connection>,
+    /// Told at commit whether this was a bulk append.
+    progress: Arc<Progress>,
     /// Until committed: dropped while open, it rolls back.
     open: bool,
     sign: &'s super::Sign<'s>,
@@ -1183,7 +1170,10 @@ impl super::AuditAppend for Append<'_> {
         self.open = false;
         // Kept only once committed: a rolled-back append leaves nothing gathered.
         *super::lock(&self.store.tail) = self.tail.take().map(|t| (t, hash));
-        self.store.appended(self.out.len());
+        let bulk = self.out.len() >= BULK_APPEND;
+        self.progress
+            .bulk
+            .store(bulk, std::sync::atomic::Ordering::Relaxed);
         Ok(std::mem::take(&mut self.out))
     }
 }
