@@ -50,7 +50,7 @@ struct Job {
 }
 
 /// What the writer's queue carries: a job, or (`None`) word from the syncer that a sync has
-/// ended, for a writer holding events until then.
+/// ended, for a writer waiting to commit until then.
 type Message = Option<Job>;
 
 /// A handle for submitting events; cheap to clone, one per producing thread.
@@ -333,7 +333,7 @@ fn sync(
                 broken = Some(e.to_string());
             }
         }
-        // Before the reports, so that the writer appends what it held while they are made.
+        // Before the reports, so that the writer commits what it inserted while they are made.
         // A full queue needs no word: the writer is not waiting.
         synced.fetch_add(group.len() as u64, Ordering::Release);
         if let Some(tx) = wake.upgrade() {
@@ -421,7 +421,7 @@ mod tests {
         assert!(report.ok, "{}", report.message);
     }
 
-    /// While a sync runs the writer holds the events that come in, and appends them in one
+    /// While a sync runs the writer inserts the events that come in, and commits them in one
     /// transaction once it has ended: as many commits as syncs, not one per event or two as
     /// they trickle in.
     #[test]

@@ -750,6 +750,7 @@ impl Store for SqliteStore {
         self.finish_checkpoint(&progress);
         let conn = self.conn();
         conn.execute_batch("BEGIN IMMEDIATE")?;
+        // Made before the chain's head is read, so that a failed read rolls back.
         let mut append = Append {
             store: self,
             conn,
@@ -1080,7 +1081,6 @@ fn posted_candidates(conn: &Connection, q: &crate::store::AuditQuery) -> Result<
     Ok(candidates)
 }
 
-/// The last (sequence, hash) of the audit chain.
 /// The audit writer's open transaction. It holds the store's connection from begin to
 /// commit, so that nothing else runs inside it: other work on this store waits for the
 /// commit (the pipeline's writer commits when the sync in progress ends).
@@ -1186,6 +1186,7 @@ impl Drop for Append<'_> {
     }
 }
 
+/// The last (sequence, hash) of the audit chain.
 fn chain_head(conn: &Connection) -> Result<Option<(u64, [u8; 32])>> {
     Ok(conn
         .query_row(
