@@ -59,6 +59,11 @@ def stamps(n, span_seconds):
     return [(start + datetime.timedelta(microseconds=step * i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ") for i in range(n)]
 
 
+def ms(sorted_seconds, f):
+    """The f-quantile of sorted latencies in seconds, in milliseconds."""
+    return sorted_seconds[min(len(sorted_seconds) - 1, int(f * len(sorted_seconds)))] * 1000
+
+
 def sqlite_anchor(lines, path):
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
@@ -160,16 +165,14 @@ def main():
             p.wait()
             th.join()
             lat.sort()
-            q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))] * 1000
             achieved = n / (sent[-1] - start + chunk / rate)
-            print(f"  acks at {rate}/s offered ({achieved:.0f}/s sent): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms (goal: p99 < 10 ms at 50,000/s)")
+            print(f"  acks at {rate}/s offered ({achieved:.0f}/s sent): p50 {ms(lat, 0.5):.2f} ms, p99 {ms(lat, 0.99):.2f} ms (goal: p99 < 10 ms at 50,000/s)")
             if rate == args.rate:
                 pooled.append(lat)
                 if len(pooled) == args.runs:
                     pooled = [x for run in pooled for x in run]
                     pooled.sort()
-                    q = lambda f: pooled[min(len(pooled) - 1, int(f * len(pooled)))] * 1000
-                    print(f"  acks at {rate}/s, all {args.runs} runs pooled ({len(pooled)} acks): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms (goal: p99 < 10 ms)")
+                    print(f"  acks at {rate}/s, all {args.runs} runs pooled ({len(pooled)} acks): p50 {ms(pooled, 0.5):.2f} ms, p99 {ms(pooled, 0.99):.2f} ms (goal: p99 < 10 ms)")
 
         total = args.events + n_total
         t = time.perf_counter()
