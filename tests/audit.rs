@@ -193,6 +193,56 @@ fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice(s
     assert_eq!(db.int("SELECT COUNT(*) FROM audit_events"), 50);
 }
 
+/// Events are acknowledged while the sender keeps the stream open: ingest takes in events
+/// a group at a time, and hands a group on whenever it has read all that was sent, whether
+/// that ends at the end of a line or in the middle of one.
+fn acks_do_not_wait_for_more_input(store: Backend) {
+    let env = store.env();
+    let lines: Vec<String> = (0..4).map(|i| event(i).to_string() + "\n").collect();
+    let id = |i: usize| serde_json::from_str::<Value>(&lines[i]).unwrap()["event_id"].clone();
+    let mut child = env
+        .cmd(&["audit", "ingest", "--ack"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (tx, acks) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(stdout) {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let ack = || {
+        let line = acks
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("an ack while the input stays open");
+        Value::from(line.split(' ').next().unwrap())
+    };
+    let half = lines[3].len() / 2;
+    // Two whole lines, then the third and half the fourth, then the rest.
+    stdin
+        .write_all((lines[0].clone() + &lines[1]).as_bytes())
+        .unwrap();
+    assert_eq!((ack(), ack()), (id(0), id(1)));
+    stdin
+        .write_all((lines[2].clone() + &lines[3][..half]).as_bytes())
+        .unwrap();
+    assert_eq!(ack(), id(2));
+    assert!(
+        acks.recv_timeout(std::time::Duration::from_millis(200))
+            .is_err(),
+        "half an event is not acknowledged"
+    );
+    stdin.write_all(&lines[3].as_bytes()[half..]).unwrap();
+    assert_eq!(ack(), id(3));
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    assert_eq!(Db::open(&env).int("SELECT COUNT(*) FROM audit_events"), 4);
+}
+
 fn secrets_never_reach_the_trail(store: Backend) {
     let env = store.env();
     let mut e = event(1);
@@ -630,6 +680,7 @@ on_both_stores!(
     every_stored_event_validates_against_the_published_schema,
     bad_lines_are_rejected_by_number_and_the_others_stored,
     acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice,
+    acks_do_not_wait_for_more_input,
     secrets_never_reach_the_trail,
     an_edited_field_is_caught_at_its_event,
     a_deleted_event_is_caught_where_it_was,

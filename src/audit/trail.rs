@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::keys::Keys;
-use super::pipeline::{Outcome, Pipeline, QUEUE};
+use super::pipeline::{Outcome, Pipeline, GROUP, QUEUE};
 use super::{link, prepare, sign_purge_anchor, Checkpoint, GENESIS, MAX_LINE};
 use crate::error::{Error, Result};
 use crate::store::{AuditQuery, Store, StoredAudit};
@@ -31,34 +31,52 @@ pub struct IngestReport {
     pub last_sequence: Option<u64>,
 }
 
-/// Read one line, at most `MAX_LINE` bytes of it; a longer line is consumed and reported.
-fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
-    buf.clear();
-    let mut too_long = false;
-    loop {
-        let chunk = r.fill_buf()?;
-        if chunk.is_empty() {
-            return Ok(if buf.is_empty() && !too_long {
-                None
-            } else {
-                Some(too_long)
-            });
-        }
-        let (take, done) = match memchr::memchr(b'\n', chunk) {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
-        };
-        if !too_long {
-            if buf.len() + take > MAX_LINE + 1 {
-                too_long = true;
-                buf.clear();
-            } else {
-                buf.extend_from_slice(&chunk[..take]);
+/// Lines of input, at most `MAX_LINE` bytes each; a longer line is consumed and reported.
+struct Lines {
+    input: Box<dyn BufRead + Send>,
+    /// Whether what `input` had buffered is used up, so that its next fill reads.
+    empty: bool,
+}
+
+impl Lines {
+    /// The next line into `buf`, and whether it was too long (`buf` is then empty).
+    /// `drained` is called before each read of the input, which may wait for more.
+    fn next(
+        &mut self,
+        buf: &mut Vec<u8>,
+        drained: &mut dyn FnMut(),
+    ) -> std::io::Result<Option<bool>> {
+        buf.clear();
+        let mut too_long = false;
+        loop {
+            if self.empty {
+                drained();
             }
-        }
-        r.consume(take);
-        if done {
-            return Ok(Some(too_long));
+            let chunk = self.input.fill_buf()?;
+            if chunk.is_empty() {
+                return Ok(if buf.is_empty() && !too_long {
+                    None
+                } else {
+                    Some(too_long)
+                });
+            }
+            let (take, done) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            self.empty = take == chunk.len();
+            if !too_long {
+                if buf.len() + take > MAX_LINE + 1 {
+                    too_long = true;
+                    buf.clear();
+                } else {
+                    buf.extend_from_slice(&chunk[..take]);
+                }
+            }
+            self.input.consume(take);
+            if done {
+                return Ok(Some(too_long));
+            }
         }
     }
 }
@@ -72,21 +90,24 @@ pub trait Acks {
     fn flush(&mut self) {}
 }
 
-/// What ingest learns about each line, in the order the writer commits.
+/// What ingest learns about its lines: the ids of a group of events and what became of each,
+/// in the order the writer commits, and lines rejected.
 enum Note {
-    Done(String, Outcome),
+    Done(Vec<String>, Vec<Outcome>),
     Rejected(Rejected),
 }
 
 /// Ingest JSONL events through the pipeline. A reader thread parses and prepares lines and
-/// submits them; the pipeline's writer stores whatever is queued in one durable transaction
-/// (group commit) and only then reports each event, and `ack` is called for it here, in
-/// order. A slow producer is acknowledged event by event, a fast one in large batches.
+/// submits them in groups: whatever has arrived, up to `GROUP`, once it has parsed what was
+/// buffered. The pipeline's writer stores whatever is queued in one durable transaction
+/// (group commit) and only then reports each group, and `ack` is called for its events
+/// here, in order. A slow producer is acknowledged event by event, a fast one in large
+/// batches.
 /// Invalid lines are reported with their numbers and do not stop the others; a failed write
 /// stops the ingest.
 pub fn ingest(
     pipeline: &Pipeline,
-    mut reader: Box<dyn BufRead + Send>,
+    reader: Box<dyn BufRead + Send>,
     acks: &mut dyn Acks,
 ) -> Result<IngestReport> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Note>(QUEUE);
@@ -99,7 +120,22 @@ pub fn ingest(
         .spawn(move || -> std::io::Result<()> {
             let mut buf = Vec::new();
             let mut line_no = 0usize;
-            while let Some(too_long) = read_line(reader.as_mut(), &mut buf)? {
+            let (mut group, mut ids) = (Vec::with_capacity(GROUP), Vec::with_capacity(GROUP));
+            let submit = |group: &mut Vec<_>, ids: &mut Vec<String>| {
+                if !group.is_empty() {
+                    let ids = std::mem::replace(ids, Vec::with_capacity(GROUP));
+                    let group = std::mem::replace(group, Vec::with_capacity(GROUP));
+                    let tx = tx.clone();
+                    producer.submit_prepared(group, move |o| {
+                        let _ = tx.send(Note::Done(ids, o));
+                    });
+                }
+            };
+            let mut lines = Lines {
+                input: reader,
+                empty: true,
+            };
+            while let Some(too_long) = lines.next(&mut buf, &mut || submit(&mut group, &mut ids))? {
                 if stopped.load(Ordering::Relaxed) {
                     break;
                 }
@@ -129,10 +165,11 @@ pub fn ingest(
                 match super::parse_line(text).and_then(|e| prepare(e, &hmac)) {
                     Ok(e) => {
                         let record = super::Record::from(e);
-                        let (id, tx) = (record.event_id.clone(), tx.clone());
-                        producer.submit_prepared(record, move |o| {
-                            let _ = tx.send(Note::Done(id, o));
-                        });
+                        ids.push(record.event_id.clone());
+                        group.push(record);
+                        if group.len() == GROUP {
+                            submit(&mut group, &mut ids);
+                        }
                     }
                     Err(p) => {
                         if tx.send(rejected(p.field, p.message)).is_err() {
@@ -141,6 +178,7 @@ pub fn ingest(
                     }
                 }
             }
+            submit(&mut group, &mut ids);
             Ok(())
         })
         .map_err(|e| Error::io("starting the event reader", e))?;
@@ -160,20 +198,26 @@ pub fn ingest(
         };
         match note {
             Note::Rejected(r) => report.rejected.push(r),
-            Note::Done(id, Outcome::Stored { sequence, .. }) => {
-                report.stored += 1;
-                report.first_sequence.get_or_insert(sequence);
-                report.last_sequence = Some(sequence);
-                acks.ack(&id, sequence);
-            }
-            // Already stored: at-least-once senders get their ack again.
-            Note::Done(id, Outcome::Duplicate) => {
-                report.duplicates += 1;
-                acks.ack(&id, 0);
-            }
-            Note::Done(_, Outcome::Failed(why)) => {
-                stop.store(true, Ordering::Relaxed);
-                failed.get_or_insert(why);
+            Note::Done(ids, outcomes) => {
+                for (id, o) in ids.iter().zip(outcomes) {
+                    match o {
+                        Outcome::Stored { sequence, .. } => {
+                            report.stored += 1;
+                            report.first_sequence.get_or_insert(sequence);
+                            report.last_sequence = Some(sequence);
+                            acks.ack(id, sequence);
+                        }
+                        // Already stored: at-least-once senders get their ack again.
+                        Outcome::Duplicate => {
+                            report.duplicates += 1;
+                            acks.ack(id, 0);
+                        }
+                        Outcome::Failed(why) => {
+                            stop.store(true, Ordering::Relaxed);
+                            failed.get_or_insert(why);
+                        }
+                    }
+                }
             }
         }
     }
