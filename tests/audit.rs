@@ -45,6 +45,16 @@ fn ingest(env: &Env, text: &str, extra: &[&str]) -> common::Out {
     env.run(&args)
 }
 
+/// `audit ingest --ack`, reading events from a pipe and writing acks to another.
+fn ack_ingest(env: &Env, stderr: Stdio) -> std::process::Child {
+    env.cmd(&["audit", "ingest", "--ack"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 /// The published JSON Schema of an audit event, compiled.
 fn event_schema() -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/audit-event.schema.json");
@@ -165,13 +175,7 @@ fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice(s
                 .to_owned()
         })
         .collect();
-    let mut child = env
-        .cmd(&["audit", "ingest", "--ack"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = ack_ingest(&env, Stdio::piped());
     child
         .stdin
         .take()
@@ -200,13 +204,7 @@ fn acks_do_not_wait_for_more_input(store: Backend) {
     let env = store.env();
     let lines: Vec<String> = (0..4).map(|i| event(i).to_string() + "\n").collect();
     let id = |i: usize| serde_json::from_str::<Value>(&lines[i]).unwrap()["event_id"].clone();
-    let mut child = env
-        .cmd(&["audit", "ingest", "--ack"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = ack_ingest(&env, Stdio::piped());
     let mut stdin = child.stdin.take().unwrap();
     let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let (tx, acks) = std::sync::mpsc::channel();
@@ -568,13 +566,7 @@ fn acknowledged_events_survive_sigkill_at_random_moments(store: Backend) {
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     for round in 0..6 {
         let text = jsonl(20_000);
-        let mut child = env
-            .cmd(&["audit", "ingest", "--ack"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = ack_ingest(&env, Stdio::null());
         let mut stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         // Read acks on a thread while events are written; once the first has come (the

@@ -392,6 +392,15 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
 
+    /// A new SQLite trail in a temporary directory, and its keys.
+    fn trail() -> (tempfile::TempDir, Arc<dyn Store>, Arc<Keys>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> =
+            Arc::new(crate::store::SqliteStore::open(&dir.path().join("a.db")).unwrap());
+        let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
+        (dir, store, keys)
+    }
+
     /// Submit one event in a group of its own.
     fn submit(producer: &Producer, e: Event, done: impl FnOnce(Outcome) + Send + 'static) {
         let record = Record::from(prepare(e, &producer.keys.hmac).unwrap());
@@ -460,10 +469,7 @@ mod tests {
             SYNCS.fetch_add(1, Ordering::SeqCst);
             store.audit_sync()
         }
-        let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> =
-            Arc::new(crate::store::SqliteStore::open(&dir.path().join("a.db")).unwrap());
-        let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
+        let (_dir, store, keys) = trail();
         let pipeline = Pipeline::start_with(store.clone(), keys.clone(), slow);
         let outcomes = Arc::new(Mutex::new(Vec::new()));
         let producer = pipeline.producer();
@@ -511,10 +517,7 @@ mod tests {
     /// that fails the check as failed, naming the field, and stores the others.
     #[test]
     fn a_group_is_committed_and_reported_together() {
-        let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> =
-            Arc::new(crate::store::SqliteStore::open(&dir.path().join("a.db")).unwrap());
-        let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
+        let (_dir, store, keys) = trail();
         let pipeline = Pipeline::start(store.clone(), keys.clone());
         let producer = pipeline.producer();
         let first = event(0, 0);
@@ -574,10 +577,7 @@ mod tests {
     /// resubmitted event is a duplicate, and the chain verifies after close.
     #[test]
     fn producers_share_one_group_committing_writer() {
-        let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> =
-            Arc::new(crate::store::SqliteStore::open(&dir.path().join("a.db")).unwrap());
-        let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
+        let (_dir, store, keys) = trail();
         let pipeline = Pipeline::start(store.clone(), keys.clone());
         let outcomes = Arc::new(Mutex::new(Vec::new()));
         std::thread::scope(|s| {
