@@ -476,15 +476,15 @@ _pc__hybrid() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "authentication authorization data_access configuration_change execution error" -- "${cur}"))
                     return 0
                     ;;
                 --severity)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "info warning error critical" -- "${cur}"))
                     return 0
                     ;;
                 --outcome)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "success failure partial" -- "${cur}"))
                     return 0
                     ;;
                 --resource)

@@ -270,11 +270,21 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_se
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l since -d 'From this time (RFC 3339, or a duration back from now such as 24h or 7d)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l until -d 'Before this time (RFC 3339 or a duration back from now)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l user -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l type -d 'authentication, authorization, data_access, configuration_change, execution, error' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l severity -d 'info, warning, error, critical' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l outcome -d 'success, failure, partial' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l resource -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l agent -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l type -d 'The event type' -r -f -a "authentication\t''
+authorization\t''
+data_access\t''
+configuration_change\t''
+execution\t''
+error\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l severity -d 'The severity' -r -f -a "info\t''
+warning\t''
+error\t''
+critical\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l outcome -d 'The outcome\'s status' -r -f -a "success\t''
+failure\t''
+partial\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l resource -d 'The action\'s resource (document, agent, ...)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l agent -d 'The agent the event names (context.agent_id)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l match-hmac -d 'Events holding this sensitive value (compared by its HMAC, never stored in clear)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l limit -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
@@ -284,11 +294,11 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_se
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s V -l version -d 'Print version'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s n -l lines -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s n -l lines -d 'How many of the newest events to show first' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s f -l follow
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Keep printing events as they are stored, one line each (JSON Lines with -o json, YAML documents with -o yaml), until interrupted'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help'

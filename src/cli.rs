@@ -5,7 +5,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::audit::event::{EventType, Severity, Status};
 use crate::output::Format;
+
+/// A parser that takes one of the names an event spells a field with, so that a misspelt
+/// filter is refused (and completed) instead of matching nothing.
+fn names<const N: usize>(names: [&'static str; N]) -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(names)
+}
 
 /// PromptCraft-Hybrid: create, register, deploy and govern MCP agents.
 #[derive(Debug, Parser)]
@@ -489,17 +496,19 @@ pub struct AuditQueryArgs {
     pub until: Option<String>,
     #[arg(long)]
     pub user: Option<String>,
-    /// authentication, authorization, data_access, configuration_change, execution, error.
-    #[arg(long = "type")]
+    /// The event type.
+    #[arg(long = "type", value_parser = names(EventType::ALL.map(EventType::as_str)))]
     pub event_type: Option<String>,
-    /// info, warning, error, critical.
-    #[arg(long)]
+    /// The severity.
+    #[arg(long, value_parser = names(Severity::ALL.map(Severity::as_str)))]
     pub severity: Option<String>,
-    /// success, failure, partial.
-    #[arg(long)]
+    /// The outcome's status.
+    #[arg(long, value_parser = names(Status::ALL.map(Status::as_str)))]
     pub outcome: Option<String>,
+    /// The action's resource (document, agent, ...).
     #[arg(long)]
     pub resource: Option<String>,
+    /// The agent the event names (context.agent_id).
     #[arg(long)]
     pub agent: Option<String>,
     /// Events holding this sensitive value (compared by its HMAC, never stored in clear).
@@ -511,8 +520,11 @@ pub struct AuditQueryArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditTailArgs {
+    /// How many of the newest events to show first.
     #[arg(long, short = 'n', default_value_t = 20)]
     pub lines: usize,
+    /// Keep printing events as they are stored, one line each (JSON Lines with -o json,
+    /// YAML documents with -o yaml), until interrupted.
     #[arg(long, short = 'f')]
     pub follow: bool,
 }

@@ -94,6 +94,40 @@ impl Output {
         Ok(())
     }
 
+    /// One item of a stream to stdout, written out at once: a JSON line, a YAML document,
+    /// or for tables `cells` in one line, since a table cannot grow once printed. False once
+    /// stdout is closed (`| head`), so that a stream can end.
+    pub fn line<T: Serialize>(&self, item: &T, cells: &[String]) -> Result<bool> {
+        let text = match self.format {
+            Format::Json => {
+                serde_json::to_string(item).map_err(|e| Error::Internal(e.to_string()))? + "\n"
+            }
+            Format::Yaml => {
+                "---\n".to_string()
+                    + &serde_yaml_ng::to_string(item).map_err(|e| Error::Internal(e.to_string()))?
+            }
+            Format::Table => cells.join("  ") + "\n",
+        };
+        let mut out = std::io::stdout().lock();
+        Ok(out
+            .write_all(text.as_bytes())
+            .and_then(|_| out.flush())
+            .is_ok())
+    }
+
+    /// Whether stdout is a pipe whose reader has gone, so that a stream waiting for new
+    /// items can end without a write to find out (as GNU `tail -f` does).
+    pub fn stdout_closed(&self) -> bool {
+        let mut fd = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, a zero timeout; poll only reads and writes that struct.
+        let n = unsafe { libc::poll(&mut fd, 1, 0) };
+        n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
+    }
+
     /// Raw text to stdout (completion scripts).
     pub fn raw(&self, text: &[u8]) {
         let mut out = std::io::stdout().lock();

@@ -668,6 +668,202 @@ fn retention_purges_old_events_and_the_rest_still_verifies(store: Backend) {
     assert_removal_unvouched(&v);
 }
 
+/// Every filter of `audit query` through the command line: each returns exactly the
+/// ingested events that match, and nothing it returns fails the filter (the trail also
+/// holds the commands' own events). Misspelt filters are refused.
+fn queries_filter_on_every_field(store: Backend) {
+    let env = store.env();
+    let now = chrono::Utc::now();
+    let ago = |secs: i64| {
+        (now - chrono::Duration::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let types = [
+        "authentication",
+        "authorization",
+        "data_access",
+        "configuration_change",
+        "execution",
+        "error",
+    ];
+    let severities = ["info", "warning", "error", "critical"];
+    let statuses = ["success", "failure", "partial"];
+    let events: Vec<Value> = (0..36)
+        .map(|i| {
+            let mut e = event(i);
+            e["user_id"] = json!(["ana", "bo"][i % 2]);
+            e["event_type"] = json!(types[i % 6]);
+            e["severity"] = json!(severities[i % 4]);
+            e["outcome"]["status"] = json!(statuses[i % 3]);
+            e["action"]["resource"] = json!(["document", "agent"][i / 18]);
+            e["context"]["agent_id"] = json!(["tax", "law"][usize::from(i % 5 == 0)]);
+            // Three days, two hours and ten minutes ago, in turn by pairs.
+            e["timestamp"] = json!(ago([3 * 86400, 7200, 600][(i / 2) % 3]));
+            e
+        })
+        .collect();
+    let text: String = events.iter().map(|e| e.to_string() + "\n").collect();
+    assert_eq!(ingest(&env, &text, &[]).code, 0);
+    let ours: std::collections::HashSet<&str> = events
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap())
+        .collect();
+
+    let check = |args: &[&str], keep: &dyn Fn(&Value) -> bool| {
+        let mut full = vec!["audit", "query", "--limit", "1000", "-o", "json"];
+        full.extend_from_slice(args);
+        let got = env.ok(&full).json();
+        let got = got.as_array().unwrap();
+        for e in got {
+            assert!(
+                keep(e),
+                "{args:?} returned an event that does not match: {e:#}"
+            );
+        }
+        let got: Vec<&str> = got
+            .iter()
+            .map(|e| e["event_id"].as_str().unwrap())
+            .filter(|id| ours.contains(id))
+            .collect();
+        let want: Vec<&str> = events
+            .iter()
+            .filter(|e| keep(e))
+            .map(|e| e["event_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, want, "{args:?}");
+        assert!(!want.is_empty(), "{args:?} is a filter worth testing");
+    };
+    check(&["--user", "ana"], &|e| e["user_id"] == "ana");
+    check(&["--type", "execution"], &|e| {
+        e["event_type"] == "execution"
+    });
+    check(&["--severity", "critical"], &|e| {
+        e["severity"] == "critical"
+    });
+    check(&["--outcome", "partial"], &|e| {
+        e["outcome"]["status"] == "partial"
+    });
+    check(&["--resource", "agent"], &|e| {
+        e["action"]["resource"] == "agent"
+    });
+    check(&["--agent", "law"], &|e| e["context"]["agent_id"] == "law");
+    check(
+        &["--user", "bo", "--type", "error", "--outcome", "partial"],
+        &|e| {
+            e["user_id"] == "bo"
+                && e["event_type"] == "error"
+                && e["outcome"]["status"] == "partial"
+        },
+    );
+    let after = |e: &Value, secs: i64| e["timestamp"].as_str().unwrap() >= ago(secs).as_str();
+    check(&["--user", "ana", "--since", "1h"], &|e| {
+        e["user_id"] == "ana" && after(e, 3600)
+    });
+    let until = ago(3600);
+    check(
+        &["--user", "bo", "--since", "1d", "--until", &until],
+        &|e| e["user_id"] == "bo" && after(e, 86400) && !after(e, 3600),
+    );
+    let limited = env
+        .ok(&[
+            "audit", "query", "--user", "ana", "--limit", "3", "-o", "json",
+        ])
+        .json();
+    assert_eq!(limited.as_array().unwrap().len(), 3, "{limited:#}");
+
+    for (args, flag) in [
+        (&["--type", "dataaccess"][..], "--type"),
+        (&["--severity", "fatal"][..], "--severity"),
+        (&["--outcome", "ok"][..], "--outcome"),
+        (&["--since", "yesterday"][..], "--since"),
+        (&["--until", "3w"][..], "--until"),
+    ] {
+        let mut full = vec!["audit", "query"];
+        full.extend_from_slice(args);
+        let o = env.run(&full);
+        assert_eq!(o.code, 2, "{args:?}: {o:?}");
+        assert!(
+            o.stderr.contains(flag) && o.stderr.contains(args[1]),
+            "{args:?}: {}",
+            o.stderr
+        );
+        assert!(o.stdout.is_empty(), "{args:?}: {}", o.stdout);
+    }
+}
+
+/// `audit tail --follow` prints the newest events and then every new one as a JSON line,
+/// each sequence once and none skipped, and ends by itself when its reader goes away.
+fn tail_follows_new_events_until_its_reader_goes(store: Backend) {
+    let env = store.env();
+    assert_eq!(ingest(&env, &jsonl(5), &[]).code, 0);
+    let mut tail = env
+        .cmd(&["audit", "tail", "--follow", "-n", "2", "-o", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = tail.stdout.take().unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    let reader = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let line = line.unwrap();
+                let _ =
+                    tx.send(serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}")));
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+            }
+        })
+    };
+    let next = || {
+        rx.recv_timeout(std::time::Duration::from_secs(30))
+            .expect("a line from audit tail --follow")
+    };
+    let mut seen: Vec<u64> = (0..2)
+        .map(|_| next()["sequence"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seen[1], seen[0] + 1, "{seen:?}");
+
+    let new = jsonl(4);
+    assert_eq!(ingest(&env, &new, &[]).code, 0);
+    let mut waiting: std::collections::HashSet<String> = new
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["event_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    while !waiting.is_empty() {
+        let e = next();
+        seen.push(e["sequence"].as_u64().unwrap());
+        waiting.remove(e["event_id"].as_str().unwrap());
+    }
+    assert!(seen.windows(2).all(|w| w[1] == w[0] + 1), "{seen:?}");
+
+    // The reader stops after the next line and closes the pipe; the tail notices without
+    // anything more to write.
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(ingest(&env, &jsonl(1), &[]).code, 0);
+    reader.join().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = tail.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = tail.kill();
+            panic!("audit tail --follow kept running with its reader gone");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
+
 on_both_stores!(
     every_stored_event_validates_against_the_published_schema,
     bad_lines_are_rejected_by_number_and_the_others_stored,
@@ -686,6 +882,8 @@ on_both_stores!(
     fail_closed_refuses_to_act_and_fail_open_records_the_gap,
     acknowledged_events_survive_sigkill_at_random_moments,
     retention_purges_old_events_and_the_rest_still_verifies,
+    queries_filter_on_every_field,
+    tail_follows_new_events_until_its_reader_goes,
 );
 
 /// With DATA_CLASSIFICATION_ENABLED, the events of a command that touches a restricted

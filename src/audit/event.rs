@@ -175,6 +175,15 @@ impl From<Event> for Record {
 }
 
 impl EventType {
+    pub const ALL: [EventType; 6] = [
+        EventType::Authentication,
+        EventType::Authorization,
+        EventType::DataAccess,
+        EventType::ConfigurationChange,
+        EventType::Execution,
+        EventType::Error,
+    ];
+
     /// The name events spell it with (its serde form), without serializing.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -189,6 +198,13 @@ impl EventType {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+        Severity::Critical,
+    ];
+
     /// The name events spell it with (its serde form), without serializing.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -201,6 +217,8 @@ impl Severity {
 }
 
 impl Status {
+    pub const ALL: [Status; 3] = [Status::Success, Status::Failure, Status::Partial];
+
     /// The name events spell it with (its serde form), without serializing.
     pub fn as_str(self) -> &'static str {
         match self {

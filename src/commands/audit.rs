@@ -158,27 +158,31 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
             };
             let mut events = trail::query(store.as_ref(), &q)?;
             events.reverse();
-            out.data(&Events(events.clone()))?;
             if !a.follow {
-                return Ok(());
+                return out.data(&Events(events));
             }
-            let mut after = events
-                .last()
-                .and_then(|e| e["sequence"].as_u64())
-                .unwrap_or(0);
+            let mut after = 0;
             q.newest_first = false;
             q.limit = 1000;
             loop {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => return Ok(()),
-                    _ = tokio::time::sleep(Duration::from_millis(250)) => {}
-                }
-                q.after = Some(after);
-                let new = trail::query(store.as_ref(), &q)?;
-                for e in &new {
-                    out.raw(format!("{e}\n").as_bytes());
+                for e in &events {
+                    if !out.line(e, &row(e))? {
+                        return Ok(());
+                    }
                     after = e["sequence"].as_u64().unwrap_or(after);
                 }
+                // A full page means more are waiting: fetch them before sleeping.
+                if events.len() < q.limit {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => return Ok(()),
+                        _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                    }
+                    if out.stdout_closed() {
+                        return Ok(());
+                    }
+                }
+                q.after = Some(after);
+                events = trail::query(store.as_ref(), &q)?;
             }
         }
         AuditCommand::Export(a) => {
@@ -329,24 +333,29 @@ impl Tabular for Events {
             "outcome",
         ]);
         for e in &self.0 {
-            let s = |v: &Value| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| v.to_string())
-            };
-            t.add_row(vec![
-                s(&e["sequence"]),
-                s(&e["timestamp"]),
-                s(&e["user_id"]),
-                s(&e["event_type"]),
-                s(&e["severity"]),
-                s(&e["action"]["operation"]),
-                s(&e["action"]["resource"]),
-                s(&e["outcome"]["status"]),
-            ]);
+            t.add_row(row(e));
         }
         vec![t]
     }
+}
+
+/// The cells an event shows in a table, or in a line of `audit tail --follow`.
+fn row(e: &Value) -> Vec<String> {
+    let s = |v: &Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string())
+    };
+    vec![
+        s(&e["sequence"]),
+        s(&e["timestamp"]),
+        s(&e["user_id"]),
+        s(&e["event_type"]),
+        s(&e["severity"]),
+        s(&e["action"]["operation"]),
+        s(&e["action"]["resource"]),
+        s(&e["outcome"]["status"]),
+    ]
 }
 
 #[derive(Serialize)]
