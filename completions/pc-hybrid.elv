@@ -365,7 +365,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --resource 'The action''s resource (document, agent, ...)'
             cand --agent 'The agent the event names (context.agent_id)'
             cand --match-hmac 'Events holding this sensitive value (compared by its HMAC, never stored in clear)'
-            cand --limit 'limit'
+            cand --limit 'Show at most this many: the newest that match, oldest first'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
             cand -q 'Print only data and errors; no progress or notes on stderr'

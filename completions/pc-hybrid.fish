@@ -286,7 +286,7 @@ partial\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l resource -d 'The action\'s resource (document, agent, ...)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l agent -d 'The agent the event names (context.agent_id)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l match-hmac -d 'Events holding this sensitive value (compared by its HMAC, never stored in clear)' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l limit -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l limit -d 'Show at most this many: the newest that match, oldest first' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"

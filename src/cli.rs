@@ -514,6 +514,7 @@ pub struct AuditQueryArgs {
     /// Events holding this sensitive value (compared by its HMAC, never stored in clear).
     #[arg(long, value_name = "VALUE")]
     pub match_hmac: Option<String>,
+    /// Show at most this many: the newest that match, oldest first.
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
 }

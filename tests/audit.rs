@@ -45,6 +45,18 @@ fn ingest(env: &Env, text: &str, extra: &[&str]) -> common::Out {
     env.run(&args)
 }
 
+/// The event ids of JSONL text, in order.
+fn ids(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["event_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
 /// `audit ingest --ack`, reading events from a pipe and writing acks to another.
 fn ack_ingest(env: &Env, stderr: Stdio) -> std::process::Child {
     env.cmd(&["audit", "ingest", "--ack"])
@@ -166,15 +178,7 @@ fn bad_lines_are_rejected_by_number_and_the_others_stored(store: Backend) {
 fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice(store: Backend) {
     let env = store.env();
     let text = jsonl(50);
-    let ids: Vec<String> = text
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["event_id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let ids = ids(&text);
     let mut child = ack_ingest(&env, Stdio::piped());
     child
         .stdin
@@ -763,12 +767,32 @@ fn queries_filter_on_every_field(store: Backend) {
         &["--user", "bo", "--since", "1d", "--until", &until],
         &|e| e["user_id"] == "bo" && after(e, 86400) && !after(e, 3600),
     );
-    let limited = env
-        .ok(&[
-            "audit", "query", "--user", "ana", "--limit", "3", "-o", "json",
-        ])
-        .json();
-    assert_eq!(limited.as_array().unwrap().len(), 3, "{limited:#}");
+    // A limit keeps the newest that match, shown oldest first, and says that it cut.
+    let ana: Vec<&Value> = events.iter().filter(|e| e["user_id"] == "ana").collect();
+    for (limit, cut) in [(3, true), (ana.len(), false)] {
+        let n = limit.to_string();
+        let o = env.ok(&[
+            "audit", "query", "--user", "ana", "--limit", &n, "-o", "json",
+        ]);
+        let got: Vec<Value> = o
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event_id"].clone())
+            .collect();
+        let want: Vec<Value> = ana[ana.len() - limit..]
+            .iter()
+            .map(|e| e["event_id"].clone())
+            .collect();
+        assert_eq!(got, want, "--limit {limit}");
+        assert_eq!(
+            o.stderr.contains("older ones match too"),
+            cut,
+            "--limit {limit}: {}",
+            o.stderr
+        );
+    }
 
     for (args, flag) in [
         (&["--type", "dataaccess"][..], "--type"),
@@ -829,15 +853,7 @@ fn tail_follows_new_events_until_its_reader_goes(store: Backend) {
 
     let new = jsonl(4);
     assert_eq!(ingest(&env, &new, &[]).code, 0);
-    let mut waiting: std::collections::HashSet<String> = new
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["event_id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let mut waiting: std::collections::HashSet<String> = ids(&new).into_iter().collect();
     while !waiting.is_empty() {
         let e = next();
         seen.push(e["sequence"].as_u64().unwrap());

@@ -145,10 +145,20 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
                     .zip(keys.as_ref())
                     .map(|(v, k)| audit::hmac_value(&k.hmac, v)),
                 after: None,
-                limit: a.limit,
-                newest_first: false,
+                // One more than shown tells whether older events were left out.
+                limit: a.limit.saturating_add(1),
+                newest_first: true,
             };
-            out.data(&Events(trail::query(store.as_ref(), &q)?))
+            let mut events = trail::query(store.as_ref(), &q)?;
+            if events.len() > a.limit {
+                events.truncate(a.limit);
+                out.note(&format!(
+                    "the newest {} matching events; older ones match too (--limit, or --until to page back)",
+                    a.limit
+                ));
+            }
+            events.reverse();
+            out.data(&Events(events))
         }
         AuditCommand::Tail(a) => {
             let mut q = AuditQuery {
