@@ -430,6 +430,22 @@ pub fn query(store: &dyn Store, q: &AuditQuery) -> Result<Vec<Value>> {
     Ok(store.audit_query(q)?.iter().map(render).collect())
 }
 
+/// The newest `n` events that match `q` (its order and limit aside), oldest first, and
+/// whether older ones match too.
+pub fn newest(store: &dyn Store, q: &AuditQuery, n: usize) -> Result<(Vec<Value>, bool)> {
+    let q = AuditQuery {
+        newest_first: true,
+        // One more than kept tells whether older events were left out.
+        limit: n.saturating_add(1),
+        ..q.clone()
+    };
+    let mut events = query(store, &q)?;
+    let more = events.len() > n;
+    events.truncate(n);
+    events.reverse();
+    Ok((events, more))
+}
+
 /// Purge what `retention_days` no longer keeps; the number of events removed.
 pub fn purge(store: &dyn Store, keys: &Keys, retention_days: u32) -> Result<u64> {
     let cutoff = chrono::Utc::now() - chrono::Duration::days(retention_days as i64);

@@ -144,36 +144,27 @@ pub async fn run(cmd: &AuditCommand, s: &Settings, out: &Output) -> Result<()> {
                     .as_ref()
                     .zip(keys.as_ref())
                     .map(|(v, k)| audit::hmac_value(&k.hmac, v)),
-                after: None,
-                // One more than shown tells whether older events were left out.
-                limit: a.limit.saturating_add(1),
-                newest_first: true,
+                ..AuditQuery::default()
             };
-            let mut events = trail::query(store.as_ref(), &q)?;
-            if events.len() > a.limit {
-                events.truncate(a.limit);
+            let (events, more) = trail::newest(store.as_ref(), &q, a.limit)?;
+            if more {
                 out.note(&format!(
                     "the newest {} matching events; older ones match too (--limit, or --until to page back)",
                     a.limit
                 ));
             }
-            events.reverse();
             out.data(&Events(events))
         }
         AuditCommand::Tail(a) => {
-            let mut q = AuditQuery {
-                limit: a.lines,
-                newest_first: true,
-                ..Default::default()
-            };
-            let mut events = trail::query(store.as_ref(), &q)?;
-            events.reverse();
+            let (mut events, _) = trail::newest(store.as_ref(), &AuditQuery::default(), a.lines)?;
             if !a.follow {
                 return out.data(&Events(events));
             }
             let mut after = 0;
-            q.newest_first = false;
-            q.limit = 1000;
+            let mut q = AuditQuery {
+                limit: 1000,
+                ..AuditQuery::default()
+            };
             loop {
                 for e in &events {
                     if !out.line(e, &row(e))? {
