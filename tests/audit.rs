@@ -67,6 +67,34 @@ fn ack_ingest(env: &Env, stderr: Stdio) -> std::process::Child {
         .unwrap()
 }
 
+/// The lines a child writes, read on a thread and passed on one at a time. Once `stop` is
+/// set, the thread ends after the next line it reads, closing the pipe.
+fn line_reader(
+    out: impl std::io::Read + Send + 'static,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> (
+    std::sync::mpsc::Receiver<String>,
+    std::thread::JoinHandle<()>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(out)) {
+            let _ = tx.send(line.unwrap());
+            if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
+        }
+    });
+    (rx, reader)
+}
+
+/// The next line from a `line_reader`, waiting up to 30 seconds for it.
+fn next_line(lines: &std::sync::mpsc::Receiver<String>, what: &str) -> String {
+    lines
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .unwrap_or_else(|_| panic!("no {what} within 30 seconds"))
+}
+
 /// The published JSON Schema of an audit event, compiled.
 fn event_schema() -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/audit-event.schema.json");
@@ -207,21 +235,14 @@ fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice(s
 fn acks_do_not_wait_for_more_input(store: Backend) {
     let env = store.env();
     let lines: Vec<String> = (0..4).map(|i| event(i).to_string() + "\n").collect();
-    let id = |i: usize| serde_json::from_str::<Value>(&lines[i]).unwrap()["event_id"].clone();
+    let ids = ids(&lines.concat());
+    let id = |i: usize| ids[i].clone();
     let mut child = ack_ingest(&env, Stdio::piped());
     let mut stdin = child.stdin.take().unwrap();
-    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let (tx, acks) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufRead::lines(stdout) {
-            let _ = tx.send(line.unwrap());
-        }
-    });
+    let (acks, _) = line_reader(child.stdout.take().unwrap(), Default::default());
     let ack = || {
-        let line = acks
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .expect("an ack while the input stays open");
-        Value::from(line.split(' ').next().unwrap())
+        let line = next_line(&acks, "ack while the input stays open");
+        line.split(' ').next().unwrap().to_owned()
     };
     let half = lines[3].len() / 2;
     // Two whole lines, then the third and half the fourth, then the rest.
@@ -825,26 +846,11 @@ fn tail_follows_new_events_until_its_reader_goes(store: Backend) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = tail.stdout.take().unwrap();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let (tx, rx) = std::sync::mpsc::channel::<Value>();
-    let reader = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            use std::io::BufRead;
-            for line in std::io::BufReader::new(stdout).lines() {
-                let line = line.unwrap();
-                let _ =
-                    tx.send(serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}")));
-                if stop.load(std::sync::atomic::Ordering::SeqCst) {
-                    break;
-                }
-            }
-        })
-    };
+    let (lines, reader) = line_reader(tail.stdout.take().unwrap(), stop.clone());
     let next = || {
-        rx.recv_timeout(std::time::Duration::from_secs(30))
-            .expect("a line from audit tail --follow")
+        let line = next_line(&lines, "line from audit tail --follow");
+        serde_json::from_str::<Value>(&line).unwrap_or_else(|e| panic!("{e}: {line}"))
     };
     let mut seen: Vec<u64> = (0..2)
         .map(|_| next()["sequence"].as_u64().unwrap())
