@@ -31,6 +31,11 @@ pub async fn run(cmd: &McpCommand, s: &Settings, out: &Output) -> Result<()> {
                 "registered {} {} ({})",
                 e.name, e.version, e.format
             ));
+            if let Some(why) = e.report["not_launchable"].as_str() {
+                out.note(&format!(
+                    "it cannot be started here, so it cannot be checked live: {why}"
+                ));
+            }
             Ok(())
         }
         McpCommand::Validate(a) => {
@@ -309,6 +314,8 @@ fn summary(e: &RegistryEntry) -> (String, String, usize) {
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
             .join(" ")
+    } else if let Some(why) = e.report["not_launchable"].as_str() {
+        format!("not launchable here: {why}")
     } else {
         String::new()
     };

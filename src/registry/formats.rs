@@ -27,6 +27,9 @@ pub const EXTENSION_SPEC_KEYS: &[&str] = &[
     "startupTimeoutSeconds",
     "security",
 ];
+/// How a server run from a local command starts: server.json has no words for it, so an
+/// export carries it in the extension.
+pub const EXTENSION_LAUNCH_KEYS: &[&str] = &["command", "env", "transport", "port"];
 
 pub const SANDBOX_LEVELS: &[&str] = &["strict", "standard", "permissive"];
 pub const NETWORK_ACCESS: &[&str] = &["none", "internal", "external"];
@@ -71,43 +74,48 @@ pub fn read(v: &Value, format: SourceFormat, f: &mut Findings) -> Option<Server>
     match format {
         SourceFormat::Registration => registration(&mut w, &mut d, v),
         SourceFormat::Manifest => manifest(&mut w, &mut d, v),
-        SourceFormat::ServerJson => server_json(&mut w, &mut d, v),
+        SourceFormat::ServerJson => super::server_json::read(&mut w, &mut d, v),
     }
     d.finish(&mut w)
 }
 
 /// What has been read so far; turned into a [`Server`] when the schema stage is clean.
-struct Draft {
-    format: SourceFormat,
-    name: Option<String>,
-    version: Option<String>,
-    title: Option<String>,
-    description: Option<String>,
-    organization: Option<String>,
-    contact_email: Option<String>,
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
-    transport: Option<String>,
-    image: Option<String>,
-    port: Option<u16>,
-    command: Option<Vec<String>>,
-    env: BTreeMap<String, String>,
-    url: Option<String>,
-    mcp_path: Option<String>,
-    resources: Resources,
-    capabilities: Vec<Capability>,
-    health_check: Option<HealthCheck>,
-    sandbox_level: Option<String>,
-    network_access: Option<String>,
-    allowed_endpoints: Vec<String>,
-    data_classification: Option<String>,
-    compliance: Vec<String>,
-    privileges: Privileges,
-    environment: Option<String>,
-    replicas: Option<u32>,
-    startup_timeout: Option<u32>,
+pub(super) struct Draft {
+    pub(super) format: SourceFormat,
+    pub(super) name: Option<String>,
+    pub(super) version: Option<String>,
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) organization: Option<String>,
+    pub(super) contact_email: Option<String>,
+    pub(super) created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub(super) transport: Option<String>,
+    pub(super) image: Option<String>,
+    pub(super) port: Option<u16>,
+    pub(super) command: Option<Vec<String>>,
+    pub(super) env: BTreeMap<String, String>,
+    pub(super) url: Option<String>,
+    pub(super) mcp_path: Option<String>,
+    pub(super) resources: Resources,
+    pub(super) capabilities: Vec<Capability>,
+    pub(super) health_check: Option<HealthCheck>,
+    pub(super) sandbox_level: Option<String>,
+    pub(super) network_access: Option<String>,
+    pub(super) allowed_endpoints: Vec<String>,
+    pub(super) data_classification: Option<String>,
+    pub(super) compliance: Vec<String>,
+    pub(super) privileges: Privileges,
+    pub(super) environment: Option<String>,
+    pub(super) replicas: Option<u32>,
+    pub(super) startup_timeout: Option<u32>,
     /// The object that holds launch fields, for errors about how the server runs.
-    launch_ptr: String,
-    pointers: HashMap<&'static str, String>,
+    pub(super) launch_ptr: String,
+    pub(super) packages: Vec<Package>,
+    pub(super) remotes: Vec<Remote>,
+    pub(super) launch_package: Option<usize>,
+    pub(super) not_launchable: Option<String>,
+    pub(super) schema_version: Option<String>,
+    pub(super) pointers: HashMap<&'static str, String>,
 }
 
 impl Draft {
@@ -141,11 +149,16 @@ impl Draft {
             replicas: None,
             startup_timeout: None,
             launch_ptr: String::new(),
+            packages: Vec::new(),
+            remotes: Vec::new(),
+            launch_package: None,
+            not_launchable: None,
+            schema_version: None,
             pointers: HashMap::new(),
         }
     }
 
-    fn at(&mut self, field: &'static str, ptr: String) {
+    pub(super) fn at(&mut self, field: &'static str, ptr: String) {
         self.pointers.insert(field, ptr);
     }
 
@@ -193,6 +206,11 @@ impl Draft {
                 replicas: self.replicas.unwrap_or(1),
                 startup_timeout_seconds: self.startup_timeout.unwrap_or(DEFAULT_STARTUP_TIMEOUT),
             },
+            packages: self.packages,
+            remotes: self.remotes,
+            launch_package: self.launch_package,
+            not_launchable: self.not_launchable,
+            schema_version: self.schema_version,
             format: self.format,
             pointers: self.pointers,
         })
@@ -202,6 +220,9 @@ impl Draft {
     /// when it is not given.
     fn check_launch(&mut self, w: &mut Walker) {
         let ptr = self.launch_ptr.clone();
+        if self.not_launchable.is_some() {
+            return;
+        }
         if self.image.is_none() && self.command.is_none() && self.url.is_none() {
             // A launch field that was given but invalid has been reported already.
             if w.f.errors_in(Stage::Schema) > 0 {
@@ -374,7 +395,7 @@ fn env(w: &mut Walker, d: &mut Draft, o: &Obj, key: &str) {
             continue;
         }
         if let Some(s) = w.string(val, &p, 8192) {
-            if looks_secret(k) && !s.is_empty() {
+            if super::server_json::looks_secret(k) && !s.is_empty() {
                 w.err(
                     "schema/secret-value",
                     &p,
@@ -966,409 +987,14 @@ fn spec_common(w: &mut Walker, d: &mut Draft, o: &Obj) {
     }
 }
 
-// ---- server.json -------------------------------------------------------------------------------
-
-const KEY_VALUE: &[&str] = &[
-    "name",
-    "value",
-    "description",
-    "isRequired",
-    "isSecret",
-    "default",
-    "format",
-    "choices",
-    "placeholder",
-    "variables",
-];
-const ARGUMENT: &[&str] = &[
-    "type",
-    "name",
-    "value",
-    "valueHint",
-    "description",
-    "isRequired",
-    "isSecret",
-    "default",
-    "format",
-    "choices",
-    "placeholder",
-    "isRepeated",
-    "variables",
-];
-
-fn server_json(w: &mut Walker, d: &mut Draft, v: &Value) {
-    let Some(o) = w.obj(
-        v,
-        "",
-        &[
-            "$schema",
-            "name",
-            "description",
-            "version",
-            "title",
-            "websiteUrl",
-            "repository",
-            "icons",
-            "packages",
-            "remotes",
-            "_meta",
-        ],
-    ) else {
-        return;
-    };
-    d.launch_ptr = String::new();
-    d.at("security", String::new());
-    d.at("deployment", String::new());
-    if let Some(n) = w.req_word(&o, "name", 200) {
-        if w.check("schema/name", &o.ptr("name"), checks::server_json_name(&n))
-            .is_some()
-        {
-            d.name = Some(n);
-        }
-    }
-    d.at("name", o.ptr("name"));
-    version(w, d, &o, "version");
-    if let Some(desc) = w.req_word(&o, "description", 100) {
-        d.description = Some(desc);
-    }
-    d.title = w.opt_word(&o, "title", 100);
-    if let Some(s) = w.opt_word(&o, "$schema", 2048) {
-        w.check("schema/url", &o.ptr("$schema"), checks::http_url(&s));
-    }
-    if let Some(s) = w.opt_word(&o, "websiteUrl", 2048) {
-        w.check("schema/url", &o.ptr("websiteUrl"), checks::http_url(&s));
-    }
-    if let Some(r) = w.opt(&o, "repository") {
-        if let Some(ro) = w.obj(
-            r,
-            &o.ptr("repository"),
-            &["url", "source", "id", "subfolder"],
-        ) {
-            if let Some(u) = w.req_word(&ro, "url", 2048) {
-                w.check("schema/url", &ro.ptr("url"), checks::http_url(&u));
-            }
-            w.req_word(&ro, "source", 64);
-            w.opt_word(&ro, "id", 256);
-            w.opt_word(&ro, "subfolder", 1024);
-        }
-    }
-    if let Some(icons) = w.opt(&o, "icons") {
-        let ip = o.ptr("icons");
-        if let Some(items) = w.array(icons, &ip, 32) {
-            for (i, icon) in items.iter().enumerate() {
-                if let Some(io) =
-                    w.obj(icon, &index(&ip, i), &["src", "mimeType", "sizes", "theme"])
-                {
-                    w.req_word(&io, "src", 255);
-                    w.opt_word(&io, "mimeType", 32);
-                    w.opt_words(&io, "sizes", 16, 16);
-                    w.opt_one_of(&io, "theme", &["light", "dark"]);
-                }
-            }
-        }
-    }
-    if let Some(p) = w.opt(&o, "packages") {
-        let pp = o.ptr("packages");
-        if let Some(items) = w.array(p, &pp, 32) {
-            for (i, item) in items.iter().enumerate() {
-                package(w, d, item, &index(&pp, i));
-            }
-        }
-    }
-    if let Some(r) = w.opt(&o, "remotes") {
-        let rp = o.ptr("remotes");
-        if let Some(items) = w.array(r, &rp, 32) {
-            for (i, item) in items.iter().enumerate() {
-                let p = index(&rp, i);
-                if let Some(ro) = w.obj(item, &p, &["type", "url", "headers"]) {
-                    let t = w.req_one_of(&ro, "type", &["streamable-http", "sse"]);
-                    let u = w.req_word(&ro, "url", 2048);
-                    key_values(w, &ro, "headers");
-                    if let Some(u) = u {
-                        let ok = w.check("schema/url", &ro.ptr("url"), checks::http_url(&u));
-                        if ok.is_some()
-                            && d.url.is_none()
-                            && d.image.is_none()
-                            && d.command.is_none()
-                        {
-                            d.url = Some(u);
-                            d.transport = t;
-                            d.at("url", ro.ptr("url"));
-                            d.at("transport", ro.ptr("type"));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if let Some(m) = w.opt(&o, "_meta") {
-        let mp = o.ptr("_meta");
-        // Anything may live under _meta; only our own key is read, and read strictly.
-        match m {
-            Value::Object(meta) => {
-                if let Some(Value::Object(pubp)) = meta.get(META_PUBLISHER) {
-                    if let Some(ext) = pubp.get(META_KEY) {
-                        let ep = child(&child(&mp, META_PUBLISHER), META_KEY);
-                        extension(w, d, ext, &ep);
-                    }
-                }
-            }
-            _ => w.err("schema/type", &mp, "expected a mapping"),
-        }
-    }
-}
-
-fn key_values(w: &mut Walker, o: &Obj, key: &str) {
-    let Some(v) = w.opt(o, key) else { return };
-    let ptr = o.ptr(key);
-    if let Some(items) = w.array(v, &ptr, 64) {
-        for (i, item) in items.iter().enumerate() {
-            if let Some(kv) = w.obj(item, &index(&ptr, i), KEY_VALUE) {
-                w.req_word(&kv, "name", 256);
-                secret_input(w, &kv);
-            }
-        }
-    }
-}
-
-/// `{name}`: filled in by the client, not a value.
-fn is_placeholder(v: &str) -> bool {
-    v.starts_with('{') && v.ends_with('}')
-}
-
-/// Names under which a literal value would be a credential.
-fn looks_secret(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    [
-        "TOKEN",
-        "SECRET",
-        "PASSWORD",
-        "PASSWD",
-        "API_KEY",
-        "APIKEY",
-        "PRIVATE_KEY",
-        "CREDENTIAL",
-        "AUTHORIZATION",
-    ]
-    .iter()
-    .any(|s| n.contains(s))
-}
-
-/// An input marked secret (or named like one) may say what it is, never carry a value.
-fn secret_input(w: &mut Walker, o: &Obj) {
-    let secret = w.opt_bool(o, "isSecret").unwrap_or(false)
-        || o.map
-            .get("name")
-            .and_then(Value::as_str)
-            .is_some_and(looks_secret);
-    for key in ["value", "default"] {
-        let literal = o
-            .map
-            .get(key)
-            .and_then(Value::as_str)
-            .is_some_and(|v| !(v.is_empty() || is_placeholder(v)));
-        if secret && literal {
-            w.err(
-                "schema/secret-value",
-                &o.ptr(key),
-                "a secret input must not carry its value: a server definition is stored and shown; leave the value out (or use a {placeholder}) and let the client ask for it",
-            );
-        }
-    }
-}
-
-/// Docker flags that hand a container privileges a sandbox must not give.
-const PRIVILEGED_FLAGS: &[&str] = &[
-    "--privileged",
-    "--cap-add",
-    "--pid=host",
-    "--network=host",
-    "--net=host",
-    "--ipc=host",
-    "--userns=host",
-    "--device",
-    "--security-opt=seccomp=unconfined",
-    "--security-opt=apparmor=unconfined",
-    "--user=root",
-    "--user=0",
-];
-
-fn arguments(w: &mut Walker, o: &Obj, key: &str) -> Vec<String> {
-    let mut flat = Vec::new();
-    let Some(v) = w.opt(o, key) else { return flat };
-    let ptr = o.ptr(key);
-    if let Some(items) = w.array(v, &ptr, 128) {
-        for (i, item) in items.iter().enumerate() {
-            let p = index(&ptr, i);
-            if let Some(a) = w.obj(item, &p, ARGUMENT) {
-                secret_input(w, &a);
-                let t = w.req_one_of(&a, "type", &["positional", "named"]);
-                let name = w.opt_word(&a, "name", 256);
-                let value = w.opt_string(&a, "value", 4096);
-                if t.as_deref() == Some("named") && name.is_none() {
-                    w.err(
-                        "schema/required",
-                        &a.ptr("name"),
-                        "a named argument needs `name`",
-                    );
-                }
-                match (name, value) {
-                    (Some(n), Some(v)) => flat.push(format!("{n}={v}")),
-                    (Some(n), None) => flat.push(n),
-                    (None, Some(v)) => flat.push(v),
-                    (None, None) => {}
-                }
-            }
-        }
-    }
-    flat
-}
-
-fn package(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
-    let Some(o) = w.obj(
-        v,
-        ptr,
-        &[
-            "registryType",
-            "registryBaseUrl",
-            "identifier",
-            "version",
-            "fileSha256",
-            "runtimeHint",
-            "transport",
-            "runtimeArguments",
-            "packageArguments",
-            "environmentVariables",
-        ],
-    ) else {
-        return;
-    };
-    let kind = w.req_one_of(&o, "registryType", &["npm", "pypi", "oci", "nuget", "mcpb"]);
-    let id = w.req_word(&o, "identifier", 512);
-    let version = w.opt_word(&o, "version", 255);
-    if let Some(ver) = &version {
-        if ver == "latest"
-            || ver.starts_with(['^', '~', '>', '<', '='])
-            || ver.contains(['*', 'x', ' ']) && checks::semver(ver).is_err()
-        {
-            w.err(
-                "schema/version",
-                &o.ptr("version"),
-                format!(
-                    "`{}` is not a specific version: ranges and `latest` are not allowed",
-                    ver.escape_debug()
-                ),
-            );
-        }
-    }
-    if let Some(u) = w.opt_word(&o, "registryBaseUrl", 2048) {
-        w.check(
-            "schema/url",
-            &o.ptr("registryBaseUrl"),
-            checks::http_url(&u),
-        );
-    }
-    if let Some(h) = w.opt_word(&o, "fileSha256", 64) {
-        if h.len() != 64
-            || !h
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-        {
-            w.err(
-                "schema/sha256",
-                &o.ptr("fileSha256"),
-                "must be 64 lowercase hex digits",
-            );
-        }
-    }
-    w.opt_word(&o, "runtimeHint", 64);
-    let mut transport = None;
-    let mut turl = None;
-    if let Some(t) = w.req(&o, "transport") {
-        if let Some(to) = w.obj(t, &o.ptr("transport"), &["type", "url", "headers"]) {
-            transport = w.req_one_of(&to, "type", &["stdio", "streamable-http", "sse"]);
-            turl = w.opt_word(&to, "url", 2048);
-            key_values(w, &to, "headers");
-        }
-    }
-    let runtime = arguments(w, &o, "runtimeArguments");
-    let mut args = arguments(w, &o, "packageArguments");
-    key_values(w, &o, "environmentVariables");
-    let flagged: Vec<String> = runtime
-        .iter()
-        .filter(|a| {
-            PRIVILEGED_FLAGS.iter().any(|f| {
-                a.as_str() == *f || a.starts_with(&format!("{f}=")) || a.replace(' ', "=") == *f
-            })
-        })
-        .cloned()
-        .collect();
-    if !flagged.is_empty() {
-        d.privileges.runtime_flags.extend(flagged);
-        d.at("security.privileges", o.ptr("runtimeArguments"));
-    }
-    let (Some(kind), Some(id)) = (kind, id) else {
-        return;
-    };
-    // The first package that says how to run the server is the one validated live.
-    if d.image.is_some() || d.command.is_some() {
-        return;
-    }
-    let port = turl
-        .as_deref()
-        .and_then(|u| url::Url::parse(&u.replace(['{', '}'], "")).ok())
-        .and_then(|u| u.port());
-    match kind.as_str() {
-        "oci" => {
-            let reference = match &version {
-                Some(v) if !id.contains(['@']) && checks::image_tag(&id).is_none() => {
-                    format!("{id}:{v}")
-                }
-                _ => id.clone(),
-            };
-            if w.check(
-                "schema/image",
-                &o.ptr("identifier"),
-                checks::image(&reference),
-            )
-            .is_some()
-            {
-                d.image = Some(reference);
-                d.at("image", o.ptr("identifier"));
-                d.port = port;
-            }
-        }
-        "npm" => {
-            let spec = match &version {
-                Some(v) => format!("{id}@{v}"),
-                None => id.clone(),
-            };
-            let mut cmd = vec!["npx".to_string(), "-y".into(), spec];
-            cmd.append(&mut args);
-            d.command = Some(cmd);
-            d.at("command", o.ptr("identifier"));
-        }
-        "pypi" => {
-            let spec = match &version {
-                Some(v) => format!("{id}=={v}"),
-                None => id.clone(),
-            };
-            let mut cmd = vec!["uvx".to_string(), spec];
-            cmd.append(&mut args);
-            d.command = Some(cmd);
-            d.at("command", o.ptr("identifier"));
-        }
-        _ => return,
-    }
-    d.transport = transport;
-    d.at("transport", o.ptr("transport"));
-}
+// ---- server.json (read in `server_json`) ---------------------------------------------------
 
 /// Our extension under `_meta`: what a server.json cannot say but this registry checks.
-fn extension(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
+pub(super) fn extension(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
     let known: Vec<&str> = ["organization", "contact_email", "securityContext"]
         .into_iter()
         .chain(EXTENSION_SPEC_KEYS.iter().copied())
+        .chain(EXTENSION_LAUNCH_KEYS.iter().copied())
         .collect();
     let Some(o) = w.obj(v, ptr, &known) else {
         return;
@@ -1378,5 +1004,13 @@ fn extension(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
     d.organization = w.opt_word(&o, "organization", 128);
     email(w, d, &o, "contact_email", false);
     mcp_path(w, d, &o, "path");
+    // A server run from a local command, which server.json cannot describe.
+    command(w, d, &o, "command");
+    env(w, d, &o, "env");
+    transport(w, d, &o, "transport");
+    port(w, d, &o, "port");
+    if d.command.is_some() {
+        d.launch_ptr = ptr.to_owned();
+    }
     spec_common(w, d, &o);
 }

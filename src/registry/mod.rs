@@ -11,6 +11,7 @@ pub mod live;
 pub mod manifest;
 pub mod model;
 pub mod policy;
+pub mod server_json;
 mod walk;
 
 use std::path::PathBuf;
@@ -39,6 +40,9 @@ pub struct Report {
     pub version: Option<String>,
     pub format: Option<SourceFormat>,
     pub transport: Option<Transport>,
+    /// Why the server cannot be started here (it is still stored and listed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_launchable: Option<String>,
     pub phase: Phase,
     pub conditions: Vec<Condition>,
     pub findings: Vec<Finding>,
@@ -247,6 +251,7 @@ fn check_parts(v: &Value, doc: Option<&Document>) -> Report {
         version: server.as_ref().map(|s| s.version.clone()),
         format,
         transport: server.as_ref().map(|s| s.transport),
+        not_launchable: server.as_ref().and_then(|s| s.not_launchable.clone()),
         phase: Phase::Pending,
         conditions: Vec::new(),
         findings: f.items,
@@ -592,6 +597,7 @@ pub fn check_file(path: &std::path::Path) -> Report {
                 version: None,
                 format: None,
                 transport: None,
+                not_launchable: None,
                 phase: Phase::Failed,
                 conditions: Vec::new(),
                 findings,

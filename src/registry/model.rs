@@ -59,6 +59,107 @@ impl Transport {
     }
 }
 
+/// A value a server.json leaves to whoever runs the server: an argument, an environment
+/// variable, a header or a URL variable (the official schema's `Input`).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Input {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_required: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_secret: bool,
+    /// string | number | boolean | filepath
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// What `{name}` in `value` stands for.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, Input>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArgumentKind {
+    Positional,
+    Named,
+}
+
+/// A command-line argument of a package or of its runtime.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Argument {
+    #[serde(rename = "type")]
+    pub kind: ArgumentKind,
+    /// The flag of a named argument, dashes included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The label of a positional argument (not part of the command line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_hint: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_repeated: bool,
+    #[serde(flatten)]
+    pub input: Input,
+}
+
+/// An environment variable or an HTTP header.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyValue {
+    pub name: String,
+    #[serde(flatten)]
+    pub input: Input,
+}
+
+/// A server.json package: how to fetch and start the server from a package registry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Package {
+    /// npm | pypi | oci | nuget | mcpb | ...
+    pub registry_type: String,
+    pub identifier: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_base_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_hint: Option<String>,
+    pub transport: Transport,
+    /// The endpoint of an HTTP package transport, `{placeholders}` and all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport_url: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<KeyValue>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runtime_arguments: Vec<Argument>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub package_arguments: Vec<Argument>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub environment_variables: Vec<KeyValue>,
+}
+
+/// A server.json remote: a server someone else runs, at a URL.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Remote {
+    #[serde(rename = "type")]
+    pub transport: Transport,
+    pub url: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<KeyValue>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, Input>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResourceList {
     pub memory: Option<String>,
@@ -147,6 +248,17 @@ pub struct Server {
     pub health_check: Option<HealthCheck>,
     pub security: Security,
     pub deployment: Deployment,
+    /// What a server.json says about fetching and starting the server, in full.
+    pub packages: Vec<Package>,
+    pub remotes: Vec<Remote>,
+    /// The package the `command` or `image` was made from.
+    #[serde(skip)]
+    pub launch_package: Option<usize>,
+    /// Why this server cannot be started here (a NuGet package, an MCPB bundle, a server
+    /// embedded in an application); it is still stored and listed.
+    pub not_launchable: Option<String>,
+    /// The server.json schema version the document was checked against.
+    pub schema_version: Option<String>,
     pub format: SourceFormat,
     /// Where each semantic field was written in the source, as a JSON pointer
     /// (`security.sandbox_level` -> `/security_config/sandbox_level`).

@@ -227,10 +227,12 @@ pub fn check(s: &Server, f: &mut Findings) {
 pub fn rules() -> Vec<RuleInfo> {
     RULES
         .iter()
-        .map(|r| RuleInfo {
-            id: format!("policy/{}", r.id),
-            severity: r.severity,
-            summary: r.summary.into(),
+        .map(|r| (r.id, r.severity, r.summary))
+        .chain(super::server_json::READ_RULES.iter().copied())
+        .map(|(id, severity, summary)| RuleInfo {
+            id: format!("policy/{id}"),
+            severity,
+            summary: summary.into(),
         })
         .collect()
 }
