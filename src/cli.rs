@@ -373,6 +373,12 @@ pub struct LiveArgs {
     /// startup timeout).
     #[arg(long, value_name = "SECONDS", requires = "live", value_parser = clap::value_parser!(u32).range(1..=3600))]
     pub timeout: Option<u32>,
+
+    /// A value the definition leaves to whoever runs the server (an argument's valueHint or
+    /// flag name, an environment variable, a URL variable); repeatable. Secrets are taken
+    /// only from the environment variable of the same name, never from the command line.
+    #[arg(long = "input", value_name = "NAME=VALUE", requires = "live")]
+    pub inputs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -40,6 +40,12 @@ env_vars! {
     PC_HYBRID_ENV_DIR = "PC_HYBRID_ENV_DIR": "Cache of agents' Python environments for local deployments (default: <data>/envs).";
     KUBECONFIG = "KUBECONFIG": "Kubeconfig `deploy-agent --target kubernetes --apply` hands to kubectl (default ~/.kube/config).";
     HOME = "HOME": "The user's home folder: ~/.promptcraft/config.yaml and ~/.kube/config are read from it.";
-    PATH = "PATH": "Where sandboxed MCP server commands are looked up; the only variable they inherit.";
+    PATH = "PATH": "Where sandboxed MCP server commands are looked up.";
+    SSL_CERT_FILE = "SSL_CERT_FILE": "CA bundle; passed on to sandboxed server commands so that `npx` and `uvx` can download through a TLS-inspecting proxy.";
+    SSL_CERT_DIR = "SSL_CERT_DIR": "CA directory; passed on to sandboxed server commands.";
+    NODE_EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS": "Extra CAs for Node.js; passed on to sandboxed server commands.";
+    HTTPS_PROXY = "HTTPS_PROXY": "Proxy for HTTPS; passed on to sandboxed server commands (also https_proxy).";
+    HTTP_PROXY = "HTTP_PROXY": "Proxy for HTTP; passed on to sandboxed server commands (also http_proxy).";
+    NO_PROXY = "NO_PROXY": "Hosts not to proxy; passed on to sandboxed server commands (also no_proxy).";
     NO_COLOR = "NO_COLOR": "Disable colour in all output when set to any value.";
 }

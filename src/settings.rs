@@ -115,6 +115,9 @@ pub struct Settings {
     pub docker_host: Setting<String>,
     /// PATH as this process got it: the only variable a sandboxed server command inherits.
     pub sandbox_path: String,
+    /// The trust store and proxy variables a sandboxed command also inherits, so that
+    /// package runners can download.
+    pub sandbox_passthrough: Vec<(String, String)>,
     /// Cache of Python environments for local deployments.
     pub envs_dir: PathBuf,
     /// The kubeconfig for `--apply`, when there is one.
@@ -554,6 +557,18 @@ impl Settings {
             python,
             docker_host,
             sandbox_path: env(ev::PATH).unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into()),
+            sandbox_passthrough: [
+                ev::SSL_CERT_FILE,
+                ev::SSL_CERT_DIR,
+                ev::NODE_EXTRA_CA_CERTS,
+                ev::HTTPS_PROXY,
+                ev::HTTP_PROXY,
+                ev::NO_PROXY,
+            ]
+            .iter()
+            .flat_map(|n| [n.to_string(), n.to_ascii_lowercase()])
+            .filter_map(|n| env(&n).map(|v| (n, v)))
+            .collect(),
             envs_dir,
             kubeconfig,
         })

@@ -1,6 +1,7 @@
 //! `pc-hybrid mcp ...`: the registry's commands. Each resolves what it needs, calls the
 //! registry and renders the result.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -151,10 +152,51 @@ fn document(out: &Output, doc: &Value, json_by_default: bool) -> Result<()> {
     Ok(())
 }
 
+/// The values a live check gives a server for what its definition leaves open: `--input`
+/// flags, and the caller's environment for variables of the names it declares (the only
+/// way a secret is given).
+fn live_inputs(
+    server: &registry::model::Server,
+    flags: &[String],
+) -> Result<BTreeMap<String, String>> {
+    let declared = registry::server_json::declared_inputs(server);
+    let mut inputs = BTreeMap::new();
+    for f in flags {
+        let Some((k, v)) = f.split_once('=') else {
+            return Err(Error::usage(
+                format!("--input `{}` is not NAME=VALUE", f.escape_debug()),
+                None,
+            ));
+        };
+        if declared.iter().any(|(n, secret)| n == k && *secret) {
+            return Err(Error::usage(
+                format!("`{k}` is a secret: it is never taken from the command line"),
+                Some(&format!(
+                    "set it in the environment as {k} (e.g. `read -rs {k}; export {k}`)"
+                )),
+            ));
+        }
+        inputs.insert(k.to_owned(), v.to_owned());
+    }
+    for (name, _) in declared {
+        if let std::collections::btree_map::Entry::Vacant(e) = inputs.entry(name) {
+            if let Some(v) = std::env::var_os(e.key()).and_then(|v| v.into_string().ok()) {
+                e.insert(v);
+            }
+        }
+    }
+    Ok(inputs)
+}
+
 async fn live_check(report: &mut Report, file: &Path, a: &LiveArgs, s: &Settings) -> Result<()> {
     let Some(server) = report.server.clone() else {
         return Ok(());
     };
+    if let Some(why) = &server.not_launchable {
+        report.skip_live(why);
+        return Ok(());
+    }
+    let inputs = live_inputs(&server, &a.inputs)?;
     let workdir = file
         .canonicalize()
         .ok()
@@ -172,6 +214,9 @@ async fn live_check(report: &mut Report, file: &Path, a: &LiveArgs, s: &Settings
         path_env: s.sandbox_path.clone(),
         docker_host: s.docker_host.value.clone(),
         client_version: env!("CARGO_PKG_VERSION").into(),
+        inputs,
+        passthrough_env: s.sandbox_passthrough.clone(),
+        cache_dir: s.paths.data_dir.join("cache"),
     };
     let outcome = live::run(&server, &opts).await?;
     report.add_live(outcome);

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::model::{Findings, Server, SourceFormat, Stage};
 
-fn schema_keys(format: SourceFormat) -> (&'static str, &'static str) {
+pub(super) fn schema_keys(format: SourceFormat) -> (&'static str, &'static str) {
     match format {
         SourceFormat::Registration => ("input_schema", "output_schema"),
         _ => ("parameters", "response"),

@@ -2,7 +2,7 @@
 //! environment, or a locked-down Docker container), speak MCP to it, compare what it serves
 //! with what it declares, and always tear the sandbox down.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::sync::mpsc;
 
 use super::client::{Client, ClientError, PROTOCOL_VERSIONS};
-use super::model::{Server, Severity, Transport};
+use super::model::{Remote, Server, Severity, Transport};
 use crate::error::{Error, Result};
 use crate::net::describe;
 
@@ -50,6 +50,15 @@ pub struct LiveOptions {
     pub path_env: String,
     pub docker_host: String,
     pub client_version: String,
+    /// Values for what a server.json leaves to whoever runs it (arguments, environment
+    /// variables, URL variables), by name.
+    pub inputs: BTreeMap<String, String>,
+    /// Variables a command gets beside PATH: the trust store and proxy settings package
+    /// runners (`npx`, `uvx`) need to download.
+    pub passthrough_env: Vec<(String, String)>,
+    /// Where `npx` and `uvx` keep what they download, so that a second check does not fetch
+    /// it again.
+    pub cache_dir: PathBuf,
 }
 
 /// The last bytes a server wrote to stderr, for messages.
@@ -105,6 +114,9 @@ pub struct LiveReport {
     pub prompts: Option<usize>,
     pub health: Option<HealthResult>,
     pub timings: Timings,
+    /// The command line that was run, secrets shown as `<NAME>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stderr_tail: Option<String>,
 }
@@ -197,6 +209,7 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
         prompts: None,
         health: None,
         timings: Timings::default(),
+        command: None,
         stderr_tail: None,
     };
     let mut findings: Vec<LiveFinding> = Vec::new();
@@ -365,7 +378,7 @@ fn failure(
     at: String,
 ) -> LiveFinding {
     let with_tail = |m: String| {
-        if tail.is_empty() {
+        let m = if tail.is_empty() {
             m
         } else {
             let last: Vec<&str> = tail.lines().rev().take(8).collect();
@@ -374,10 +387,15 @@ fn failure(
                 "{m}; its stderr ends with:\n      {}",
                 last.join("\n      ")
             )
+        };
+        match stderr_hint(tail) {
+            Some(h) => format!("{m}\n      hint: {h}"),
+            None => m,
         }
     };
     match (step, exited) {
-        (Step::Ready(f), _) | (Step::Finding(f), _) => f,
+        (Step::Ready((sev, rule, ptr, msg)), _) => (sev, rule, ptr, with_tail(msg)),
+        (Step::Finding(f), _) => f,
         (_, Some(how)) => (
             Severity::Error,
             "live/exited",
@@ -416,6 +434,119 @@ fn failure(
     }
 }
 
+/// What a server's last words usually mean, and what to do about it.
+fn stderr_hint(tail: &str) -> Option<String> {
+    if tail.contains("No module named 'mcp'") || tail.contains("No module named mcp") {
+        return Some("the Python that ran the server lacks the MCP SDK: run it with the project's own environment (its `.venv/bin/python`, or the command of its console script) instead of a bare `python3`".into());
+    }
+    if let Some(i) = tail.find("No module named '") {
+        let rest = &tail[i + 17..];
+        let module = rest.split('\'').next().unwrap_or("");
+        return Some(format!("the Python that ran the server cannot import `{module}`: run it with the project's own environment, where its dependencies are installed"));
+    }
+    if tail.contains("Address already in use") {
+        return Some("the port it was given is taken: free it, or let the check pick one with a `{port}` argument".into());
+    }
+    if tail.contains("E404") || tail.contains("404 Not Found") {
+        return Some("the package or version was not found in its registry: check `identifier` and `version`".into());
+    }
+    if tail.contains("ENOTFOUND") || tail.contains("EAI_AGAIN") || tail.contains("Failed to fetch")
+    {
+        return Some("the package could not be downloaded: the registry is unreachable from here (a proxy? set HTTPS_PROXY and SSL_CERT_FILE for pc-hybrid, which passes them on)".into());
+    }
+    None
+}
+
+/// How to get a program a command needs, when it is not on PATH.
+fn install_hint(program: &str) -> Option<&'static str> {
+    match program {
+        "npx" | "npm" | "node" => Some("install Node.js with npm (Debian: `apt install npm`; elsewhere https://nodejs.org), which provides `npx`"),
+        "uvx" | "uv" => Some("install uv, which provides `uvx` (`pip install uv`, or https://docs.astral.sh/uv/getting-started/installation/)"),
+        "docker" => Some("install Docker (Debian: `apt install docker.io`)"),
+        "dnx" | "dotnet" => Some("install the .NET 10 SDK, which provides `dnx`"),
+        "python3" | "python" => Some("install Python 3.10 or newer, or use the project's own environment (`.venv/bin/python`)"),
+        _ => None,
+    }
+}
+
+/// argv, argv as shown (secrets masked), environment, port.
+type Plan = (Vec<String>, Vec<String>, BTreeMap<String, String>, u16);
+
+/// The argv and environment of the command to start, and the base URL of an HTTP server;
+/// or the finding that says what is missing. `{port}` is a free loopback port.
+fn command_plan(s: &Server, o: &LiveOptions) -> Result<std::result::Result<Plan, LiveFinding>> {
+    let http = s.transport != Transport::Stdio;
+    let package = s
+        .launch_package
+        .and_then(|i| s.packages.get(i))
+        .filter(|p| p.registry_type != "oci");
+    if let Some(p) = package {
+        let port = if http { crate::net::free_port()? } else { 0 };
+        let given = |k: &str| {
+            o.inputs
+                .get(k)
+                .cloned()
+                .or_else(|| (http && k == "port").then(|| port.to_string()))
+        };
+        let line = super::server_json::command_line(p, &given);
+        if !line.missing.is_empty() {
+            let what: Vec<String> = line
+                .missing
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} ({}{})",
+                        m.label,
+                        if m.secret { "secret " } else { "" },
+                        m.kind
+                    )
+                })
+                .collect();
+            return Ok(Err((
+                Severity::Error,
+                "live/missing-input",
+                s.pointer("command"),
+                format!(
+                    "the server needs values that its definition leaves to whoever runs it: {}; give each with `--input NAME=VALUE`, secrets only through the environment variable of that name",
+                    what.join(", ")
+                ),
+            )));
+        }
+        let port = match (&p.transport_url, http) {
+            (Some(u), true) => super::server_json::remote_url(
+                &Remote {
+                    transport: p.transport,
+                    url: u.clone(),
+                    headers: Vec::new(),
+                    variables: BTreeMap::new(),
+                },
+                &given,
+            )
+            .ok()
+            .and_then(|u| url::Url::parse(&u).ok())
+            .and_then(|u| u.port())
+            .unwrap_or(port),
+            _ => port,
+        };
+        return Ok(Ok((line.argv, line.shown, line.env, port)));
+    }
+    let argv = s.command.clone().expect("chosen because declared");
+    let port = if http {
+        if argv.iter().any(|a| a.contains("{port}")) {
+            crate::net::free_port()?
+        } else {
+            s.port.unwrap_or(8000)
+        }
+    } else {
+        0
+    };
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| a.replace("{port}", &port.to_string()))
+        .collect();
+    Ok(Ok((argv.clone(), argv, s.env.clone(), port)))
+}
+
 enum Started {
     Failed(LiveFinding),
     Lines(Running, Client),
@@ -433,7 +564,25 @@ async fn start(
     match launch {
         LaunchKind::Url => {
             report.sandbox = "none: a remote server, reached over HTTP".into();
-            let url = s.url.clone().expect("chosen because declared");
+            let mut url = s.url.clone().expect("chosen because declared");
+            if let Some(r) = s.remotes.iter().find(|r| r.url == url) {
+                let given = |k: &str| o.inputs.get(k).cloned();
+                match super::server_json::remote_url(r, &given) {
+                    Ok(u) => url = u,
+                    Err(missing) => {
+                        let names: Vec<&str> = missing.iter().map(|m| m.label.as_str()).collect();
+                        return Ok(Started::Failed((
+                            Severity::Error,
+                            "live/missing-input",
+                            s.pointer("url"),
+                            format!(
+                                "the URL needs values for {}; give each with `--input NAME=VALUE`",
+                                names.join(", ")
+                            ),
+                        )));
+                    }
+                }
+            }
             Ok(Started::Http(Running::Remote, url))
         }
         LaunchKind::Command => start_command(s, o, stderr, report).await,
@@ -447,21 +596,18 @@ async fn start_command(
     stderr: &Arc<Mutex<Tail>>,
     report: &mut LiveReport,
 ) -> Result<Started> {
-    let argv = s.command.clone().expect("chosen because declared");
     let http = s.transport != Transport::Stdio;
-    let port = if http {
-        if argv.iter().any(|a| a.contains("{port}")) {
-            crate::net::free_port()?
-        } else {
-            s.port.unwrap_or(8000)
-        }
-    } else {
-        0
+    let (argv, shown, env, port) = match command_plan(s, o)? {
+        Ok(plan) => plan,
+        Err(f) => return Ok(Started::Failed(f)),
     };
-    let argv: Vec<String> = argv
-        .iter()
-        .map(|a| a.replace("{port}", &port.to_string()))
-        .collect();
+    report.command = Some(shown);
+    let npm_cache = o.cache_dir.join("npm");
+    let uv_cache = o.cache_dir.join("uv");
+    for d in [&npm_cache, &uv_cache] {
+        std::fs::create_dir_all(d)
+            .map_err(|e| Error::io(format!("creating {}", d.display()), e))?;
+    }
     let home = o
         .scratch
         .join(format!("live-{}", uuid::Uuid::new_v4().simple()));
@@ -480,7 +626,12 @@ async fn start_command(
         .env("HOME", &home)
         .env("TMPDIR", &home)
         .env("LANG", "C.UTF-8")
-        .envs(&s.env)
+        .env("npm_config_cache", &npm_cache)
+        .env("npm_config_update_notifier", "false")
+        .env("npm_config_fund", "false")
+        .env("UV_CACHE_DIR", &uv_cache)
+        .envs(o.passthrough_env.iter().map(|(k, v)| (k, v)))
+        .envs(&env)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -488,18 +639,27 @@ async fn start_command(
         .kill_on_drop(true);
     report.sandbox = format!(
         "child process in its own process group, scrubbed environment (PATH, private HOME{}), killed after the check",
-        if s.env.is_empty() { String::new() } else { format!(", {} declared variable(s)", s.env.len()) }
+        if env.is_empty() { String::new() } else { format!(", {} declared variable(s)", env.len()) }
     );
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&home);
+            let hint = match (e.kind(), install_hint(&argv[0])) {
+                (std::io::ErrorKind::NotFound, Some(h)) => {
+                    format!("\n      hint: `{}` is not on PATH: {h}", argv[0])
+                }
+                (std::io::ErrorKind::NotFound, None) => {
+                    format!("\n      hint: `{}` is not on PATH", argv[0])
+                }
+                _ => String::new(),
+            };
             return Ok(Started::Failed((
                 Severity::Error,
                 "live/start-failed",
                 s.pointer("command"),
                 format!(
-                    "could not start `{}` in {}: {e}",
+                    "could not start `{}` in {}: {e}{hint}",
                     argv[0],
                     o.workdir.display()
                 ),
@@ -857,14 +1017,20 @@ pub fn compare(s: &Server, tools: &[Value], findings: &mut Vec<LiveFinding>) {
             .get("inputSchema")
             .cloned()
             .unwrap_or(json!({"type": "object"}));
-        for problem in input_mismatch(&c.input_schema, &actual) {
+        let key = super::contract::schema_keys(s.format).0;
+        for (inner, problem) in input_mismatch(&c.input_schema, &actual) {
             findings.push((
                 Severity::Error,
                 "live/input-schema",
-                at.clone(),
+                format!("{at}/{key}{inner}"),
                 format!("capability `{}`: {problem}", c.name),
             ));
         }
+    }
+    if s.capabilities.is_empty() {
+        // Nothing was declared (a server.json lists no tools): what it serves is reported,
+        // not held against it.
+        return;
     }
     let declared: std::collections::HashSet<&str> =
         s.capabilities.iter().map(|c| c.name.as_str()).collect();
@@ -884,15 +1050,53 @@ pub fn compare(s: &Server, tools: &[Value], findings: &mut Vec<LiveFinding>) {
     }
 }
 
-fn types_of(schema: &Value) -> Vec<String> {
+/// `schema` with a local `$ref` (`#/$defs/X`, as Pydantic writes nested models) followed
+/// through `root`.
+fn resolved<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) if r.starts_with('#') => match root.pointer(&r[1..]) {
+                Some(target) => schema = target,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    schema
+}
+
+/// The types a schema allows: its `type`, or those of its `anyOf`/`oneOf` branches
+/// (`Optional[int]` is `anyOf: [integer, null]`).
+fn types_of(root: &Value, schema: &Value) -> Vec<String> {
+    let schema = resolved(root, schema);
     match schema.get("type") {
         Some(Value::String(t)) => vec![t.clone()],
         Some(Value::Array(a)) => a
             .iter()
             .filter_map(|t| t.as_str().map(str::to_owned))
             .collect(),
-        _ => vec![],
+        _ => ["anyOf", "oneOf"]
+            .iter()
+            .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+            .flatten()
+            .flat_map(|b| types_of(root, b))
+            .collect(),
     }
+}
+
+/// The branch of an `anyOf`/`oneOf` schema that has type `t`, or the schema itself.
+fn branch<'a>(root: &'a Value, schema: &'a Value, t: &str) -> &'a Value {
+    let schema = resolved(root, schema);
+    if schema.get("type").is_some() {
+        return schema;
+    }
+    ["anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(|b| resolved(root, b))
+        .find(|b| types_of(root, b).iter().any(|x| x == t))
+        .unwrap_or(schema)
 }
 
 fn required_of(schema: &Value) -> Vec<&str> {
@@ -903,63 +1107,184 @@ fn required_of(schema: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-/// Why a tool whose input schema is `actual` would not accept calls made by the
-/// declaration `declared`.
-pub fn input_mismatch(declared: &Value, actual: &Value) -> Vec<String> {
-    let mut problems = Vec::new();
-    let empty = serde_json::Map::new();
-    let dprops = declared
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let aprops = actual
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let closed = actual.get("additionalProperties") == Some(&Value::Bool(false));
-    for (name, dschema) in dprops {
-        match aprops.get(name) {
-            None if closed || !aprops.is_empty() => problems.push(format!(
-                "declares parameter `{name}`, which the tool does not take"
-            )),
-            None => {}
-            Some(aschema) => {
-                let dt = types_of(dschema);
-                let at = types_of(aschema);
-                if !dt.is_empty() && !at.is_empty() {
-                    for t in &dt {
-                        let ok =
-                            at.contains(t) || (t == "integer" && at.iter().any(|a| a == "number"));
-                        if !ok {
-                            problems.push(format!(
-                                "parameter `{name}` is declared as {t}, but the tool takes {}",
-                                at.join(" or ")
-                            ));
-                        }
-                    }
+fn type_ok(declared: &str, actual: &[String]) -> bool {
+    actual.iter().any(|a| a == declared)
+        || (declared == "integer" && actual.iter().any(|a| a == "number"))
+}
+
+/// The lower and upper bounds a tool may set on a value; the declaration must be at least as
+/// tight, or a caller following it sends values the tool rejects.
+const LOWER: &[&str] = &[
+    "minLength",
+    "minimum",
+    "exclusiveMinimum",
+    "minItems",
+    "minProperties",
+];
+const UPPER: &[&str] = &[
+    "maxLength",
+    "maximum",
+    "exclusiveMaximum",
+    "maxItems",
+    "maxProperties",
+];
+
+struct Compare<'a> {
+    droot: &'a Value,
+    aroot: &'a Value,
+    problems: Vec<(String, String)>,
+}
+
+impl Compare<'_> {
+    fn problem(&mut self, at: &str, msg: String) {
+        self.problems.push((at.to_owned(), msg));
+    }
+
+    fn schema(&mut self, declared: &Value, actual: &Value, at: &str, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        let (droot, aroot) = (self.droot, self.aroot);
+        let shown = if at.is_empty() { "/" } else { at };
+        let dt = types_of(droot, declared);
+        let at_types = types_of(aroot, actual);
+        if !dt.is_empty() && !at_types.is_empty() {
+            for t in &dt {
+                if !type_ok(t, &at_types) {
+                    self.problem(
+                        at,
+                        format!(
+                            "{shown} is declared as {t}, but the tool takes {}",
+                            at_types.join(" or ")
+                        ),
+                    );
+                    return;
                 }
             }
         }
-    }
-    let drequired = required_of(declared);
-    for r in required_of(actual) {
-        if !dprops.contains_key(r) {
-            problems.push(format!(
-                "the tool requires parameter `{r}`, which is not declared"
-            ));
-        } else if !drequired.contains(&r) {
-            problems.push(format!(
-                "the tool requires parameter `{r}`, which the declaration makes optional"
-            ));
+        let main = dt
+            .iter()
+            .find(|t| t.as_str() != "null")
+            .cloned()
+            .unwrap_or_default();
+        let declared = branch(droot, declared, &main);
+        let actual = branch(aroot, actual, &main);
+        if let Some(allowed) = actual.get("enum").and_then(Value::as_array) {
+            match declared.get("enum").and_then(Value::as_array) {
+                Some(d) => {
+                    let extra: Vec<String> = d
+                        .iter()
+                        .filter(|v| !allowed.contains(v))
+                        .map(Value::to_string)
+                        .collect();
+                    if !extra.is_empty() {
+                        self.problem(
+                            at,
+                            format!(
+                                "{shown} declares {}, which the tool does not accept (it takes {})",
+                                extra.join(", "),
+                                Value::Array(allowed.clone())
+                            ),
+                        );
+                    }
+                }
+                None if declared.get("const").is_none() => self.problem(
+                    at,
+                    format!(
+                        "{shown} is declared without an enum, but the tool accepts only {}",
+                        Value::Array(allowed.clone())
+                    ),
+                ),
+                None => {}
+            }
+        }
+        for (keys, lower) in [(LOWER, true), (UPPER, false)] {
+            for key in keys {
+                let Some(a) = actual.get(*key).and_then(Value::as_f64) else {
+                    continue;
+                };
+                match declared.get(*key).and_then(Value::as_f64) {
+                    Some(d) if (lower && d >= a) || (!lower && d <= a) => {}
+                    Some(d) => self.problem(
+                        at,
+                        format!("{shown} declares {key} {d}, but the tool requires {key} {a}"),
+                    ),
+                    None => self.problem(
+                        at,
+                        format!("{shown} declares no {key}, but the tool requires {key} {a}"),
+                    ),
+                }
+            }
+        }
+        if main == "array" || (main.is_empty() && declared.get("items").is_some()) {
+            if let (Some(di), Some(ai)) = (declared.get("items"), actual.get("items")) {
+                if di.is_object() && ai.is_object() {
+                    self.schema(di, ai, &format!("{at}/items"), depth + 1);
+                }
+            }
+        }
+        if main == "object" || (main.is_empty() && declared.get("properties").is_some()) {
+            self.object(declared, actual, at, depth);
         }
     }
+
+    fn object(&mut self, declared: &Value, actual: &Value, at: &str, depth: usize) {
+        let empty = serde_json::Map::new();
+        let dprops = declared
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let aprops = actual
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let closed = actual.get("additionalProperties") == Some(&Value::Bool(false));
+        for (name, dschema) in dprops {
+            let p = format!("{at}/properties/{}", crate::document::escape_token(name));
+            match aprops.get(name) {
+                None if closed || !aprops.is_empty() => {
+                    self.problem(&p, format!("declares {p}, which the tool does not take"))
+                }
+                None => {}
+                Some(aschema) => self.schema(dschema, aschema, &p, depth + 1),
+            }
+        }
+        let drequired = required_of(declared);
+        for r in required_of(actual) {
+            let p = format!("{at}/properties/{}", crate::document::escape_token(r));
+            if !dprops.contains_key(r) {
+                self.problem(&p, format!("the tool requires {p}, which is not declared"));
+            } else if !drequired.contains(&r) {
+                self.problem(
+                    &p,
+                    format!("the tool requires {p}, which the declaration makes optional"),
+                );
+            }
+        }
+    }
+}
+
+/// Why a tool whose input schema is `actual` would not accept calls made by the
+/// declaration `declared`: (JSON pointer in the declared schema, message), compared
+/// recursively (types, items, nested properties, required lists, enums, bounds).
+pub fn input_mismatch(declared: &Value, actual: &Value) -> Vec<(String, String)> {
+    let mut c = Compare {
+        droot: declared,
+        aroot: actual,
+        problems: Vec::new(),
+    };
+    c.schema(declared, actual, "", 0);
+    let mut problems = c.problems;
     if problems.is_empty() {
         // A call built from the declaration must pass the tool's own schema.
         let instance = sample(declared, 0);
         if let Ok(v) = jsonschema::validator_for(actual) {
             if let Some(e) = v.iter_errors(&instance).next() {
-                problems.push(format!(
-                    "a call that follows the declaration ({instance}) is rejected by the tool's input schema: {e}"
+                problems.push((
+                    e.instance_path().to_string(),
+                    format!(
+                        "a call that follows the declaration ({instance}) is rejected by the tool's input schema: {e}"
+                    ),
                 ));
             }
         }
@@ -991,7 +1316,7 @@ fn sample(schema: &Value, depth: usize) -> Value {
     {
         return v.clone();
     }
-    let t = types_of(schema);
+    let t = types_of(schema, schema);
     let t = t
         .first()
         .map(String::as_str)
@@ -1052,10 +1377,72 @@ mod tests {
         let narrower = json!({"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]});
         assert_eq!(input_mismatch(&declared, &narrower).len(), 1);
         let stricter = json!({"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}}, "required": ["query", "limit"]});
-        assert!(input_mismatch(&declared, &stricter)[0].contains("makes optional"));
+        assert!(input_mismatch(&declared, &stricter)[0]
+            .1
+            .contains("makes optional"));
         let retyped = json!({"type": "object", "properties": {"query": {"type": "integer"}, "limit": {"type": "integer"}}, "required": ["query"]});
-        assert!(input_mismatch(&declared, &retyped)[0].contains("declared as string"));
+        assert!(input_mismatch(&declared, &retyped)[0]
+            .1
+            .contains("declared as string"));
         let long = json!({"type": "object", "properties": {"query": {"type": "string", "minLength": 5}, "limit": {"type": "integer"}}, "required": ["query"]});
-        assert!(input_mismatch(&declared, &long)[0].contains("rejected"));
+        let long = &input_mismatch(&declared, &long)[0];
+        assert_eq!(long.0, "/properties/query");
+        assert!(long.1.contains("requires minLength 5"), "{long:?}");
+    }
+
+    #[test]
+    fn nested_types_enums_and_bounds_are_compared() {
+        let tool = json!({
+            "type": "object",
+            "$defs": {"Filter": {"type": "object", "properties": {
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "mode": {"type": "string", "enum": ["any", "all"]},
+                "depth": {"anyOf": [{"type": "integer", "maximum": 5}, {"type": "null"}]}
+            }, "required": ["tags"]}},
+            "properties": {"ids": {"type": "array", "items": {"type": "string"}}, "filter": {"$ref": "#/$defs/Filter"}},
+            "required": ["filter"]
+        });
+        let good = json!({"type": "object", "properties": {
+            "ids": {"type": "array", "items": {"type": "string"}},
+            "filter": {"type": "object", "properties": {
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "mode": {"type": "string", "enum": ["all"]},
+                "depth": {"type": "integer", "maximum": 3}
+            }, "required": ["tags"]}
+        }, "required": ["filter"]});
+        assert!(
+            input_mismatch(&good, &tool).is_empty(),
+            "{:?}",
+            input_mismatch(&good, &tool)
+        );
+        let mut bad = good.clone();
+        bad["properties"]["ids"]["items"]["type"] = json!("integer");
+        let p = input_mismatch(&bad, &tool);
+        assert_eq!(p[0].0, "/properties/ids/items", "{p:?}");
+        assert!(p[0]
+            .1
+            .contains("declared as integer, but the tool takes string"));
+        let mut bad = good.clone();
+        bad["properties"]["filter"]["properties"]["tags"]["items"]["type"] = json!("boolean");
+        assert_eq!(
+            input_mismatch(&bad, &tool)[0].0,
+            "/properties/filter/properties/tags/items"
+        );
+        let mut bad = good.clone();
+        bad["properties"]["filter"]["properties"]["mode"]["enum"] = json!(["all", "some"]);
+        let p = input_mismatch(&bad, &tool);
+        assert!(p[0].1.contains("\"some\""), "{p:?}");
+        let mut bad = good.clone();
+        bad["properties"]["filter"]["properties"]["depth"]["maximum"] = json!(9);
+        let p = input_mismatch(&bad, &tool);
+        assert_eq!(p[0].0, "/properties/filter/properties/depth");
+        assert!(
+            p[0].1
+                .contains("maximum 9, but the tool requires maximum 5"),
+            "{p:?}"
+        );
+        let mut bad = good.clone();
+        bad["properties"]["filter"]["required"] = json!([]);
+        assert!(input_mismatch(&bad, &tool)[0].1.contains("makes optional"));
     }
 }

@@ -187,6 +187,27 @@ impl Report {
         };
     }
 
+    /// The live stage cannot run: the server has no way to start here.
+    pub fn skip_live(&mut self, why: &str) {
+        let at = Utc::now();
+        let mut f = Findings::new(self.document.as_ref());
+        f.warn(
+            Stage::Live,
+            "live/not-launchable",
+            "",
+            format!("not checked live: {why}"),
+        );
+        self.findings.extend(f.items);
+        self.set_condition(
+            Stage::Live,
+            "Unknown",
+            "NotLaunchable",
+            format!("the server cannot be started here: {why}"),
+            at,
+        );
+        self.update_phase();
+    }
+
     /// Record the outcome of a live validation.
     pub fn add_live(&mut self, outcome: live::Outcome) {
         let at = Utc::now();

@@ -846,6 +846,15 @@ fn choose_launch(d: &mut Draft, packages: &[(String, Package)], remotes: &[(Stri
         d.launch_package = Some(i);
         d.transport = Some(p.transport.as_str().to_owned());
         d.at("transport", child(ptr, "transport"));
+        if let Some(path) = p
+            .transport_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(&PLACEHOLDER.replace_all(u, "8000")).ok())
+            .map(|u| u.path().to_owned())
+            .filter(|p| p != "/")
+        {
+            d.mcp_path = Some(path);
+        }
         if p.registry_type == "oci" {
             d.image = Some(oci_reference(p));
             d.at("image", child(ptr, "identifier"));
@@ -854,15 +863,6 @@ fn choose_launch(d: &mut Draft, packages: &[(String, Package)], remotes: &[(Stri
                 .as_deref()
                 .and_then(|u| url::Url::parse(&PLACEHOLDER.replace_all(u, "8000")).ok())
                 .and_then(|u| u.port());
-            if let Some(path) = p
-                .transport_url
-                .as_deref()
-                .and_then(|u| url::Url::parse(&PLACEHOLDER.replace_all(u, "8000")).ok())
-                .map(|u| u.path().to_owned())
-                .filter(|p| p != "/")
-            {
-                d.mcp_path = Some(path);
-            }
         } else {
             let r = command_line(p, &|_| None);
             d.command = Some(r.shown);
@@ -1160,6 +1160,28 @@ pub fn inputs_of_package(p: &Package) -> Vec<(String, Input, &'static str)> {
             push_vars(&e.input, &mut out);
         } else {
             out.push((e.name.clone(), e.input.clone(), "environment variable"));
+        }
+    }
+    out
+}
+
+/// Every name a live check may be given a value under, and whether it is a secret: the
+/// inputs of the package or remote it runs.
+pub fn declared_inputs(s: &Server) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    if let Some(p) = s.launch_package.and_then(|i| s.packages.get(i)) {
+        for (label, input, _) in inputs_of_package(p) {
+            out.push((label.clone(), input.is_secret || looks_secret(&label)));
+        }
+    }
+    for r in &s.remotes {
+        for (n, v) in &r.variables {
+            out.push((n.clone(), v.is_secret));
+        }
+        for h in &r.headers {
+            for (n, v) in &h.input.variables {
+                out.push((n.clone(), v.is_secret));
+            }
         }
     }
     out

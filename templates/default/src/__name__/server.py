@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -50,6 +50,11 @@ class AgentInfo(BaseModel):
     knowledge_sources: list[dict[str, Any]]
 
 
+# The bounds the tools advertise in their input schemas, as the MCP manifest declares them.
+Query = Annotated[str, Field(min_length=1, max_length=MAX_QUERY, description="What to search for")]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="How many passages to return")]
+
+
 def _check(query: str, limit: int) -> None:
     if not query.strip():
         raise ToolError("query must not be empty")
@@ -78,7 +83,7 @@ def build_server(home: Path | None = None) -> MCPServer:
         return SearchResult(query=query, capability=capability, results=[Hit(**h) for h in hits])
 
     @server.tool(description=f"Search the {spec.DOMAIN} knowledge base of {spec.DISPLAY_NAME}; returns ranked passages with their source.")
-    def search_knowledge(query: str, limit: int = 5) -> SearchResult:
+    def search_knowledge(query: Query, limit: Limit = 5) -> SearchResult:
         return search(query, limit, None)
 
     tools = ["search_knowledge", "get_agent_info", *spec.CAPABILITIES]
@@ -100,7 +105,7 @@ def build_server(home: Path | None = None) -> MCPServer:
         )
 
     def capability_tool(capability: str):
-        def tool(query: str, limit: int = 5) -> SearchResult:
+        def tool(query: Query, limit: Limit = 5) -> SearchResult:
             return search(query, limit, capability)
 
         return tool
