@@ -592,10 +592,13 @@ fn client_configs_for_each_client() {
             "vscode",
         ])
         .json();
+    // The secret header is asked for with a hidden prompt, never filled in.
     assert_eq!(
         v["servers"]["search"],
-        serde_json::json!({"type": "http", "url": "https://mcp.search.example/mcp"})
+        serde_json::json!({"type": "http", "url": "https://mcp.search.example/mcp", "headers": {"Authorization": "${input:authorization}"}})
     );
+    assert_eq!(v["inputs"][0]["id"], "authorization");
+    assert_eq!(v["inputs"][0]["password"], true);
     let cur = env
         .ok(&[
             "mcp",
@@ -646,6 +649,109 @@ fn client_configs_for_each_client() {
     assert_eq!(*args.last().unwrap(), "ghcr.io/acme/files-mcp:0.3.0");
     let o = env.run(&["mcp", "client-config", "nope", "--client", "claude"]);
     assert_eq!(o.code, 2);
+}
+
+#[test]
+fn client_configs_carry_every_argument_and_ask_for_secrets() {
+    let env = Env::new();
+    for f in [
+        "valid/server-brave.json",
+        "valid/server-remote-variables.json",
+        "valid/server-docker-args.json",
+        "valid/server-nuget.json",
+    ] {
+        env.ok(&["mcp", "register", &fixture(f)]);
+    }
+    let cc = |name: &str, client: &str| {
+        env.ok(&["mcp", "client-config", name, "--client", client])
+            .json()
+    };
+    // VS Code: every missing value is an input; secrets have hidden prompts.
+    let v = cc("io.github.example/brave-search", "vscode");
+    let s = &v["servers"]["brave-search"];
+    assert_eq!(s["type"], "stdio");
+    assert_eq!(s["command"], "npx");
+    assert_eq!(
+        s["args"],
+        serde_json::json!([
+            "-y",
+            "@example/server-brave-search@1.2.0",
+            "--mode",
+            "local",
+            "${input:index-dir}",
+            "--tag",
+            "web"
+        ])
+    );
+    assert_eq!(s["env"]["BRAVE_API_KEY"], "${input:brave-api-key}");
+    assert_eq!(s["env"]["BRAVE_COUNTRY"], "us");
+    let inputs = v["inputs"].as_array().unwrap();
+    let key = inputs.iter().find(|i| i["id"] == "brave-api-key").unwrap();
+    assert_eq!(key["type"], "promptString");
+    assert_eq!(key["password"], true);
+    let dir = inputs.iter().find(|i| i["id"] == "index-dir").unwrap();
+    assert_eq!(dir["password"], false);
+    // Cursor reads values from the environment; Claude gets placeholders and a note.
+    let c = cc("io.github.example/brave-search", "cursor");
+    assert_eq!(
+        c["mcpServers"]["brave-search"]["env"]["BRAVE_API_KEY"],
+        "${env:BRAVE_API_KEY}"
+    );
+    let o = env.ok(&[
+        "mcp",
+        "client-config",
+        "io.github.example/brave-search",
+        "--client",
+        "claude",
+    ]);
+    let cl = o.json();
+    assert_eq!(
+        cl["mcpServers"]["brave-search"]["env"]["BRAVE_API_KEY"],
+        "<BRAVE_API_KEY>"
+    );
+    assert!(o.stderr.contains("replace each <placeholder>"), "{o:?}");
+    // A remote's URL variables and secret header.
+    let v = cc("com.example.acme/tenant-search", "vscode");
+    let s = &v["servers"]["tenant-search"];
+    assert_eq!(s["url"], "https://${input:tenant-id}.mcp.example.com/mcp");
+    assert_eq!(s["headers"]["Authorization"], "Bearer ${input:api-token}");
+    let ids: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["tenant-id", "api-token"]);
+    // An image: hardened docker run, the package's arguments after the image, secrets by name.
+    let d = cc("io.github.example/database", "cursor");
+    let args: Vec<&str> = d["mcpServers"]["database"]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let at = args
+        .iter()
+        .position(|a| *a == "ghcr.io/example/database-mcp:3.1.0")
+        .unwrap();
+    assert_eq!(
+        &args[at + 1..],
+        ["--host", "localhost", "${env:DATABASE_NAME}"]
+    );
+    assert!(args.windows(2).any(|w| w == ["-e", "DB_PASSWORD"]));
+    assert_eq!(
+        d["mcpServers"]["database"]["env"]["DB_PASSWORD"],
+        "${env:DB_PASSWORD}"
+    );
+    // A server that cannot run here says so.
+    let o = env.ok(&[
+        "mcp",
+        "client-config",
+        "io.github.example/weather-dotnet",
+        "--client",
+        "claude",
+    ]);
+    assert!(o.stderr.contains("NuGet"), "{o:?}");
 }
 
 #[test]

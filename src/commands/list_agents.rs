@@ -111,13 +111,17 @@ pub async fn run(s: &Settings, out: &Output) -> Result<()> {
     }
     let rows = agents
         .into_iter()
-        .map(|a| AgentRow {
-            deployments: deployments
+        .map(|mut a| {
+            let mine: Vec<DeploymentRecord> = deployments
                 .iter()
                 .filter(|d| d.agent_name == a.name)
                 .cloned()
-                .collect(),
-            agent: a,
+                .collect();
+            a.status = deploy::agent_status(&a.status, &mine);
+            AgentRow {
+                deployments: mine,
+                agent: a,
+            }
         })
         .collect();
     out.data(&Agents(rows))

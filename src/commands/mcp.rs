@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::cli::{ExportFormat, Launch, LiveArgs, McpClient, McpCommand};
 use crate::error::{Error, Result};
 use crate::output::{Format, Output, Tabular};
+use crate::registry::client_config::Client;
 use crate::registry::{self, live, model::Severity, Report};
 use crate::settings::Settings;
 use crate::store::RegistryEntry;
@@ -105,8 +106,12 @@ pub async fn run(cmd: &McpCommand, s: &Settings, out: &Output) -> Result<()> {
             let doc = match a.format {
                 ExportFormat::Manifest => registry::export::manifest(&server),
                 ExportFormat::ServerJson => {
-                    let (doc, warnings) =
-                        registry::export::server_json(&server, &e.source, &a.namespace);
+                    let (doc, warnings) = registry::export::server_json(
+                        &server,
+                        &e.source,
+                        &a.namespace,
+                        e.kind == "agent",
+                    );
                     for w in warnings {
                         out.warn(&w);
                     }
@@ -116,18 +121,27 @@ pub async fn run(cmd: &McpCommand, s: &Settings, out: &Output) -> Result<()> {
             document(out, &doc, a.format == ExportFormat::ServerJson)
         }
         McpCommand::ClientConfig(a) => {
-            let e = registry::find(open_store(s)?.as_ref(), &a.name, a.version.as_deref())?;
+            let store = open_store(s)?;
+            let e = registry::find(store.as_ref(), &a.name, a.version.as_deref())?;
             let server = registry::server_of(&e)?;
             let client = match a.client {
-                McpClient::Claude => "claude",
-                McpClient::Cursor => "cursor",
-                McpClient::Vscode => "vscode",
+                McpClient::Claude => Client::Claude,
+                McpClient::Cursor => Client::Cursor,
+                McpClient::Vscode => Client::Vscode,
             };
-            let (doc, notes) = registry::export::client_config(&server, client);
-            for n in notes {
+            let progress = out.progress("environment");
+            let how = registry::client_config::connect(
+                store.as_ref(),
+                &e,
+                &super::deploy::local_options(s),
+                &progress,
+            )
+            .await?;
+            let c = registry::client_config::client_config(&server, client, &how);
+            for n in c.notes {
                 out.note(&n);
             }
-            document(out, &doc, true)
+            document(out, &c.document, true)
         }
         McpCommand::Rules => out.data(&Rules(registry::policy::rules())),
     }
@@ -441,7 +455,7 @@ impl Tabular for Shown {
         for c in m["spec"]["capabilities"].as_array().into_iter().flatten() {
             caps.add_row(vec![
                 c["name"].as_str().unwrap_or("").to_string(),
-                c["method"].as_str().unwrap_or("").to_string(),
+                c["method"].as_str().unwrap_or("tools/call").to_string(),
                 c["endpoint"].as_str().unwrap_or("").to_string(),
                 c["description"].as_str().unwrap_or("").to_string(),
             ]);

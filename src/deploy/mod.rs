@@ -509,3 +509,21 @@ pub fn tail_lines(text: &str, n: usize) -> String {
 pub fn replica_healthy(r: &ReplicaRecord) -> bool {
     r.state == "healthy"
 }
+
+/// What an agent is, seen with its deployments: `deployed` when a deployment serves it (a
+/// healthy replica, or rendered manifests), `degraded` when it is deployed but nothing of
+/// it is healthy, else what its record says (`created`).
+pub fn agent_status(recorded: &str, deployments: &[DeploymentRecord]) -> String {
+    if deployments.is_empty() {
+        return recorded.to_owned();
+    }
+    let serving = deployments.iter().any(|d| {
+        (d.target == "kubernetes" && d.status == "running")
+            || d.replicas.iter().any(replica_healthy)
+    });
+    if serving {
+        "deployed".into()
+    } else {
+        "degraded".into()
+    }
+}

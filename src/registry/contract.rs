@@ -105,14 +105,19 @@ pub fn check(s: &Server, f: &mut Findings) {
                 ),
             );
         }
-        if let Some(first) = routes.insert((&c.endpoint, &c.method), i) {
+        // Only REST-style capabilities have routes that can collide.
+        let Some(endpoint) = c.endpoint.as_deref() else {
+            continue;
+        };
+        let method = c.method.as_deref().unwrap_or("POST");
+        if let Some(first) = routes.insert((endpoint, method), i) {
             f.error(
                 Stage::Contract,
                 "contract/unique-endpoint",
                 &format!("{at}/endpoint"),
                 format!(
                     "{} {} is already the endpoint of capability {first} (`{}`)",
-                    c.method, c.endpoint, s.capabilities[first].name
+                    method, endpoint, s.capabilities[first].name
                 ),
             );
         }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::formats::{EXTENSION_SPEC_KEYS, META_KEY, META_PUBLISHER};
+use super::formats::{EXTENSION_LAUNCH_KEYS, EXTENSION_SPEC_KEYS, META_KEY, META_PUBLISHER};
 use super::manifest::Manifest;
 use super::model::{Server, SourceFormat, Transport};
 
@@ -34,7 +34,7 @@ pub fn manifest(s: &Server) -> Value {
 }
 
 /// Our extension of server.json: what the official format cannot say.
-fn extension(s: &Server) -> Value {
+fn extension(s: &Server, note: Option<String>) -> Value {
     let m = Manifest::from_server(s, None);
     let spec = serde_json::to_value(&m.spec).unwrap_or(Value::Null);
     let mut ext = Map::new();
@@ -49,13 +49,30 @@ fn extension(s: &Server) -> Value {
             ext.insert(key.into(), v.clone());
         }
     }
+    // A local command has no server.json words; a package-made one is the package's.
+    if s.format != SourceFormat::ServerJson && s.command.is_some() {
+        for &key in EXTENSION_LAUNCH_KEYS {
+            if let Some(v) = spec.get(key) {
+                ext.insert(key.into(), v.clone());
+            }
+        }
+    }
+    if let Some(n) = note {
+        ext.insert("note".into(), json!(n));
+    }
     Value::Object(ext)
 }
 
 /// `s` as an official server.json under `namespace` (`io.github.user`). A server that came
 /// in as server.json keeps its name, packages and remotes. Returns warnings beside it.
-pub fn server_json(s: &Server, source: &Value, namespace: &str) -> (Value, Vec<String>) {
+pub fn server_json(
+    s: &Server,
+    source: &Value,
+    namespace: &str,
+    is_agent: bool,
+) -> (Value, Vec<String>) {
     let mut warnings = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     let mut doc = if s.format == SourceFormat::ServerJson {
         source.clone()
     } else {
@@ -97,8 +114,18 @@ pub fn server_json(s: &Server, source: &Value, namespace: &str) -> (Value, Vec<S
         if let Some(u) = &s.url {
             doc["remotes"] = json!([{"type": s.transport.as_str(), "url": u}]);
         }
-        if s.image.is_none() && s.url.is_none() {
-            warnings.push("the server runs from a local command, which server.json cannot describe: publish an image or a remote URL for others to use it".into());
+        if s.command.is_some() {
+            let cmd = s.command.as_deref().unwrap_or_default().join(" ");
+            let n = format!("runs from the local command `{cmd}`, which server.json cannot describe: it is kept here for pc-hybrid; publish a package or a remote URL for others to use it");
+            warnings.push(format!("the server {n}"));
+            notes.push(n);
+        }
+        if is_agent {
+            if let Some(image) = &s.image {
+                let n = format!("the image {image} is the one `pc-hybrid deploy-agent --target docker` builds (and pushes when a registry is set); build and push it before publishing this file");
+                warnings.push(n.clone());
+                notes.push(n);
+            }
         }
         doc
     };
@@ -110,82 +137,11 @@ pub fn server_json(s: &Server, source: &Value, namespace: &str) -> (Value, Vec<S
     if let Some(m) = meta.as_object_mut() {
         let publisher = m.entry(META_PUBLISHER).or_insert_with(|| json!({}));
         if let Some(p) = publisher.as_object_mut() {
-            p.insert(META_KEY.into(), extension(s));
+            p.insert(
+                META_KEY.into(),
+                extension(s, (!notes.is_empty()).then(|| notes.join("; "))),
+            );
         }
     }
     (doc, warnings)
-}
-
-/// Clients `client-config` can write for.
-pub const CLIENTS: &[&str] = &["claude", "cursor", "vscode"];
-
-/// The configuration entry that connects `client` to `s`, and notes for the user.
-pub fn client_config(s: &Server, client: &str) -> (Value, Vec<String>) {
-    let key = dns_name(&s.name);
-    let mut notes = Vec::new();
-    // What a client can start itself: a stdio command, or a stdio image under docker.
-    let stdio: Option<(String, Vec<String>)> = match (s.transport, &s.command, &s.image) {
-        (Transport::Stdio, Some(cmd), _) => Some((cmd[0].clone(), cmd[1..].to_vec())),
-        (Transport::Stdio, None, Some(image)) => Some((
-            "docker".into(),
-            vec![
-                "run".into(),
-                "-i".into(),
-                "--rm".into(),
-                "--network".into(),
-                "none".into(),
-                "--read-only".into(),
-                "--cap-drop".into(),
-                "ALL".into(),
-                "--security-opt".into(),
-                "no-new-privileges".into(),
-                image.clone(),
-            ],
-        )),
-        _ => None,
-    };
-    let url = match (&s.url, s.transport) {
-        (Some(u), _) => Some(u.clone()),
-        (None, Transport::Stdio) => None,
-        (None, _) => {
-            notes.push(format!(
-                "{} is a streamable-http server: start it first (`pc-hybrid deploy-agent` or its own command) so that it listens on port {}",
-                s.name,
-                s.port.unwrap_or(8000)
-            ));
-            Some(format!(
-                "http://127.0.0.1:{}{}",
-                s.port.unwrap_or(8000),
-                s.mcp_path
-            ))
-        }
-    };
-    if s.command.is_some() && s.transport == Transport::Stdio {
-        notes.push("the command runs in the client's working directory: use absolute paths if it needs files".into());
-    }
-    let env = json!(s.env);
-    let entry = match (client, &stdio, &url) {
-        ("vscode", Some((cmd, args)), _) => {
-            json!({"type": "stdio", "command": cmd, "args": args, "env": env})
-        }
-        ("vscode", None, Some(u)) => json!({"type": "http", "url": u}),
-        ("cursor", Some((cmd, args)), _) => json!({"command": cmd, "args": args, "env": env}),
-        ("cursor", None, Some(u)) => json!({"url": u}),
-        (_, Some((cmd, args)), _) => json!({"command": cmd, "args": args, "env": env}),
-        // Claude Desktop starts stdio servers only; mcp-remote bridges to an HTTP one.
-        (_, None, Some(u)) => json!({"command": "npx", "args": ["-y", "mcp-remote", u]}),
-        (_, None, None) => json!({}),
-    };
-    let wrapper = if client == "vscode" {
-        "servers"
-    } else {
-        "mcpServers"
-    };
-    let file = match client {
-        "vscode" => ".vscode/mcp.json",
-        "cursor" => "~/.cursor/mcp.json",
-        _ => "claude_desktop_config.json",
-    };
-    notes.push(format!("merge this into {file}"));
-    (json!({ wrapper: { key: entry } }), notes)
 }

@@ -468,20 +468,12 @@ fn capability_name(w: &mut Walker, o: &Obj) -> Option<String> {
         .map(|_| n)
 }
 
-fn endpoint_of(w: &mut Walker, o: &Obj, required: bool, name: &Option<String>) -> String {
-    let v = if required {
-        w.req_word(o, "endpoint", 256)
-    } else {
-        w.opt_word(o, "endpoint", 256)
-    };
-    match v {
-        Some(e) => {
-            w.check("schema/path", &o.ptr("endpoint"), checks::http_path(&e));
-            e
-        }
-        // An MCP tool is called through `tools/call`; its default address names it.
-        None => format!("/tools/{}", name.as_deref().unwrap_or("")),
-    }
+/// A capability's REST-style route, when it has one; an MCP tool is called through
+/// `tools/call` and needs none.
+fn endpoint_of(w: &mut Walker, o: &Obj) -> Option<String> {
+    let e = w.opt_word(o, "endpoint", 256)?;
+    w.check("schema/path", &o.ptr("endpoint"), checks::http_path(&e))
+        .map(|_| e)
 }
 
 fn manifest_capabilities(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
@@ -507,8 +499,8 @@ fn manifest_capabilities(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
         };
         let name = capability_name(w, &o);
         let description = w.opt_string(&o, "description", DESCRIPTION_CHARS);
-        let endpoint = endpoint_of(w, &o, true, &name);
-        let method = w.req_one_of(&o, "method", METHODS).unwrap_or_default();
+        let endpoint = endpoint_of(w, &o);
+        let method = w.opt_one_of(&o, "method", METHODS);
         let input_schema = json_schema(w, &o, "parameters", false);
         let output_schema = json_schema(w, &o, "response", false);
         d.capabilities.push(Capability {
@@ -817,10 +809,8 @@ fn registration_spec(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
                 };
                 let name = capability_name(w, &c);
                 let description = w.opt_string(&c, "description", DESCRIPTION_CHARS);
-                let endpoint = endpoint_of(w, &c, false, &name);
-                let method = w
-                    .opt_one_of(&c, "method", METHODS)
-                    .unwrap_or_else(|| "POST".into());
+                let endpoint = endpoint_of(w, &c);
+                let method = w.opt_one_of(&c, "method", METHODS);
                 let input_schema = json_schema(w, &c, "input_schema", true);
                 let output_schema = json_schema(w, &c, "output_schema", true);
                 d.capabilities.push(Capability {
@@ -991,7 +981,7 @@ fn spec_common(w: &mut Walker, d: &mut Draft, o: &Obj) {
 
 /// Our extension under `_meta`: what a server.json cannot say but this registry checks.
 pub(super) fn extension(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
-    let known: Vec<&str> = ["organization", "contact_email", "securityContext"]
+    let known: Vec<&str> = ["organization", "contact_email", "securityContext", "note"]
         .into_iter()
         .chain(EXTENSION_SPEC_KEYS.iter().copied())
         .chain(EXTENSION_LAUNCH_KEYS.iter().copied())
@@ -1003,6 +993,7 @@ pub(super) fn extension(w: &mut Walker, d: &mut Draft, v: &Value, ptr: &str) {
     d.at("deployment", ptr.to_owned());
     d.organization = w.opt_word(&o, "organization", 128);
     email(w, d, &o, "contact_email", false);
+    w.opt_string(&o, "note", 4096);
     mcp_path(w, d, &o, "path");
     // A server run from a local command, which server.json cannot describe.
     command(w, d, &o, "command");

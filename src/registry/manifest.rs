@@ -97,8 +97,10 @@ pub struct Capability {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub endpoint: String,
-    pub method: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     pub parameters: serde_json::Value,
     pub response: serde_json::Value,
 }

@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod client;
+pub mod client_config;
 pub mod contract;
 pub mod export;
 pub mod formats;
@@ -398,15 +399,33 @@ pub fn classification(store: &dyn Store, name: &str) -> Option<(String, Vec<Stri
 
 /// Pick an entry by name, and by version when given, else the highest semantic version.
 pub fn find(store: &dyn Store, name: &str, version: Option<&str>) -> Result<RegistryEntry> {
-    let mut matching: Vec<RegistryEntry> = store
-        .registry_entries()?
-        .into_iter()
-        .filter(|e| e.name == name)
-        .collect();
+    let all = store.registry_entries()?;
+    let mut matching: Vec<RegistryEntry> = all.iter().filter(|e| e.name == name).cloned().collect();
     if matching.is_empty() {
+        // An agent is registered under its DNS name (`tax-advisor`); its own name
+        // (`tax_advisor`) finds it too.
+        matching = all
+            .iter()
+            .filter(|e| e.kind == "agent" && e.agent_name.as_deref() == Some(name))
+            .cloned()
+            .collect();
+    }
+    if matching.is_empty() {
+        let wanted = export::dns_name(name);
+        let close: Vec<&str> = all
+            .iter()
+            .filter(|e| export::dns_name(&e.name) == wanted)
+            .map(|e| e.name.as_str())
+            .collect();
+        let hint = match close.first() {
+            Some(c) => {
+                format!("did you mean `{c}`? `pc-hybrid mcp list` shows the registered servers")
+            }
+            None => "`pc-hybrid mcp list` shows the registered servers".to_string(),
+        };
         return Err(Error::usage(
             format!("no MCP server named `{name}` is registered"),
-            Some("`pc-hybrid mcp list` shows the registered servers"),
+            Some(&hint),
         ));
     }
     if let Some(v) = version {
@@ -472,8 +491,8 @@ pub fn agent_manifest(
     let tool = |name: &str, description: String, params: &Value, response: &Value| Capability {
         name: name.to_owned(),
         description: Some(description),
-        endpoint: format!("/tools/{name}"),
-        method: "POST".into(),
+        endpoint: None,
+        method: None,
         parameters: params.clone(),
         response: response.clone(),
     };

@@ -177,8 +177,10 @@ pub struct Resources {
 pub struct Capability {
     pub name: String,
     pub description: Option<String>,
-    pub endpoint: String,
-    pub method: String,
+    /// The REST-style route of the reference design's capabilities; an MCP tool needs none
+    /// (every tool is called through `tools/call` on the server's one endpoint).
+    pub endpoint: Option<String>,
+    pub method: Option<String>,
     pub input_schema: serde_json::Value,
     pub output_schema: serde_json::Value,
 }

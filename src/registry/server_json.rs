@@ -1020,6 +1020,13 @@ fn args_of(
     }
 }
 
+/// The values of a list of arguments, as the command line gets them.
+pub fn resolve_args(list: &[Argument], given: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    let (mut argv, mut shown, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+    args_of(list, given, &mut argv, &mut shown, &mut missing);
+    argv
+}
+
 /// The command line of an npm or PyPI package: runtime, runtime arguments, the package at
 /// its version, package arguments; and its environment.
 pub fn command_line(p: &Package, given: &dyn Fn(&str) -> Option<String>) -> CommandLine {
