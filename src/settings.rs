@@ -120,6 +120,8 @@ pub struct Settings {
     pub sandbox_passthrough: Vec<(String, String)>,
     /// Cache of Python environments for local deployments.
     pub envs_dir: PathBuf,
+    /// Downloads of package runners (`npx`, `uvx`) for live checks.
+    pub cache_dir: PathBuf,
     /// The kubeconfig for `--apply`, when there is one.
     pub kubeconfig: Option<PathBuf>,
     pub audit: AuditSettings,
@@ -458,6 +460,10 @@ impl Settings {
             .filter(|s| !s.is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(|| paths.data_dir.join("envs"));
+        let cache_dir = env(ev::PC_HYBRID_CACHE_DIR)
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| paths.data_dir.join("cache"));
         let kubeconfig = env(ev::KUBECONFIG)
             .filter(|s| !s.is_empty())
             .map(PathBuf::from)
@@ -570,6 +576,7 @@ impl Settings {
             .filter_map(|n| env(&n).map(|v| (n, v)))
             .collect(),
             envs_dir,
+            cache_dir,
             kubeconfig,
         })
     }

@@ -230,7 +230,7 @@ async fn live_check(report: &mut Report, file: &Path, a: &LiveArgs, s: &Settings
         client_version: env!("CARGO_PKG_VERSION").into(),
         inputs,
         passthrough_env: s.sandbox_passthrough.clone(),
-        cache_dir: s.paths.data_dir.join("cache"),
+        cache_dir: s.cache_dir.clone(),
     };
     let outcome = live::run(&server, &opts).await?;
     report.add_live(outcome);

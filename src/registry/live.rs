@@ -437,7 +437,7 @@ fn failure(
 /// What a server's last words usually mean, and what to do about it.
 fn stderr_hint(tail: &str) -> Option<String> {
     if tail.contains("No module named 'mcp'") || tail.contains("No module named mcp") {
-        return Some("the Python that ran the server lacks the MCP SDK: run it with the project's own environment (its `.venv/bin/python`, or the command of its console script) instead of a bare `python3`".into());
+        return Some("the Python that ran the server lacks the MCP SDK: give the project its own environment (`python3 -m venv .venv && .venv/bin/pip install -e .` in its folder), which the live check then uses for `python3`; or put a Python with the SDK first on PATH".into());
     }
     if let Some(i) = tail.find("No module named '") {
         let rest = &tail[i + 17..];
@@ -530,7 +530,13 @@ fn command_plan(s: &Server, o: &LiveOptions) -> Result<std::result::Result<Plan,
         };
         return Ok(Ok((line.argv, line.shown, line.env, port)));
     }
-    let argv = s.command.clone().expect("chosen because declared");
+    let mut argv = s.command.clone().expect("chosen because declared");
+    // A bare `python3` of a project that has its own environment means that environment:
+    // the system Python usually lacks the project's dependencies (the MCP SDK among them).
+    let venv = o.workdir.join(".venv/bin/python");
+    if matches!(argv[0].as_str(), "python3" | "python") && venv.is_file() {
+        argv[0] = venv.display().to_string();
+    }
     let port = if http {
         if argv.iter().any(|a| a.contains("{port}")) {
             crate::net::free_port()?

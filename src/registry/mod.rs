@@ -267,10 +267,32 @@ fn check_parts(v: &Value, doc: Option<&Document>) -> Report {
         policy::check(s, &mut f);
         contract::check(s, &mut f);
     }
+    // A file that fails its schema still names itself, when it can be read that far.
+    let (raw_name, raw_version) = match format {
+        Some(SourceFormat::Registration) => {
+            (v.pointer("/mcp_spec/name"), v.pointer("/mcp_spec/version"))
+        }
+        Some(SourceFormat::Manifest) => {
+            (v.pointer("/metadata/name"), v.pointer("/metadata/version"))
+        }
+        Some(SourceFormat::ServerJson) => (v.get("name"), v.get("version")),
+        None => (None, None),
+    };
+    let short = |x: Option<&Value>| {
+        x.and_then(Value::as_str)
+            .filter(|s| s.chars().count() <= 200 && !s.contains(char::is_control))
+            .map(str::to_owned)
+    };
     let mut r = Report {
         file: doc.and_then(|d| d.file.clone()),
-        name: server.as_ref().map(|s| s.name.clone()),
-        version: server.as_ref().map(|s| s.version.clone()),
+        name: server
+            .as_ref()
+            .map(|s| s.name.clone())
+            .or_else(|| short(raw_name)),
+        version: server
+            .as_ref()
+            .map(|s| s.version.clone())
+            .or_else(|| short(raw_version)),
         format,
         transport: server.as_ref().map(|s| s.transport),
         not_launchable: server.as_ref().and_then(|s| s.not_launchable.clone()),

@@ -963,6 +963,16 @@ fn resolve(
     given(label).or_else(|| input.default.clone())
 }
 
+/// A named argument that takes no value (`--read-only`): nothing says what would follow it.
+fn is_flag(a: &Argument) -> bool {
+    a.kind == ArgumentKind::Named
+        && a.input.value.is_none()
+        && a.input.default.is_none()
+        && a.value_hint.is_none()
+        && a.input.choices.is_empty()
+        && a.input.format.as_deref().is_none_or(|f| f == "boolean")
+}
+
 fn args_of(
     list: &[Argument],
     given: &dyn Fn(&str) -> Option<String>,
@@ -980,6 +990,12 @@ fn args_of(
                 .to_owned(),
             ArgumentKind::Positional => a.value_hint.clone().unwrap_or_default(),
         };
+        if is_flag(a) {
+            let flag = a.name.clone().unwrap_or_default();
+            argv.push(flag.clone());
+            shown.push(flag);
+            continue;
+        }
         let before = missing.len();
         let value = resolve(&a.input, &label, given, missing, "argument");
         let mask = |v: &str| {
@@ -1147,6 +1163,9 @@ pub fn inputs_of_package(p: &Package) -> Vec<(String, Input, &'static str)> {
         }
     };
     for a in p.runtime_arguments.iter().chain(&p.package_arguments) {
+        if is_flag(a) {
+            continue;
+        }
         if a.input.value.is_some() {
             push_vars(&a.input, &mut out);
             continue;

@@ -418,3 +418,65 @@ macro_rules! on_both_stores {
         }
     };
 }
+
+/// The MCP servers and clients nobody here wrote, installed by scripts/test.sh from
+/// tests/tools: npm packages under `node_modules`, the PyPI reference servers under `py`.
+pub fn tools() -> PathBuf {
+    let dir = std::env::var_os("PC_HYBRID_TEST_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".test-tools"));
+    if !dir.join("node_modules/.bin/mcp-inspector").exists() {
+        panic!(
+            "the reference MCP servers and the MCP Inspector are not installed in {}: run `scripts/test.sh` (it installs tests/tools with npm and pip)",
+            dir.display()
+        );
+    }
+    dir
+}
+
+/// An environment for live checks of npm and PyPI servers: `uvx` and the SDK's Python first
+/// on PATH, the shared download cache, and the trust store package downloads need here.
+pub fn ecosystem_env() -> Env {
+    let bin = python().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cache = std::env::var("PC_HYBRID_CACHE_DIR")
+        .unwrap_or_else(|_| tools().join("cache").display().to_string());
+    let mut env = Env::new()
+        .var("PATH", &path)
+        .var("PC_HYBRID_CACHE_DIR", &cache);
+    for k in [
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "HTTPS_PROXY",
+        "https_proxy",
+    ] {
+        if let Ok(v) = std::env::var(k) {
+            env = env.var(k, &v);
+        }
+    }
+    env
+}
+
+/// Run the MCP Inspector CLI with a configuration file and one server of it.
+pub fn inspector(config: &Path, server: &str, args: &[&str]) -> Out {
+    let exe = tools().join("node_modules/.bin/mcp-inspector");
+    let o = Command::new(exe)
+        .arg("--cli")
+        .arg("--config")
+        .arg(config)
+        .args(["--server", server])
+        .args(args)
+        .env("MCP_INSPECTOR_SECRET_STORE", "memory")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the MCP Inspector");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
