@@ -90,6 +90,34 @@ fn two_local_replicas_serve_mcp_survive_a_kill_and_leave_nothing_behind() {
     let deps = common::deployments(&env, &agent);
     assert_eq!(deps[0]["replicas"][1]["state"], "healthy");
     common::mcp_call(deps[0]["replicas"][1]["endpoint"].as_str().unwrap());
+    let listed = env.ok(&["list-agents", "-o", "json"]).json();
+    assert_eq!(listed[0]["status"], "deployed", "{listed:#}");
+
+    // A client connects to what is serving, by the agent's own name or its registry name.
+    let cfg = env
+        .ok(&["mcp", "client-config", &agent, "--client", "cursor"])
+        .json();
+    let key = agent.replace('_', "-");
+    let url = cfg["mcpServers"][&key]["url"].as_str().unwrap().to_owned();
+    assert!(
+        endpoints.contains(&url),
+        "{url} is not one of {endpoints:?}"
+    );
+    assert_eq!(
+        env.ok(&["mcp", "client-config", &key, "--client", "cursor"])
+            .json(),
+        cfg
+    );
+    // Claude Desktop's file starts stdio servers only: its snippet bridges with mcp-remote.
+    let claude = env
+        .ok(&["mcp", "client-config", &agent, "--client", "claude"])
+        .json();
+    assert_eq!(claude["mcpServers"][&key]["args"][2], url.as_str());
+    let file = env.work.join("claude.json");
+    std::fs::write(&file, claude.to_string()).unwrap();
+    let i = common::inspector(&file, &key, &["--method", "tools/list"]);
+    assert_eq!(i.code, 0, "{i:?}");
+    assert!(i.stdout.contains("search_knowledge"), "{i:?}");
 
     // Logs of a replica: uvicorn's startup lines and the health checks.
     let logs = env.ok(&["logs", &agent, "--replica", "0"]).stdout;
@@ -112,6 +140,24 @@ fn two_local_replicas_serve_mcp_survive_a_kill_and_leave_nothing_behind() {
         "replicas left after undeploy"
     );
     assert!(common::deployments(&env, &agent).is_empty());
+    let listed = env.ok(&["list-agents", "-o", "json"]).json();
+    assert_eq!(listed[0]["status"], "created");
+
+    // Not deployed: the client starts it from its project, in the project's environment.
+    let o = env.ok(&["mcp", "client-config", &agent, "--client", "claude"]);
+    let cfg = o.json();
+    let entry = &cfg["mcpServers"][&key];
+    let python = entry["command"].as_str().unwrap();
+    assert!(
+        python.ends_with("/bin/python") && python.contains("test-envs"),
+        "{entry}"
+    );
+    assert_eq!(entry["args"], serde_json::json!(["-m", agent]));
+    std::fs::write(&file, cfg.to_string()).unwrap();
+    let i = common::inspector(&file, &key, &["--method", "tools/list"]);
+    assert_eq!(i.code, 0, "{i:?}");
+    assert!(i.stdout.contains("get_agent_info"), "{i:?}");
+    assert!(replicas_running(&agent).is_empty());
 }
 
 #[test]

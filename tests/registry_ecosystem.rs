@@ -465,3 +465,37 @@ fn client_configs_start_the_server_in_the_mcp_inspector() {
     assert_eq!(v["servers"]["server-memory"]["type"], "stdio");
     assert!(v.get("mcpServers").is_none());
 }
+
+#[test]
+fn a_missing_runner_gets_an_install_hint_and_unrunnable_servers_are_skipped() {
+    // uvx is not on this PATH.
+    let env = Env::new().var("PATH", "/usr/bin:/bin");
+    let file = write(
+        &env,
+        "time.json",
+        &pypi_server("server-time", "mcp-server-time", "2026.10.19", json!([])),
+    );
+    let (code, reports, _) = live(&env, &[&file], &[]);
+    assert_eq!(code, 1);
+    let f = errors(&reports[0])[0];
+    assert_eq!(f["rule"], "live/start-failed");
+    let m = f["message"].as_str().unwrap();
+    assert!(
+        m.contains("`uvx` is not on PATH") && m.contains("install uv"),
+        "{m}"
+    );
+    // A NuGet package cannot run here: validated, stored, and its live check skipped with why.
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry/valid");
+    let nuget = fixtures.join("server-nuget.json");
+    let (code, reports, _) = live(&env, &[nuget.to_str().unwrap()], &[]);
+    assert_eq!(code, 0);
+    let r = &reports[0];
+    assert_eq!(r["phase"], "succeeded");
+    assert!(r["not_launchable"].as_str().unwrap().contains("NuGet"));
+    assert_eq!(r["findings"][0]["rule"], "live/not-launchable");
+    let o = env.ok(&["mcp", "register", "--live", nuget.to_str().unwrap()]);
+    assert!(o.stderr.contains("cannot be started here"), "{o:?}");
+    let list = env.ok(&["mcp", "list"]).stdout;
+    assert!(list.contains("not launchable here"), "{list}");
+}

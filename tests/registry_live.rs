@@ -435,3 +435,51 @@ fn docker_unreachable_exits_4_with_a_hint() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn a_python_without_the_sdk_is_named_and_the_projects_environment_is_used() {
+    // `python3` on PATH is a Python that cannot import the MCP SDK (no site-packages).
+    let env = Env::new();
+    let bin = env.dir.path().join("bare-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let shim = bin.join("python3");
+    std::fs::write(
+        &shim,
+        format!("#!/bin/sh\nexec {} -S \"$@\"\n", common::python().display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let env = env.var(
+        "PATH",
+        &format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    );
+    let name = format!("bare_{}", &tag()[..10]);
+    env.create(&name, &[]);
+    let project = env.work.join(&name);
+    let file = project.join("mcp-manifest.yaml");
+    let (code, r, _) = live(&env, &[file.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let m = finding(&r, "live/exited")["message"].as_str().unwrap();
+    assert!(m.contains("No module named"), "{m}");
+    assert!(m.contains("lacks the MCP SDK"), "{m}");
+    // With the project's own environment in place, `python3` means that one.
+    std::fs::create_dir_all(project.join(".venv/bin")).unwrap();
+    let venv_python = project.join(".venv/bin/python");
+    std::fs::write(
+        &venv_python,
+        format!("#!/bin/sh\nexec {} \"$@\"\n", common::python().display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&venv_python, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (code, r, err) = live(&env, &[file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}\n{r:#}");
+    assert!(r["live"]["command"][0]
+        .as_str()
+        .unwrap()
+        .ends_with(".venv/bin/python"));
+}
