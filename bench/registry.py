@@ -11,6 +11,13 @@
    @modelcontextprotocol/inspector, installed into bench/.inspector when npm is there). The difference to the bare client is what
    pc-hybrid adds beyond the server's own start time.
 3. Hostile files (alias bomb, deep nesting, 100 MB, binary junk): time to the error.
+4. The server.json corpus alone (every server.json variant of the fixtures: packages of every
+   registry type, remotes with variables, embedded servers, the 2025-07-09 field names),
+   replicated to --files documents; the goal is 20,000 files per second.
+5. Live validation of the reference server @modelcontextprotocol/server-everything from its
+   server.json (run through `npx`, whose download is cached under the data directory), the
+   second time onwards, against the same server installed locally (tests/tools, run with
+   `node`); the goal is within 2x.
 
 Usage: bench/registry.py [--files N] [--runs N]   (builds the release binary; needs .venv)
 """
@@ -31,11 +38,15 @@ FIXTURES = ROOT / "tests/fixtures/registry/valid"
 PYTHON = Path(os.environ.get("PC_HYBRID_TEST_PYTHON", ROOT / ".venv/bin/python"))
 
 
-def make_corpus(dest: Path, n: int) -> list[Path]:
+def make_corpus(dest: Path, n: int, server_json_only: bool = False) -> list[Path]:
     import yaml
 
     bases = []
-    for f in sorted(FIXTURES.iterdir()):
+    dirs = [FIXTURES, FIXTURES.parent / "warn"] if server_json_only else [FIXTURES]
+    names = sorted(f for d in dirs for f in d.iterdir())
+    if server_json_only:
+        names = [f for f in names if f.name.startswith("server")]
+    for f in names:
         text = f.read_text()
         doc = json.loads(text) if f.suffix == ".json" else yaml.safe_load(text)
         bases.append((f.suffix, doc))
@@ -192,6 +203,49 @@ def main():
         with open(huge, "wb") as f:
             f.truncate(100 * 1024 * 1024)
         print(f"  {'100 MB file':22}: {timed([str(exe), 'mcp', 'validate', str(huge)], env, ok=(2,)):6.1f} ms")
+        sj = work / "server-json"
+        sj.mkdir()
+        files = [str(f) for f in make_corpus(sj, args.files, server_json_only=True)]
+        n = len(files)
+        print(f"\nstatic validation of the server.json corpus, {n} files, best of 3:")
+        ours = min(timed([str(exe), "mcp", "validate", "-o", "json", *files], env) for _ in range(3))
+        anchor = min(timed([str(PYTHON), "-c", PARSE_ANCHOR, *files]) for _ in range(3))
+        print(f"  pc-hybrid mcp validate: {ours:8.1f} ms  = {n / ours * 1000:9.0f} files/s (goal: > 20,000 files/s)")
+        print(f"  anchor, Python parse only: {anchor:5.1f} ms  = {n / anchor * 1000:9.0f} files/s")
+
+        tools = Path(os.environ.get("PC_HYBRID_TEST_TOOLS", ROOT / ".test-tools"))
+        local = tools / "node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+        if not local.exists():
+            print("\nlive validation of an npx server: skipped (run scripts/test.sh once to install tests/tools)")
+            return
+        version = json.loads((tools / "package.json").read_text())["dependencies"]["@modelcontextprotocol/server-everything"]
+        via_npx = work / "everything.json"
+        via_npx.write_text(json.dumps({
+            "name": "io.github.modelcontextprotocol/server-everything", "description": "reference server",
+            "version": version,
+            "packages": [{"registryType": "npm", "identifier": "@modelcontextprotocol/server-everything", "version": version,
+                          "transport": {"type": "stdio"}, "packageArguments": [{"type": "positional", "value": "stdio"}]}],
+        }))
+        installed = work / "everything-local.yaml"
+        installed.write_text(
+            "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {name: everything, version: 1.0.0}\n"
+            f"spec:\n  command: {json.dumps(['node', str(local), 'stdio'])}\n  capabilities: []\n"
+        )
+        lenv = dict(env)
+        for k in ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy"):
+            if k in os.environ:
+                lenv[k] = os.environ[k]
+        first = timed([str(exe), "mcp", "validate", "--live", "--timeout", "300", str(via_npx)], lenv)
+        npx_l, local_l = [], []
+        for _ in range(args.runs):
+            npx_l.append(timed([str(exe), "mcp", "validate", "--live", str(via_npx)], lenv))
+            local_l.append(timed([str(exe), "mcp", "validate", "--live", str(installed)], lenv))
+        a, b = statistics.median(npx_l), statistics.median(local_l)
+        print(f"\nlive validation of server-everything {version}, median of {args.runs}:")
+        print(f"  from server.json through npx, first run (download): {first:7.1f} ms")
+        print(f"  from server.json through npx, cached:               {a:7.1f} ms")
+        print(f"  anchor, installed locally, run with node:            {b:7.1f} ms")
+        print(f"  ratio: {a / b:.2f}x the locally installed server (goal: within 2x)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

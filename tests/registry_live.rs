@@ -167,7 +167,7 @@ fn a_tool_that_requires_more_than_declared_fails_over_http() {
         f["message"]
             .as_str()
             .unwrap()
-            .contains("requires parameter `days`, which is not declared"),
+            .contains("requires /properties/days, which is not declared"),
         "{f}"
     );
     assert!(processes_with(&t).is_empty());
@@ -482,4 +482,73 @@ fn a_python_without_the_sdk_is_named_and_the_projects_environment_is_used() {
         .as_str()
         .unwrap()
         .ends_with(".venv/bin/python"));
+}
+
+#[test]
+fn a_remote_gets_its_url_variables_and_secret_header() {
+    let t = tag();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(common::python())
+        .arg(servers().join("sdk_server.py"))
+        .args([
+            "--transport",
+            "streamable-http",
+            "--port",
+            &port.to_string(),
+        ])
+        .args([
+            "--require-header",
+            "Authorization=Bearer t0ken-abc",
+            "--tag",
+            &t,
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let doc = serde_json::json!({
+        "name": "io.github.example/remote-weather",
+        "description": "A remote behind a token",
+        "version": "1.0.0",
+        "remotes": [{
+            "type": "streamable-http",
+            "url": "http://127.0.0.1:{port}/mcp",
+            "variables": {"port": {"description": "Port", "isRequired": true}},
+            "headers": [{"name": "Authorization", "value": "Bearer {api_token}", "isSecret": true,
+                         "variables": {"api_token": {"isRequired": true, "isSecret": true}}}]
+        }]
+    });
+    // The secret variable comes from the environment variable of its own name.
+    let env = live_env().var("api_token", "t0ken-abc");
+    let file = manifest(&env, "remote.json", &doc.to_string());
+    let port_input = format!("port={port}");
+    let o = env.run(&[
+        "mcp",
+        "validate",
+        "--live",
+        "-o",
+        "json",
+        "--input",
+        &port_input,
+        &file,
+    ]);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(o.code, 0, "{o:?}");
+    let r = &o.json()[0];
+    assert_eq!(r["live"]["tools"], serde_json::json!(["forecast"]));
+    assert!(!o.stdout.contains("t0ken-abc") && !o.stderr.contains("t0ken-abc"));
+    // Without the variable the URL cannot be made, and the check says which one.
+    let o = env.run(&["mcp", "validate", "--live", "-o", "json", &file]);
+    assert_eq!(o.code, 1);
+    assert!(o.stdout.contains("needs values for port"), "{o:?}");
 }

@@ -38,6 +38,8 @@ enum Conn {
         http: reqwest::Client,
         url: String,
         session: Option<String>,
+        /// Headers the server's definition asks for (an API key of a remote server).
+        headers: Vec<(String, String)>,
     },
 }
 
@@ -61,12 +63,13 @@ impl Client {
         }
     }
 
-    pub fn http(http: reqwest::Client, url: String) -> Client {
+    pub fn http(http: reqwest::Client, url: String, headers: Vec<(String, String)>) -> Client {
         Client {
             conn: Conn::Http {
                 http,
                 url,
                 session: None,
+                headers,
             },
             next_id: 1,
             protocol_version: None,
@@ -122,6 +125,7 @@ impl Client {
             http,
             url,
             session: Some(s),
+            ..
         } = &self.conn
         {
             let _ = http
@@ -181,7 +185,13 @@ impl Client {
 
     async fn post(&mut self, msg: &Value, want: Option<i64>) -> Result<Option<Value>, ClientError> {
         let protocol = self.protocol_version.clone();
-        let Conn::Http { http, url, session } = &mut self.conn else {
+        let Conn::Http {
+            http,
+            url,
+            session,
+            headers,
+        } = &mut self.conn
+        else {
             unreachable!("post on an HTTP connection only")
         };
         let mut req = http
@@ -189,6 +199,9 @@ impl Client {
             .header("content-type", "application/json")
             .header("accept", "application/json, text/event-stream")
             .body(serde_json::to_vec(msg).map_err(|e| ClientError::Protocol(e.to_string()))?);
+        for (k, v) in headers.iter() {
+            req = req.header(k.as_str(), v.as_str());
+        }
         if let Some(s) = session.as_deref() {
             req = req.header("mcp-session-id", s);
         }

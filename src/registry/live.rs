@@ -240,10 +240,14 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
             wait_ready(http, s, base, &mut running, deadline, &mut report).await?;
             report.timings.ready_ms = ms(started.elapsed());
             let url = match (&s.url, launch) {
-                (Some(u), LaunchKind::Url) => u.clone(),
+                (Some(_), LaunchKind::Url) => base.clone(),
                 _ => format!("{base}{}", s.mcp_path),
             };
-            client = Some(Client::http(http.clone(), url));
+            let headers = match launch {
+                LaunchKind::Url => remote_headers(s, o),
+                _ => Vec::new(),
+            };
+            client = Some(Client::http(http.clone(), url, headers));
         } else {
             report.timings.ready_ms = ms(started.elapsed());
         }
@@ -432,6 +436,42 @@ fn failure(
             with_tail(format!("`{what}` failed: {e}")),
         ),
     }
+}
+
+/// The headers a remote's definition gives: fixed values with their `{variables}` filled in
+/// from the inputs (secrets from the environment), or the input named like the header.
+fn remote_headers(s: &Server, o: &LiveOptions) -> Vec<(String, String)> {
+    let Some(r) = s.remotes.iter().find(|r| Some(&r.url) == s.url.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for h in &r.headers {
+        let value = match &h.input.value {
+            Some(v) => {
+                let mut v = v.clone();
+                for (name, var) in &h.input.variables {
+                    let x = var
+                        .value
+                        .clone()
+                        .or_else(|| o.inputs.get(name).cloned())
+                        .or_else(|| var.default.clone());
+                    if let Some(x) = x {
+                        v = v.replace(&format!("{{{name}}}"), &x);
+                    }
+                }
+                (!v.contains('{')).then_some(v)
+            }
+            None => o
+                .inputs
+                .get(&h.name)
+                .cloned()
+                .or_else(|| h.input.default.clone()),
+        };
+        if let Some(v) = value {
+            out.push((h.name.clone(), v));
+        }
+    }
+    out
 }
 
 /// What a server's last words usually mean, and what to do about it.

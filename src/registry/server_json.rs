@@ -1208,6 +1208,9 @@ pub fn declared_inputs(s: &Server) -> Vec<(String, bool)> {
             for (n, v) in &h.input.variables {
                 out.push((n.clone(), v.is_secret));
             }
+            if h.input.value.is_none() {
+                out.push((h.name.clone(), h.input.is_secret || looks_secret(&h.name)));
+            }
         }
     }
     out

@@ -18,6 +18,7 @@ parser.add_argument("--transport", default="stdio")
 parser.add_argument("--port", type=int, default=8000)
 parser.add_argument("--strict-days", action="store_true")
 parser.add_argument("--tag", default="", help="ignored; lets a test find its process")
+parser.add_argument("--require-header", default="", help="NAME=VALUE every MCP request must carry")
 args = parser.parse_args()
 
 server = MCPServer("sdk-test-server")
@@ -48,5 +49,21 @@ async def health(request: Request) -> JSONResponse:
 
 if args.transport == "stdio":
     server.run()
+elif args.require_header:
+    import uvicorn
+    from starlette.responses import PlainTextResponse
+
+    name, value = args.require_header.split("=", 1)
+    app = server.streamable_http_app()
+
+    async def guarded(scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith("/mcp"):
+            got = dict(scope["headers"]).get(name.lower().encode(), b"").decode()
+            if got != value:
+                await PlainTextResponse(f"missing {name}", status_code=401)(scope, receive, send)
+                return
+        await app(scope, receive, send)
+
+    uvicorn.run(guarded, host="127.0.0.1", port=args.port, log_level="warning")
 else:
     server.run("streamable-http", host="127.0.0.1", port=args.port)
