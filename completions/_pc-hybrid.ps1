@@ -208,6 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
         'pc-hybrid;mcp;register' {
             [CompletionResult]::new('--launch', '--launch', [CompletionResultType]::ParameterName, 'Which declared way of running the server to check live (default: command, else image, else url)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds the live check may take from start to handshake (default: the server''s startup timeout)')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'A value the definition leaves to whoever runs the server (an argument''s valueHint or flag name, an environment variable, a URL variable); repeatable. Secrets are taken only from the environment variable of the same name, never from the command line')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)')
@@ -225,6 +226,7 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
         'pc-hybrid;mcp;validate' {
             [CompletionResult]::new('--launch', '--launch', [CompletionResultType]::ParameterName, 'Which declared way of running the server to check live (default: command, else image, else url)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds the live check may take from start to handshake (default: the server''s startup timeout)')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'A value the definition leaves to whoever runs the server (an argument''s valueHint or flag name, an environment variable, a URL variable); repeatable. Secrets are taken only from the environment variable of the same name, never from the command line')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)')

@@ -196,6 +196,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;mcp;register'= {
             cand --launch 'Which declared way of running the server to check live (default: command, else image, else url)'
             cand --timeout 'Seconds the live check may take from start to handshake (default: the server''s startup timeout)'
+            cand --input 'A value the definition leaves to whoever runs the server (an argument''s valueHint or flag name, an environment variable, a URL variable); repeatable. Secrets are taken only from the environment variable of the same name, never from the command line'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
             cand --live 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)'
@@ -212,6 +213,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;mcp;validate'= {
             cand --launch 'Which declared way of running the server to check live (default: command, else image, else url)'
             cand --timeout 'Seconds the live check may take from start to handshake (default: the server''s startup timeout)'
+            cand --input 'A value the definition leaves to whoever runs the server (an argument''s valueHint or flag name, an environment variable, a URL variable); repeatable. Secrets are taken only from the environment variable of the same name, never from the command line'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
             cand --live 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)'

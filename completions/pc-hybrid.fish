@@ -168,6 +168,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 image\t''
 url\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from register" -l timeout -d 'Seconds the live check may take from start to handshake (default: the server\'s startup timeout)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from register" -l input -d 'A value the definition leaves to whoever runs the server (an argument\'s valueHint or flag name, an environment variable, a URL variable); repeatable. Secrets are taken only from the environment variable of the same name, never from the command line' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from register" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
@@ -181,6 +182,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 image\t''
 url\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from validate" -l timeout -d 'Seconds the live check may take from start to handshake (default: the server\'s startup timeout)' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from validate" -l input -d 'A value the definition leaves to whoever runs the server (an argument\'s valueHint or flag name, an environment variable, a URL variable); repeatable. Secrets are taken only from the environment variable of the same name, never from the command line' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
