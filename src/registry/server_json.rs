@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::formats::{extension, Draft, META_KEY, META_PUBLISHER};
 use super::model::*;
-use super::walk::{child, index, Obj, Walker};
+use super::walk::{child, index, type_name, Obj, Walker};
 
 /// Every published schema version, oldest first.
 pub const SCHEMA_VERSIONS: &[&str] = &[
@@ -173,45 +173,14 @@ fn policy_err(w: &mut Walker, rule: &str, ptr: &str, msg: impl Into<String>) {
 /// define is kept but has no meaning, so it is a warning (a misspelt field is the usual
 /// cause).
 fn open_obj<'v>(w: &mut Walker, v: &'v Value, ptr: &str, known: &[&str]) -> Option<Obj<'v>> {
-    let Value::Object(map) = v else {
-        w.err(
-            "schema/type",
-            ptr,
-            format!("expected a mapping, found {}", kind_of(v)),
-        );
-        return None;
-    };
-    for k in map.keys() {
-        if !known.contains(&k.as_str()) {
-            let mut expected: Vec<&str> = known.to_vec();
-            expected.sort_unstable();
-            policy_warn(
-                w,
-                "policy/unknown-field",
-                &child(ptr, k),
-                format!(
-                    "`{}` is not a field of server.json here and is ignored; the fields are: {}",
-                    k.escape_debug(),
-                    expected.join(", ")
-                ),
-            );
-        }
-    }
-    Some(Obj {
-        map,
-        ptr: ptr.to_owned(),
+    w.obj_with(v, ptr, known, |w, at, k, expected| {
+        policy_warn(
+            w,
+            "policy/unknown-field",
+            at,
+            format!("`{k}` is not a field of server.json here and is ignored; the fields are: {expected}"),
+        )
     })
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
 }
 
 /// A string of `min..=max` characters (the official limits), control characters refused.
@@ -560,7 +529,10 @@ fn variables(w: &mut Walker, v: &Value, ptr: &str) -> BTreeMap<String, Input> {
         w.err(
             "schema/type",
             ptr,
-            format!("expected a mapping of variable names, found {}", kind_of(v)),
+            format!(
+                "expected a mapping of variable names, found {}",
+                type_name(v)
+            ),
         );
         return out;
     };

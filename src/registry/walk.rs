@@ -25,7 +25,7 @@ pub fn index(ptr: &str, i: usize) -> String {
     s
 }
 
-fn type_name(v: &Value) -> &'static str {
+pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -69,9 +69,26 @@ impl<'f, 'd> Walker<'f, 'd> {
         );
     }
 
-    /// Read an object whose keys must all be in `known`; `open_prefix` keys (such as `_meta`)
-    /// are allowed and not checked.
+    /// Read an object whose keys must all be in `known`.
     pub fn obj<'v>(&mut self, v: &'v Value, ptr: &str, known: &[&str]) -> Option<Obj<'v>> {
+        self.obj_with(v, ptr, known, |w, at, k, expected| {
+            w.err(
+                "schema/unknown-field",
+                at,
+                format!("unknown field `{k}`; expected one of: {expected}"),
+            )
+        })
+    }
+
+    /// Read an object; `unknown` is told of each key not in `known` (its pointer, the key
+    /// escaped for display, and the known keys listed).
+    pub fn obj_with<'v>(
+        &mut self,
+        v: &'v Value,
+        ptr: &str,
+        known: &[&str],
+        unknown: impl Fn(&mut Self, &str, &str, &str),
+    ) -> Option<Obj<'v>> {
         let Value::Object(map) = v else {
             self.wrong_type(ptr, "a mapping", v);
             return None;
@@ -80,15 +97,8 @@ impl<'f, 'd> Walker<'f, 'd> {
             if !known.contains(&k.as_str()) {
                 let mut expected: Vec<&str> = known.to_vec();
                 expected.sort_unstable();
-                self.err(
-                    "schema/unknown-field",
-                    &child(ptr, k),
-                    format!(
-                        "unknown field `{}`; expected one of: {}",
-                        k.escape_debug(),
-                        expected.join(", ")
-                    ),
-                );
+                let shown = k.escape_debug().to_string();
+                unknown(self, &child(ptr, k), &shown, &expected.join(", "));
             }
         }
         Some(Obj {
