@@ -112,6 +112,11 @@ fn every_invalid_fixture_fails_with_its_rule_pointer_line_and_message() {
     for (file, r) in files.iter().zip(&reports) {
         let e = &expected[file.as_str()];
         assert_eq!(r["phase"], "failed", "{file}");
+        // A row that fails its schema still names the server when the file says its name.
+        if file.contains("server-description-size") {
+            assert!(r["name"].as_str().is_some(), "{file}: {r}");
+            assert!(r["version"].as_str().is_some(), "{file}: {r}");
+        }
         let findings = r["findings"].as_array().unwrap();
         let hit = findings.iter().find(|f| {
             f["rule"] == e["rule"]
@@ -562,6 +567,30 @@ fn agents_are_registered_through_the_same_path() {
     assert!(o.stderr.contains("registry entry of an agent"), "{o:?}");
     let o = env.run(&["mcp", "remove", "tax-advisor"]);
     assert_eq!(o.code, 2, "{o:?}");
+    // MCP tools need no REST routes; the agent's own name finds its entry too.
+    assert!(e["manifest"]["spec"]["capabilities"][0]
+        .get("endpoint")
+        .is_none());
+    assert_eq!(
+        env.ok(&["mcp", "show", "tax_advisor", "-o", "json"]).json()["name"],
+        "tax-advisor"
+    );
+    // Its export says that its image is built by a docker deployment, not by the registry.
+    let o = env.ok(&["mcp", "export", "tax_advisor", "--format", "server-json"]);
+    assert!(o.stderr.contains("deploy-agent --target docker"), "{o:?}");
+    let doc: Value = serde_json::from_str(&o.stdout).unwrap();
+    let ext = &doc["_meta"]["io.modelcontextprotocol.registry/publisher-provided"]
+        ["io.promptcraft/server"];
+    assert!(
+        ext["note"].as_str().unwrap().contains("build and push it"),
+        "{ext}"
+    );
+    let exported = write(&env, "exported.json", o.stdout.as_bytes());
+    env.ok(&["mcp", "validate", &exported]);
+    // A name that is close to a registered one is suggested.
+    let o = env.run(&["mcp", "show", "io.github.x/tax-advisor"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("did you mean `tax-advisor`"), "{o:?}");
 }
 
 #[test]
