@@ -163,15 +163,17 @@ fn the_reference_servers_pass_live_validation_from_their_server_json() {
     assert!(tools(&reports[2]).contains(&"convert_time".to_string()));
     assert!(tools(&reports[3]).contains(&"fetch".to_string()));
     // The command lines carry the definitions' arguments, defaults included.
-    assert_eq!(
-        reports[0]["live"]["command"],
-        json!([
-            "npx",
-            "-y",
-            format!("@modelcontextprotocol/server-everything@{NPM_VERSION}"),
-            "stdio"
-        ])
+    // An npm package is installed once per version under the cache and started by its own
+    // executable, with the definition's arguments.
+    let cmd = reports[0]["live"]["command"].as_array().unwrap();
+    let exe = cmd[0].as_str().unwrap();
+    assert!(
+        exe.ends_with(&format!(
+            "npm-packages/@modelcontextprotocol+server-everything@{NPM_VERSION}/node_modules/.bin/mcp-server-everything"
+        )),
+        "{exe}"
     );
+    assert_eq!(&cmd[1..], &[json!("stdio")]);
     assert_eq!(
         reports[2]["live"]["command"],
         json!([

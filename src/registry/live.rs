@@ -643,17 +643,79 @@ async fn start_command(
     report: &mut LiveReport,
 ) -> Result<Started> {
     let http = s.transport != Transport::Stdio;
-    let (argv, shown, env, port) = match command_plan(s, o)? {
+    let (mut argv, mut shown, env, port) = match command_plan(s, o)? {
         Ok(plan) => plan,
         Err(f) => return Ok(Started::Failed(f)),
     };
-    report.command = Some(shown);
     let npm_cache = o.cache_dir.join("npm");
     let uv_cache = o.cache_dir.join("uv");
     for d in [&npm_cache, &uv_cache] {
         std::fs::create_dir_all(d)
             .map_err(|e| Error::io(format!("creating {}", d.display()), e))?;
     }
+    if let Some(p) = s
+        .launch_package
+        .and_then(|i| s.packages.get(i))
+        .filter(|p| super::packages::installs(p))
+    {
+        // Installed once per version and started by its own executable: what `npx` does,
+        // without resolving the package and loading npm again on every check.
+        // A first install downloads the package and its dependencies: more than a start.
+        let install_limit = o
+            .timeout
+            .unwrap_or(Duration::from_secs(
+                s.deployment.startup_timeout_seconds as u64,
+            ))
+            .max(Duration::from_secs(300));
+        let npm_env: Vec<(String, String)> = [
+            ("PATH".to_string(), o.path_env.clone()),
+            (
+                "HOME".to_string(),
+                o.cache_dir.join("npm-home").display().to_string(),
+            ),
+            (
+                "npm_config_cache".to_string(),
+                npm_cache.display().to_string(),
+            ),
+            (
+                "npm_config_update_notifier".to_string(),
+                "false".to_string(),
+            ),
+        ]
+        .into_iter()
+        .chain(o.passthrough_env.iter().cloned())
+        .collect();
+        match super::packages::ensure_installed(p, &o.cache_dir, &npm_env, install_limit).await {
+            Ok(bin) => {
+                let spec = format!("{}@{}", p.identifier, p.version.as_deref().unwrap_or(""));
+                if let Some(i) = argv.iter().position(|a| *a == spec) {
+                    let j = shown.iter().position(|a| *a == spec).unwrap_or(i);
+                    argv = std::iter::once(bin.display().to_string())
+                        .chain(argv[i + 1..].iter().cloned())
+                        .collect();
+                    shown = std::iter::once(bin.display().to_string())
+                        .chain(shown[j + 1..].iter().cloned())
+                        .collect();
+                }
+            }
+            Err(msg) => {
+                let hint = if msg.contains("could not run `npm") {
+                    format!("\n      hint: {}", install_hint("npm").unwrap_or_default())
+                } else {
+                    stderr_hint(&msg)
+                        .map(|h| format!("\n      hint: {h}"))
+                        .unwrap_or_default()
+                };
+                return Ok(Started::Failed((
+                    Severity::Error,
+                    "live/start-failed",
+                    s.pointer("command"),
+                    format!("{msg}{hint}"),
+                )));
+            }
+        }
+    }
+    report.command = Some(shown);
     let home = o
         .scratch
         .join(format!("live-{}", uuid::Uuid::new_v4().simple()));

@@ -11,6 +11,7 @@ pub mod formats;
 pub mod live;
 pub mod manifest;
 pub mod model;
+pub mod packages;
 pub mod policy;
 pub mod server_json;
 mod walk;
