@@ -545,75 +545,71 @@ fn variables(w: &mut Walker, v: &Value, ptr: &str) -> BTreeMap<String, Input> {
     out
 }
 
-fn key_values(w: &mut Walker, o: &Obj, key: &str) -> Vec<KeyValue> {
+/// The list of `Input` objects under `key` (headers, environment variables, arguments),
+/// each with the Input fields and `extra` ones, read by `each` (its object and pointer).
+fn input_list<T>(
+    w: &mut Walker,
+    o: &Obj,
+    key: &str,
+    max: usize,
+    extra: &[&str],
+    mut each: impl FnMut(&mut Walker, &Obj, &str) -> Option<T>,
+) -> Vec<T> {
     let mut out = Vec::new();
     let Some(v) = w.opt(o, key) else { return out };
     let ptr = o.ptr(key);
-    let known: Vec<&str> = INPUT_KEYS
-        .iter()
-        .copied()
-        .chain(["name", "variables"])
-        .collect();
-    if let Some(items) = w.array(v, &ptr, 128) {
+    let known: Vec<&str> = INPUT_KEYS.iter().chain(extra).copied().collect();
+    if let Some(items) = w.array(v, &ptr, max) {
         for (i, item) in items.iter().enumerate() {
-            if let Some(kv) = open_obj(w, item, &index(&ptr, i), &known) {
-                let name = text(w, &kv, "name", true, 1, 256);
-                let input = input(w, &kv, true, name.as_deref());
-                if let Some(name) = name {
-                    out.push(KeyValue { name, input });
-                }
+            let p = index(&ptr, i);
+            if let Some(x) = open_obj(w, item, &p, &known) {
+                out.extend(each(w, &x, &p));
             }
         }
     }
     out
 }
 
+fn key_values(w: &mut Walker, o: &Obj, key: &str) -> Vec<KeyValue> {
+    input_list(w, o, key, 128, &["name", "variables"], |w, kv, _| {
+        let name = text(w, kv, "name", true, 1, 256);
+        let input = input(w, kv, true, name.as_deref());
+        Some(KeyValue { name: name?, input })
+    })
+}
+
 fn arguments(w: &mut Walker, o: &Obj, key: &str) -> Vec<Argument> {
-    let mut out = Vec::new();
-    let Some(v) = w.opt(o, key) else { return out };
-    let ptr = o.ptr(key);
-    let known: Vec<&str> = INPUT_KEYS
-        .iter()
-        .copied()
-        .chain(["type", "name", "valueHint", "isRepeated", "variables"])
-        .collect();
-    if let Some(items) = w.array(v, &ptr, 256) {
-        for (i, item) in items.iter().enumerate() {
-            let p = index(&ptr, i);
-            let Some(a) = open_obj(w, item, &p, &known) else {
-                continue;
-            };
-            let kind = w.req_one_of(&a, "type", &["positional", "named"]);
-            let name = text(w, &a, "name", kind.as_deref() == Some("named"), 1, 256);
-            let value_hint = text(w, &a, "valueHint", false, 1, 256);
-            let is_repeated = w.opt_bool(&a, "isRepeated").unwrap_or(false);
-            let label = name.clone().or_else(|| value_hint.clone());
-            let input = input(w, &a, true, label.as_deref());
-            let kind = match kind.as_deref() {
-                Some("positional") => {
-                    if input.value.is_none() && value_hint.is_none() {
-                        w.err(
-                            "schema/required",
-                            &p,
-                            "a positional argument needs `value` or `valueHint`",
-                        );
-                        continue;
-                    }
-                    ArgumentKind::Positional
+    let extra = ["type", "name", "valueHint", "isRepeated", "variables"];
+    input_list(w, o, key, 256, &extra, |w, a, p| {
+        let kind = w.req_one_of(a, "type", &["positional", "named"]);
+        let name = text(w, a, "name", kind.as_deref() == Some("named"), 1, 256);
+        let value_hint = text(w, a, "valueHint", false, 1, 256);
+        let is_repeated = w.opt_bool(a, "isRepeated").unwrap_or(false);
+        let label = name.clone().or_else(|| value_hint.clone());
+        let input = input(w, a, true, label.as_deref());
+        let kind = match kind.as_deref() {
+            Some("positional") => {
+                if input.value.is_none() && value_hint.is_none() {
+                    w.err(
+                        "schema/required",
+                        p,
+                        "a positional argument needs `value` or `valueHint`",
+                    );
+                    return None;
                 }
-                Some(_) if name.is_some() => ArgumentKind::Named,
-                _ => continue,
-            };
-            out.push(Argument {
-                kind,
-                name,
-                value_hint,
-                is_repeated,
-                input,
-            });
-        }
-    }
-    out
+                ArgumentKind::Positional
+            }
+            Some(_) if name.is_some() => ArgumentKind::Named,
+            _ => return None,
+        };
+        Some(Argument {
+            kind,
+            name,
+            value_hint,
+            is_repeated,
+            input,
+        })
+    })
 }
 
 /// A package transport or a remote: its type, and its URL for the HTTP ones.
