@@ -444,34 +444,15 @@ fn remote_headers(s: &Server, o: &LiveOptions) -> Vec<(String, String)> {
     let Some(r) = s.remotes.iter().find(|r| Some(&r.url) == s.url.as_ref()) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for h in &r.headers {
-        let value = match &h.input.value {
-            Some(v) => {
-                let mut v = v.clone();
-                for (name, var) in &h.input.variables {
-                    let x = var
-                        .value
-                        .clone()
-                        .or_else(|| o.inputs.get(name).cloned())
-                        .or_else(|| var.default.clone());
-                    if let Some(x) = x {
-                        v = v.replace(&format!("{{{name}}}"), &x);
-                    }
-                }
-                (!v.contains('{')).then_some(v)
-            }
-            None => o
-                .inputs
-                .get(&h.name)
-                .cloned()
-                .or_else(|| h.input.default.clone()),
-        };
-        if let Some(v) = value {
-            out.push((h.name.clone(), v));
-        }
-    }
-    out
+    let given = |k: &str| o.inputs.get(k).cloned();
+    let mut missing = Vec::new();
+    r.headers
+        .iter()
+        .filter_map(|h| {
+            super::server_json::resolve(&h.input, &h.name, &given, &mut missing, "header")
+                .map(|v| (h.name.clone(), v))
+        })
+        .collect()
 }
 
 /// What a server's last words usually mean, and what to do about it.

@@ -111,6 +111,22 @@ pub struct Argument {
     pub input: Input,
 }
 
+impl Argument {
+    /// The name a value for this argument is given under: a named argument's flag without
+    /// its dashes (`--mode` -> `mode`), a positional argument's `valueHint`.
+    pub fn label(&self) -> String {
+        match self.kind {
+            ArgumentKind::Named => self
+                .name
+                .as_deref()
+                .unwrap_or("")
+                .trim_start_matches('-')
+                .to_owned(),
+            ArgumentKind::Positional => self.value_hint.clone().unwrap_or_default(),
+        }
+    }
+}
+
 /// An environment variable or an HTTP header.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyValue {

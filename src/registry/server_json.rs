@@ -892,7 +892,7 @@ pub struct Missing {
 
 /// The value of an input: its fixed `value` (with `{variables}` filled in), what the caller
 /// gave under `label`, or its default. `None` when nothing gives one.
-fn resolve(
+pub fn resolve(
     input: &Input,
     label: &str,
     given: &dyn Fn(&str) -> Option<String>,
@@ -949,15 +949,7 @@ fn args_of(
     missing: &mut Vec<Missing>,
 ) {
     for a in list {
-        let label = match a.kind {
-            ArgumentKind::Named => a
-                .name
-                .as_deref()
-                .unwrap_or("")
-                .trim_start_matches('-')
-                .to_owned(),
-            ArgumentKind::Positional => a.value_hint.clone().unwrap_or_default(),
-        };
+        let label = a.label();
         if is_flag(a) {
             let flag = a.name.clone().unwrap_or_default();
             argv.push(flag.clone());
@@ -1138,15 +1130,7 @@ pub fn inputs_of_package(p: &Package) -> Vec<(String, Input, &'static str)> {
             push_vars(&a.input, &mut out);
             continue;
         }
-        let label = match a.kind {
-            ArgumentKind::Named => a
-                .name
-                .as_deref()
-                .unwrap_or("")
-                .trim_start_matches('-')
-                .to_owned(),
-            ArgumentKind::Positional => a.value_hint.clone().unwrap_or_default(),
-        };
+        let label = a.label();
         out.push((label, a.input.clone(), "argument"));
     }
     for e in &p.environment_variables {
