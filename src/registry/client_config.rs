@@ -353,31 +353,22 @@ fn definition_entry(
             .unwrap_or_else(|_| r.url.clone());
         let mut headers = BTreeMap::new();
         for h in &r.headers {
-            let mut vars: BTreeMap<String, String> = BTreeMap::new();
+            // What the user supplies is a reference the client resolves; the rest is the
+            // definition's own values and defaults.
+            let mut refs: BTreeMap<String, String> = BTreeMap::new();
             for (n, v) in &h.input.variables {
                 if v.value.is_none() && v.default.is_none() {
-                    vars.insert(n.clone(), b.reference(n, Some(v), None));
+                    refs.insert(n.clone(), b.reference(n, Some(v), None));
                 }
             }
-            let value = match &h.input.value {
-                Some(v) => {
-                    let mut out = v.clone();
-                    for (n, r) in &vars {
-                        out = out.replace(&format!("{{{n}}}"), r);
-                    }
-                    for (n, v) in &h.input.variables {
-                        if let Some(d) = v.value.as_ref().or(v.default.as_ref()) {
-                            out = out.replace(&format!("{{{n}}}"), d);
-                        }
-                    }
-                    Some(out)
-                }
-                None if h.input.is_required || h.input.is_secret => {
-                    Some(b.reference(&h.name, Some(&h.input), None))
-                }
-                None => h.input.default.clone(),
-            };
-            if let Some(v) = value {
+            if h.input.value.is_none() && (h.input.is_required || h.input.is_secret) {
+                refs.insert(h.name.clone(), b.reference(&h.name, Some(&h.input), None));
+            }
+            let given = |k: &str| refs.get(k).cloned();
+            let mut unfilled = Vec::new();
+            if let Some(v) =
+                server_json::resolve(&h.input, &h.name, &given, &mut unfilled, "header")
+            {
                 headers.insert(h.name.clone(), v);
             }
         }
