@@ -3,10 +3,15 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::audit::event::{EventType, Severity, Status};
+pub use crate::audit::trail::ExportFormat as AuditFormat;
+pub use crate::deploy::{Environment, Target};
 use crate::output::Format;
+pub use crate::registry::client_config::Client;
+pub use crate::registry::export::Format as ExportFormat;
+pub use crate::registry::live::LaunchKind;
 
 /// A parser that takes one of the names an event spells a field with, so that a misspelt
 /// filter is refused (and completed) instead of matching nothing.
@@ -168,23 +173,6 @@ pub struct CreateAgentArgs {
     pub yes: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Target {
-    Local,
-    Docker,
-    Kubernetes,
-}
-
-impl Target {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Local => "local",
-            Target::Docker => "docker",
-            Target::Kubernetes => "kubernetes",
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct DeployAgentArgs {
     /// The agent's name.
@@ -289,23 +277,6 @@ pub struct RestartArgs {
     pub timeout: u32,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Environment {
-    Development,
-    Staging,
-    Production,
-}
-
-impl Environment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Environment::Development => "development",
-            Environment::Staging => "staging",
-            Environment::Production => "production",
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// The creation id printed by create-agent.
@@ -367,7 +338,7 @@ pub struct LiveArgs {
     /// Which declared way of running the server to check live (default: command, else
     /// image, else url).
     #[arg(long, value_enum, requires = "live")]
-    pub launch: Option<Launch>,
+    pub launch: Option<LaunchKind>,
 
     /// Seconds the live check may take from start to handshake (default: the server's
     /// startup timeout).
@@ -379,13 +350,6 @@ pub struct LiveArgs {
     /// only from the environment variable of the same name, never from the command line.
     #[arg(long = "input", value_name = "NAME=VALUE", requires = "live")]
     pub inputs: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Launch {
-    Command,
-    Image,
-    Url,
 }
 
 #[derive(Debug, Args)]
@@ -421,12 +385,6 @@ pub struct McpNameArgs {
     pub version: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ExportFormat {
-    ServerJson,
-    Manifest,
-}
-
 #[derive(Debug, Args)]
 pub struct McpExportArgs {
     /// The server's name.
@@ -445,13 +403,6 @@ pub struct McpExportArgs {
     pub namespace: String,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum McpClient {
-    Claude,
-    Cursor,
-    Vscode,
-}
-
 #[derive(Debug, Args)]
 pub struct McpClientConfigArgs {
     /// The server's name.
@@ -463,7 +414,7 @@ pub struct McpClientConfigArgs {
 
     /// The MCP client.
     #[arg(long, value_enum)]
-    pub client: McpClient,
+    pub client: Client,
 }
 
 #[derive(Debug, Subcommand)]
@@ -534,12 +485,6 @@ pub struct AuditTailArgs {
     /// YAML documents with -o yaml), until interrupted.
     #[arg(long, short = 'f')]
     pub follow: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum AuditFormat {
-    Jsonl,
-    Csv,
 }
 
 #[derive(Debug, Args)]

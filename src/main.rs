@@ -27,7 +27,7 @@ fn main() {
             std::process::exit(exit::INTERNAL);
         }
     };
-    let code = match runtime.block_on(pc_hybrid::run(cli, &env, &out)) {
+    let code = match runtime.block_on(pc_hybrid::commands::run(cli, &env, &out)) {
         Ok(()) => exit::OK,
         Err(e) => {
             out.error(&e);

@@ -128,6 +128,12 @@ impl Output {
         n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
     }
 
+    /// Bytes of a stream to stdout, written out at once; false once stdout is closed.
+    pub fn write(&self, data: &[u8]) -> bool {
+        let mut out = std::io::stdout().lock();
+        out.write_all(data).and_then(|_| out.flush()).is_ok()
+    }
+
     /// Raw text to stdout (completion scripts).
     pub fn raw(&self, text: &[u8]) {
         let mut out = std::io::stdout().lock();

@@ -142,7 +142,7 @@ pub struct AuditSettings {
 }
 
 /// One row of `config show`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ShownSetting {
     pub key: String,
     pub value: Option<String>,

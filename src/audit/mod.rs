@@ -325,6 +325,7 @@ pub fn own_event(
     organization: &str,
     host: &str,
     correlation_id: &str,
+    component: event::Component,
 ) -> Event {
     Event {
         action: event::Action {
@@ -356,7 +357,7 @@ pub fn own_event(
         session_id: None,
         severity: a.severity,
         source: event::Source {
-            component: event::Component::Cli,
+            component,
             host: host.into(),
             ip_address: None,
             version: env!("CARGO_PKG_VERSION").into(),

@@ -173,6 +173,10 @@ impl Pipeline {
         self.store.as_ref()
     }
 
+    pub fn shared_store(&self) -> Arc<dyn Store> {
+        self.store.clone()
+    }
+
     pub fn keys(&self) -> &Keys {
         &self.keys
     }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::event::{Category, EventType, Severity, Status};
+use super::event::{Category, Component, EventType, Severity, Status};
 use super::pipeline::{Outcome, Pipeline};
 use super::{own_event, Action, Event};
 use crate::error::{Error, Result};
@@ -18,10 +18,9 @@ pub struct Recorder {
     fail_closed: bool,
     min_severity: Severity,
     gaps: PathBuf,
-    user: String,
     organization: String,
     host: String,
-    correlation: String,
+    component: Component,
     /// Why the trail could not be opened (fail-open only).
     unavailable: Option<String>,
 }
@@ -32,8 +31,9 @@ pub struct RecorderOptions<'a> {
     pub data_dir: &'a Path,
     pub fail_closed: bool,
     pub min_severity: Severity,
-    pub user: &'a str,
     pub organization: &'a str,
+    /// Who writes the events: the CLI, or the daemon on a caller's behalf.
+    pub component: Component,
 }
 
 fn hostname() -> String {
@@ -78,17 +78,21 @@ impl Recorder {
             fail_closed: o.fail_closed,
             min_severity: o.min_severity,
             gaps: o.data_dir.join("audit-gaps"),
-            user: o.user.into(),
             organization: o.organization.into(),
             host: hostname(),
-            correlation: uuid::Uuid::now_v7().to_string(),
+            component: o.component,
             unavailable,
         })
     }
 
     /// The trail, when it could be opened.
-    pub fn store(&self) -> Option<&dyn Store> {
-        self.trail.as_ref().map(Pipeline::store)
+    pub fn store(&self) -> Option<Arc<dyn Store>> {
+        self.trail.as_ref().map(Pipeline::shared_store)
+    }
+
+    /// The one write pipeline into the trail, when it could be opened.
+    pub fn pipeline(&self) -> Option<&Pipeline> {
+        self.trail.as_ref()
     }
 
     fn lost(&self) -> u64 {
@@ -115,9 +119,9 @@ impl Recorder {
         Ok(())
     }
 
-    /// Record one event of this command. Under fail-closed it is durable when this returns
-    /// Ok; under fail-open it may have been lost, which the result says.
-    pub fn record(&self, a: Action) -> Result<Recorded> {
+    /// Record one event of `caller`'s operation. Under fail-closed it is durable when this
+    /// returns Ok; under fail-open it may have been lost, which the result says.
+    pub fn record(&self, a: Action, caller: &crate::ops::Caller) -> Result<Recorded> {
         if a.severity < self.min_severity {
             return Ok(Recorded::Durable);
         }
@@ -138,18 +142,20 @@ impl Recorder {
                     agent_id: None,
                     data: Default::default(),
                 },
-                &self.user,
+                &caller.user,
                 &self.organization,
                 &self.host,
-                &self.correlation,
+                &caller.correlation_id,
+                self.component,
             ));
         }
         events.push(own_event(
             a,
-            &self.user,
+            &caller.user,
             &self.organization,
             &self.host,
-            &self.correlation,
+            &caller.correlation_id,
+            self.component,
         ));
         match self.append(events) {
             Ok(()) => {

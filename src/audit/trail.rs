@@ -15,14 +15,14 @@ use super::{link, prepare, sign_purge_anchor, Checkpoint, GENESIS, MAX_LINE};
 use crate::error::{Error, Result};
 use crate::store::{AuditQuery, Store, StoredAudit};
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
 pub struct Rejected {
     pub line: usize,
     pub field: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
 pub struct IngestReport {
     pub stored: usize,
     pub duplicates: usize,
@@ -231,7 +231,7 @@ pub fn ingest(
     Ok(report)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct VerifyReport {
     pub ok: bool,
     pub events: u64,
@@ -453,4 +453,74 @@ pub fn purge(store: &dyn Store, keys: &Keys, retention_days: u32) -> Result<u64>
     store.audit_purge(&before, &|seq, hash| {
         sign_purge_anchor(&keys.signing, seq, hash)
     })
+}
+
+/// How `audit export` writes events.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Jsonl,
+    Csv,
+}
+
+/// The first line of a CSV export: the columns `csv_row` fills.
+pub const CSV_HEADER: &str = "sequence,timestamp,event_id,user_id,organization_id,event_type,event_category,severity,component,operation,resource,status,status_code,response_time_ms,hash\n";
+
+fn csv_field(v: &Value) -> String {
+    let s = match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// One rendered event as a CSV line (without its newline), in `CSV_HEADER`'s columns.
+pub fn csv_row(v: &Value) -> String {
+    [
+        &v["sequence"],
+        &v["timestamp"],
+        &v["event_id"],
+        &v["user_id"],
+        &v["organization_id"],
+        &v["event_type"],
+        &v["event_category"],
+        &v["severity"],
+        &v["source"]["component"],
+        &v["action"]["operation"],
+        &v["action"]["resource"],
+        &v["outcome"]["status"],
+        &v["outcome"]["status_code"],
+        &v["outcome"]["response_time_ms"],
+        &v["hash"],
+    ]
+    .iter()
+    .map(|f| csv_field(f))
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+/// The cells an event shows in a table, or in a line of `audit tail --follow`.
+pub fn cells(e: &Value) -> Vec<String> {
+    let s = |v: &Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string())
+    };
+    vec![
+        s(&e["sequence"]),
+        s(&e["timestamp"]),
+        s(&e["user_id"]),
+        s(&e["event_type"]),
+        s(&e["severity"]),
+        s(&e["action"]["operation"]),
+        s(&e["action"]["resource"]),
+        s(&e["outcome"]["status"]),
+    ]
 }

@@ -3,16 +3,16 @@
 
 use std::io::IsTerminal;
 
-use crate::auth::token_store::{TokenStore, GIT_TOKEN};
-use crate::cli::CreateAgentArgs;
+use crate::cli::{Command, CreateAgentArgs};
 use crate::document::{self, Document, Limits};
 use crate::error::{Error, FieldError, Result};
 use crate::factory::spec::{self, AgentRequest, AgentSpec, DeploymentConfig, IntegrationConfig};
-use crate::factory::{self, git::Author, CreateOptions, CreateOutcome, FactoryError, GitOptions};
+use crate::factory::CreateOutcome;
+use crate::ops::{CreateAgent, CreateFlags, Request};
 use crate::output::{Output, Tabular};
-use crate::settings::Settings;
+use crate::settings::{Overrides, Settings};
 
-use super::{open_store, wizard};
+use super::wizard;
 
 impl Tabular for CreateOutcome {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
@@ -52,150 +52,73 @@ impl Tabular for CreateOutcome {
 }
 
 /// Where the request came from, to point errors at a file line or a flag.
-enum Origin {
+pub enum Origin {
     Flags,
     File(Box<Document>),
 }
 
-pub async fn run(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<()> {
+/// Settings given on the command line for this command.
+pub fn overrides(c: &Command) -> Overrides {
+    match c {
+        Command::CreateAgent(a) => Overrides {
+            git_base_url: a.git_base_url.clone(),
+            push: if a.no_push {
+                Some(false)
+            } else if a.push {
+                Some(true)
+            } else {
+                None
+            },
+            auto_deploy: a.auto_deploy.then_some(true),
+            output_dir: a.output_dir.clone(),
+            template: a.template.clone(),
+            base_image: a.base_image.clone(),
+            log_level: None,
+        },
+        _ => Overrides::default(),
+    }
+}
+
+/// The creation request: flags, a spec file or the wizard, with the settings this process
+/// resolved (so that a daemon carries it out as this process would).
+pub fn request(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<(Request, Origin)> {
     let (request, origin) = build_request(args)?;
     let request = if args.interactive || needs_wizard(args) {
         wizard::confirm_or_complete(request, args, &s.output_dir.value, out.color())?
     } else {
         request
     };
-    let remote_and_push = s.git_base_url.value.is_some() && s.auto_push.value && !args.dry_run;
-    if !remote_and_push {
-        without_tls_roots();
-    }
-    // The keyring is asked only when a push will happen: it may prompt or be slow.
-    let token = if remote_and_push {
-        TokenStore::new().get(GIT_TOKEN).unwrap_or_else(|e| {
-            log::info!("no git token from the keyring: {e}");
-            None
-        })
-    } else {
-        None
-    };
-    let opts = CreateOptions {
-        auto_deploy: s.auto_deploy.value || request.deployment_config.auto_deploy,
-        request,
-        template: s.template.value.clone(),
-        user_template_dir: s.paths.templates_dir.clone(),
-        output_dir: s.output_dir.value.clone(),
+    let flags = CreateFlags {
+        template: Some(s.template.value.clone()),
+        output_dir: Some(absolute(&s.output_dir.value)),
+        git_base_url: s.git_base_url.value.clone(),
+        push: Some(s.auto_push.value),
+        auto_deploy: Some(s.auto_deploy.value),
+        base_image: Some(s.base_image.value.clone()),
         dry_run: args.dry_run,
         force: args.force,
         keep_on_failure: args.keep_on_failure,
-        git: GitOptions {
-            remote_base: s.git_base_url.value.clone(),
-            push: s.auto_push.value,
-            author: Author {
-                name: s.git_author_name.value.clone(),
-                email: s.git_author_email.value.clone(),
-            },
-            token,
-        },
-        image_registry: s.registry_url.value.clone(),
-        base_image: s.base_image.value.clone(),
-        organization: s.organization.value.clone(),
-        generator_version: env!("CARGO_PKG_VERSION").into(),
     };
-    let store = open_store(s)?;
-    let progress = out.progress("create-agent");
-    let result = factory::create_agent(&*store, &opts, &progress);
-    drop(progress);
-    match result {
-        Ok(mut outcome) => {
-            for w in &outcome.warnings {
-                out.warn(w);
-            }
-            let deploy_error = if opts.auto_deploy && !outcome.dry_run {
-                auto_deploy(&mut outcome, store.as_ref(), s, out)
-                    .await
-                    .err()
-            } else {
-                None
-            };
-            out.data(&outcome)?;
-            if let Some(e) = deploy_error {
-                return Err(e);
-            }
-            if let (false, Some(id)) = (outcome.dry_run, &outcome.creation_id) {
-                out.note(&format!(
-                    "agent `{}` created in {}; steps: `pc-hybrid status {id}`",
-                    outcome.agent_name, outcome.project_dir
-                ));
-            }
-            Ok(())
-        }
-        Err(FactoryError::Invalid(errs)) => Err(Error::Invalid(locate(errs, &origin))),
-        Err(e) => Err(e.into()),
-    }
+    Ok((
+        Request::CreateAgent(Box::new(CreateAgent { request, flags })),
+        origin,
+    ))
 }
 
-/// `--auto-deploy`: one replica on the local target, development environment, recorded as
-/// the creation's deploy step.
-async fn auto_deploy(
-    outcome: &mut factory::CreateOutcome,
-    store: &dyn crate::store::Store,
-    s: &Settings,
-    out: &Output,
-) -> Result<()> {
-    let args = crate::cli::DeployAgentArgs {
-        name: outcome.agent_name.clone(),
-        environment: crate::cli::Environment::Development,
-        replicas: 1,
-        target: crate::cli::Target::Local,
-        wait: true,
-        timeout: 60,
-        skip_scan: false,
-        port: None,
-        memory: None,
-        cpu: None,
-        manifests_dir: None,
-        apply: false,
-        namespace: "default".into(),
-    };
-    let req = super::deploy::request(&args, s);
-    let started = chrono::Utc::now();
-    let result = {
-        let progress = out.progress("deploy");
-        crate::deploy::deploy(store, &req, &progress).await
-    };
-    let (status, message) = match &result {
-        Ok(d) => (
-            "succeeded",
-            format!("deployed locally: {}", d.endpoints.join(", ")),
-        ),
-        Err(e) => ("failed", e.to_string()),
-    };
-    let step = crate::store::StepRecord {
-        name: "deploy".into(),
-        status: status.into(),
-        started_at: Some(started),
-        finished_at: Some(chrono::Utc::now()),
-        message: Some(message),
-    };
-    if let Some(id) = &outcome.creation_id {
-        store.update_step(id, 5, &step)?;
+pub fn absolute(p: &std::path::Path) -> std::path::PathBuf {
+    if p.is_absolute() {
+        return p.to_path_buf();
     }
-    if let Some(last) = outcome.steps.get_mut(5) {
-        *last = step;
-    }
-    outcome.deployed = result.is_ok();
-    result.map(|_| ()).map_err(|e| {
-        Error::failed(
-            format!("the agent was created, but deploying it failed: {e}"),
-            Some("fix the problem and run `pc-hybrid deploy-agent NAME --wait`"),
-        )
-    })
+    std::env::current_dir()
+        .map(|d| d.join(p))
+        .unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// libgit2 initialises OpenSSL, which parses the whole system CA bundle (about 20 ms, more
 /// than everything else create-agent does). A creation that pushes nowhere makes no TLS
-/// connection, so point OpenSSL at an empty bundle before the first git call.
-fn without_tls_roots() {
-    // Single-threaded here: the runtime is current-thread and nothing else has started.
+/// connection, so OpenSSL is pointed at an empty bundle before the first git call. Called
+/// before the context is built, while this process has no other thread.
+pub fn without_tls_roots() {
     std::env::set_var("SSL_CERT_FILE", "/dev/null");
     std::env::set_var("SSL_CERT_DIR", "/nonexistent");
 }
@@ -275,7 +198,7 @@ fn apply_deployment_flags(args: &CreateAgentArgs, d: &mut DeploymentConfig) {
 }
 
 /// Point each error at its file line, or at the flag the value came from.
-fn locate(errs: Vec<FieldError>, origin: &Origin) -> Vec<FieldError> {
+pub fn locate(errs: Vec<FieldError>, origin: &Origin) -> Vec<FieldError> {
     errs.into_iter()
         .map(|e| match origin {
             Origin::File(doc) => doc.error(&e.field, e.message),

@@ -1,20 +1,18 @@
-//! `pc-hybrid doctor`: run the environment checks and report them.
+//! `pc-hybrid doctor`: the environment checks as a table.
 
 use serde::Serialize;
 
-use crate::doctor::{self, Check, Status};
-use crate::error::{Error, Result};
+use crate::doctor::{Check, Status};
 use crate::output::{Output, Tabular};
-use crate::settings::Settings;
 
 #[derive(Serialize)]
 #[serde(transparent)]
-struct Report(Vec<Check>);
+pub struct Report<'a>(pub &'a [Check]);
 
-impl Tabular for Report {
+impl Tabular for Report<'_> {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let mut t = out.table(&["check", "status", "detail", "hint"]);
-        for c in &self.0 {
+        for c in self.0 {
             let status = match c.status {
                 Status::Ok => "ok",
                 Status::Warn => "warn",
@@ -29,25 +27,4 @@ impl Tabular for Report {
         }
         vec![t]
     }
-}
-
-pub async fn run(s: &Settings, out: &Output) -> Result<()> {
-    let checks = doctor::run(&doctor::Inputs {
-        python: &s.python.value,
-        docker_host: &s.docker_host.value,
-        author_name: s.git_author_name.value.as_deref(),
-        author_email: s.git_author_email.value.as_deref(),
-        store: &s.database.value,
-        data_dir: &s.paths.data_dir,
-    })
-    .await;
-    let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
-    out.data(&Report(checks))?;
-    if failed > 0 {
-        return Err(Error::failed(
-            format!("{failed} check(s) failed"),
-            Some("follow the hints above"),
-        ));
-    }
-    Ok(())
 }

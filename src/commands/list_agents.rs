@@ -4,25 +4,16 @@
 use serde::Serialize;
 
 use crate::deploy;
-use crate::error::Result;
+use crate::ops::AgentRow;
 use crate::output::{Output, Tabular};
-use crate::settings::Settings;
-use crate::store::{AgentRecord, DeploymentRecord};
 
-use super::{open_store, when};
-
-#[derive(Serialize)]
-struct AgentRow {
-    #[serde(flatten)]
-    agent: AgentRecord,
-    deployments: Vec<DeploymentRecord>,
-}
+use super::when;
 
 #[derive(Serialize)]
 #[serde(transparent)]
-struct Agents(Vec<AgentRow>);
+pub struct Agents<'a>(pub &'a [AgentRow]);
 
-impl Tabular for Agents {
+impl Tabular for Agents<'_> {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let mut t = out.table(&[
             "name",
@@ -42,7 +33,7 @@ impl Tabular for Agents {
             "last check",
         ]);
         let mut any = false;
-        for row in &self.0 {
+        for row in self.0 {
             let a = &row.agent;
             t.add_row(vec![
                 a.name.clone(),
@@ -100,29 +91,4 @@ impl Tabular for Agents {
             vec![t]
         }
     }
-}
-
-pub async fn run(s: &Settings, out: &Output) -> Result<()> {
-    let store = open_store(s)?;
-    let agents = store.list_agents()?;
-    let deployments = deploy::refresh(store.as_ref(), None).await?;
-    if agents.is_empty() && out.format == crate::output::Format::Table {
-        out.note("no agents yet: create one with `pc-hybrid create-agent --name NAME --domain DOMAIN --description TEXT`");
-    }
-    let rows = agents
-        .into_iter()
-        .map(|mut a| {
-            let mine: Vec<DeploymentRecord> = deployments
-                .iter()
-                .filter(|d| d.agent_name == a.name)
-                .cloned()
-                .collect();
-            a.status = deploy::agent_status(&a.status, &mine);
-            AgentRow {
-                deployments: mine,
-                agent: a,
-            }
-        })
-        .collect();
-    out.data(&Agents(rows))
 }

@@ -1,154 +1,86 @@
-//! `pc-hybrid mcp ...`: the registry's commands. Each resolves what it needs, calls the
-//! registry and renders the result.
-
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::time::Duration;
+//! `pc-hybrid mcp ...`: the registry's commands as operation requests, and their results
+//! as tables and documents.
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::{ExportFormat, Launch, LiveArgs, McpClient, McpCommand};
+use crate::cli::{LiveArgs, McpCommand};
 use crate::error::{Error, Result};
+use crate::ops::{self, CallerPath, Request};
 use crate::output::{Format, Output, Tabular};
-use crate::registry::client_config::Client;
-use crate::registry::{self, live, model::Severity, Report};
-use crate::settings::Settings;
+use crate::registry::{self, model::Severity, Report};
 use crate::store::RegistryEntry;
 
-use super::{open_store, when};
+use super::when;
 
-pub async fn run(cmd: &McpCommand, s: &Settings, out: &Output) -> Result<()> {
-    match cmd {
+/// The request of an `mcp` command line; a live check takes the declared inputs' values
+/// from `env`.
+pub fn request(cmd: &McpCommand, env: &dyn Fn(&str) -> Option<String>) -> Result<Request> {
+    let named = |name: &str, version: &Option<String>| ops::Named {
+        name: name.into(),
+        version: version.clone(),
+    };
+    Ok(match cmd {
         McpCommand::Register(a) => {
-            let mut report = registry::check_file(&a.file);
-            if report.passed() && a.live.live {
-                live_check(&mut report, &a.file, &a.live, s).await?;
-            }
-            let store = open_store(s)?;
-            let result = registry::register(store.as_ref(), &report, a.replace);
-            out.data(&Reports(vec![report]))?;
-            let e = result?;
-            out.note(&format!(
-                "registered {} {} ({})",
-                e.name, e.version, e.format
-            ));
-            if let Some(why) = e.report["not_launchable"].as_str() {
-                out.note(&format!(
-                    "it cannot be started here, so it cannot be checked live: {why}"
-                ));
-            }
-            Ok(())
+            let file = CallerPath::here(a.file.clone());
+            let live = live(&a.live, std::slice::from_ref(&file), env)?;
+            Request::RegisterServer(Box::new(ops::RegisterServer {
+                file,
+                live,
+                replace: a.replace,
+            }))
         }
         McpCommand::Validate(a) => {
-            let mut reports = registry::check_files(&a.files, !a.live.live);
-            if a.live.live {
-                for (r, f) in reports.iter_mut().zip(&a.files) {
-                    if r.passed() {
-                        live_check(r, f, &a.live, s).await?;
-                    }
-                    r.compact();
-                }
-            }
-            let failed: Vec<&Report> = reports.iter().filter(|r| !r.passed()).collect();
-            let err = match failed.as_slice() {
-                [] => None,
-                [one] if reports.len() == 1 => one.to_error(true),
-                many => {
-                    let live_only = many
-                        .iter()
-                        .all(|r| r.errors().all(|f| f.stage == registry::model::Stage::Live));
-                    let msg = format!(
-                        "{} of {} files failed validation",
-                        many.len(),
-                        reports.len()
-                    );
-                    Some(if live_only {
-                        Error::failed(
-                            msg,
-                            Some("the findings above say what failed, file by file"),
-                        )
-                    } else {
-                        Error::usage(
-                            msg,
-                            Some("the findings above say what failed, file by file"),
-                        )
-                    })
-                }
-            };
-            out.data(&Reports(reports))?;
-            match err {
-                Some(e) => Err(e),
-                None => Ok(()),
-            }
+            let files: Vec<CallerPath> = a.files.iter().cloned().map(CallerPath::here).collect();
+            let live = live(&a.live, &files, env)?;
+            Request::ValidateServers(Box::new(ops::ValidateServers { files, live }))
         }
-        McpCommand::List => {
-            let entries = open_store(s)?.registry_entries()?;
-            if entries.is_empty() && out.format == Format::Table {
-                out.note("no MCP servers registered yet: `pc-hybrid mcp register FILE` adds one");
-            }
-            out.data(&Entries(entries))
-        }
-        McpCommand::Show(a) => {
-            let e = registry::find(open_store(s)?.as_ref(), &a.name, a.version.as_deref())?;
-            out.data(&Shown(e))
-        }
-        McpCommand::Remove(a) => {
-            let removed = registry::remove(open_store(s)?.as_ref(), &a.name, a.version.as_deref())?;
-            for (n, v) in &removed {
-                out.note(&format!("removed {n} {v}"));
-            }
-            out.data(&Removed(removed))
-        }
-        McpCommand::Export(a) => {
-            let e = registry::find(open_store(s)?.as_ref(), &a.name, a.version.as_deref())?;
-            let server = registry::server_of(&e)?;
-            let doc = match a.format {
-                ExportFormat::Manifest => registry::export::manifest(&server),
-                ExportFormat::ServerJson => {
-                    let (doc, warnings) = registry::export::server_json(
-                        &server,
-                        &e.source,
-                        &a.namespace,
-                        e.kind == "agent",
-                    );
-                    for w in warnings {
-                        out.warn(&w);
-                    }
-                    doc
-                }
-            };
-            document(out, &doc, a.format == ExportFormat::ServerJson)
-        }
-        McpCommand::ClientConfig(a) => {
-            let store = open_store(s)?;
-            let e = registry::find(store.as_ref(), &a.name, a.version.as_deref())?;
-            let server = registry::server_of(&e)?;
-            let client = match a.client {
-                McpClient::Claude => Client::Claude,
-                McpClient::Cursor => Client::Cursor,
-                McpClient::Vscode => Client::Vscode,
-            };
-            let progress = out.progress("environment");
-            let how = registry::client_config::connect(
-                store.as_ref(),
-                &e,
-                &super::deploy::local_options(s),
-                &progress,
-            )
-            .await?;
-            let c = registry::client_config::client_config(&server, client, &how);
-            for n in c.notes {
-                out.note(&n);
-            }
-            document(out, &c.document, true)
-        }
-        McpCommand::Rules => out.data(&Rules(registry::policy::rules())),
+        McpCommand::List => Request::ListServers,
+        McpCommand::Show(a) => Request::ShowServer(named(&a.name, &a.version)),
+        McpCommand::Remove(a) => Request::RemoveServer(named(&a.name, &a.version)),
+        McpCommand::Export(a) => Request::ExportServer(ops::Export {
+            server: named(&a.name, &a.version),
+            format: a.format,
+            namespace: a.namespace.clone(),
+        }),
+        McpCommand::ClientConfig(a) => Request::ClientConfig {
+            server: named(&a.name, &a.version),
+            client: a.client,
+        },
+        McpCommand::Rules => Request::Rules,
+    })
+}
+
+fn live(
+    a: &LiveArgs,
+    files: &[CallerPath],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ops::LiveRequest> {
+    let mut inputs = std::collections::BTreeMap::new();
+    for f in &a.inputs {
+        let Some((k, v)) = f.split_once('=') else {
+            return Err(Error::usage(
+                format!("--input `{}` is not NAME=VALUE", f.escape_debug()),
+                None,
+            ));
+        };
+        inputs.insert(k.to_owned(), v.to_owned());
     }
+    Ok(ops::LiveRequest {
+        live: a.live,
+        launch: a.launch,
+        timeout_seconds: a.timeout,
+        inputs,
+        environment: if a.live {
+            ops::declared_environment(files, env)
+        } else {
+            Default::default()
+        },
+    })
 }
 
 /// A document to hand to another tool: JSON or YAML as asked, else its natural format.
-fn document(out: &Output, doc: &Value, json_by_default: bool) -> Result<()> {
+pub fn document(out: &Output, doc: &Value, json_by_default: bool) -> Result<()> {
     let json = match out.format {
         Format::Json => true,
         Format::Yaml => false,
@@ -166,80 +98,9 @@ fn document(out: &Output, doc: &Value, json_by_default: bool) -> Result<()> {
     Ok(())
 }
 
-/// The values a live check gives a server for what its definition leaves open: `--input`
-/// flags, and the caller's environment for variables of the names it declares (the only
-/// way a secret is given).
-fn live_inputs(
-    server: &registry::model::Server,
-    flags: &[String],
-) -> Result<BTreeMap<String, String>> {
-    let declared = registry::server_json::declared_inputs(server);
-    let mut inputs = BTreeMap::new();
-    for f in flags {
-        let Some((k, v)) = f.split_once('=') else {
-            return Err(Error::usage(
-                format!("--input `{}` is not NAME=VALUE", f.escape_debug()),
-                None,
-            ));
-        };
-        if declared.iter().any(|(n, secret)| n == k && *secret) {
-            return Err(Error::usage(
-                format!("`{k}` is a secret: it is never taken from the command line"),
-                Some(&format!(
-                    "set it in the environment as {k} (e.g. `read -rs {k}; export {k}`)"
-                )),
-            ));
-        }
-        inputs.insert(k.to_owned(), v.to_owned());
-    }
-    for (name, _) in declared {
-        if let std::collections::btree_map::Entry::Vacant(e) = inputs.entry(name) {
-            if let Some(v) = std::env::var_os(e.key()).and_then(|v| v.into_string().ok()) {
-                e.insert(v);
-            }
-        }
-    }
-    Ok(inputs)
-}
-
-async fn live_check(report: &mut Report, file: &Path, a: &LiveArgs, s: &Settings) -> Result<()> {
-    let Some(server) = report.server.clone() else {
-        return Ok(());
-    };
-    if let Some(why) = &server.not_launchable {
-        report.skip_live(why);
-        return Ok(());
-    }
-    let inputs = live_inputs(&server, &a.inputs)?;
-    let workdir = file
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-        .unwrap_or_else(|| ".".into());
-    let opts = live::LiveOptions {
-        launch: a.launch.map(|l| match l {
-            Launch::Command => live::LaunchKind::Command,
-            Launch::Image => live::LaunchKind::Image,
-            Launch::Url => live::LaunchKind::Url,
-        }),
-        timeout: a.timeout.map(|t| Duration::from_secs(t as u64)),
-        workdir,
-        scratch: s.paths.runtime_dir.clone(),
-        path_env: s.sandbox_path.clone(),
-        docker_host: s.docker_host.value.clone(),
-        client_version: env!("CARGO_PKG_VERSION").into(),
-        inputs,
-        passthrough_env: s.sandbox_passthrough.clone(),
-        cache_dir: s.cache_dir.clone(),
-    };
-    let outcome = live::run(&server, &opts).await?;
-    report.add_live(outcome);
-    Ok(())
-}
-
 #[derive(Serialize)]
 #[serde(transparent)]
-struct Reports(Vec<Report>);
+pub struct Reports<'a>(pub &'a [Report]);
 
 fn mark(status: &str) -> &'static str {
     match status {
@@ -249,7 +110,7 @@ fn mark(status: &str) -> &'static str {
     }
 }
 
-impl Tabular for Reports {
+impl Tabular for Reports<'_> {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let mut t = out.table(&[
             "file", "name", "version", "format", "schema", "policy", "contract", "live", "phase",
@@ -267,7 +128,7 @@ impl Tabular for Reports {
         ]);
         let mut any_findings = false;
         let mut any_live = false;
-        for r in &self.0 {
+        for r in self.0 {
             let file = r
                 .file
                 .as_ref()
@@ -359,7 +220,7 @@ impl Tabular for Reports {
 
 #[derive(Serialize)]
 #[serde(transparent)]
-struct Entries(Vec<RegistryEntry>);
+pub struct Entries<'a>(pub &'a [RegistryEntry]);
 
 fn summary(e: &RegistryEntry) -> (String, String, usize) {
     let spec = &e.manifest["spec"];
@@ -382,7 +243,7 @@ fn summary(e: &RegistryEntry) -> (String, String, usize) {
     (transport, runs, caps)
 }
 
-impl Tabular for Entries {
+impl Tabular for Entries<'_> {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let mut t = out.table(&[
             "name",
@@ -395,7 +256,7 @@ impl Tabular for Entries {
             "phase",
             "registered",
         ]);
-        for e in &self.0 {
+        for e in self.0 {
             let (transport, runs, caps) = summary(e);
             t.add_row(vec![
                 e.name.clone(),
@@ -415,11 +276,11 @@ impl Tabular for Entries {
 
 #[derive(Serialize)]
 #[serde(transparent)]
-struct Shown(RegistryEntry);
+pub struct Shown<'a>(pub &'a RegistryEntry);
 
-impl Tabular for Shown {
+impl Tabular for Shown<'_> {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
-        let e = &self.0;
+        let e = self.0;
         let (transport, runs, _) = summary(e);
         let m = &e.manifest;
         let sec = &m["spec"]["security"];
@@ -476,27 +337,14 @@ impl Tabular for Shown {
 }
 
 #[derive(Serialize)]
-struct RemovedEntry {
-    name: String,
-    version: String,
-}
+#[serde(transparent)]
+pub struct Removed<'a>(pub &'a [registry::Removed]);
 
-struct Removed(Vec<(String, String)>);
-
-impl Serialize for Removed {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|(n, v)| RemovedEntry {
-            name: n.clone(),
-            version: v.clone(),
-        }))
-    }
-}
-
-impl Tabular for Removed {
+impl Tabular for Removed<'_> {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let mut t = out.table(&["removed", "version"]);
-        for (n, v) in &self.0 {
-            t.add_row(vec![n.clone(), v.clone()]);
+        for r in self.0 {
+            t.add_row(vec![r.name.clone(), r.version.clone()]);
         }
         vec![t]
     }
@@ -504,12 +352,12 @@ impl Tabular for Removed {
 
 #[derive(Serialize)]
 #[serde(transparent)]
-struct Rules(Vec<registry::policy::RuleInfo>);
+pub struct Rules<'a>(pub &'a [registry::policy::RuleInfo]);
 
-impl Tabular for Rules {
+impl Tabular for Rules<'_> {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let mut t = out.table(&["rule", "severity", "what it requires"]);
-        for r in &self.0 {
+        for r in self.0 {
             t.add_row(vec![
                 r.id.clone(),
                 match r.severity {

@@ -1,5 +1,5 @@
-//! Command glue: each file resolves what its command needs, calls one domain function and
-//! hands the result to `output`.
+//! Command glue: each command is parsed into an operation request, executed through the
+//! operation layer, and its response rendered by the single output path.
 
 pub mod audit;
 pub mod completions;
@@ -12,16 +12,203 @@ pub mod mcp;
 pub mod status;
 mod wizard;
 
-use crate::error::Result;
-use crate::settings::Settings;
-use crate::store::{self, Store};
+use std::sync::Mutex;
 
-/// Open the store the settings point at.
-pub fn open_store(s: &Settings) -> Result<Box<dyn Store>> {
-    store::open(&s.database.value)
-}
+use serde_json::Value;
+
+use crate::cli::{Cli, Command, ConfigCommand};
+use crate::error::Result;
+use crate::ops::{self, Caller, Cancel, Context, Request, Response, Sink, Step};
+use crate::output::{Format, Output, StepProgress};
+use crate::settings::Settings;
 
 /// Format a timestamp for tables.
 pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Run one parsed command line; `env` is the process environment.
+pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -> Result<()> {
+    if let Command::Completions(args) = &cli.command {
+        completions::run(args, out);
+        return Ok(());
+    }
+    let settings = Settings::resolve(env, &create_agent::overrides(&cli.command))?;
+    crate::output::init_logging(&settings.log_level.value, cli.verbose, cli.quiet);
+    let (request, origin) = request(&cli.command, &settings, env, out)?;
+    if let Request::CreateAgent(c) = &request {
+        if !c.flags.pushes(&settings) {
+            create_agent::without_tls_roots();
+        }
+    }
+    let ctx = Context::new(settings, crate::audit::event::Component::Cli);
+    let caller = Caller::local(&ctx.settings.audit.user);
+    let cancel = Cancel::new();
+    // Only what waits on something outside (a follow, a live check) is interrupted by a
+    // cancellation; anything else keeps Ctrl-C's usual meaning.
+    let watcher = cancellable(&request).then(|| {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        })
+    });
+    let is_create = matches!(request, Request::CreateAgent(_));
+    let sink = OutputSink::new(out);
+    let result = ops::execute(&ctx, &caller, request, &sink, &cancel).await;
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    let reply = match result {
+        Ok(r) => r,
+        Err(crate::error::Error::Invalid(errs)) if is_create => {
+            return Err(crate::error::Error::Invalid(create_agent::locate(
+                errs, &origin,
+            )))
+        }
+        Err(e) => return Err(e),
+    };
+    render(&reply.response, out)?;
+    match reply.error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn cancellable(r: &Request) -> bool {
+    match r {
+        Request::Logs(l) => l.follow,
+        Request::AuditTail { follow, .. } => *follow,
+        Request::RegisterServer(r) => r.live.live,
+        Request::ValidateServers(v) => v.live.live,
+        _ => false,
+    }
+}
+
+/// The operation request of a command line.
+fn request(
+    c: &Command,
+    s: &Settings,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &Output,
+) -> Result<(Request, create_agent::Origin)> {
+    let plain = |r: Request| Ok((r, create_agent::Origin::Flags));
+    match c {
+        Command::CreateAgent(a) => create_agent::request(a, s, out),
+        Command::Status(a) => plain(Request::CreationStatus {
+            creation_id: a.creation_id.clone(),
+        }),
+        Command::ListAgents => plain(Request::ListAgents),
+        Command::DeployAgent(a) => plain(deploy::deploy_request(a)),
+        Command::Undeploy(a) => plain(deploy::undeploy_request(a)),
+        Command::Logs(a) => plain(deploy::logs_request(a)),
+        Command::Restart(a) => plain(deploy::restart_request(a)),
+        Command::Mcp(m) => plain(mcp::request(m, env)?),
+        Command::Audit(a) => plain(audit::request(a)),
+        Command::Config(ConfigCommand::Show) => plain(Request::ConfigShow),
+        Command::Config(ConfigCommand::SetGitToken) => plain(config::set_git_token_request()?),
+        Command::Config(ConfigCommand::ClearGitToken) => plain(Request::ClearGitToken),
+        Command::Doctor => plain(Request::Doctor),
+        Command::Completions(_) => unreachable!("completions are not an operation"),
+    }
+}
+
+/// Print a response's data.
+pub fn render(r: &Response, out: &Output) -> Result<()> {
+    match r {
+        Response::Created(c) => out.data(c.as_ref()),
+        Response::Creation(c) => out.data(c),
+        Response::Agents(rows) => {
+            if rows.is_empty() && out.format == Format::Table {
+                out.note("no agents yet: create one with `pc-hybrid create-agent --name NAME --domain DOMAIN --description TEXT`");
+            }
+            out.data(&list_agents::Agents(rows))
+        }
+        Response::Deployed(d) => out.data(&deploy::Deployed(d)),
+        Response::Undeployed(d) => out.data(&deploy::Removed(d)),
+        Response::Restarted(d) => out.data(&deploy::Restarted(d)),
+        Response::Reports(r) => out.data(&mcp::Reports(r)),
+        Response::Servers(e) => {
+            if e.is_empty() && out.format == Format::Table {
+                out.note("no MCP servers registered yet: `pc-hybrid mcp register FILE` adds one");
+            }
+            out.data(&mcp::Entries(e))
+        }
+        Response::Server(e) => out.data(&mcp::Shown(e)),
+        Response::Removed(r) => out.data(&mcp::Removed(r)),
+        Response::Document { document, json } => mcp::document(out, document, *json),
+        Response::Rules(r) => out.data(&mcp::Rules(r)),
+        Response::Ingested(r) => out.data(&audit::Ingested(r)),
+        Response::Events(e) => out.data(&audit::Events(e)),
+        Response::Verified(v) => out.data(&audit::Verified(v)),
+        Response::Settings(s) => out.data(&config::View(s)),
+        Response::Checks(c) => out.data(&doctor::Report(c)),
+        Response::Streamed | Response::Done => Ok(()),
+    }
+}
+
+/// The sink of an operation run for this terminal: notes and warnings to stderr, steps as
+/// progress bars, streams to stdout.
+pub struct OutputSink<'a> {
+    out: &'a Output,
+    bars: Mutex<Vec<(String, StepProgress)>>,
+}
+
+impl<'a> OutputSink<'a> {
+    pub fn new(out: &'a Output) -> OutputSink<'a> {
+        OutputSink {
+            out,
+            bars: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl Sink for OutputSink<'_> {
+    fn note(&self, msg: &str) {
+        self.out.note(msg);
+    }
+
+    fn warn(&self, msg: &str) {
+        self.out.warn(msg);
+    }
+
+    fn step(&self, title: &str, step: &Step) {
+        let mut bars = self.bars.lock().unwrap_or_else(|p| p.into_inner());
+        if !bars.iter().any(|(t, _)| t == title) {
+            bars.push((title.to_owned(), self.out.progress(title)));
+        }
+        if let Some((_, bar)) = bars.iter().find(|(t, _)| t == title) {
+            crate::factory::Progress::step(
+                bar,
+                step.index,
+                step.total,
+                &step.name,
+                &step.status,
+                step.message.as_deref(),
+            );
+        }
+    }
+
+    fn steps_done(&self, title: &str) {
+        self.bars
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|(t, _)| t != title);
+    }
+
+    fn item(&self, item: &Value, cells: &[String]) -> bool {
+        self.out.line(item, cells).unwrap_or(false)
+    }
+
+    fn bytes(&self, data: &[u8]) -> bool {
+        if data.is_empty() {
+            return !self.out.stdout_closed();
+        }
+        self.out.write(data)
+    }
+
+    fn closed(&self) -> bool {
+        self.out.stdout_closed()
+    }
 }

@@ -1,11 +1,9 @@
-//! `pc-hybrid status CREATION_ID`: the steps of one creation.
+//! `pc-hybrid status CREATION_ID`: the steps of one creation, as a table.
 
-use crate::error::{Error, Result};
 use crate::output::{Output, Tabular};
-use crate::settings::Settings;
 use crate::store::CreationRecord;
 
-use super::{open_store, when};
+use super::when;
 
 impl Tabular for CreationRecord {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
@@ -42,16 +40,5 @@ impl Tabular for CreationRecord {
             ]);
         }
         vec![out.record(&rows), steps]
-    }
-}
-
-pub fn run(creation_id: &str, s: &Settings, out: &Output) -> Result<()> {
-    let store = open_store(s)?;
-    match store.creation(creation_id)? {
-        Some(c) => out.data(&c),
-        None => Err(Error::usage(
-            format!("no creation with id `{}`", creation_id.escape_debug()),
-            Some("create-agent prints the id; `pc-hybrid list-agents -o json` shows each agent's creation_id"),
-        )),
     }
 }

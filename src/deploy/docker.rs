@@ -468,7 +468,7 @@ fn container_of(record: &DeploymentRecord, replica: u32) -> Result<String> {
 pub async fn follow(
     record: &DeploymentRecord,
     replica: u32,
-    mut sink: impl FnMut(&[u8]),
+    write: &(dyn Fn(&[u8]) -> bool + Sync),
 ) -> Result<()> {
     let docker = engine(record).await?;
     let id = container_of(record, replica)?;
@@ -480,7 +480,9 @@ pub async fn follow(
         .build();
     let mut stream = docker.logs(&id, Some(options));
     while let Some(Ok(chunk)) = stream.next().await {
-        sink(&chunk.into_bytes());
+        if !write(&chunk.into_bytes()) {
+            break;
+        }
     }
     Ok(())
 }

@@ -467,6 +467,30 @@ pub async fn restart(
     Ok(())
 }
 
+/// Hand what is appended to the log at `path` to `write` until it returns false, checking
+/// every 200 ms; a log replaced by a redeploy is read from its beginning.
+pub async fn follow(path: &Path, write: &(dyn Fn(&[u8]) -> bool + Sync)) -> Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |e| Error::io(path.display().to_string(), e);
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let mut pos = f.seek(SeekFrom::End(0)).map_err(io)?;
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let len = f.metadata().map(|m| m.len()).unwrap_or(pos);
+        if len < pos {
+            f = std::fs::File::open(path).map_err(io)?;
+            pos = 0;
+        }
+        let mut buf = Vec::new();
+        f.seek(SeekFrom::Start(pos)).map_err(io)?;
+        f.read_to_end(&mut buf).map_err(io)?;
+        pos += buf.len() as u64;
+        if !write(&buf) {
+            return Ok(());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

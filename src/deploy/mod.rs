@@ -18,6 +18,50 @@ use crate::factory::Progress;
 use crate::store::{AgentRecord, DeploymentRecord, ReplicaRecord, Store};
 
 pub const TARGETS: &[&str] = &["local", "docker", "kubernetes"];
+
+/// Where an agent runs.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    #[default]
+    Local,
+    Docker,
+    Kubernetes,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Local => "local",
+            Target::Docker => "docker",
+            Target::Kubernetes => "kubernetes",
+        }
+    }
+}
+
+/// The environment an agent is deployed to.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Staging,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Development => "development",
+            Environment::Staging => "staging",
+            Environment::Production => "production",
+        }
+    }
+}
 pub const MAX_REPLICAS: u32 = 20;
 /// Where agents answer their health check.
 pub const HEALTH_PATH: &str = "/health";
@@ -94,7 +138,7 @@ pub trait DeployBackend {
 }
 
 /// What `deploy-agent` reports.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DeployOutcome {
     pub deployment: DeploymentRecord,
     pub endpoints: Vec<String>,
@@ -411,6 +455,27 @@ pub async fn logs(
         }
     };
     Ok((d, text))
+}
+
+/// Hand what is appended to a replica's log to `write` until it returns false; it is
+/// called with nothing while no new output comes, so that it can say its reader has gone.
+pub async fn follow(
+    d: &DeploymentRecord,
+    replica: u32,
+    write: &(dyn Fn(&[u8]) -> bool + Sync),
+) -> Result<()> {
+    match d.target.as_str() {
+        "docker" => docker::follow(d, replica, write).await,
+        _ => match d
+            .replicas
+            .iter()
+            .find(|r| r.index == replica)
+            .and_then(|r| r.log.clone())
+        {
+            Some(path) => local::follow(std::path::Path::new(&path), write).await,
+            None => Ok(()),
+        },
+    }
 }
 
 /// One GET of a health URL: Ok(status) or a reason.

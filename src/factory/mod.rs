@@ -48,7 +48,9 @@ pub enum FactoryError {
 }
 
 /// The steps of a creation, in order.
-pub const STEPS: &[&str] = &["validate", "render", "git", "push", "register", "deploy"];
+pub const STEPS: &[&str] = &["validate", "render", "git", "push", "register", STEP_DEPLOY];
+/// The step `--auto-deploy` fills in after the factory is done.
+pub const STEP_DEPLOY: &str = "deploy";
 
 /// Receives step transitions, for progress display. The factory never prints.
 pub trait Progress {
@@ -90,14 +92,14 @@ pub struct CreateOptions {
     pub generator_version: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FileEntry {
     pub path: String,
     pub bytes: usize,
 }
 
 /// What `create-agent` reports.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CreateOutcome {
     pub creation_id: Option<String>,
     pub agent_name: String,

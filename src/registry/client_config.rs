@@ -12,7 +12,10 @@ use super::export::dns_name;
 use super::model::{Input, Server, Transport};
 use super::server_json::{self, looks_secret};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Client {
     Claude,
     Cursor,

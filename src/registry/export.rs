@@ -7,6 +7,18 @@ use super::formats::{EXTENSION_LAUNCH_KEYS, EXTENSION_SPEC_KEYS, META_KEY, META_
 use super::manifest::Manifest;
 use super::model::{Server, SourceFormat, Transport};
 
+/// What `mcp export` prints.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// The official MCP Registry's server.json, to publish the server.
+    ServerJson,
+    /// An MCPServer manifest (`mcp.promptcraft.io/v1`).
+    Manifest,
+}
+
 pub const SERVER_JSON_SCHEMA: &str =
     "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 

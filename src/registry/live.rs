@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::net::describe;
 
 /// Which declared way of running the server to validate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum LaunchKind {
     Command,
@@ -59,6 +59,9 @@ pub struct LiveOptions {
     /// Where `npx` and `uvx` keep what they download, so that a second check does not fetch
     /// it again.
     pub cache_dir: PathBuf,
+    /// Cancelled when the caller stops waiting (Ctrl-C, a dropped request): the sandbox is
+    /// torn down and the check fails.
+    pub cancel: tokio_util::sync::CancellationToken,
 }
 
 /// The last bytes a server wrote to stderr, for messages.
@@ -85,7 +88,7 @@ impl Tail {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
 pub struct Timings {
     /// From launch until the server could be spoken to (health check passed or port open).
     pub ready_ms: f64,
@@ -95,13 +98,13 @@ pub struct Timings {
     pub total_ms: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct HealthResult {
     pub url: String,
     pub status: u16,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LiveReport {
     pub launch: LaunchKind,
     /// How the server was confined.
@@ -258,7 +261,7 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
     let mut interrupted = false;
     let outcome = tokio::select! {
         r = handshake_done => r,
-        _ = interrupt() => {
+        _ = o.cancel.cancelled() => {
             interrupted = true;
             Ok(())
         }
@@ -312,30 +315,6 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
         report.stderr_tail = None;
     }
     Ok(Outcome { report, findings })
-}
-
-/// SIGINT or SIGTERM.
-async fn interrupt() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut a), Ok(mut b)) => {
-                tokio::select! {
-                    _ = a.recv() => {}
-                    _ = b.recv() => {}
-                }
-            }
-            _ => std::future::pending::<()>().await,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 fn nonempty(s: String) -> Option<String> {

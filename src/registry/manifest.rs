@@ -131,7 +131,7 @@ pub struct Security {
     pub compliance_requirements: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Status {
     pub phase: String,
     pub conditions: Vec<Condition>,

@@ -34,7 +34,7 @@ pub const AGENT_PORT: u16 = 8000;
 pub const AGENT_VERSION: &str = "0.1.0";
 
 /// Everything validation found out about one document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<PathBuf>,
@@ -405,10 +405,17 @@ pub fn server_of(e: &RegistryEntry) -> Result<Server> {
 
 /// The data classification a registered server declares and the compliance frameworks it
 /// is under (its highest version), for the audit events of commands that touch it.
-pub fn classification(store: &dyn Store, name: &str) -> Option<(String, Vec<String>)> {
-    let entry = find(store, name, None).ok()?;
+pub fn classification(store: &dyn Store, name: &str) -> Result<Option<(String, Vec<String>)>> {
+    let entry = match find(store, name, None) {
+        Ok(e) => e,
+        // Not registered (yet, or any more): nothing to flag.
+        Err(Error::Usage { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let security = &entry.manifest["spec"]["security"];
-    let level = security["dataClassification"].as_str()?.to_owned();
+    let Some(level) = security["dataClassification"].as_str().map(str::to_owned) else {
+        return Ok(None);
+    };
     let frameworks = security["complianceRequirements"]
         .as_array()
         .map(|a| {
@@ -417,7 +424,7 @@ pub fn classification(store: &dyn Store, name: &str) -> Option<(String, Vec<Stri
                 .collect()
         })
         .unwrap_or_default();
-    Some((level, frameworks))
+    Ok(Some((level, frameworks)))
 }
 
 /// Pick an entry by name, and by version when given, else the highest semantic version.
@@ -470,12 +477,37 @@ fn version_key(v: &str) -> Option<semver::Version> {
     semver::Version::parse(v).ok()
 }
 
-/// Remove `name` (one version, or all); the removed (name, version) pairs.
-pub fn remove(
-    store: &dyn Store,
-    name: &str,
-    version: Option<&str>,
-) -> Result<Vec<(String, String)>> {
+/// One version of a server that was removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Removed {
+    pub name: String,
+    pub version: String,
+}
+
+/// The failure to report for a validation of `reports`, after printing them: one file's
+/// own error, or how many of several failed (a usage error unless only live checks did).
+pub fn combined_failure(reports: &[Report]) -> Option<Error> {
+    let failed: Vec<&Report> = reports.iter().filter(|r| !r.passed()).collect();
+    match failed.as_slice() {
+        [] => None,
+        [one] if reports.len() == 1 => one.to_error(true),
+        many => {
+            let live_only = many
+                .iter()
+                .all(|r| r.errors().all(|f| f.stage == model::Stage::Live));
+            let msg = format!("{} of {} files failed validation", many.len(), reports.len());
+            let hint = Some("the findings above say what failed, file by file");
+            Some(if live_only {
+                Error::failed(msg, hint)
+            } else {
+                Error::usage(msg, hint)
+            })
+        }
+    }
+}
+
+/// Remove `name` (one version, or all); the versions removed.
+pub fn remove(store: &dyn Store, name: &str, version: Option<&str>) -> Result<Vec<Removed>> {
     let target = find(store, name, version)?;
     if target.kind == "agent" {
         return Err(Error::usage(
@@ -484,7 +516,10 @@ pub fn remove(
         ));
     }
     let removed = store.remove_servers(name, version)?;
-    Ok(removed)
+    Ok(removed
+        .into_iter()
+        .map(|(name, version)| Removed { name, version })
+        .collect())
 }
 
 /// The manifest of an agent made by the factory: one capability per MCP tool it serves.

@@ -11,7 +11,7 @@ use crate::document::Document;
 use crate::error::FieldError;
 
 /// The format a server definition was written in, detected from its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceFormat {
     /// The reference design's registration body (`mcp_spec`, `security_config`, ...).
@@ -41,7 +41,7 @@ impl SourceFormat {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Transport {
     Stdio,
@@ -305,7 +305,7 @@ impl Server {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Schema,
@@ -335,7 +335,7 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -343,7 +343,7 @@ pub enum Severity {
 }
 
 /// One problem found by a stage, pointing at where it is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Finding {
     pub stage: Stage,
     pub severity: Severity,
@@ -428,7 +428,7 @@ impl<'d> Findings<'d> {
 }
 
 /// A condition of the manifest status (reference design 2.3).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Condition {
     #[serde(rename = "type")]
     pub kind: String,
@@ -441,7 +441,7 @@ pub struct Condition {
 }
 
 /// pending | running | succeeded | failed
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     Pending,

@@ -17,7 +17,7 @@ pub struct Rule {
 }
 
 /// What `mcp rules` prints.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct RuleInfo {
     pub id: String,
     pub severity: Severity,

@@ -18,7 +18,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// An agent made by the factory.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct AgentRecord {
     pub name: String,
     pub display_name: String,
@@ -37,7 +37,7 @@ pub struct AgentRecord {
 }
 
 /// One step of a creation.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct StepRecord {
     pub name: String,
     pub status: String,
@@ -47,7 +47,7 @@ pub struct StepRecord {
 }
 
 /// A run of `create-agent`, with its steps in order.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct CreationRecord {
     pub id: String,
     pub agent_name: String,
@@ -60,7 +60,7 @@ pub struct CreationRecord {
 }
 
 /// An MCP server known to the registry.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct RegistryEntry {
     pub name: String,
     pub version: String,
@@ -100,7 +100,7 @@ pub struct ReplicaRecord {
 
 /// An agent deployed to one target. Written before anything starts and updated as it goes,
 /// so that an interrupted deployment can be finished or undone.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct DeploymentRecord {
     pub agent_name: String,
     /// `local`, `docker` or `kubernetes`.

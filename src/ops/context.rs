@@ -1,0 +1,166 @@
+//! The context operations run in, built once per process (by the CLI or the daemon): the
+//! resolved settings and the shared services, each opened once when first needed.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use crate::audit::event::Component;
+use crate::audit::recorder::{Recorder, RecorderOptions};
+use crate::error::{Error, Result};
+use crate::settings::Settings;
+use crate::store::{self, Store};
+
+use super::{Request, Sink};
+
+/// Who asks for an operation, and the correlation id its events share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The user recorded in audit events.
+    pub user: String,
+    /// The caller's Unix user id (the peer's, on the daemon's socket).
+    pub uid: u32,
+    pub correlation_id: String,
+}
+
+impl Caller {
+    /// The user of this process.
+    pub fn local(user: &str) -> Caller {
+        Caller {
+            user: user.into(),
+            // SAFETY: getuid has no preconditions and cannot fail.
+            uid: unsafe { libc::getuid() },
+            correlation_id: uuid::Uuid::now_v7().to_string(),
+        }
+    }
+}
+
+pub struct Context {
+    pub settings: Settings,
+    /// Who writes the events: the CLI, or the daemon on a caller's behalf.
+    component: Component,
+    store: Mutex<Option<Arc<dyn Store>>>,
+    recorder: Mutex<Option<Arc<Recorder>>>,
+    http: OnceLock<reqwest::Client>,
+}
+
+impl Context {
+    pub fn new(settings: Settings, component: Component) -> Context {
+        Context {
+            settings,
+            component,
+            store: Mutex::new(None),
+            recorder: Mutex::new(None),
+            http: OnceLock::new(),
+        }
+    }
+
+    /// The domain store (agents, creations, registry, deployments), opened on first use.
+    pub fn store(&self) -> Result<Arc<dyn Store>> {
+        let mut slot = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = slot.as_ref() {
+            return Ok(s.clone());
+        }
+        let s: Arc<dyn Store> = Arc::from(store::open(&self.settings.database.value)?);
+        *slot = Some(s.clone());
+        Ok(s)
+    }
+
+    /// The audit recorder, opened on first use. Under fail-closed a trail that cannot be
+    /// opened is an error each time (it is tried again next time); under fail-open the
+    /// recorder counts what it loses.
+    pub fn recorder(&self) -> Result<Arc<Recorder>> {
+        let mut slot = self.recorder.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = slot.as_ref() {
+            return Ok(r.clone());
+        }
+        let s = &self.settings;
+        let r = Arc::new(Recorder::open(&RecorderOptions {
+            store: &s.audit.store,
+            data_dir: &s.paths.data_dir,
+            fail_closed: s.audit.fail_closed,
+            min_severity: s.audit.min_severity,
+            organization: &s.organization.value,
+            component: self.component,
+        })?);
+        *slot = Some(r.clone());
+        Ok(r)
+    }
+
+    /// The audit trail's store, opened on first use (through the recorder, so that the
+    /// trail is opened once).
+    pub fn trail(&self) -> Result<Arc<dyn Store>> {
+        let r = self.recorder()?;
+        match r.store() {
+            Some(s) => Ok(s),
+            None => Ok(Arc::from(store::open(&self.settings.audit.store)?)),
+        }
+    }
+
+    /// The one HTTP client.
+    pub fn http(&self) -> Result<reqwest::Client> {
+        if let Some(c) = self.http.get() {
+            return Ok(c.clone());
+        }
+        let c = crate::net::client()?;
+        Ok(self.http.get_or_init(|| c).clone())
+    }
+
+    /// Whether `caller` may make `request`. Everyone may, until SSO maps roles onto
+    /// permissions; the daemon has already refused callers that are not its own user.
+    pub fn authorise(&self, _caller: &Caller, _request: &Request) -> Result<()> {
+        Ok(())
+    }
+
+    /// With data classification on, what an event touching `agent` says about its data:
+    /// the agent's declared compliance frameworks, and whether its data is confidential or
+    /// restricted. Unknown agents and unclassified servers flag nothing.
+    pub fn data_flags(&self, agent: Option<&str>) -> Result<crate::audit::event::Data> {
+        let Some(name) = agent.filter(|_| self.settings.audit.data_classification) else {
+            return Ok(Default::default());
+        };
+        let found = crate::registry::classification(self.store()?.as_ref(), name)?;
+        Ok(match found {
+            Some((level, frameworks)) => crate::audit::event::Data {
+                sensitive_data_accessed: matches!(level.as_str(), "confidential" | "restricted"),
+                compliance_flags: frameworks,
+                ..Default::default()
+            },
+            None => Default::default(),
+        })
+    }
+
+    /// Hand new events to the configured sinks within `budget`; a sink that fails is a
+    /// warning (it gets them on the next delivery).
+    pub async fn deliver(&self, sink: &dyn Sink, budget: Duration) {
+        if self.settings.audit.sinks.is_empty() {
+            return;
+        }
+        let trail = match self.trail() {
+            Ok(t) => t,
+            Err(e) => {
+                sink.warn(&format!("audit sinks: {e}"));
+                return;
+            }
+        };
+        match crate::audit::sinks::deliver(trail.as_ref(), &self.settings.audit.sinks, 1000, budget)
+            .await
+        {
+            Ok(done) => {
+                for d in done {
+                    if let Some(e) = d.error {
+                        sink.warn(&format!(
+                            "audit sink {}: {e}; its events will be sent again on the next delivery",
+                            d.sink
+                        ));
+                    }
+                }
+            }
+            Err(e) => sink.warn(&format!("audit sinks: {e}")),
+        }
+    }
+
+    /// Fail an operation that was cancelled.
+    pub fn interrupted(what: &str) -> Error {
+        Error::failed(format!("interrupted: {what}"), None)
+    }
+}
