@@ -73,6 +73,9 @@ pub enum Command {
     Config(ConfigCommand),
     /// Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store.
     Doctor,
+    /// The background daemon: one store handle and one audit pipeline for every command.
+    #[command(subcommand)]
+    Daemon(DaemonCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -291,6 +294,20 @@ pub enum ConfigCommand {
     SetGitToken,
     /// Remove the git token from the OS keyring.
     ClearGitToken,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DaemonCommand {
+    /// Serve in the foreground, logging to stderr (for systemd and containers).
+    Run,
+    /// Start in the background; returns once it answers.
+    Start,
+    /// Stop gracefully: running operations finish and every acknowledged event is durable.
+    Stop,
+    /// Pid, version, protocol, uptime, socket, stores, audit queue and requests served.
+    Status,
+    /// Stop, then start (after an upgrade, or when the protocol does not match).
+    Restart,
 }
 
 #[derive(Debug, Args)]

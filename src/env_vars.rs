@@ -37,6 +37,9 @@ env_vars! {
     DOCKER_HOST = "DOCKER_HOST": "Docker Engine endpoint (unix:///var/run/docker.sock by default).";
     GIT_AUTHOR_NAME = "GIT_AUTHOR_NAME": "Author name of agent repository commits (else git config user.name).";
     GIT_AUTHOR_EMAIL = "GIT_AUTHOR_EMAIL": "Author email of agent repository commits (else git config user.email).";
+    PC_HYBRID_DAEMON = "PC_HYBRID_DAEMON": "How commands run: auto (through the daemon when its socket answers, else in-process; the default), always (exit 4 when no daemon answers) or never.";
+    LISTEN_FDS = "LISTEN_FDS": "Set by systemd socket activation: `daemon run` serves the socket it was handed (with LISTEN_PID).";
+    LISTEN_PID = "LISTEN_PID": "Set by systemd socket activation: the pid LISTEN_FDS is meant for.";
     PC_HYBRID_CACHE_DIR = "PC_HYBRID_CACHE_DIR": "Where `npx` and `uvx` keep the servers they download for live checks (default: <data>/cache).";
     PC_HYBRID_ENV_DIR = "PC_HYBRID_ENV_DIR": "Cache of agents' Python environments for local deployments (default: <data>/envs).";
     KUBECONFIG = "KUBECONFIG": "Kubeconfig `deploy-agent --target kubernetes --apply` hands to kubectl (default ~/.kube/config).";

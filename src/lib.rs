@@ -4,6 +4,7 @@ pub mod audit; // audit trail: events, hash chain, signed checkpoints
 pub mod auth; // OIDC, token store (keyring), roles
 pub mod cli; // clap definitions: the command-line surface
 pub mod commands; // glue: settings -> one domain call -> output
+pub mod daemon; // the optional background daemon: lifecycle, HTTP API on a Unix socket, client
 pub mod deploy; // DeployBackend: local processes, Docker, Kubernetes; pre-deploy scan
 pub mod docker; // the one Docker Engine client; sandbox containers
 pub mod doctor; // environment checks

@@ -50,6 +50,8 @@ pub struct ConfigFile {
     pub log_level: Option<String>,
     pub python: Option<String>,
     pub docker_host: Option<String>,
+    /// How commands reach the operation layer: auto, always (through the daemon) or never.
+    pub daemon: Option<String>,
     // reference design flat keys
     pub git_base_url: Option<String>,
     pub registry_url: Option<String>,
@@ -113,6 +115,8 @@ pub struct Settings {
     pub log_level: Setting<String>,
     pub python: Setting<String>,
     pub docker_host: Setting<String>,
+    /// Whether commands go through the daemon.
+    pub daemon: Setting<crate::daemon::Mode>,
     /// PATH as this process got it: the only variable a sandboxed server command inherits.
     pub sandbox_path: String,
     /// The trust store and proxy variables a sandboxed command also inherits, so that
@@ -456,6 +460,33 @@ impl Settings {
             |f| f.docker_host.clone(),
             DEFAULT_DOCKER_HOST.into(),
         )?;
+        let daemon = l.pick(
+            None,
+            Some(ev::PC_HYBRID_DAEMON),
+            |v| {
+                crate::daemon::Mode::parse(v).ok_or_else(|| {
+                    Error::invalid(
+                        ev::PC_HYBRID_DAEMON,
+                        format!("`{v}` is not auto, always or never"),
+                    )
+                })
+            },
+            |f| f.daemon.as_deref().and_then(crate::daemon::Mode::parse),
+            crate::daemon::Mode::Auto,
+        )?;
+        for (path, f) in &l.files {
+            if let Some(v) = &f.daemon {
+                if crate::daemon::Mode::parse(v).is_none() {
+                    return Err(Error::usage(
+                        format!(
+                            "{}: daemon: `{v}` is not auto, always or never",
+                            path.display()
+                        ),
+                        None,
+                    ));
+                }
+            }
+        }
         let envs_dir = env(ev::PC_HYBRID_ENV_DIR)
             .filter(|s| !s.is_empty())
             .map(PathBuf::from)
@@ -577,6 +608,7 @@ impl Settings {
             .collect(),
             envs_dir,
             cache_dir,
+            daemon,
             kubeconfig,
         })
     }
@@ -626,6 +658,12 @@ impl Settings {
                 &self.database,
                 Some(self.database.value.display()),
                 Some(ev::ANALYTICS_DB_URL),
+            ),
+            row(
+                "daemon",
+                &self.daemon,
+                Some(self.daemon.value.as_str().into()),
+                Some(ev::PC_HYBRID_DAEMON),
             ),
             row(
                 "agent_factory.git_base_url",

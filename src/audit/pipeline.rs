@@ -56,9 +56,19 @@ struct Job {
 /// ended, for a writer waiting to commit until then.
 type Message = Option<Job>;
 
+/// What a pipeline has done, for `daemon status`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Events submitted and not yet reported.
+    pub queued: AtomicU64,
+    /// Events made durable.
+    pub written: AtomicU64,
+}
+
 /// A handle for submitting events; cheap to clone, one per producing thread.
 #[derive(Clone)]
 pub struct Producer {
+    stats: Arc<Stats>,
     /// Shared, so that the syncer's wake-ups (through a weak reference) do not keep the
     /// queue open once every producer is gone: that is how the writer knows to stop.
     tx: Arc<SyncSender<Message>>,
@@ -79,9 +89,20 @@ impl Producer {
         if records.is_empty() {
             return done(Vec::new());
         }
+        let n = records.len() as u64;
+        self.stats.queued.fetch_add(n, Ordering::Relaxed);
+        let stats = self.stats.clone();
         let job = Job {
             records,
-            done: Box::new(done),
+            done: Box::new(move |outcomes: Vec<Outcome>| {
+                let stored = outcomes
+                    .iter()
+                    .filter(|o| matches!(o, Outcome::Stored { .. }))
+                    .count() as u64;
+                stats.queued.fetch_sub(n, Ordering::Relaxed);
+                stats.written.fetch_add(stored, Ordering::Relaxed);
+                done(outcomes)
+            }),
         };
         if let Err(std::sync::mpsc::SendError(Some(job))) = self.tx.send(Some(job)) {
             let n = job.records.len();
@@ -133,6 +154,7 @@ impl Producer {
 
 /// The writer thread and the queue into it.
 pub struct Pipeline {
+    stats: Arc<Stats>,
     store: Arc<dyn Store>,
     keys: Arc<Keys>,
     producer: Option<Producer>,
@@ -155,10 +177,12 @@ impl Pipeline {
                 .spawn(move || write(store.as_ref(), &keys, rx, wake, durable))
                 .expect("spawn the audit writer")
         };
+        let stats = Arc::new(Stats::default());
         Pipeline {
+            stats: stats.clone(),
             store,
             keys: keys.clone(),
-            producer: Some(Producer { tx, keys }),
+            producer: Some(Producer { stats, tx, keys }),
             writer: Some(writer),
         }
     }
@@ -171,6 +195,10 @@ impl Pipeline {
 
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     pub fn shared_store(&self) -> Arc<dyn Store> {
@@ -188,7 +216,8 @@ impl Pipeline {
         self.seal()
     }
 
-    fn seal(&self) -> Result<()> {
+    /// Sign the tail of the chain when no checkpoint covers it yet.
+    pub fn seal(&self) -> Result<()> {
         let sign = self.keys.checkpoint_signer();
         self.store.audit_seal(&sign).map(|_| ())
     }

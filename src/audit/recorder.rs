@@ -90,6 +90,14 @@ impl Recorder {
         self.trail.as_ref().map(Pipeline::shared_store)
     }
 
+    /// Sign the tail of the trail (on a daemon's stop; a process's end does it too).
+    pub fn seal(&self) -> Result<()> {
+        match &self.trail {
+            Some(p) => p.seal(),
+            None => Ok(()),
+        }
+    }
+
     /// The one write pipeline into the trail, when it could be opened.
     pub fn pipeline(&self) -> Option<&Pipeline> {
         self.trail.as_ref()

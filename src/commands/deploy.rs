@@ -23,7 +23,10 @@ pub fn deploy_request(a: &DeployAgentArgs) -> Request {
         port: a.port,
         memory: a.memory.clone(),
         cpu: a.cpu.clone(),
-        manifests_dir: a.manifests_dir.as_deref().map(super::create_agent::absolute),
+        manifests_dir: a
+            .manifests_dir
+            .as_deref()
+            .map(super::create_agent::absolute),
         apply: a.apply,
         namespace: a.namespace.clone(),
     }))

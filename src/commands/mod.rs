@@ -5,6 +5,7 @@ pub mod audit;
 pub mod completions;
 pub mod config;
 pub mod create_agent;
+pub mod daemon;
 pub mod deploy;
 pub mod doctor;
 pub mod list_agents;
@@ -35,7 +36,20 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     }
     let settings = Settings::resolve(env, &create_agent::overrides(&cli.command))?;
     crate::output::init_logging(&settings.log_level.value, cli.verbose, cli.quiet);
+    if let Command::Daemon(d) = &cli.command {
+        return daemon::run(d, settings, env, out).await;
+    }
     let (request, origin) = request(&cli.command, &settings, env, out)?;
+    if request.spec().runs == ops::Runs::Anywhere {
+        if let Some(reply) = delegate(&settings, &request, out).await? {
+            return finish(
+                reply,
+                &origin,
+                matches!(request, Request::CreateAgent(_)),
+                out,
+            );
+        }
+    }
     if let Request::CreateAgent(c) = &request {
         if !c.flags.pushes(&settings) {
             create_agent::without_tls_roots();
@@ -60,11 +74,21 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     if let Some(w) = watcher {
         w.abort();
     }
+    finish(result, &origin, is_create, out)
+}
+
+/// Render an operation's result: its data, then its failure.
+fn finish(
+    result: Result<ops::Reply>,
+    origin: &create_agent::Origin,
+    is_create: bool,
+    out: &Output,
+) -> Result<()> {
     let reply = match result {
         Ok(r) => r,
         Err(crate::error::Error::Invalid(errs)) if is_create => {
             return Err(crate::error::Error::Invalid(create_agent::locate(
-                errs, &origin,
+                errs, origin,
             )))
         }
         Err(e) => return Err(e),
@@ -74,6 +98,48 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// Run `request` in the daemon when the settings say so and one answers: None when it is
+/// to run in this process.
+async fn delegate(
+    s: &Settings,
+    request: &Request,
+    out: &Output,
+) -> Result<Option<Result<ops::Reply>>> {
+    use crate::daemon::{client, Mode};
+    let mode = s.daemon.value;
+    if mode == Mode::Never {
+        return Ok(None);
+    }
+    let socket = crate::daemon::Paths::of(&s.paths).socket;
+    let conn = match client::connect(&socket).await {
+        Ok(c) => c,
+        Err(client::ConnectError::NotRunning) if mode == Mode::Auto => return Ok(None),
+        Err(client::ConnectError::NotRunning) => {
+            return Err(crate::error::Error::unavailable(
+                format!(
+                    "no daemon answers on {} (PC_HYBRID_DAEMON=always)",
+                    socket.display()
+                ),
+                Some("start it with `pc-hybrid daemon start`, or set PC_HYBRID_DAEMON=auto"),
+            ))
+        }
+        Err(client::ConnectError::Failed(e)) => return Err(e),
+    };
+    let cancel = Cancel::new();
+    let watcher = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        })
+    };
+    let sink = OutputSink::new(out);
+    let result = conn.execute(request.clone(), &sink, &cancel).await;
+    watcher.abort();
+    Ok(Some(result))
 }
 
 fn cancellable(r: &Request) -> bool {
@@ -110,7 +176,9 @@ fn request(
         Command::Config(ConfigCommand::SetGitToken) => plain(config::set_git_token_request()?),
         Command::Config(ConfigCommand::ClearGitToken) => plain(Request::ClearGitToken),
         Command::Doctor => plain(Request::Doctor),
-        Command::Completions(_) => unreachable!("completions are not an operation"),
+        Command::Completions(_) | Command::Daemon(_) => {
+            unreachable!("completions and the daemon's lifecycle are not operations")
+        }
     }
 }
 

@@ -187,7 +187,10 @@ pub async fn create(ctx: &Context, c: CreateAgent, sink: &dyn Sink) -> Result<Re
         auto_deploy: f.auto_deploy.unwrap_or(s.auto_deploy.value)
             || c.request.deployment_config.auto_deploy,
         request: c.request,
-        template: f.template.clone().unwrap_or_else(|| s.template.value.clone()),
+        template: f
+            .template
+            .clone()
+            .unwrap_or_else(|| s.template.value.clone()),
         user_template_dir: s.paths.templates_dir.clone(),
         output_dir: f
             .output_dir

@@ -22,7 +22,9 @@ use crate::error::{Error, Result};
 
 pub use agents::{AgentRow, CreateAgent, CreateFlags, Deploy, Logs, Restart, Undeploy};
 pub use context::{Caller, Context};
-pub use registry::{declared_environment, Export, LiveRequest, Named, RegisterServer, ValidateServers};
+pub use registry::{
+    declared_environment, Export, LiveRequest, Named, RegisterServer, ValidateServers,
+};
 pub use sink::{Cancel, Discard, Sink, Step, Steps};
 pub use trail::{AuditFilter, Ingest, IngestSource};
 
@@ -55,6 +57,9 @@ pub enum Permission {
 pub enum Effect {
     Acts,
     Reads,
+    /// Appends events to the trail itself: those events are its record, and its outcome is
+    /// recorded after them.
+    Appends,
 }
 
 /// Where an operation runs when a daemon serves the others: in the caller's own process
@@ -96,43 +101,211 @@ const fn spec(
 }
 
 use Category as C;
-use Effect::{Acts, Reads};
+use Effect::{Acts, Appends, Reads};
 use EventType as T;
 use Permission as P;
 use Runs::{Anywhere, Caller as Here};
 
 /// Every operation, in the order `pc-hybrid --help` lists the commands.
 pub const SPECS: &[Spec] = &[
-    spec("agent.create", T::Execution, C::Operational, Acts, P::AgentCreate, Anywhere),
-    spec("creation.status", T::DataAccess, C::Operational, Reads, P::AgentRead, Anywhere),
+    spec(
+        "agent.create",
+        T::Execution,
+        C::Operational,
+        Acts,
+        P::AgentCreate,
+        Anywhere,
+    ),
+    spec(
+        "creation.status",
+        T::DataAccess,
+        C::Operational,
+        Reads,
+        P::AgentRead,
+        Anywhere,
+    ),
     // Listing refreshes the recorded health of every deployment: it writes.
-    spec("agent.list", T::DataAccess, C::Operational, Acts, P::AgentRead, Anywhere),
-    spec("agent.deploy", T::Execution, C::Operational, Acts, P::AgentDeploy, Anywhere),
-    spec("agent.undeploy", T::Execution, C::Operational, Acts, P::AgentDeploy, Anywhere),
-    spec("agent.logs", T::DataAccess, C::Operational, Reads, P::AgentRead, Anywhere),
-    spec("agent.restart", T::Execution, C::Operational, Acts, P::AgentDeploy, Anywhere),
-    spec("mcp.register", T::ConfigurationChange, C::Security, Acts, P::McpRegister, Anywhere),
-    spec("mcp.validate", T::Execution, C::Security, Reads, P::McpValidate, Anywhere),
-    spec("mcp.list", T::DataAccess, C::Operational, Reads, P::McpRead, Anywhere),
-    spec("mcp.show", T::DataAccess, C::Operational, Reads, P::McpRead, Anywhere),
-    spec("mcp.remove", T::ConfigurationChange, C::Security, Acts, P::McpRemove, Anywhere),
-    spec("mcp.export", T::DataAccess, C::Operational, Reads, P::McpRead, Anywhere),
+    spec(
+        "agent.list",
+        T::DataAccess,
+        C::Operational,
+        Acts,
+        P::AgentRead,
+        Anywhere,
+    ),
+    spec(
+        "agent.deploy",
+        T::Execution,
+        C::Operational,
+        Acts,
+        P::AgentDeploy,
+        Anywhere,
+    ),
+    spec(
+        "agent.undeploy",
+        T::Execution,
+        C::Operational,
+        Acts,
+        P::AgentDeploy,
+        Anywhere,
+    ),
+    spec(
+        "agent.logs",
+        T::DataAccess,
+        C::Operational,
+        Reads,
+        P::AgentRead,
+        Anywhere,
+    ),
+    spec(
+        "agent.restart",
+        T::Execution,
+        C::Operational,
+        Acts,
+        P::AgentDeploy,
+        Anywhere,
+    ),
+    spec(
+        "mcp.register",
+        T::ConfigurationChange,
+        C::Security,
+        Acts,
+        P::McpRegister,
+        Anywhere,
+    ),
+    spec(
+        "mcp.validate",
+        T::Execution,
+        C::Security,
+        Reads,
+        P::McpValidate,
+        Anywhere,
+    ),
+    spec(
+        "mcp.list",
+        T::DataAccess,
+        C::Operational,
+        Reads,
+        P::McpRead,
+        Anywhere,
+    ),
+    spec(
+        "mcp.show",
+        T::DataAccess,
+        C::Operational,
+        Reads,
+        P::McpRead,
+        Anywhere,
+    ),
+    spec(
+        "mcp.remove",
+        T::ConfigurationChange,
+        C::Security,
+        Acts,
+        P::McpRemove,
+        Anywhere,
+    ),
+    spec(
+        "mcp.export",
+        T::DataAccess,
+        C::Operational,
+        Reads,
+        P::McpRead,
+        Anywhere,
+    ),
     // Preparing a client's configuration may build the agent's environment: it acts.
-    spec("mcp.client_config", T::DataAccess, C::Operational, Acts, P::McpRead, Anywhere),
-    spec("mcp.rules", T::DataAccess, C::Operational, Reads, P::McpRead, Anywhere),
+    spec(
+        "mcp.client_config",
+        T::DataAccess,
+        C::Operational,
+        Acts,
+        P::McpRead,
+        Anywhere,
+    ),
+    spec(
+        "mcp.rules",
+        T::DataAccess,
+        C::Operational,
+        Reads,
+        P::McpRead,
+        Anywhere,
+    ),
     // Reads stdin or a file of the caller.
-    spec("audit.ingest", T::DataAccess, C::Compliance, Acts, P::AuditIngest, Here),
-    spec("audit.query", T::DataAccess, C::Compliance, Reads, P::AuditRead, Anywhere),
-    spec("audit.tail", T::DataAccess, C::Compliance, Reads, P::AuditRead, Anywhere),
-    spec("audit.export", T::DataAccess, C::Compliance, Reads, P::AuditExport, Anywhere),
-    spec("audit.verify", T::Execution, C::Compliance, Reads, P::AuditRead, Anywhere),
+    spec(
+        "audit.ingest",
+        T::DataAccess,
+        C::Compliance,
+        Appends,
+        P::AuditIngest,
+        Here,
+    ),
+    spec(
+        "audit.query",
+        T::DataAccess,
+        C::Compliance,
+        Reads,
+        P::AuditRead,
+        Anywhere,
+    ),
+    spec(
+        "audit.tail",
+        T::DataAccess,
+        C::Compliance,
+        Reads,
+        P::AuditRead,
+        Anywhere,
+    ),
+    spec(
+        "audit.export",
+        T::DataAccess,
+        C::Compliance,
+        Reads,
+        P::AuditExport,
+        Anywhere,
+    ),
+    spec(
+        "audit.verify",
+        T::Execution,
+        C::Compliance,
+        Reads,
+        P::AuditRead,
+        Anywhere,
+    ),
     // The caller's own settings, and which path its commands take.
-    spec("config.show", T::DataAccess, C::Security, Reads, P::ConfigRead, Here),
+    spec(
+        "config.show",
+        T::DataAccess,
+        C::Security,
+        Reads,
+        P::ConfigRead,
+        Here,
+    ),
     // The caller's keyring, and a token read from the caller's stdin.
-    spec("config.git_token.set", T::ConfigurationChange, C::Security, Acts, P::ConfigWrite, Here),
-    spec("config.git_token.clear", T::ConfigurationChange, C::Security, Acts, P::ConfigWrite, Here),
+    spec(
+        "config.git_token.set",
+        T::ConfigurationChange,
+        C::Security,
+        Acts,
+        P::ConfigWrite,
+        Here,
+    ),
+    spec(
+        "config.git_token.clear",
+        T::ConfigurationChange,
+        C::Security,
+        Acts,
+        P::ConfigWrite,
+        Here,
+    ),
     // The caller's environment.
-    spec("doctor", T::Execution, C::Operational, Reads, P::SystemCheck, Here),
+    spec(
+        "doctor",
+        T::Execution,
+        C::Operational,
+        Reads,
+        P::SystemCheck,
+        Here,
+    ),
 ];
 
 /// The declaration of the operation `id`.
@@ -252,7 +425,11 @@ impl Request {
         match self {
             Request::CreateAgent(c) => {
                 let n = &c.request.agent_spec.name;
-                if n.is_empty() { "agent".into() } else { n.clone() }
+                if n.is_empty() {
+                    "agent".into()
+                } else {
+                    n.clone()
+                }
             }
             Request::CreationStatus { creation_id } => creation_id.clone(),
             Request::ListAgents => "agents".into(),
@@ -309,7 +486,10 @@ pub enum Response {
     Removed(Vec<crate::registry::Removed>),
     /// A document for another tool (a server.json, a manifest, a client's configuration);
     /// printed as JSON unless YAML is asked for, or as YAML when `json` is false.
-    Document { document: Value, json: bool },
+    Document {
+        document: Value,
+        json: bool,
+    },
     Rules(Vec<crate::registry::policy::RuleInfo>),
     Ingested(crate::audit::trail::IngestReport),
     Events(Vec<Value>),
@@ -382,34 +562,35 @@ pub async fn execute(
     let agent = request.agent().map(str::to_owned);
     let recorder = ctx.recorder()?;
     let warned = std::sync::atomic::AtomicBool::new(false);
-    let record = |operation: String, status: Status, error: Option<String>, ms: f64| -> Result<()> {
-        let severity = match status {
-            Status::Failure => Severity::Error,
-            _ => Severity::Info,
-        };
-        let data = ctx.data_flags(agent.as_deref())?;
-        let action = crate::audit::Action {
-            event_type: spec.event_type,
-            category: spec.category,
-            severity,
-            operation,
-            resource: resource.clone(),
-            resource_id: None,
-            status,
-            error,
-            response_time_ms: ms,
-            agent_id: agent.clone(),
-            data,
-        };
-        if let crate::audit::recorder::Recorded::Lost(why) = recorder.record(action, caller)? {
-            if !warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                sink.warn(&format!(
+    let record =
+        |operation: String, status: Status, error: Option<String>, ms: f64| -> Result<()> {
+            let severity = match status {
+                Status::Failure => Severity::Error,
+                _ => Severity::Info,
+            };
+            let data = ctx.data_flags(agent.as_deref())?;
+            let action = crate::audit::Action {
+                event_type: spec.event_type,
+                category: spec.category,
+                severity,
+                operation,
+                resource: resource.clone(),
+                resource_id: None,
+                status,
+                error,
+                response_time_ms: ms,
+                agent_id: agent.clone(),
+                data,
+            };
+            if let crate::audit::recorder::Recorded::Lost(why) = recorder.record(action, caller)? {
+                if !warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    sink.warn(&format!(
                     "the audit trail cannot be written ({why}); going on because audit is fail-open"
                 ));
+                }
             }
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     if let Err(e) = ctx.authorise(caller, &request) {
         record(spec.id.into(), Status::Failure, Some(e.to_string()), 0.0)?;
         return Err(e);

@@ -12,7 +12,7 @@ use crate::registry::client_config::Client;
 use crate::registry::export::Format;
 use crate::registry::{self, live, Report};
 
-use super::{Cancel, CallerPath, Context, Reply, Response, Sink, Steps};
+use super::{CallerPath, Cancel, Context, Reply, Response, Sink, Steps};
 
 /// A live check asked for with a registration or validation.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -128,7 +128,10 @@ pub async fn register(
     let result = registry::register(store.as_ref(), &report, a.replace);
     let error = match result {
         Ok(e) => {
-            sink.note(&format!("registered {} {} ({})", e.name, e.version, e.format));
+            sink.note(&format!(
+                "registered {} {} ({})",
+                e.name, e.version, e.format
+            ));
             if let Some(why) = e.report["not_launchable"].as_str() {
                 sink.note(&format!(
                     "it cannot be started here, so it cannot be checked live: {why}"
@@ -144,11 +147,7 @@ pub async fn register(
     })
 }
 
-pub async fn validate(
-    ctx: &Context,
-    a: &ValidateServers,
-    cancel: &Cancel,
-) -> Result<Reply> {
+pub async fn validate(ctx: &Context, a: &ValidateServers, cancel: &Cancel) -> Result<Reply> {
     let paths: Vec<_> = a.files.iter().map(CallerPath::resolved).collect();
     let mut reports = registry::check_files(&paths, !a.live.live);
     for (r, f) in reports.iter_mut().zip(&a.files) {
@@ -187,7 +186,11 @@ pub fn remove(ctx: &Context, n: &Named, sink: &dyn Sink) -> Result<Reply> {
 }
 
 pub fn export(ctx: &Context, a: &Export, sink: &dyn Sink) -> Result<Reply> {
-    let e = registry::find(ctx.store()?.as_ref(), &a.server.name, a.server.version.as_deref())?;
+    let e = registry::find(
+        ctx.store()?.as_ref(),
+        &a.server.name,
+        a.server.version.as_deref(),
+    )?;
     let server = registry::server_of(&e)?;
     let document = match a.format {
         Format::Manifest => registry::export::manifest(&server),

@@ -131,7 +131,10 @@ pub async fn ingest(ctx: &Context, a: Ingest, sink: &dyn Sink) -> Result<Reply> 
             let path = f.resolved();
             let shown = f.path.display().to_string();
             let file = std::fs::File::open(&path).map_err(|e| Error::io(shown.clone(), e))?;
-            (Box::new(std::io::BufReader::with_capacity(1 << 20, file)), shown)
+            (
+                Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
+                shown,
+            )
         }
     };
     let mut acks = SinkAcks {

@@ -495,7 +495,11 @@ pub fn combined_failure(reports: &[Report]) -> Option<Error> {
             let live_only = many
                 .iter()
                 .all(|r| r.errors().all(|f| f.stage == model::Stage::Live));
-            let msg = format!("{} of {} files failed validation", many.len(), reports.len());
+            let msg = format!(
+                "{} of {} files failed validation",
+                many.len(),
+                reports.len()
+            );
             let hint = Some("the findings above say what failed, file by file");
             Some(if live_only {
                 Error::failed(msg, hint)

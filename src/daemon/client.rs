@@ -1,0 +1,230 @@
+//! The daemon's client: connects to its socket, checks the protocol version of every
+//! answer, and runs operations there, handing their frames to a sink as they come.
+
+use std::path::Path;
+
+use http::{Method, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::TokioIo;
+
+use super::api::{self, Frame, Problem, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use crate::error::{Error, Result};
+use crate::ops::{Cancel, Reply, Request, Sink};
+
+/// An open connection to a daemon.
+pub struct Connection {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    socket: std::path::PathBuf,
+}
+
+/// Why no connection was made.
+#[derive(Debug)]
+pub enum ConnectError {
+    /// Nothing listens there (no socket, or a dead daemon's).
+    NotRunning,
+    /// Something is there but the connection failed otherwise.
+    Failed(Error),
+}
+
+fn unreachable(socket: &Path, why: impl std::fmt::Display) -> Error {
+    Error::unavailable(
+        format!(
+            "the daemon at {} cannot be reached: {why}",
+            socket.display()
+        ),
+        Some("start it with `pc-hybrid daemon start`, or set PC_HYBRID_DAEMON=never"),
+    )
+}
+
+/// Connect to the daemon listening on `socket`.
+pub async fn connect(socket: &Path) -> std::result::Result<Connection, ConnectError> {
+    let stream = match tokio::net::UnixStream::connect(socket).await {
+        Ok(s) => s,
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+            ) =>
+        {
+            return Err(ConnectError::NotRunning)
+        }
+        Err(e) => return Err(ConnectError::Failed(unreachable(socket, e))),
+    };
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| ConnectError::Failed(unreachable(socket, e)))?;
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    Ok(Connection {
+        sender,
+        socket: socket.to_path_buf(),
+    })
+}
+
+impl Connection {
+    /// Send one request and check the protocol of the answer.
+    pub async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<http::Response<Incoming>> {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(format!("http://localhost{}{path}", api::PREFIX))
+            .header(http::header::HOST, "localhost")
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(Full::new(Bytes::from(body.unwrap_or_default())))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let resp = self
+            .sender
+            .send_request(req)
+            .await
+            .map_err(|e| unreachable(&self.socket, e))?;
+        let theirs = resp
+            .headers()
+            .get(PROTOCOL_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u32>().ok());
+        if theirs != Some(PROTOCOL_VERSION) {
+            return Err(Error::unavailable(
+                format!(
+                    "the daemon at {} speaks protocol {}, this pc-hybrid protocol {PROTOCOL_VERSION}",
+                    self.socket.display(),
+                    theirs.map(|v| v.to_string()).unwrap_or_else(|| "unknown".into())
+                ),
+                Some("run `pc-hybrid daemon restart` to run the daemon of this pc-hybrid"),
+            ));
+        }
+        Ok(resp)
+    }
+
+    /// A JSON resource, or the problem the daemon answered with.
+    pub async fn get<T: serde::de::DeserializeOwned>(&mut self, path: &str) -> Result<T> {
+        let resp = self.send(Method::GET, path, None).await?;
+        let status = resp.status();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| unreachable(&self.socket, e))?
+            .to_bytes();
+        decode(status, &bytes)
+    }
+
+    /// POST a JSON body; the answer decoded, or the problem.
+    pub async fn post<T: serde::de::DeserializeOwned>(
+        &mut self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T> {
+        let body = serde_json::to_vec(body).map_err(|e| Error::Internal(e.to_string()))?;
+        let resp = self.send(Method::POST, path, Some(body)).await?;
+        let status = resp.status();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| unreachable(&self.socket, e))?
+            .to_bytes();
+        decode(status, &bytes)
+    }
+
+    /// Run `request` in the daemon: its frames go to `sink` as they arrive; cancelling
+    /// `cancel` drops the connection, which cancels the operation there.
+    pub async fn execute(
+        mut self,
+        request: Request,
+        sink: &dyn Sink,
+        cancel: &Cancel,
+    ) -> Result<Reply> {
+        let call = api::OperationCall { request };
+        let body = serde_json::to_vec(&call).map_err(|e| Error::Internal(e.to_string()))?;
+        let resp = self.send(Method::POST, "/operations", Some(body)).await?;
+        let status = resp.status();
+        let mut body = resp.into_body();
+        if status != StatusCode::OK {
+            let bytes = body
+                .collect()
+                .await
+                .map_err(|e| unreachable(&self.socket, e))?
+                .to_bytes();
+            return Err(decode::<serde_json::Value>(status, &bytes)
+                .err()
+                .unwrap_or_else(|| Error::Internal(format!("the daemon answered {status}"))));
+        }
+        let mut buf: Vec<u8> = Vec::new();
+        loop {
+            let frame = tokio::select! {
+                f = body.frame() => f,
+                _ = cancel.cancelled() => {
+                    return Err(Error::failed("interrupted: the operation was cancelled in the daemon", None));
+                }
+            };
+            let Some(frame) = frame else {
+                return Err(unreachable(
+                    &self.socket,
+                    "it closed the connection before the operation ended",
+                ));
+            };
+            let frame = frame.map_err(|e| unreachable(&self.socket, e))?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            buf.extend_from_slice(&data);
+            while let Some(nl) = memchr::memchr(b'\n', &buf) {
+                let line: Vec<u8> = buf.drain(..=nl).collect();
+                let f: Frame = serde_json::from_slice(&line[..line.len() - 1]).map_err(|e| {
+                    Error::Internal(format!(
+                        "a frame from the daemon that this pc-hybrid cannot read: {e}"
+                    ))
+                })?;
+                if let Some(done) = dispatch(f, sink)? {
+                    return Ok(done);
+                }
+            }
+        }
+    }
+}
+
+/// Hand one frame to the sink; the reply when it is the last.
+fn dispatch(f: Frame, sink: &dyn Sink) -> Result<Option<Reply>> {
+    match f {
+        Frame::Note { message } => sink.note(&message),
+        Frame::Warn { message } => sink.warn(&message),
+        Frame::Step { title, step } => sink.step(&title, &step),
+        Frame::StepsDone { title } => sink.steps_done(&title),
+        Frame::Item { item, cells } => {
+            sink.item(&item, &cells);
+        }
+        Frame::Bytes { data } => {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .map_err(|e| Error::Internal(format!("a bytes frame from the daemon: {e}")))?;
+            sink.bytes(&bytes);
+        }
+        Frame::Reply { response, error } => {
+            return Ok(Some(Reply {
+                response,
+                error: error.map(Problem::into_error),
+            }))
+        }
+        Frame::Failed { problem } => return Err(problem.into_error()),
+    }
+    Ok(None)
+}
+
+fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T> {
+    if status.is_success() {
+        return serde_json::from_slice(bytes)
+            .map_err(|e| Error::Internal(format!("an answer from the daemon: {e}")));
+    }
+    match serde_json::from_slice::<Problem>(bytes) {
+        Ok(p) => Err(p.into_error()),
+        Err(_) => Err(Error::Internal(format!("the daemon answered {status}"))),
+    }
+}

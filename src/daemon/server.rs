@@ -1,0 +1,508 @@
+//! The daemon's HTTP/1.1 server on its Unix socket: every connection's peer checked by its
+//! uid, the protocol version checked on every call, each operation run on a blocking thread
+//! through `ops::execute`, its frames streamed back.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::{Method, Request as HttpRequest, Response as HttpResponse, StatusCode};
+use http_body_util::{combinators::BoxBody, BodyExt, Full, Limited, StreamBody};
+use hyper::body::{Bytes, Frame as BodyFrame, Incoming};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use super::api::{self, Frame, Problem, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use crate::audit::event::{Category, EventType, Severity, Status};
+use crate::error::{Error, Result};
+use crate::ops::{self, Caller, Cancel, Context, Request, Runs, Sink, Step};
+
+/// Largest request body taken.
+pub const MAX_BODY: usize = 1 << 20;
+/// How long a client may take to send a request's headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send a request's body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+type Body = BoxBody<Bytes, Infallible>;
+
+/// What the server shares between connections.
+pub struct State {
+    pub ctx: Arc<Context>,
+    pub started: Instant,
+    pub socket: std::path::PathBuf,
+    /// The daemon's own user: the only one served.
+    pub uid: u32,
+    served: AtomicU64,
+    running: AtomicU64,
+    /// Cancelled to stop: no new connections, then the running operations are waited for.
+    pub stop: Cancel,
+}
+
+impl State {
+    pub fn new(ctx: Arc<Context>, socket: std::path::PathBuf) -> State {
+        State {
+            ctx,
+            started: Instant::now(),
+            socket,
+            // SAFETY: geteuid has no preconditions.
+            uid: unsafe { libc::geteuid() },
+            served: AtomicU64::new(0),
+            running: AtomicU64::new(0),
+            stop: Cancel::new(),
+        }
+    }
+
+    fn status(&self) -> api::Status {
+        let (depth, written) = match self.ctx.recorder().ok().and_then(|r| {
+            r.pipeline().map(|p| {
+                (
+                    p.stats().queued.load(Ordering::Relaxed),
+                    p.stats().written.load(Ordering::Relaxed),
+                )
+            })
+        }) {
+            Some(x) => x,
+            None => (0, 0),
+        };
+        let s = &self.ctx.settings;
+        api::Status {
+            pid: std::process::id(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            protocol: PROTOCOL_VERSION,
+            uptime_seconds: self.started.elapsed().as_secs_f64(),
+            socket: self.socket.clone(),
+            store: s.database.value.display(),
+            audit_store: s.audit.store.display(),
+            audit_queue_depth: depth,
+            audit_events_written: written,
+            requests_served: self.served.load(Ordering::Relaxed),
+            requests_running: self.running.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Serve connections on `listener` until `state.stop` is cancelled, then wait (at most
+/// `drain`) for the operations still running.
+pub async fn serve(
+    listener: tokio::net::UnixListener,
+    state: Arc<State>,
+    drain: Duration,
+) -> Result<()> {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                match accepted {
+                    Ok((stream, _)) => {
+                        let state = state.clone();
+                        tokio::spawn(async move { connection(stream, state).await });
+                    }
+                    Err(e) => log::warn!("accepting a connection: {e}"),
+                }
+            }
+            _ = state.stop.cancelled() => break,
+        }
+    }
+    let deadline = Instant::now() + drain;
+    while state.running.load(Ordering::Relaxed) > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+async fn connection(stream: tokio::net::UnixStream, state: Arc<State>) {
+    let peer = stream.peer_cred().ok().map(|c| c.uid());
+    let svc = hyper::service::service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, Infallible>(handle(req, state, peer).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), svc);
+    if let Err(e) = conn.await {
+        log::debug!("connection: {e}");
+    }
+}
+
+fn json<T: Serialize>(status: StatusCode, value: &T) -> HttpResponse<Body> {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    HttpResponse::builder()
+        .status(status)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .body(Full::new(Bytes::from(body)).boxed())
+        .expect("a valid response")
+}
+
+fn problem(p: &Problem) -> HttpResponse<Body> {
+    let mut r = json(
+        StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        p,
+    );
+    r.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/problem+json"),
+    );
+    r
+}
+
+/// Record a refused connection as an authorization failure.
+fn refuse_peer(state: &State, uid: Option<u32>) -> HttpResponse<Body> {
+    let who = uid
+        .map(|u| format!("uid {u}"))
+        .unwrap_or_else(|| "an unknown peer".into());
+    let message = format!(
+        "{who} may not use this daemon: it serves only uid {}",
+        state.uid
+    );
+    if let Ok(r) = state.ctx.recorder() {
+        let caller = Caller {
+            user: uid
+                .map(|u| format!("uid:{u}"))
+                .unwrap_or_else(|| "unknown".into()),
+            uid: uid.unwrap_or(u32::MAX),
+            correlation_id: uuid::Uuid::now_v7().to_string(),
+        };
+        let _ = r.record(
+            crate::audit::Action {
+                event_type: EventType::Authorization,
+                category: Category::Security,
+                severity: Severity::Warning,
+                operation: "daemon.connect".into(),
+                resource: "daemon_socket".into(),
+                resource_id: None,
+                status: Status::Failure,
+                error: Some(message.clone()),
+                response_time_ms: 0.0,
+                agent_id: None,
+                data: Default::default(),
+            },
+            &caller,
+        );
+    }
+    problem(&Problem::of(&Error::Permission {
+        message,
+        hint: Some("run pc-hybrid as the daemon's user, or start a daemon of your own".into()),
+    }))
+}
+
+async fn handle(
+    req: HttpRequest<Incoming>,
+    state: Arc<State>,
+    peer: Option<u32>,
+) -> HttpResponse<Body> {
+    if peer != Some(state.uid) {
+        return refuse_peer(&state, peer);
+    }
+    if let Some(v) = req.headers().get(PROTOCOL_HEADER) {
+        if v.to_str().ok().and_then(|v| v.trim().parse::<u32>().ok()) != Some(PROTOCOL_VERSION) {
+            return problem(&Problem::of(&Error::Unavailable {
+                message: format!(
+                    "the client speaks protocol {}, this daemon protocol {PROTOCOL_VERSION}",
+                    v.to_str().unwrap_or("?")
+                ),
+                hint: Some("run `pc-hybrid daemon restart` with the pc-hybrid you use".into()),
+            }));
+        }
+    }
+    state.served.fetch_add(1, Ordering::Relaxed);
+    let path = req.uri().path().to_owned();
+    let Some(route) = path.strip_prefix(api::PREFIX) else {
+        return problem(&Problem::http(
+            404,
+            "not found",
+            format!("no such path: {path}"),
+        ));
+    };
+    let method = req.method().clone();
+    match (method.clone(), route) {
+        (Method::GET, "/health") => json(
+            StatusCode::OK,
+            &api::Health {
+                status: "ok".into(),
+            },
+        ),
+        (Method::GET, "/version") => json(
+            StatusCode::OK,
+            &api::Version {
+                version: env!("CARGO_PKG_VERSION").into(),
+                protocol: PROTOCOL_VERSION,
+            },
+        ),
+        (Method::GET, "/daemon/status") => json(StatusCode::OK, &state.status()),
+        (Method::POST, "/daemon/stop") => {
+            state.stop.cancel();
+            json(
+                StatusCode::ACCEPTED,
+                &api::Health {
+                    status: "stopping".into(),
+                },
+            )
+        }
+        (Method::POST, "/operations") => match body::<api::OperationCall>(req).await {
+            Ok(call) => operation(&state, call.request),
+            Err(p) => problem(&p),
+        },
+        (Method::GET, "/agents") => answer(&state, Request::ListAgents).await,
+        (Method::GET, "/mcp/servers") => answer(&state, Request::ListServers).await,
+        (Method::GET, "/audit/events") => match audit_filter(req.uri().query()) {
+            Ok(f) => answer(&state, Request::AuditQuery(f)).await,
+            Err(p) => problem(&p),
+        },
+        (
+            _,
+            "/health" | "/version" | "/daemon/status" | "/daemon/stop" | "/operations" | "/agents"
+            | "/mcp/servers" | "/audit/events",
+        ) => problem(&Problem::http(
+            405,
+            "method not allowed",
+            format!("{method} is not allowed on {path}"),
+        )),
+        _ => problem(&Problem::http(
+            404,
+            "not found",
+            format!("no such path: {path}"),
+        )),
+    }
+}
+
+/// A JSON body of at most `MAX_BODY` bytes, read within `BODY_TIMEOUT`.
+async fn body<T: serde::de::DeserializeOwned>(
+    req: HttpRequest<Incoming>,
+) -> std::result::Result<T, Problem> {
+    let limited = Limited::new(req.into_body(), MAX_BODY);
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, limited.collect()).await {
+        Err(_) => {
+            return Err(Problem::http(
+                408,
+                "request timeout",
+                "the body did not arrive in time",
+            ))
+        }
+        Ok(Err(e)) => {
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                return Err(Problem::http(
+                    413,
+                    "content too large",
+                    format!("the body is larger than {MAX_BODY} bytes"),
+                ));
+            }
+            return Err(Problem::http(
+                400,
+                "bad request",
+                format!("reading the body: {e}"),
+            ));
+        }
+        Ok(Ok(c)) => c.to_bytes(),
+    };
+    let de = &mut serde_json::Deserializer::from_slice(&bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let pointer = format!("/{}", e.path().to_string().replace('.', "/"));
+        let mut p = Problem::of(&Error::invalid(
+            if pointer == "/." {
+                "/".to_string()
+            } else {
+                pointer
+            },
+            e.inner().to_string(),
+        ));
+        p.detail = format!("the body is not a valid request: {}", e.inner());
+        p
+    })
+}
+
+fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Problem> {
+    let mut f = ops::AuditFilter {
+        limit: 100,
+        ..Default::default()
+    };
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        let v = v.into_owned();
+        match k.as_ref() {
+            "since" => f.since = Some(v),
+            "until" => f.until = Some(v),
+            "user" => f.user = Some(v),
+            "type" => f.event_type = Some(v),
+            "severity" => f.severity = Some(v),
+            "outcome" => f.outcome = Some(v),
+            "resource" => f.resource = Some(v),
+            "agent" => f.agent = Some(v),
+            "limit" => {
+                f.limit = v.parse().map_err(|_| {
+                    Problem::of(&Error::invalid("limit", format!("`{v}` is not a number")))
+                })?
+            }
+            other => {
+                return Err(Problem::of(&Error::invalid(
+                    other,
+                    "unknown query parameter (since, until, user, type, severity, outcome, resource, agent, limit)",
+                )))
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// A sink that turns what an operation reports into frames on a channel.
+struct Frames {
+    tx: mpsc::UnboundedSender<Bytes>,
+}
+
+impl Frames {
+    fn send(&self, f: &Frame) -> bool {
+        let mut line = serde_json::to_vec(f).unwrap_or_default();
+        line.push(b'\n');
+        self.tx.send(Bytes::from(line)).is_ok()
+    }
+}
+
+impl Sink for Frames {
+    fn note(&self, msg: &str) {
+        self.send(&Frame::Note {
+            message: msg.into(),
+        });
+    }
+    fn warn(&self, msg: &str) {
+        self.send(&Frame::Warn {
+            message: msg.into(),
+        });
+    }
+    fn step(&self, title: &str, step: &Step) {
+        self.send(&Frame::Step {
+            title: title.into(),
+            step: step.clone(),
+        });
+    }
+    fn steps_done(&self, title: &str) {
+        self.send(&Frame::StepsDone {
+            title: title.into(),
+        });
+    }
+    fn item(&self, item: &serde_json::Value, cells: &[String]) -> bool {
+        self.send(&Frame::Item {
+            item: item.clone(),
+            cells: cells.to_vec(),
+        })
+    }
+    fn bytes(&self, data: &[u8]) -> bool {
+        if data.is_empty() {
+            return !self.tx.is_closed();
+        }
+        use base64::Engine;
+        self.send(&Frame::Bytes {
+            data: base64::engine::general_purpose::STANDARD.encode(data),
+        })
+    }
+    fn closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+}
+
+/// Run `request` on a blocking thread of its own (stores are synchronous; one request never
+/// waits behind another), its frames on the channel returned. Dropping the receiver (the
+/// client went away) cancels the operation.
+fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Bytes> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let cancel = Cancel::new();
+    // Ends with the operation, so that its sender does not hold the stream open.
+    let done = Cancel::new();
+    {
+        let (tx, cancel, done) = (tx.clone(), cancel.clone(), done.clone());
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = tx.closed() => cancel.cancel(),
+                _ = done.cancelled() => {}
+            }
+        });
+    }
+    let state = state.clone();
+    state.running.fetch_add(1, Ordering::Relaxed);
+    tokio::task::spawn_blocking(move || {
+        let frames = Frames { tx };
+        let caller = Caller::local(&state.ctx.settings.audit.user);
+        let last = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => {
+                match rt.block_on(ops::execute(&state.ctx, &caller, request, &frames, &cancel)) {
+                    Ok(reply) => Frame::Reply {
+                        response: reply.response,
+                        error: reply.error.as_ref().map(Problem::of),
+                    },
+                    Err(e) => Frame::Failed {
+                        problem: Problem::of(&e),
+                    },
+                }
+            }
+            Err(e) => Frame::Failed {
+                problem: Problem::of(&Error::Internal(format!("a runtime for the request: {e}"))),
+            },
+        };
+        frames.send(&last);
+        drop(frames);
+        done.cancel();
+        state.running.fetch_sub(1, Ordering::Relaxed);
+    });
+    rx
+}
+
+/// `POST /operations`: the operation's frames as they come (`application/x-ndjson`).
+fn operation(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
+    if request.spec().runs == Runs::Caller {
+        return problem(&Problem::of(&Error::usage(
+            format!(
+                "{} runs in the caller's own process, not in the daemon",
+                request.id()
+            ),
+            None,
+        )));
+    }
+    let rx = spawn(state, request);
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<_, Infallible>(BodyFrame::data(b)), rx))
+    });
+    HttpResponse::builder()
+        .status(StatusCode::OK)
+        .header(http::header::CONTENT_TYPE, "application/x-ndjson")
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .body(BodyExt::boxed(StreamBody::new(stream)))
+        .expect("a valid response")
+}
+
+/// A resource endpoint: run `request`, answer with its data as JSON, or its problem.
+async fn answer(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
+    let mut rx = spawn(state, request);
+    let mut last = None;
+    while let Some(b) = rx.recv().await {
+        if let Ok(f) = serde_json::from_slice::<Frame>(&b) {
+            if matches!(f, Frame::Reply { .. } | Frame::Failed { .. }) {
+                last = Some(f);
+            }
+        }
+    }
+    match last {
+        Some(Frame::Reply { error: Some(p), .. }) | Some(Frame::Failed { problem: p }) => {
+            problem(&p)
+        }
+        Some(Frame::Reply { response, .. }) => {
+            let data = serde_json::to_value(&response)
+                .ok()
+                .and_then(|mut v| v.get_mut("data").map(serde_json::Value::take))
+                .unwrap_or(serde_json::Value::Null);
+            json(StatusCode::OK, &data)
+        }
+        _ => problem(&Problem::http(
+            500,
+            "internal error",
+            "the operation ended without a reply",
+        )),
+    }
+}
