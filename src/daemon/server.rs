@@ -56,17 +56,19 @@ impl State {
     }
 
     fn status(&self) -> api::Status {
-        let (depth, written) = match self.ctx.recorder().ok().and_then(|r| {
-            r.pipeline().map(|p| {
-                (
-                    p.stats().queued.load(Ordering::Relaxed),
-                    p.stats().written.load(Ordering::Relaxed),
-                )
+        let (depth, written) = self
+            .ctx
+            .recorder()
+            .ok()
+            .and_then(|r| {
+                r.pipeline().map(|p| {
+                    (
+                        p.stats().queued.load(Ordering::Relaxed),
+                        p.stats().written.load(Ordering::Relaxed),
+                    )
+                })
             })
-        }) {
-            Some(x) => x,
-            None => (0, 0),
-        };
+            .unwrap_or_default();
         let s = &self.ctx.settings;
         api::Status {
             pid: std::process::id(),
@@ -316,7 +318,7 @@ async fn body<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Problem> {
+fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Box<Problem>> {
     let mut f = ops::AuditFilter {
         limit: 100,
         ..Default::default()
@@ -334,14 +336,17 @@ fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Pr
             "agent" => f.agent = Some(v),
             "limit" => {
                 f.limit = v.parse().map_err(|_| {
-                    Problem::of(&Error::invalid("limit", format!("`{v}` is not a number")))
+                    Box::new(Problem::of(&Error::invalid(
+                        "limit",
+                        format!("`{v}` is not a number"),
+                    )))
                 })?
             }
             other => {
-                return Err(Problem::of(&Error::invalid(
+                return Err(Box::new(Problem::of(&Error::invalid(
                     other,
                     "unknown query parameter (since, until, user, type, severity, outcome, resource, agent, limit)",
-                )))
+                ))))
             }
         }
     }
