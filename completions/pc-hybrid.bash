@@ -28,6 +28,9 @@ _pc__hybrid() {
             pc__hybrid,create-agent)
                 cmd="pc__hybrid__subcmd__create__subcmd__agent"
                 ;;
+            pc__hybrid,daemon)
+                cmd="pc__hybrid__subcmd__daemon"
+                ;;
             pc__hybrid,deploy-agent)
                 cmd="pc__hybrid__subcmd__deploy__subcmd__agent"
                 ;;
@@ -115,6 +118,42 @@ _pc__hybrid() {
             pc__hybrid__subcmd__config__subcmd__help,show)
                 cmd="pc__hybrid__subcmd__config__subcmd__help__subcmd__show"
                 ;;
+            pc__hybrid__subcmd__daemon,help)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__daemon,restart)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__restart"
+                ;;
+            pc__hybrid__subcmd__daemon,run)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__run"
+                ;;
+            pc__hybrid__subcmd__daemon,start)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__start"
+                ;;
+            pc__hybrid__subcmd__daemon,status)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__status"
+                ;;
+            pc__hybrid__subcmd__daemon,stop)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__stop"
+                ;;
+            pc__hybrid__subcmd__daemon__subcmd__help,help)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__help__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__daemon__subcmd__help,restart)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__help__subcmd__restart"
+                ;;
+            pc__hybrid__subcmd__daemon__subcmd__help,run)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__help__subcmd__run"
+                ;;
+            pc__hybrid__subcmd__daemon__subcmd__help,start)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__help__subcmd__start"
+                ;;
+            pc__hybrid__subcmd__daemon__subcmd__help,status)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__help__subcmd__status"
+                ;;
+            pc__hybrid__subcmd__daemon__subcmd__help,stop)
+                cmd="pc__hybrid__subcmd__daemon__subcmd__help__subcmd__stop"
+                ;;
             pc__hybrid__subcmd__help,audit)
                 cmd="pc__hybrid__subcmd__help__subcmd__audit"
                 ;;
@@ -126,6 +165,9 @@ _pc__hybrid() {
                 ;;
             pc__hybrid__subcmd__help,create-agent)
                 cmd="pc__hybrid__subcmd__help__subcmd__create__subcmd__agent"
+                ;;
+            pc__hybrid__subcmd__help,daemon)
+                cmd="pc__hybrid__subcmd__help__subcmd__daemon"
                 ;;
             pc__hybrid__subcmd__help,deploy-agent)
                 cmd="pc__hybrid__subcmd__help__subcmd__deploy__subcmd__agent"
@@ -177,6 +219,21 @@ _pc__hybrid() {
                 ;;
             pc__hybrid__subcmd__help__subcmd__config,show)
                 cmd="pc__hybrid__subcmd__help__subcmd__config__subcmd__show"
+                ;;
+            pc__hybrid__subcmd__help__subcmd__daemon,restart)
+                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__restart"
+                ;;
+            pc__hybrid__subcmd__help__subcmd__daemon,run)
+                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__run"
+                ;;
+            pc__hybrid__subcmd__help__subcmd__daemon,start)
+                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__start"
+                ;;
+            pc__hybrid__subcmd__help__subcmd__daemon,status)
+                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__status"
+                ;;
+            pc__hybrid__subcmd__help__subcmd__daemon,stop)
+                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__stop"
                 ;;
             pc__hybrid__subcmd__help__subcmd__mcp,client-config)
                 cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__client__subcmd__config"
@@ -263,7 +320,7 @@ _pc__hybrid() {
 
     case "${cmd}" in
         pc__hybrid)
-            opts="-o -q -v -h -V --output --quiet --verbose --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help"
+            opts="-o -q -v -h -V --output --quiet --verbose --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,6 +889,236 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__daemon)
+            opts="-o -q -v -h -V --output --quiet --verbose --help --version run start stop status restart help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__help)
+            opts="run start stop status restart help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__help__subcmd__restart)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__restart)
+            opts="-o -q -v -h -V --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__run)
+            opts="-o -q -v -h -V --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__start)
+            opts="-o -q -v -h -V --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__status)
+            opts="-o -q -v -h -V --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__daemon__subcmd__stop)
+            opts="-o -q -v -h -V --output --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__deploy__subcmd__agent)
             opts="-o -q -v -h -V --environment --replicas --target --wait --timeout --skip-scan --port --memory --cpu --manifests-dir --apply --namespace --output --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -913,7 +1200,7 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help)
-            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor completions help"
+            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,6 +1370,90 @@ _pc__hybrid() {
         pc__subcmd__hybrid__subcmd__help__subcmd__create__subcmd__agent)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__daemon)
+            opts="run start stop status restart"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__restart)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand audit 'The audit trail: ingest, query, tail, export and verify events'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+            cand daemon 'The background daemon: one store handle and one audit pipeline for every command'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -270,8 +271,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
             cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'pc-hybrid;mcp;client-config'= {
             cand --version 'The version (default: the highest)'
@@ -519,6 +520,104 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pc-hybrid;daemon'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand run 'Serve in the foreground, logging to stderr (for systemd and containers)'
+            cand start 'Start in the background; returns once it answers'
+            cand stop 'Stop gracefully: running operations finish and every acknowledged event is durable'
+            cand status 'Pid, version, protocol, uptime, socket, stores, audit queue and requests served'
+            cand restart 'Stop, then start (after an upgrade, or when the protocol does not match)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;daemon;run'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;daemon;start'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;daemon;stop'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;daemon;status'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;daemon;restart'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;daemon;help'= {
+            cand run 'Serve in the foreground, logging to stderr (for systemd and containers)'
+            cand start 'Start in the background; returns once it answers'
+            cand stop 'Stop gracefully: running operations finish and every acknowledged event is durable'
+            cand status 'Pid, version, protocol, uptime, socket, stores, audit queue and requests served'
+            cand restart 'Stop, then start (after an upgrade, or when the protocol does not match)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;daemon;help;run'= {
+        }
+        &'pc-hybrid;daemon;help;start'= {
+        }
+        &'pc-hybrid;daemon;help;stop'= {
+        }
+        &'pc-hybrid;daemon;help;status'= {
+        }
+        &'pc-hybrid;daemon;help;restart'= {
+        }
+        &'pc-hybrid;daemon;help;help'= {
+        }
         &'pc-hybrid;completions'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
@@ -543,6 +642,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand audit 'The audit trail: ingest, query, tail, export and verify events'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+            cand daemon 'The background daemon: one store handle and one audit pipeline for every command'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -615,6 +715,23 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;config;clear-git-token'= {
         }
         &'pc-hybrid;help;doctor'= {
+        }
+        &'pc-hybrid;help;daemon'= {
+            cand run 'Serve in the foreground, logging to stderr (for systemd and containers)'
+            cand start 'Start in the background; returns once it answers'
+            cand stop 'Stop gracefully: running operations finish and every acknowledged event is durable'
+            cand status 'Pid, version, protocol, uptime, socket, stores, audit queue and requests served'
+            cand restart 'Stop, then start (after an upgrade, or when the protocol does not match)'
+        }
+        &'pc-hybrid;help;daemon;run'= {
+        }
+        &'pc-hybrid;help;daemon;start'= {
+        }
+        &'pc-hybrid;help;daemon;stop'= {
+        }
+        &'pc-hybrid;help;daemon;status'= {
+        }
+        &'pc-hybrid;help;daemon;restart'= {
         }
         &'pc-hybrid;help;completions'= {
         }

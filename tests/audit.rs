@@ -113,6 +113,11 @@ fn assert_removal_unvouched(v: &Value) {
     );
 }
 
+/// How many events of the trail are the tool's own records of its audit commands.
+fn own_events(env: &Env) -> u64 {
+    Db::open(env).int("SELECT COUNT(*) FROM audit_events WHERE resource = 'audit_trail'") as u64
+}
+
 fn verify(env: &Env) -> (i32, Value) {
     let o = env.run(&["audit", "verify", "-o", "json"]);
     (o.code, o.json())
@@ -126,8 +131,10 @@ fn every_stored_event_validates_against_the_published_schema(store: Backend) {
     let validator = event_schema();
     let export = env.ok(&["audit", "export", "--format", "jsonl"]).stdout;
     let lines: Vec<&str> = export.lines().collect();
-    assert_eq!(lines.len(), 300);
-    for (i, line) in lines.iter().enumerate() {
+    // The ingest records its outcome after the events it stored.
+    assert_eq!(lines.len(), 301);
+    assert!(lines[300].contains(r#""operation":"audit.ingest""#), "{}", lines[300]);
+    for (i, line) in lines[..300].iter().enumerate() {
         let v: Value = serde_json::from_str(line).unwrap();
         if let Some(e) = validator.iter_errors(&v).next() {
             panic!("event {i} does not validate: {e}\n{v:#}");
@@ -150,11 +157,11 @@ fn every_stored_event_validates_against_the_published_schema(store: Backend) {
     assert_eq!(found.as_array().unwrap().len(), 1);
     assert_eq!(found[0]["context"]["request_id"], "r-42");
     let csv = env.ok(&["audit", "export", "--format", "csv"]).stdout;
-    assert_eq!(csv.lines().count(), 301);
+    assert_eq!(csv.lines().filter(|l| !l.contains(",audit.")).count(), 301);
     assert!(csv.starts_with("sequence,timestamp,event_id"));
     let (code, v) = verify(&env);
     assert_eq!(code, 0, "{v}");
-    assert_eq!(v["events"], 300);
+    assert_eq!(v["events"], 300 + own_events(&env) - 1, "{v}");
 }
 
 fn bad_lines_are_rejected_by_number_and_the_others_stored(store: Backend) {
@@ -222,11 +229,12 @@ fn acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice(s
         .collect();
     assert_eq!(acked, ids);
     let mut db = Db::open(&env);
-    assert_eq!(db.int("SELECT COUNT(*) FROM audit_events"), 50);
+    let ingested = "SELECT COUNT(*) FROM audit_events WHERE resource = 'document'";
+    assert_eq!(db.int(ingested), 50);
     // Sending the same events again (at-least-once) stores nothing new, and acks them.
     let o = ingest(&env, &text, &["-o", "json"]);
     assert_eq!(o.json()["duplicates"], 50);
-    assert_eq!(db.int("SELECT COUNT(*) FROM audit_events"), 50);
+    assert_eq!(db.int(ingested), 50);
 }
 
 /// Events are acknowledged while the sender keeps the stream open: ingest takes in events
@@ -263,7 +271,10 @@ fn acks_do_not_wait_for_more_input(store: Backend) {
     assert_eq!(ack(), id(3));
     drop(stdin);
     assert!(child.wait().unwrap().success());
-    assert_eq!(Db::open(&env).int("SELECT COUNT(*) FROM audit_events"), 4);
+    assert_eq!(
+        Db::open(&env).int("SELECT COUNT(*) FROM audit_events WHERE resource = 'document'"),
+        4
+    );
 }
 
 fn secrets_never_reach_the_trail(store: Backend) {
@@ -460,15 +471,17 @@ fn every_command_is_recorded_and_validates_against_the_schema(store: Backend) {
         vec![
             ("agent.create.requested", "partial"),
             ("agent.create", "success"),
+            // Listing refreshes the deployments' recorded health: it acts.
+            ("agent.list.requested", "partial"),
             ("agent.list", "success"),
             ("mcp.show", "failure"),
         ]
     );
-    assert!(events[3]["outcome"]["error_message"]
+    assert!(events[4]["outcome"]["error_message"]
         .as_str()
         .unwrap()
         .contains("no MCP server named"));
-    assert_eq!(events[3]["severity"], "error");
+    assert_eq!(events[4]["severity"], "error");
     // All the command's events share a correlation id; different commands do not.
     assert_eq!(
         events[0]["context"]["correlation_id"],
@@ -478,6 +491,9 @@ fn every_command_is_recorded_and_validates_against_the_schema(store: Backend) {
         events[1]["context"]["correlation_id"],
         events[2]["context"]["correlation_id"]
     );
+    // Reading the trail is recorded too.
+    let again = env.ok(&["audit", "export"]).stdout;
+    assert!(again.lines().last().unwrap().contains(r#""operation":"audit.export""#));
 }
 
 /// Make the audit trail unwritable: SQLite's file cannot be opened, PostgreSQL refuses
@@ -674,7 +690,7 @@ fn retention_purges_old_events_and_the_rest_still_verifies(store: Backend) {
         "{o:?}"
     );
     let all = env
-        .ok(&["audit", "query", "--limit", "1000", "-o", "json"])
+        .ok(&["audit", "query", "--resource", "document", "--limit", "1000", "-o", "json"])
         .json();
     let seqs: Vec<u64> = all
         .as_array()
@@ -685,7 +701,8 @@ fn retention_purges_old_events_and_the_rest_still_verifies(store: Backend) {
     assert_eq!(seqs, (41..=60).collect::<Vec<u64>>());
     let (code, v) = verify(&env);
     assert_eq!(code, 0, "{v}");
-    assert_eq!(v["events"], 20);
+    // The ingest's and the query's own records follow the 20 kept.
+    assert_eq!(v["events"], 20 + own_events(&env) - 1, "{v}");
     // Removing the anchor checkpoint makes the purge unverifiable.
     Db::open(&env).exec("DELETE FROM audit_checkpoints WHERE sequence = 40");
     let (code, v) = verify(&env);

@@ -1,0 +1,478 @@
+//! The operation layer and the daemon, black-box: every operation's recorded events, the
+//! daemon's lifecycle (one per home, stale sockets and pidfiles, protocol mismatch, other
+//! users refused), its HTTP API, and the same commands giving the same results either way.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use common::Env;
+use serde_json::Value;
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/registry")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn socket(env: &Env) -> PathBuf {
+    env.home.join("run/daemon.sock")
+}
+
+/// A started daemon, stopped when dropped.
+struct Daemon<'a> {
+    env: &'a Env,
+    pid: u64,
+}
+
+impl<'a> Daemon<'a> {
+    fn start(env: &'a Env) -> Daemon<'a> {
+        let o = env.ok(&["daemon", "start", "-o", "json"]);
+        let pid = o.json()["pid"].as_u64().unwrap();
+        Daemon { env, pid }
+    }
+}
+
+impl Drop for Daemon<'_> {
+    fn drop(&mut self) {
+        let o = self.env.run(&["daemon", "stop"]);
+        if o.code != 0 {
+            // SAFETY: a pid this test started.
+            unsafe { libc::kill(self.pid as i32, libc::SIGKILL) };
+        }
+    }
+}
+
+/// An HTTP request on the daemon's socket with curl, as any other client would make it.
+fn curl(env: &Env, args: &[&str]) -> (u16, String) {
+    let out = std::process::Command::new("curl")
+        .args(["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "20", "--unix-socket"])
+        .arg(socket(env))
+        .args(args)
+        .output()
+        .expect("curl (Debian's curl) is needed");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+fn events(env: &Env) -> Vec<Value> {
+    env.ok(&["audit", "export", "-q"])
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn op(e: &Value) -> &str {
+    e["action"]["operation"].as_str().unwrap()
+}
+
+/// The command line that runs each declared operation, in a home where `tax_advisor` and
+/// the registration fixture exist.
+fn command_of(id: &str, creation: &str) -> Option<Vec<String>> {
+    let v = |a: &[&str]| Some(a.iter().map(|s| s.to_string()).collect());
+    match id {
+        "agent.create" => v(&[
+            "create-agent", "--name", "second_agent", "--domain", "finance", "--description", "Second",
+        ]),
+        "creation.status" => v(&["status", creation]),
+        "agent.list" => v(&["list-agents"]),
+        "agent.deploy" => v(&["deploy-agent", "no_such_agent"]),
+        "agent.undeploy" => v(&["undeploy", "no_such_agent"]),
+        "agent.logs" => v(&["logs", "no_such_agent"]),
+        "agent.restart" => v(&["restart", "no_such_agent"]),
+        "mcp.register" => v(&["mcp", "register", &fixture("valid/manifest.yaml")]),
+        "mcp.validate" => v(&["mcp", "validate", &fixture("valid/server.json")]),
+        "mcp.list" => v(&["mcp", "list"]),
+        "mcp.show" => v(&["mcp", "show", "tax_advisor"]),
+        "mcp.remove" => v(&["mcp", "remove", "no-such-server"]),
+        "mcp.export" => v(&["mcp", "export", "tax_advisor", "--format", "manifest"]),
+        "mcp.client_config" => v(&["mcp", "client-config", "no-such-server", "--client", "cursor"]),
+        "mcp.rules" => v(&["mcp", "rules"]),
+        "audit.ingest" => v(&["audit", "ingest", "/dev/null"]),
+        "audit.query" => v(&["audit", "query"]),
+        "audit.tail" => v(&["audit", "tail"]),
+        "audit.export" => v(&["audit", "export"]),
+        "audit.verify" => v(&["audit", "verify"]),
+        "config.show" => v(&["config", "show"]),
+        "config.git_token.set" => v(&["config", "set-git-token"]),
+        "config.git_token.clear" => v(&["config", "clear-git-token"]),
+        "doctor" => v(&["doctor"]),
+        _ => None,
+    }
+}
+
+/// Every declared operation is run by a command, and records what its declaration says:
+/// its id, type and category; for one that acts, a `.requested` event before it.
+#[test]
+fn every_operation_records_what_its_declaration_says() {
+    let env = Env::new().var("USER", "alice");
+    let created = env.create("tax_advisor", &[]);
+    let creation = created["creation_id"].as_str().unwrap().to_owned();
+    for spec in pc_hybrid::ops::SPECS {
+        let args = command_of(spec.id, &creation)
+            .unwrap_or_else(|| panic!("no command runs the operation {}", spec.id));
+        let before = events(&env).len();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = env.run(&args);
+        let all = events(&env);
+        // The export that read them records itself after them: skip the exports of this
+        // test, which are not the operation under test.
+        let mine: Vec<&Value> = all[before..]
+            .iter()
+            .filter(|e| spec.id == "audit.export" || op(e) != "audit.export")
+            .collect();
+        let outcome = mine
+            .iter()
+            .find(|e| op(e) == spec.id)
+            .unwrap_or_else(|| panic!("{} recorded no `{}` event: {o:?}\n{mine:#?}", args.join(" "), spec.id));
+        let ty = serde_json::to_value(spec.event_type).unwrap();
+        let cat = serde_json::to_value(spec.category).unwrap();
+        assert_eq!(outcome["event_type"], ty, "{}", spec.id);
+        assert_eq!(outcome["event_category"], cat, "{}", spec.id);
+        assert_eq!(outcome["user_id"], "alice");
+        let expected = if o.code == 0 { "success" } else { "failure" };
+        assert_eq!(outcome["outcome"]["status"], expected, "{}: {o:?}", spec.id);
+        let requested = mine.iter().any(|e| op(e) == format!("{}.requested", spec.id));
+        assert_eq!(
+            requested,
+            spec.effect == pc_hybrid::ops::Effect::Acts,
+            "{}: a `.requested` event exactly when it acts",
+            spec.id
+        );
+    }
+}
+
+/// Masks what differs between two runs in different homes: ids, times, durations, the
+/// temporary folders, commits, pids.
+fn masked(text: &str, env: &Env) -> String {
+    let dir = env.dir.path().display().to_string();
+    let t = text.replace(&dir, "<DIR>");
+    let res = [
+        (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<ID>"),
+        (r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?", "<TIME>"),
+        (r"\b[0-9a-f]{40}\b", "<COMMIT>"),
+        (r"\d+(\.\d+)? ms", "<MS>"),
+        (r#""duration_ms": [0-9.e-]+"#, r#""duration_ms": <MS>"#),
+        (r#""(total|ready|initialize|list|teardown|response_time)_ms": [0-9.e-]+"#, "<MS>"),
+    ];
+    let mut t = t;
+    for (re, with) in res {
+        t = regex::Regex::new(re).unwrap().replace_all(&t, with).into_owned();
+    }
+    // Table columns widen with what they hold: compare cells, not padding.
+    t.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The black-box suite run both ways.
+fn suite(env: &Env) -> Vec<(String, i32, String, String)> {
+    let spec = env.dir.path().join("spec.json");
+    std::fs::write(
+        &spec,
+        r#"{"agent_spec": {"name": "Bad Name", "domain": "finance", "description": "x"}}"#,
+    )
+    .unwrap();
+    let spec = spec.display().to_string();
+    let runs: Vec<Vec<String>> = [
+        vec!["create-agent", "--name", "tax_advisor", "--domain", "finance", "--description", "Tax help"],
+        vec!["create-agent", "-o", "json", "--name", "other_agent", "--domain", "security", "--description", "Other"],
+        vec!["create-agent", "--name", "tax_advisor", "--domain", "finance", "--description", "again"],
+        vec!["create-agent", "--from-spec", &spec],
+        vec!["list-agents"],
+        vec!["list-agents", "-o", "json"],
+        vec!["status", "nope"],
+        vec!["mcp", "list"],
+        vec!["mcp", "list", "-o", "yaml"],
+        vec!["mcp", "show", "tax_advisor"],
+        vec!["mcp", "show", "tax-advisr"],
+        vec!["mcp", "rules", "-o", "json"],
+        vec!["mcp", "validate", &fixture("valid/server.json"), &fixture("invalid/kind.yaml")],
+        vec!["mcp", "register", &fixture("valid/manifest.yaml")],
+        vec!["mcp", "register", &fixture("invalid/email.yaml")],
+        vec!["mcp", "export", "tax_advisor", "--format", "server-json"],
+        vec!["mcp", "remove", "tax_advisor"],
+        vec!["deploy-agent", "nobody"],
+        vec!["undeploy", "nobody"],
+        vec!["audit", "query", "--type", "execution", "-o", "json", "--limit", "3"],
+        vec!["audit", "query", "--since", "yesterday"],
+        vec!["audit", "verify"],
+    ]
+    .iter()
+    .map(|a| a.iter().map(|s| s.to_string()).collect())
+    .collect();
+    runs.iter()
+        .map(|args| {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            let o = env.run(&a);
+            (
+                a.join(" "),
+                o.code,
+                masked(&o.stdout, env),
+                masked(&o.stderr, env),
+            )
+        })
+        .collect()
+}
+
+/// Every command gives the same stdout, stderr, exit code and audit events through the
+/// daemon as in-process.
+#[test]
+fn commands_give_the_same_results_through_the_daemon() {
+    let local = Env::new().var("USER", "alice").var("PC_HYBRID_DAEMON", "never");
+    let served = Env::new().var("USER", "alice").var("PC_HYBRID_DAEMON", "always");
+    let expected = suite(&local);
+    let daemon = Daemon::start(&served);
+    let got = suite(&served);
+    for (e, g) in expected.iter().zip(&got) {
+        assert_eq!(e, g, "`{}` differs through the daemon", e.0);
+    }
+    let ops = |env: &Env| -> Vec<(String, String, String)> {
+        events(env)
+            .iter()
+            .filter(|e| !op(e).starts_with("daemon.") && op(e) != "audit.export")
+            .map(|e| {
+                (
+                    op(e).to_owned(),
+                    e["outcome"]["status"].as_str().unwrap().to_owned(),
+                    e["user_id"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ops(&local), ops(&served));
+    let components: Vec<String> = events(&served)
+        .iter()
+        .filter(|e| op(e).starts_with("agent.create"))
+        .map(|e| e["source"]["component"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(components.iter().all(|c| c == "daemon"), "{components:?}");
+    drop(daemon);
+}
+
+#[test]
+fn one_daemon_per_home_and_its_lifecycle() {
+    let env = Env::new();
+    let o = env.run(&["daemon", "status"]);
+    assert_eq!(o.code, 4, "{o:?}");
+    assert!(o.stderr.contains("daemon start"), "{o:?}");
+    // Two starts at once give one daemon.
+    let a = env.cmd(&["daemon", "start", "-o", "json"]).stdout(Stdio::piped()).spawn().unwrap();
+    let b = env.cmd(&["daemon", "start", "-o", "json"]).stdout(Stdio::piped()).spawn().unwrap();
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success(), "{a:?} {b:?}");
+    let pid = |o: &std::process::Output| {
+        serde_json::from_slice::<Value>(&o.stdout).unwrap()["pid"].as_u64().unwrap()
+    };
+    assert_eq!(pid(&a), pid(&b));
+    let daemon = Daemon { env: &env, pid: pid(&a) };
+    let st = env.ok(&["daemon", "status", "-o", "json"]).json();
+    assert_eq!(st["pid"].as_u64(), Some(daemon.pid));
+    assert_eq!(st["protocol"], pc_hybrid::daemon::api::PROTOCOL_VERSION);
+    assert_eq!(st["version"], env!("CARGO_PKG_VERSION"));
+    // Private to the user: the directory 0700, the socket 0600.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&env.home.join("run")), 0o700);
+    assert_eq!(mode(&socket(&env)), 0o600);
+    // A command through it is counted, its events written by the daemon's pipeline.
+    env.ok(&["list-agents"]);
+    let st2 = env.ok(&["daemon", "status", "-o", "json"]).json();
+    assert!(st2["requests_served"].as_u64() > st["requests_served"].as_u64());
+    assert!(st2["audit_events_written"].as_u64() >= Some(3), "{st2}");
+    let o = env.ok(&["daemon", "stop"]);
+    assert!(o.stderr.contains("daemon stopped"), "{o:?}");
+    assert!(!socket(&env).exists(), "the socket is removed on stop");
+    std::mem::forget(daemon);
+    // Without it, commands run in-process (auto), or fail with exit 4 (always).
+    env.ok(&["list-agents"]);
+    let o = env.run(&["list-agents"]);
+    assert_eq!(o.code, 0);
+    let always = Env { vars: vec![("PC_HYBRID_DAEMON".into(), "always".into())], ..Env::new() };
+    let o = always.run(&["list-agents"]);
+    assert_eq!(o.code, 4, "{o:?}");
+    assert!(o.stderr.contains("pc-hybrid daemon start"), "{o:?}");
+    // Its start and stop are in the trail, which verifies.
+    let ops: Vec<String> = events(&env).iter().map(|e| op(e).to_owned()).collect();
+    assert!(ops.contains(&"daemon.start".to_string()) && ops.contains(&"daemon.stop".to_string()), "{ops:?}");
+    env.ok(&["audit", "verify"]);
+}
+
+/// A socket left by a dead daemon is replaced, and so is the pidfile of a dead process;
+/// a socket something answers on is not.
+#[test]
+fn stale_sockets_and_pidfiles_are_taken_over() {
+    let env = Env::new();
+    let run = env.home.join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    // A socket file nothing listens on: bound, then its listener gone.
+    drop(std::os::unix::net::UnixListener::bind(socket(&env)).unwrap());
+    std::fs::write(run.join("daemon.pid"), "999999\n").unwrap();
+    let daemon = Daemon::start(&env);
+    env.ok(&["list-agents"]);
+    assert_eq!(
+        std::fs::read_to_string(run.join("daemon.pid")).unwrap().trim(),
+        daemon.pid.to_string()
+    );
+    drop(daemon);
+    // Something else answering on the socket is left alone.
+    let _other = std::os::unix::net::UnixListener::bind(socket(&env)).unwrap();
+    let o = env.run(&["daemon", "run"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("something already answers"), "{o:?}");
+    assert!(socket(&env).exists());
+}
+
+/// A daemon that speaks another protocol: a clear error with the fix, never a misread
+/// reply. The other daemon here is a plain HTTP server on the socket.
+#[test]
+fn a_daemon_of_another_protocol_is_refused_with_the_fix() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.home.join("run")).unwrap();
+    let script = r#"
+import http.server, socketserver, sys, os
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.send_response(200)
+        self.send_header("pc-hybrid-protocol", "999")
+        self.send_header("content-type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"frame":"reply","response":{"kind":"agents","data":"not what you think"}}\n')
+    do_GET = do_POST
+    def log_message(self, *a): pass
+class S(socketserver.UnixStreamServer):
+    def get_request(self):
+        r, _ = super().get_request()
+        return r, ("local", 0)
+s = S(sys.argv[1], H)
+print("ready", flush=True)
+s.serve_forever()
+"#;
+    let mut fake = std::process::Command::new(common::python())
+        .args(["-c", script])
+        .arg(socket(&env))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(fake.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "ready");
+    let o = env.run(&["list-agents"]);
+    let _ = fake.kill();
+    let _ = fake.wait();
+    assert_eq!(o.code, 4, "{o:?}");
+    assert!(o.stderr.contains("speaks protocol 999"), "{o:?}");
+    assert!(o.stderr.contains("pc-hybrid daemon restart"), "{o:?}");
+    assert!(o.stdout.is_empty(), "{o:?}");
+}
+
+/// A caller that is not the daemon's user is refused, and the refusal audited, even when
+/// the socket's permissions would let it connect.
+#[test]
+fn another_users_connection_is_refused_and_audited() {
+    let env = Env::new();
+    let daemon = Daemon::start(&env);
+    use std::os::unix::fs::PermissionsExt;
+    let open = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    for p in [env.dir.path(), env.home.as_path(), &env.home.join("run")] {
+        open(p, 0o755);
+    }
+    open(&socket(&env), 0o777);
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "curl", "-s", "-w", "\n%{http_code}", "--unix-socket"])
+        .arg(socket(&env))
+        .arg("http://localhost/api/v4/agents")
+        .output()
+        .expect("setpriv (util-linux) is needed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.ends_with("403"), "{text} {out:?}");
+    assert!(text.contains("uid 65534 may not use this daemon"), "{text}");
+    open(&env.home.join("run"), 0o700);
+    let refused: Vec<Value> = events(&env)
+        .into_iter()
+        .filter(|e| op(e) == "daemon.connect")
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0]["event_type"], "authorization");
+    assert_eq!(refused[0]["outcome"]["status"], "failure");
+    assert_eq!(refused[0]["user_id"], "uid:65534");
+    drop(daemon);
+}
+
+/// The HTTP API answers bad input with problem details and keeps serving.
+#[test]
+fn the_api_answers_bad_input_with_problems_and_keeps_serving() {
+    let env = Env::new();
+    let daemon = Daemon::start(&env);
+    let base = "http://localhost/api/v4";
+    let problem = |(code, body): (u16, String)| -> (u16, Value) {
+        (code, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{code} {body}: {e}")))
+    };
+    let (c, p) = problem(curl(&env, &[&format!("{base}/nowhere")]));
+    assert_eq!((c, p["status"].as_u64()), (404, Some(404)), "{p}");
+    let (c, p) = problem(curl(&env, &["-X", "DELETE", &format!("{base}/health")]));
+    assert_eq!(c, 405, "{p}");
+    let (c, p) = problem(curl(&env, &["-X", "POST", "-d", "{not json", &format!("{base}/operations")]));
+    assert_eq!((c, p["kind"].as_str()), (422, Some("invalid")), "{p}");
+    let (c, p) = problem(curl(&env, &["-X", "POST", "-d", r#"{"request":{"op":"agent.list"},"extra":1}"#, &format!("{base}/operations")]));
+    assert_eq!(c, 422, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("extra"), "{p}");
+    let big = env.dir.path().join("big.json");
+    std::fs::write(&big, vec![b' '; 2 << 20]).unwrap();
+    let (c, p) = problem(curl(&env, &["-X", "POST", "--data-binary", &format!("@{}", big.display()), &format!("{base}/operations")]));
+    assert_eq!(c, 413, "{p}");
+    // An operation that runs in the caller's process is not taken.
+    let (c, _) = curl(&env, &["-X", "POST", "-d", r#"{"request":{"op":"doctor"}}"#, &format!("{base}/operations")]);
+    assert_eq!(c, 400);
+    // Still serving, and nothing was stored.
+    let (c, body) = curl(&env, &[&format!("{base}/health")]);
+    assert_eq!((c, body.as_str()), (200, r#"{"status":"ok"}"#));
+    let (c, body) = curl(&env, &[&format!("{base}/agents")]);
+    assert_eq!((c, body.as_str()), (200, "[]"));
+    let (c, p) = problem(curl(&env, &[&format!("{base}/audit/events?colour=red")]));
+    assert_eq!(c, 422, "{p}");
+    let (c, events) = problem(curl(&env, &[&format!("{base}/audit/events?type=execution&limit=5")]));
+    assert_eq!(c, 200);
+    assert!(events.as_array().unwrap().iter().all(|e| e["event_type"] == "execution"), "{events}");
+    let (c, v) = problem(curl(&env, &[&format!("{base}/version")]));
+    assert_eq!((c, &v["protocol"]), (200, &Value::from(pc_hybrid::daemon::api::PROTOCOL_VERSION)));
+    drop(daemon);
+}
+
+/// Operations stream their frames: an agent created through `/operations` reports its
+/// steps as it goes, and its reply is the same as the CLI's data.
+#[test]
+fn an_operation_streams_its_steps() {
+    let env = Env::new();
+    let daemon = Daemon::start(&env);
+    let out = env.dir.path().join("agents");
+    let body = serde_json::json!({"request": {"op": "agent.create", "args": {
+        "request": {"agent_spec": {"name": "streamed", "domain": "finance", "description": "Streams"}},
+        "flags": {"output_dir": out}
+    }}});
+    let (c, text) = curl(&env, &["-X", "POST", "-d", &body.to_string(), "http://localhost/api/v4/operations"]);
+    assert_eq!(c, 200, "{text}");
+    let frames: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let kinds: BTreeMap<&str, usize> = frames.iter().fold(BTreeMap::new(), |mut m, f| {
+        *m.entry(f["frame"].as_str().unwrap()).or_default() += 1;
+        m
+    });
+    assert!(kinds.get("step").copied().unwrap_or(0) >= 5, "{kinds:?}");
+    let last = frames.last().unwrap();
+    assert_eq!(last["frame"], "reply");
+    assert_eq!(last["response"]["kind"], "created");
+    assert_eq!(last["response"]["data"]["status"], "succeeded");
+    assert!(out.join("streamed/server.py").exists() || out.join("streamed").is_dir());
+    drop(daemon);
+}
