@@ -133,7 +133,11 @@ fn every_stored_event_validates_against_the_published_schema(store: Backend) {
     let lines: Vec<&str> = export.lines().collect();
     // The ingest records its outcome after the events it stored.
     assert_eq!(lines.len(), 301);
-    assert!(lines[300].contains(r#""operation":"audit.ingest""#), "{}", lines[300]);
+    assert!(
+        lines[300].contains(r#""operation":"audit.ingest""#),
+        "{}",
+        lines[300]
+    );
     for (i, line) in lines[..300].iter().enumerate() {
         let v: Value = serde_json::from_str(line).unwrap();
         if let Some(e) = validator.iter_errors(&v).next() {
@@ -493,7 +497,11 @@ fn every_command_is_recorded_and_validates_against_the_schema(store: Backend) {
     );
     // Reading the trail is recorded too.
     let again = env.ok(&["audit", "export"]).stdout;
-    assert!(again.lines().last().unwrap().contains(r#""operation":"audit.export""#));
+    assert!(again
+        .lines()
+        .last()
+        .unwrap()
+        .contains(r#""operation":"audit.export""#));
 }
 
 /// Make the audit trail unwritable: SQLite's file cannot be opened, PostgreSQL refuses
@@ -690,7 +698,16 @@ fn retention_purges_old_events_and_the_rest_still_verifies(store: Backend) {
         "{o:?}"
     );
     let all = env
-        .ok(&["audit", "query", "--resource", "document", "--limit", "1000", "-o", "json"])
+        .ok(&[
+            "audit",
+            "query",
+            "--resource",
+            "document",
+            "--limit",
+            "1000",
+            "-o",
+            "json",
+        ])
         .json();
     let seqs: Vec<u64> = all
         .as_array()

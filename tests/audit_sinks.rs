@@ -70,7 +70,11 @@ fn a_jsonl_sink_rotates_and_holds_every_event_once(store: Backend) {
     // Beside the ingested events, the sink holds the ingests' own records.
     let ingested: HashSet<&String> = unique.iter().copied().filter(|i| ids.contains(i)).collect();
     assert_eq!(ingested, ids.iter().collect::<HashSet<_>>());
-    assert_eq!(unique.len(), ids.len() + 5, "one record of each of the 5 ingests");
+    assert_eq!(
+        unique.len(),
+        ids.len() + 5,
+        "one record of each of the 5 ingests"
+    );
 }
 
 fn syslog_over_udp_and_tcp_gets_rfc5424_messages(store: Backend) {

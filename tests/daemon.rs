@@ -50,7 +50,16 @@ impl Drop for Daemon<'_> {
 /// An HTTP request on the daemon's socket with curl, as any other client would make it.
 fn curl(env: &Env, args: &[&str]) -> (u16, String) {
     let out = std::process::Command::new("curl")
-        .args(["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "20", "--unix-socket"])
+        .args([
+            "-s",
+            "-o",
+            "-",
+            "-w",
+            "\n%{http_code}",
+            "--max-time",
+            "20",
+            "--unix-socket",
+        ])
         .arg(socket(env))
         .args(args)
         .output()
@@ -78,7 +87,13 @@ fn command_of(id: &str, creation: &str) -> Option<Vec<String>> {
     let v = |a: &[&str]| Some(a.iter().map(|s| s.to_string()).collect());
     match id {
         "agent.create" => v(&[
-            "create-agent", "--name", "second_agent", "--domain", "finance", "--description", "Second",
+            "create-agent",
+            "--name",
+            "second_agent",
+            "--domain",
+            "finance",
+            "--description",
+            "Second",
         ]),
         "creation.status" => v(&["status", creation]),
         "agent.list" => v(&["list-agents"]),
@@ -92,7 +107,13 @@ fn command_of(id: &str, creation: &str) -> Option<Vec<String>> {
         "mcp.show" => v(&["mcp", "show", "tax_advisor"]),
         "mcp.remove" => v(&["mcp", "remove", "no-such-server"]),
         "mcp.export" => v(&["mcp", "export", "tax_advisor", "--format", "manifest"]),
-        "mcp.client_config" => v(&["mcp", "client-config", "no-such-server", "--client", "cursor"]),
+        "mcp.client_config" => v(&[
+            "mcp",
+            "client-config",
+            "no-such-server",
+            "--client",
+            "cursor",
+        ]),
         "mcp.rules" => v(&["mcp", "rules"]),
         "audit.ingest" => v(&["audit", "ingest", "/dev/null"]),
         "audit.query" => v(&["audit", "query"]),
@@ -127,10 +148,13 @@ fn every_operation_records_what_its_declaration_says() {
             .iter()
             .filter(|e| spec.id == "audit.export" || op(e) != "audit.export")
             .collect();
-        let outcome = mine
-            .iter()
-            .find(|e| op(e) == spec.id)
-            .unwrap_or_else(|| panic!("{} recorded no `{}` event: {o:?}\n{mine:#?}", args.join(" "), spec.id));
+        let outcome = mine.iter().find(|e| op(e) == spec.id).unwrap_or_else(|| {
+            panic!(
+                "{} recorded no `{}` event: {o:?}\n{mine:#?}",
+                args.join(" "),
+                spec.id
+            )
+        });
         let ty = serde_json::to_value(spec.event_type).unwrap();
         let cat = serde_json::to_value(spec.category).unwrap();
         assert_eq!(outcome["event_type"], ty, "{}", spec.id);
@@ -138,7 +162,9 @@ fn every_operation_records_what_its_declaration_says() {
         assert_eq!(outcome["user_id"], "alice");
         let expected = if o.code == 0 { "success" } else { "failure" };
         assert_eq!(outcome["outcome"]["status"], expected, "{}: {o:?}", spec.id);
-        let requested = mine.iter().any(|e| op(e) == format!("{}.requested", spec.id));
+        let requested = mine
+            .iter()
+            .any(|e| op(e) == format!("{}.requested", spec.id));
         assert_eq!(
             requested,
             spec.effect == pc_hybrid::ops::Effect::Acts,
@@ -154,16 +180,33 @@ fn masked(text: &str, env: &Env) -> String {
     let dir = env.dir.path().display().to_string();
     let t = text.replace(&dir, "<DIR>");
     let res = [
-        (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<ID>"),
-        (r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?", "<TIME>"),
+        (
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            "<ID>",
+        ),
+        (
+            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?",
+            "<TIME>",
+        ),
+        // The trail itself differs in who wrote it and where: the daemon records its start.
+        (r"\b[0-9a-f]{64}\b", "<HASH>"),
+        (r#""sequence": \d+"#, r#""sequence": <SEQ>"#),
+        (r#""component": "(cli|daemon)""#, r#""component": <C>"#),
         (r"\b[0-9a-f]{40}\b", "<COMMIT>"),
+        (r"\b[0-9a-f]{12}\b", "<COMMIT>"),
         (r"\d+(\.\d+)? ms", "<MS>"),
         (r#""duration_ms": [0-9.e-]+"#, r#""duration_ms": <MS>"#),
-        (r#""(total|ready|initialize|list|teardown|response_time)_ms": [0-9.e-]+"#, "<MS>"),
+        (
+            r#""(total|ready|initialize|list|teardown|response_time)_ms": [0-9.e-]+"#,
+            "<MS>",
+        ),
     ];
     let mut t = t;
     for (re, with) in res {
-        t = regex::Regex::new(re).unwrap().replace_all(&t, with).into_owned();
+        t = regex::Regex::new(re)
+            .unwrap()
+            .replace_all(&t, with)
+            .into_owned();
     }
     // Table columns widen with what they hold: compare cells, not padding.
     t.lines()
@@ -182,9 +225,35 @@ fn suite(env: &Env) -> Vec<(String, i32, String, String)> {
     .unwrap();
     let spec = spec.display().to_string();
     let runs: Vec<Vec<String>> = [
-        vec!["create-agent", "--name", "tax_advisor", "--domain", "finance", "--description", "Tax help"],
-        vec!["create-agent", "-o", "json", "--name", "other_agent", "--domain", "security", "--description", "Other"],
-        vec!["create-agent", "--name", "tax_advisor", "--domain", "finance", "--description", "again"],
+        vec![
+            "create-agent",
+            "--name",
+            "tax_advisor",
+            "--domain",
+            "finance",
+            "--description",
+            "Tax help",
+        ],
+        vec![
+            "create-agent",
+            "-o",
+            "json",
+            "--name",
+            "other_agent",
+            "--domain",
+            "security",
+            "--description",
+            "Other",
+        ],
+        vec![
+            "create-agent",
+            "--name",
+            "tax_advisor",
+            "--domain",
+            "finance",
+            "--description",
+            "again",
+        ],
         vec!["create-agent", "--from-spec", &spec],
         vec!["list-agents"],
         vec!["list-agents", "-o", "json"],
@@ -194,16 +263,29 @@ fn suite(env: &Env) -> Vec<(String, i32, String, String)> {
         vec!["mcp", "show", "tax_advisor"],
         vec!["mcp", "show", "tax-advisr"],
         vec!["mcp", "rules", "-o", "json"],
-        vec!["mcp", "validate", &fixture("valid/server.json"), &fixture("invalid/kind.yaml")],
+        vec![
+            "mcp",
+            "validate",
+            &fixture("valid/server.json"),
+            &fixture("invalid/kind.yaml"),
+        ],
         vec!["mcp", "register", &fixture("valid/manifest.yaml")],
         vec!["mcp", "register", &fixture("invalid/email.yaml")],
         vec!["mcp", "export", "tax_advisor", "--format", "server-json"],
         vec!["mcp", "remove", "tax_advisor"],
         vec!["deploy-agent", "nobody"],
         vec!["undeploy", "nobody"],
-        vec!["audit", "query", "--type", "execution", "-o", "json", "--limit", "3"],
+        vec![
+            "audit",
+            "query",
+            "--type",
+            "execution",
+            "-o",
+            "json",
+            "--limit",
+            "3",
+        ],
         vec!["audit", "query", "--since", "yesterday"],
-        vec!["audit", "verify"],
     ]
     .iter()
     .map(|a| a.iter().map(|s| s.to_string()).collect())
@@ -213,7 +295,7 @@ fn suite(env: &Env) -> Vec<(String, i32, String, String)> {
             let a: Vec<&str> = args.iter().map(String::as_str).collect();
             let o = env.run(&a);
             (
-                a.join(" "),
+                masked(&a.join(" "), env),
                 o.code,
                 masked(&o.stdout, env),
                 masked(&o.stderr, env),
@@ -226,8 +308,12 @@ fn suite(env: &Env) -> Vec<(String, i32, String, String)> {
 /// daemon as in-process.
 #[test]
 fn commands_give_the_same_results_through_the_daemon() {
-    let local = Env::new().var("USER", "alice").var("PC_HYBRID_DAEMON", "never");
-    let served = Env::new().var("USER", "alice").var("PC_HYBRID_DAEMON", "always");
+    let local = Env::new()
+        .var("USER", "alice")
+        .var("PC_HYBRID_DAEMON", "never");
+    let served = Env::new()
+        .var("USER", "alice")
+        .var("PC_HYBRID_DAEMON", "always");
     let expected = suite(&local);
     let daemon = Daemon::start(&served);
     let got = suite(&served);
@@ -248,6 +334,13 @@ fn commands_give_the_same_results_through_the_daemon() {
             .collect()
     };
     assert_eq!(ops(&local), ops(&served));
+    // Both trails verify; how many checkpoints they hold differs (each process signs its
+    // tail when it ends, the daemon when it goes idle).
+    for env in [&local, &served] {
+        let v = env.ok(&["audit", "verify", "-o", "json"]).json();
+        assert_eq!(v["ok"], true, "{v}");
+        assert_eq!(v["last_checkpoint"], v["events"], "{v}");
+    }
     let components: Vec<String> = events(&served)
         .iter()
         .filter(|e| op(e).starts_with("agent.create"))
@@ -264,15 +357,28 @@ fn one_daemon_per_home_and_its_lifecycle() {
     assert_eq!(o.code, 4, "{o:?}");
     assert!(o.stderr.contains("daemon start"), "{o:?}");
     // Two starts at once give one daemon.
-    let a = env.cmd(&["daemon", "start", "-o", "json"]).stdout(Stdio::piped()).spawn().unwrap();
-    let b = env.cmd(&["daemon", "start", "-o", "json"]).stdout(Stdio::piped()).spawn().unwrap();
+    let a = env
+        .cmd(&["daemon", "start", "-o", "json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let b = env
+        .cmd(&["daemon", "start", "-o", "json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     assert!(a.status.success() && b.status.success(), "{a:?} {b:?}");
     let pid = |o: &std::process::Output| {
-        serde_json::from_slice::<Value>(&o.stdout).unwrap()["pid"].as_u64().unwrap()
+        serde_json::from_slice::<Value>(&o.stdout).unwrap()["pid"]
+            .as_u64()
+            .unwrap()
     };
     assert_eq!(pid(&a), pid(&b));
-    let daemon = Daemon { env: &env, pid: pid(&a) };
+    let daemon = Daemon {
+        env: &env,
+        pid: pid(&a),
+    };
     let st = env.ok(&["daemon", "status", "-o", "json"]).json();
     assert_eq!(st["pid"].as_u64(), Some(daemon.pid));
     assert_eq!(st["protocol"], pc_hybrid::daemon::api::PROTOCOL_VERSION);
@@ -295,13 +401,19 @@ fn one_daemon_per_home_and_its_lifecycle() {
     env.ok(&["list-agents"]);
     let o = env.run(&["list-agents"]);
     assert_eq!(o.code, 0);
-    let always = Env { vars: vec![("PC_HYBRID_DAEMON".into(), "always".into())], ..Env::new() };
+    let always = Env {
+        vars: vec![("PC_HYBRID_DAEMON".into(), "always".into())],
+        ..Env::new()
+    };
     let o = always.run(&["list-agents"]);
     assert_eq!(o.code, 4, "{o:?}");
     assert!(o.stderr.contains("pc-hybrid daemon start"), "{o:?}");
     // Its start and stop are in the trail, which verifies.
     let ops: Vec<String> = events(&env).iter().map(|e| op(e).to_owned()).collect();
-    assert!(ops.contains(&"daemon.start".to_string()) && ops.contains(&"daemon.stop".to_string()), "{ops:?}");
+    assert!(
+        ops.contains(&"daemon.start".to_string()) && ops.contains(&"daemon.stop".to_string()),
+        "{ops:?}"
+    );
     env.ok(&["audit", "verify"]);
 }
 
@@ -318,7 +430,9 @@ fn stale_sockets_and_pidfiles_are_taken_over() {
     let daemon = Daemon::start(&env);
     env.ok(&["list-agents"]);
     assert_eq!(
-        std::fs::read_to_string(run.join("daemon.pid")).unwrap().trim(),
+        std::fs::read_to_string(run.join("daemon.pid"))
+            .unwrap()
+            .trim(),
         daemon.pid.to_string()
     );
     drop(daemon);
@@ -384,13 +498,23 @@ fn another_users_connection_is_refused_and_audited() {
     let env = Env::new();
     let daemon = Daemon::start(&env);
     use std::os::unix::fs::PermissionsExt;
-    let open = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    let open =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
     for p in [env.dir.path(), env.home.as_path(), &env.home.join("run")] {
         open(p, 0o755);
     }
     open(&socket(&env), 0o777);
     let out = std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "curl", "-s", "-w", "\n%{http_code}", "--unix-socket"])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "curl",
+            "-s",
+            "-w",
+            "\n%{http_code}",
+            "--unix-socket",
+        ])
         .arg(socket(&env))
         .arg("http://localhost/api/v4/agents")
         .output()
@@ -417,23 +541,62 @@ fn the_api_answers_bad_input_with_problems_and_keeps_serving() {
     let daemon = Daemon::start(&env);
     let base = "http://localhost/api/v4";
     let problem = |(code, body): (u16, String)| -> (u16, Value) {
-        (code, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{code} {body}: {e}")))
+        (
+            code,
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{code} {body}: {e}")),
+        )
     };
     let (c, p) = problem(curl(&env, &[&format!("{base}/nowhere")]));
     assert_eq!((c, p["status"].as_u64()), (404, Some(404)), "{p}");
     let (c, p) = problem(curl(&env, &["-X", "DELETE", &format!("{base}/health")]));
     assert_eq!(c, 405, "{p}");
-    let (c, p) = problem(curl(&env, &["-X", "POST", "-d", "{not json", &format!("{base}/operations")]));
+    let (c, p) = problem(curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            "{not json",
+            &format!("{base}/operations"),
+        ],
+    ));
     assert_eq!((c, p["kind"].as_str()), (422, Some("invalid")), "{p}");
-    let (c, p) = problem(curl(&env, &["-X", "POST", "-d", r#"{"request":{"op":"agent.list"},"extra":1}"#, &format!("{base}/operations")]));
+    let (c, p) = problem(curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            r#"{"request":{"op":"agent.list"},"extra":1}"#,
+            &format!("{base}/operations"),
+        ],
+    ));
     assert_eq!(c, 422, "{p}");
     assert!(p["detail"].as_str().unwrap().contains("extra"), "{p}");
     let big = env.dir.path().join("big.json");
     std::fs::write(&big, vec![b' '; 2 << 20]).unwrap();
-    let (c, p) = problem(curl(&env, &["-X", "POST", "--data-binary", &format!("@{}", big.display()), &format!("{base}/operations")]));
+    let (c, p) = problem(curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "--data-binary",
+            &format!("@{}", big.display()),
+            &format!("{base}/operations"),
+        ],
+    ));
     assert_eq!(c, 413, "{p}");
     // An operation that runs in the caller's process is not taken.
-    let (c, _) = curl(&env, &["-X", "POST", "-d", r#"{"request":{"op":"doctor"}}"#, &format!("{base}/operations")]);
+    let (c, _) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            r#"{"request":{"op":"doctor"}}"#,
+            &format!("{base}/operations"),
+        ],
+    );
     assert_eq!(c, 400);
     // Still serving, and nothing was stored.
     let (c, body) = curl(&env, &[&format!("{base}/health")]);
@@ -442,11 +605,24 @@ fn the_api_answers_bad_input_with_problems_and_keeps_serving() {
     assert_eq!((c, body.as_str()), (200, "[]"));
     let (c, p) = problem(curl(&env, &[&format!("{base}/audit/events?colour=red")]));
     assert_eq!(c, 422, "{p}");
-    let (c, events) = problem(curl(&env, &[&format!("{base}/audit/events?type=execution&limit=5")]));
+    let (c, events) = problem(curl(
+        &env,
+        &[&format!("{base}/audit/events?type=execution&limit=5")],
+    ));
     assert_eq!(c, 200);
-    assert!(events.as_array().unwrap().iter().all(|e| e["event_type"] == "execution"), "{events}");
+    assert!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["event_type"] == "execution"),
+        "{events}"
+    );
     let (c, v) = problem(curl(&env, &[&format!("{base}/version")]));
-    assert_eq!((c, &v["protocol"]), (200, &Value::from(pc_hybrid::daemon::api::PROTOCOL_VERSION)));
+    assert_eq!(
+        (c, &v["protocol"]),
+        (200, &Value::from(pc_hybrid::daemon::api::PROTOCOL_VERSION))
+    );
     drop(daemon);
 }
 
@@ -461,9 +637,21 @@ fn an_operation_streams_its_steps() {
         "request": {"agent_spec": {"name": "streamed", "domain": "finance", "description": "Streams"}},
         "flags": {"output_dir": out}
     }}});
-    let (c, text) = curl(&env, &["-X", "POST", "-d", &body.to_string(), "http://localhost/api/v4/operations"]);
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            &body.to_string(),
+            "http://localhost/api/v4/operations",
+        ],
+    );
     assert_eq!(c, 200, "{text}");
-    let frames: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let frames: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let kinds: BTreeMap<&str, usize> = frames.iter().fold(BTreeMap::new(), |mut m, f| {
         *m.entry(f["frame"].as_str().unwrap()).or_default() += 1;
         m

@@ -294,6 +294,9 @@ pub fn export(
 }
 
 pub fn verify(ctx: &Context) -> Result<Reply> {
+    // A daemon signs its tail when it goes idle; what it wrote just before is signed now,
+    // so that a verification right after a command covers it, as it does in-process.
+    ctx.recorder()?.seal()?;
     let keys = keys::load(&ctx.settings.paths.data_dir)?;
     let report = trail::verify(ctx.trail()?.as_ref(), &keys)?;
     let error = (!report.ok).then(|| {
