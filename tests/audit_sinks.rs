@@ -122,16 +122,21 @@ fn syslog_over_udp_and_tcp_gets_rfc5424_messages(store: Backend) {
     std::thread::sleep(std::time::Duration::from_millis(200));
     let raw = String::from_utf8(tcp_got.lock().unwrap().clone()).unwrap();
     let mut rest = raw.as_str();
-    let mut frames = 0;
+    let (mut frames, mut own) = (0, 0);
     while !rest.is_empty() {
         let (len, tail) = rest.split_once(' ').unwrap();
         let len: usize = len.parse().unwrap();
-        assert!(header.is_match(&tail[..len]), "{}", &tail[..len]);
+        let m = &tail[..len];
+        if m.contains(r#""operation":"audit.ingest""#) {
+            own += 1;
+        } else {
+            assert!(header.is_match(m), "{m}");
+            frames += 1;
+        }
         rest = &tail[len..];
-        frames += 1;
     }
     // The ten, and the ingest's own record.
-    assert_eq!(frames, 11);
+    assert_eq!((frames, own), (10, 1));
 }
 
 fn a_webhook_that_fails_first_gets_every_event_after_retries(store: Backend) {
