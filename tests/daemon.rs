@@ -664,3 +664,62 @@ fn an_operation_streams_its_steps() {
     assert!(out.join("streamed/server.py").exists() || out.join("streamed").is_dir());
     drop(daemon);
 }
+
+/// Socket activation as systemd does it: the socket bound by someone else and handed over
+/// as descriptor 3 with LISTEN_FDS and LISTEN_PID; the daemon serves it and leaves it in
+/// place when it stops.
+#[test]
+fn a_socket_handed_over_by_systemd_is_served() {
+    let env = Env::new();
+    let run = env.home.join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let script = r#"
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(16)
+os.dup2(s.fileno(), 3)
+os.set_inheritable(3, True)
+os.environ["LISTEN_FDS"] = "1"
+os.environ["LISTEN_PID"] = str(os.getpid())
+os.execv(sys.argv[2], [sys.argv[2], "daemon", "run"])
+"#;
+    let cmd = env.cmd(&[]);
+    let mut child = std::process::Command::new(common::python())
+        .args(["-c", script])
+        .arg(socket(&env))
+        .arg(env!("CARGO_BIN_EXE_pc-hybrid"))
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .env_remove("PC_HYBRID_DAEMON")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let st = loop {
+        let o = env.run(&["daemon", "status", "-o", "json"]);
+        if o.code == 0 {
+            break o.json();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the activated daemon never answered: {o:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(st["pid"].as_u64(), Some(child.id() as u64));
+    let o = env
+        .cmd(&["list-agents", "-o", "json"])
+        .env("PC_HYBRID_DAEMON", "always")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
+    env.ok(&["daemon", "stop"]);
+    assert!(child.wait().unwrap().success());
+    assert!(socket(&env).exists(), "the socket is systemd's: it stays");
+}
