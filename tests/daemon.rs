@@ -723,3 +723,205 @@ os.execv(sys.argv[2], [sys.argv[2], "daemon", "run"])
     assert!(child.wait().unwrap().success());
     assert!(socket(&env).exists(), "the socket is systemd's: it stays");
 }
+
+/// The reference design's endpoints: a creation accepted with 202 and the answer of 2.1,
+/// its steps at the progress endpoint; a registration from the body of 2.3; deploy and
+/// undeploy by path. Bad bodies are problems that store nothing.
+#[test]
+fn the_reference_endpoints_create_register_and_deploy() {
+    let env = Env::new();
+    let daemon = Daemon::start(&env);
+    let base = "http://localhost/api/v4";
+    let body = r#"{"agent_spec": {"name": "tax_advisor", "domain": "finance", "description": "Answers tax questions", "capabilities": ["deductions"]}}"#;
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            body,
+            &format!("{base}/admin/agents/create"),
+        ],
+    );
+    assert_eq!(c, 202, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["status"], "accepted");
+    let d = &v["data"];
+    let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "creation_id",
+            "estimated_duration_minutes",
+            "agent_name",
+            "repository_url",
+            "progress_endpoint"
+        ]
+    );
+    assert_eq!(d["agent_name"], "tax_advisor");
+    assert!(d["estimated_duration_minutes"].is_number());
+    assert!(!v["next_steps"].as_array().unwrap().is_empty());
+    let id = d["creation_id"].as_str().unwrap();
+    assert_eq!(
+        d["progress_endpoint"],
+        format!("/api/v4/admin/agents/creation/{id}/status")
+    );
+    // The creation ends in the daemon, into its data directory.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        let (c, text) = curl(
+            &env,
+            &[&format!(
+                "http://localhost{}",
+                d["progress_endpoint"].as_str().unwrap()
+            )],
+        );
+        assert_eq!(c, 200, "{text}");
+        let s: Value = serde_json::from_str(&text).unwrap();
+        if s["status"] != "running" {
+            break s;
+        }
+        assert!(std::time::Instant::now() < deadline, "{s}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status["status"], "succeeded", "{status}");
+    assert!(env
+        .home
+        .join("data/agents/tax_advisor/mcp-manifest.yaml")
+        .exists());
+    let (_, agents) = curl(&env, &[&format!("{base}/agents")]);
+    assert!(agents.contains(r#""name":"tax_advisor""#), "{agents}");
+    // A bad body: the pointer of what is wrong, and nothing stored.
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            r#"{"agent_spec": {"name": "Bad Name", "domain": "x", "description": "y"}}"#,
+            &format!("{base}/admin/agents/create"),
+        ],
+    );
+    assert_eq!(c, 422, "{text}");
+    let p: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(p["errors"][0]["field"], "/agent_spec/name", "{p}");
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            r#"{"agent_spec": {"name": 7}}"#,
+            &format!("{base}/admin/agents/create"),
+        ],
+    );
+    assert_eq!(c, 422, "{text}");
+    assert!(text.contains("/agent_spec/name"), "{text}");
+    let (_, agents) = curl(&env, &[&format!("{base}/agents")]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&agents)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // A registration from its body, in any format.
+    let manifest = std::fs::read_to_string(fixture("valid/registration.json")).unwrap();
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "--data-binary",
+            &manifest,
+            &format!("{base}/admin/mcp/register"),
+        ],
+    );
+    assert_eq!(c, 201, "{text}");
+    let r: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(r["format"], "registration");
+    assert!(
+        r["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] != "False"),
+        "{r}"
+    );
+    let bad = std::fs::read_to_string(fixture("invalid/email.yaml")).unwrap();
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "--data-binary",
+            &bad,
+            &format!("{base}/admin/mcp/register"),
+        ],
+    );
+    assert_eq!(c, 422, "{text}");
+    let p: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(p["report"]["phase"], "failed", "{p}");
+    let (_, servers) = curl(&env, &[&format!("{base}/mcp/servers")]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&servers)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "{servers}"
+    );
+    // Deploy and undeploy by path; unknown agents and fields are problems.
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            r#"{"target": "kubernetes"}"#,
+            &format!("{base}/agents/tax_advisor/deploy"),
+        ],
+    );
+    assert_eq!(c, 200, "{text}");
+    let dep: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(dep["deployment"]["target"], "kubernetes", "{dep}");
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            r#"{"replicas": "two"}"#,
+            &format!("{base}/agents/tax_advisor/deploy"),
+        ],
+    );
+    assert_eq!(c, 422, "{text}");
+    assert!(text.contains("/replicas"), "{text}");
+    let (c, text) = curl(
+        &env,
+        &["-X", "POST", &format!("{base}/agents/nobody/deploy")],
+    );
+    assert_eq!(c, 400, "{text}");
+    assert!(text.contains("no agent named"), "{text}");
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "DELETE",
+            &format!("{base}/agents/tax_advisor/deployment?target=kubernetes"),
+        ],
+    );
+    assert_eq!(c, 200, "{text}");
+    let (c, _) = curl(
+        &env,
+        &[
+            "-X",
+            "DELETE",
+            &format!("{base}/agents/tax_advisor/deployment?target=moon"),
+        ],
+    );
+    assert_eq!(c, 422);
+    drop(daemon);
+}

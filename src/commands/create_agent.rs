@@ -98,6 +98,7 @@ pub fn request(args: &CreateAgentArgs, s: &Settings, out: &Output) -> Result<(Re
         dry_run: args.dry_run,
         force: args.force,
         keep_on_failure: args.keep_on_failure,
+        creation_id: None,
     };
     Ok((
         Request::CreateAgent(Box::new(CreateAgent { request, flags })),

@@ -25,7 +25,7 @@ pub fn request(cmd: &McpCommand, env: &dyn Fn(&str) -> Option<String>) -> Result
             let file = CallerPath::here(a.file.clone());
             let live = live(&a.live, std::slice::from_ref(&file), env)?;
             Request::RegisterServer(Box::new(ops::RegisterServer {
-                file,
+                source: ops::ServerSource::File(file),
                 live,
                 replace: a.replace,
             }))

@@ -84,6 +84,10 @@ pub struct Problem {
     /// For invalid input: each field that is wrong, and where.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For a registration that did not pass: its validation report (phase, conditions,
+    /// findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<Value>,
 }
 
 impl Problem {
@@ -125,6 +129,7 @@ impl Problem {
                 Error::Invalid(errs) => errs.clone(),
                 _ => Vec::new(),
             },
+            report: None,
         }
     }
 
@@ -150,6 +155,7 @@ impl Problem {
             },
             hint: None,
             errors: Vec::new(),
+            report: None,
         }
     }
 
@@ -215,4 +221,33 @@ pub struct Status {
     pub audit_events_written: u64,
     pub requests_served: u64,
     pub requests_running: u64,
+}
+
+/// `POST /api/v4/admin/agents/create`: the reference design's 202 answer (section 2.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreationAccepted {
+    pub status: String,
+    pub data: CreationAcceptedData,
+    pub next_steps: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreationAcceptedData {
+    pub creation_id: String,
+    pub estimated_duration_minutes: f64,
+    pub agent_name: String,
+    pub repository_url: String,
+    pub progress_endpoint: String,
+}
+
+/// `POST /api/v4/admin/mcp/register`: where the registration got (201), or as the
+/// `report` of the problem when it did not pass.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Registered {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub format: Option<String>,
+    pub phase: String,
+    pub conditions: Value,
+    pub findings: Value,
 }

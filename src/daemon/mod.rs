@@ -189,6 +189,12 @@ pub async fn serve(
     stop: crate::ops::Cancel,
 ) -> Result<()> {
     use std::sync::Arc;
+    let mut settings = settings;
+    // A daemon's working directory is wherever it was started: agents created through its
+    // API go under its data directory unless configured.
+    if settings.output_dir.source == crate::settings::Source::Default {
+        settings.output_dir.value = settings.paths.data_dir.join("agents");
+    }
     let paths = Paths::of(&settings.paths);
     private_dir(&paths.dir)?;
     let _lock = PidLock::acquire(&paths.pidfile)?;

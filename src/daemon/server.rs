@@ -2,6 +2,10 @@
 //! uid, the protocol version checked on every call, each operation run on a blocking thread
 //! through `ops::execute`, its frames streamed back.
 
+// A problem is the error path of one request, made at most once per request: its size
+// costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -254,10 +258,48 @@ async fn handle(
             Ok(f) => answer(&state, Request::AuditQuery(f)).await,
             Err(p) => problem(&p),
         },
+        (Method::POST, "/admin/agents/create") => {
+            match body::<crate::factory::spec::AgentRequest>(req).await {
+                Ok(spec) => create(&state, spec).await,
+                Err(p) => problem(&p),
+            }
+        }
+        (Method::GET, r) if creation_id(r).is_some() => {
+            let id = creation_id(r).unwrap_or_default().to_owned();
+            answer(&state, Request::CreationStatus { creation_id: id }).await
+        }
+        (Method::POST, "/admin/mcp/register") => match raw_body(req).await {
+            Ok(text) => register(&state, text).await,
+            Err(p) => problem(&p),
+        },
+        (Method::POST, r) if agent_path(r, "deploy").is_some() => {
+            let name = agent_path(r, "deploy").unwrap_or_default().to_owned();
+            match deploy_body(req, name).await {
+                Ok(d) => answer(&state, Request::Deploy(Box::new(d))).await,
+                Err(p) => problem(&p),
+            }
+        }
+        (Method::DELETE, r) if agent_path(r, "deployment").is_some() => {
+            let name = agent_path(r, "deployment").unwrap_or_default().to_owned();
+            match target_of(req.uri().query()) {
+                Ok(target) => {
+                    answer(&state, Request::Undeploy(ops::Undeploy { name, target })).await
+                }
+                Err(p) => problem(&p),
+            }
+        }
         (
             _,
-            "/health" | "/version" | "/daemon/status" | "/daemon/stop" | "/operations" | "/agents"
-            | "/mcp/servers" | "/audit/events",
+            "/health"
+            | "/version"
+            | "/daemon/status"
+            | "/daemon/stop"
+            | "/operations"
+            | "/agents"
+            | "/mcp/servers"
+            | "/audit/events"
+            | "/admin/agents/create"
+            | "/admin/mcp/register",
         ) => problem(&Problem::http(
             405,
             "method not allowed",
@@ -271,19 +313,208 @@ async fn handle(
     }
 }
 
-/// A JSON body of at most `MAX_BODY` bytes, read within `BODY_TIMEOUT`.
-async fn body<T: serde::de::DeserializeOwned>(
+/// `{id}` of `/admin/agents/creation/{id}/status`.
+fn creation_id(route: &str) -> Option<&str> {
+    route
+        .strip_prefix("/admin/agents/creation/")?
+        .strip_suffix("/status")
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// `{name}` of `/agents/{name}/{what}`.
+fn agent_path<'a>(route: &'a str, what: &str) -> Option<&'a str> {
+    let rest = route.strip_prefix("/agents/")?;
+    let (name, tail) = rest.split_once('/')?;
+    (tail == what && !name.is_empty()).then_some(name)
+}
+
+/// The deploy request of `POST /agents/{name}/deploy`: the body's fields (all optional)
+/// for the agent the path names.
+async fn deploy_body(
     req: HttpRequest<Incoming>,
-) -> std::result::Result<T, Problem> {
-    let limited = Limited::new(req.into_body(), MAX_BODY);
-    let bytes = match tokio::time::timeout(BODY_TIMEOUT, limited.collect()).await {
-        Err(_) => {
-            return Err(Problem::http(
-                408,
-                "request timeout",
-                "the body did not arrive in time",
+    name: String,
+) -> std::result::Result<ops::Deploy, Problem> {
+    let bytes = collect(req).await?;
+    let mut fields: serde_json::Map<String, serde_json::Value> =
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            Default::default()
+        } else {
+            decode_json(&bytes)?
+        };
+    if fields.contains_key("name") {
+        return Err(Problem::of(&Error::invalid(
+            "/name",
+            "the agent is named by the path",
+        )));
+    }
+    fields.insert("name".into(), serde_json::Value::String(name));
+    let de = serde_json::Value::Object(fields);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        Problem::of(&Error::invalid(
+            format!("/{}", e.path().to_string().replace('.', "/")),
+            e.inner().to_string(),
+        ))
+    })
+}
+
+/// `?target=` of `DELETE /agents/{name}/deployment`.
+fn target_of(query: Option<&str>) -> std::result::Result<Option<crate::deploy::Target>, Problem> {
+    let Some(v) = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "target")
+        .map(|(_, v)| v.into_owned())
+    else {
+        return Ok(None);
+    };
+    serde_json::from_value(serde_json::Value::String(v.clone()))
+        .map(Some)
+        .map_err(|_| {
+            Problem::of(&Error::invalid(
+                "target",
+                format!("`{v}` is not local, docker or kubernetes"),
             ))
+        })
+}
+
+/// `POST /admin/agents/create`: answered 202 once the request is validated and the
+/// creation recorded; it goes on in the daemon, its steps at the progress endpoint.
+async fn create(
+    state: &Arc<State>,
+    spec: crate::factory::spec::AgentRequest,
+) -> HttpResponse<Body> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let name = spec.agent_spec.name.clone();
+    let flags = ops::CreateFlags {
+        creation_id: Some(id.clone()),
+        ..Default::default()
+    };
+    let mut rx = spawn(
+        state,
+        Request::CreateAgent(Box::new(ops::CreateAgent {
+            request: spec,
+            flags,
+        })),
+    );
+    loop {
+        let Some(b) = rx.recv().await else {
+            return problem(&Problem::http(
+                500,
+                "internal error",
+                "the creation ended without a reply",
+            ));
+        };
+        match serde_json::from_slice::<Frame>(&b) {
+            Ok(Frame::Step { step, .. }) if step.name == "validate" => break,
+            Ok(Frame::Failed { problem: p }) | Ok(Frame::Reply { error: Some(p), .. }) => {
+                return problem(&p)
+            }
+            Ok(Frame::Reply { .. }) => break,
+            _ => {}
         }
+    }
+    // Nobody reads the rest of the creation's frames: the progress endpoint has its steps.
+    tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    let s = &state.ctx.settings;
+    let repository_url = match &s.git_base_url.value {
+        Some(base) => format!("{}/{name}.git", base.trim_end_matches('/')),
+        None => format!("file://{}", s.output_dir.value.join(&name).display()),
+    };
+    let progress = format!("{}/admin/agents/creation/{id}/status", api::PREFIX);
+    let mut r = json(
+        StatusCode::ACCEPTED,
+        &api::CreationAccepted {
+            status: "accepted".into(),
+            data: api::CreationAcceptedData {
+                progress_endpoint: progress.clone(),
+                creation_id: id,
+                estimated_duration_minutes: 1.0,
+                agent_name: name,
+                repository_url,
+            },
+            next_steps: vec![
+                "Render the agent's project from its template".into(),
+                "Commit it to a git repository".into(),
+                "Push it to the remote, when one is configured".into(),
+                "Register it as an MCP server".into(),
+                "Deploy it, when auto_deploy is asked for".into(),
+            ],
+        },
+    );
+    if let Ok(v) = http::HeaderValue::from_str(&progress) {
+        r.headers_mut().insert(http::header::LOCATION, v);
+    }
+    r
+}
+
+/// `POST /admin/mcp/register`: the definition in the body, in any of the three formats.
+async fn register(state: &Arc<State>, text: String) -> HttpResponse<Body> {
+    let mut rx = spawn(
+        state,
+        Request::RegisterServer(Box::new(ops::RegisterServer {
+            source: ops::ServerSource::Body(text),
+            live: Default::default(),
+            replace: false,
+        })),
+    );
+    let mut last = None;
+    while let Some(b) = rx.recv().await {
+        if let Ok(f @ (Frame::Reply { .. } | Frame::Failed { .. })) =
+            serde_json::from_slice::<Frame>(&b)
+        {
+            last = Some(f);
+        }
+    }
+    let summary = |r: &crate::registry::Report| api::Registered {
+        name: r.name.clone(),
+        version: r.version.clone(),
+        format: r.format.map(|f| f.as_str().to_owned()),
+        phase: r.phase.as_str().to_owned(),
+        conditions: serde_json::to_value(&r.conditions).unwrap_or_default(),
+        findings: serde_json::to_value(&r.findings).unwrap_or_default(),
+    };
+    match last {
+        Some(Frame::Reply {
+            response: ops::Response::Reports(reports),
+            error,
+        }) => {
+            let Some(r) = reports.first() else {
+                return problem(&Problem::http(500, "internal error", "no report"));
+            };
+            match error {
+                None => json(StatusCode::CREATED, &summary(r)),
+                Some(mut p) => {
+                    // A definition that fails its checks is unprocessable; one that passes
+                    // but is not stored conflicts with what is registered.
+                    p.status = if r.passed() { 409 } else { 422 };
+                    p.report = serde_json::to_value(summary(r)).ok();
+                    problem(&p)
+                }
+            }
+        }
+        Some(Frame::Failed { problem: p }) => problem(&p),
+        _ => problem(&Problem::http(
+            500,
+            "internal error",
+            "the registration ended without a reply",
+        )),
+    }
+}
+
+/// A body of at most `MAX_BODY` bytes as text.
+async fn raw_body(req: HttpRequest<Incoming>) -> std::result::Result<String, Problem> {
+    let bytes = collect(req).await?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problem::http(400, "bad request", "the body is not UTF-8 text"))
+}
+
+/// A body of at most `MAX_BODY` bytes, read within `BODY_TIMEOUT`.
+async fn collect(req: HttpRequest<Incoming>) -> std::result::Result<Bytes, Problem> {
+    let limited = Limited::new(req.into_body(), MAX_BODY);
+    match tokio::time::timeout(BODY_TIMEOUT, limited.collect()).await {
+        Err(_) => Err(Problem::http(
+            408,
+            "request timeout",
+            "the body did not arrive in time",
+        )),
         Ok(Err(e)) => {
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some()
@@ -294,31 +525,40 @@ async fn body<T: serde::de::DeserializeOwned>(
                     format!("the body is larger than {MAX_BODY} bytes"),
                 ));
             }
-            return Err(Problem::http(
+            Err(Problem::http(
                 400,
                 "bad request",
                 format!("reading the body: {e}"),
-            ));
+            ))
         }
-        Ok(Ok(c)) => c.to_bytes(),
-    };
-    let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        Ok(Ok(c)) => Ok(c.to_bytes()),
+    }
+}
+
+/// JSON into `T`, a mistake named by its JSON pointer.
+fn decode_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, Problem> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let pointer = format!("/{}", e.path().to_string().replace('.', "/"));
-        let mut p = Problem::of(&Error::invalid(
-            if pointer == "/." {
-                "/".to_string()
-            } else {
-                pointer
-            },
-            e.inner().to_string(),
-        ));
+        let path = e.path().to_string();
+        let pointer = if path == "." {
+            "/".to_string()
+        } else {
+            format!("/{}", path.replace('.', "/"))
+        };
+        let mut p = Problem::of(&Error::invalid(pointer, e.inner().to_string()));
         p.detail = format!("the body is not a valid request: {}", e.inner());
         p
     })
 }
 
-fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Box<Problem>> {
+/// A JSON body of at most `MAX_BODY` bytes, read within `BODY_TIMEOUT`.
+async fn body<T: serde::de::DeserializeOwned>(
+    req: HttpRequest<Incoming>,
+) -> std::result::Result<T, Problem> {
+    decode_json(&collect(req).await?)
+}
+
+fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Problem> {
     let mut f = ops::AuditFilter {
         limit: 100,
         ..Default::default()
@@ -336,17 +576,14 @@ fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Bo
             "agent" => f.agent = Some(v),
             "limit" => {
                 f.limit = v.parse().map_err(|_| {
-                    Box::new(Problem::of(&Error::invalid(
-                        "limit",
-                        format!("`{v}` is not a number"),
-                    )))
+                    Problem::of(&Error::invalid("limit", format!("`{v}` is not a number")))
                 })?
             }
             other => {
-                return Err(Box::new(Problem::of(&Error::invalid(
+                return Err(Problem::of(&Error::invalid(
                     other,
                     "unknown query parameter (since, until, user, type, severity, outcome, resource, agent, limit)",
-                ))))
+                )))
             }
         }
     }

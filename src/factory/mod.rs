@@ -90,6 +90,9 @@ pub struct CreateOptions {
     pub base_image: String,
     pub organization: String,
     pub generator_version: String,
+    /// The creation's id, when the caller has handed it out already (an API that answers
+    /// before the creation ends); else a new one.
+    pub creation_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -366,7 +369,10 @@ pub fn create_agent(
         });
     }
 
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = opts
+        .creation_id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let mut steps: Vec<StepRecord> = STEPS.iter().map(|s| step(s, "pending")).collect();
     steps[0] = StepRecord {
         status: "succeeded".into(),

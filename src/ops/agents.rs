@@ -47,6 +47,9 @@ pub struct CreateFlags {
     pub force: bool,
     #[serde(default)]
     pub keep_on_failure: bool,
+    /// Handed out by the daemon's API before the creation runs; never taken from a body.
+    #[serde(skip)]
+    pub creation_id: Option<String>,
 }
 
 impl CreateFlags {
@@ -215,6 +218,7 @@ pub async fn create(ctx: &Context, c: CreateAgent, sink: &dyn Sink) -> Result<Re
             .unwrap_or_else(|| s.base_image.value.clone()),
         organization: s.organization.value.clone(),
         generator_version: env!("CARGO_PKG_VERSION").into(),
+        creation_id: f.creation_id.clone(),
     };
     let store = ctx.store()?;
     let result = {

@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 pub use agents::{AgentRow, CreateAgent, CreateFlags, Deploy, Logs, Restart, Undeploy};
 pub use context::{Caller, Context};
 pub use registry::{
-    declared_environment, Export, LiveRequest, Named, RegisterServer, ValidateServers,
+    declared_environment, Export, LiveRequest, Named, RegisterServer, ServerSource, ValidateServers,
 };
 pub use sink::{Cancel, Discard, Sink, Step, Steps};
 pub use trail::{AuditFilter, Ingest, IngestSource};
@@ -437,7 +437,10 @@ impl Request {
             Request::Undeploy(u) => u.name.clone(),
             Request::Logs(l) => l.name.clone(),
             Request::Restart(r) => r.name.clone(),
-            Request::RegisterServer(r) => r.file.path.display().to_string(),
+            Request::RegisterServer(r) => match &r.source {
+                registry::ServerSource::File(f) => f.path.display().to_string(),
+                registry::ServerSource::Body(_) => "request body".into(),
+            },
             Request::ValidateServers(_) | Request::ListServers | Request::Rules => {
                 "mcp_servers".into()
             }

@@ -37,11 +37,20 @@ fn is_empty(v: &crate::secret::SecretValues) -> bool {
     v.0.is_empty()
 }
 
+/// Where a definition to register comes from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServerSource {
+    File(CallerPath),
+    /// The definition itself (JSON or YAML), as an API body carries it.
+    Body(String),
+}
+
 /// `mcp.register`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterServer {
-    pub file: CallerPath,
+    pub source: ServerSource,
     #[serde(default)]
     pub live: LiveRequest,
     #[serde(default)]
@@ -120,9 +129,16 @@ pub async fn register(
     sink: &dyn Sink,
     cancel: &Cancel,
 ) -> Result<Reply> {
-    let mut report = check(&a.file);
+    let mut report = match &a.source {
+        ServerSource::File(f) => check(f),
+        ServerSource::Body(text) => registry::check_bytes(text.as_bytes()),
+    };
     if report.passed() && a.live.live {
-        live_check(ctx, &mut report, &a.file, &a.live, cancel).await?;
+        let workdir = match &a.source {
+            ServerSource::File(f) => folder_of(f),
+            ServerSource::Body(_) => ctx.settings.paths.data_dir.clone(),
+        };
+        live_check(ctx, &mut report, workdir, &a.live, cancel).await?;
     }
     let store = ctx.store()?;
     let result = registry::register(store.as_ref(), &report, a.replace);
@@ -156,7 +172,7 @@ pub async fn validate(ctx: &Context, a: &ValidateServers, cancel: &Cancel) -> Re
     if a.live.live {
         for (r, f) in reports.iter_mut().zip(&a.files) {
             if r.passed() {
-                live_check(ctx, r, f, &a.live, cancel).await?;
+                live_check(ctx, r, folder_of(f), &a.live, cancel).await?;
             }
             r.compact();
         }
@@ -270,10 +286,19 @@ fn live_inputs(
     Ok(inputs)
 }
 
+/// Where a file's server command runs: the folder of the file.
+fn folder_of(file: &CallerPath) -> std::path::PathBuf {
+    file.resolved()
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| ".".into())
+}
+
 async fn live_check(
     ctx: &Context,
     report: &mut Report,
-    file: &CallerPath,
+    workdir: std::path::PathBuf,
     a: &LiveRequest,
     cancel: &Cancel,
 ) -> Result<()> {
@@ -285,12 +310,6 @@ async fn live_check(
         return Ok(());
     }
     let inputs = live_inputs(&server, a)?;
-    let workdir = file
-        .resolved()
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-        .unwrap_or_else(|| ".".into());
     let s = &ctx.settings;
     let opts = live::LiveOptions {
         launch: a.launch,

@@ -664,7 +664,22 @@ pub fn check_files(paths: &[PathBuf], compact: bool) -> Vec<Report> {
 /// Read and check one file; a file that cannot be read or parsed gives a failed report
 /// (so that one bad file among many does not stop the others).
 pub fn check_file(path: &std::path::Path) -> Report {
-    match crate::document::read_file_lazy(path, crate::document::Limits::default()) {
+    check_read(
+        crate::document::read_file_lazy(path, crate::document::Limits::default()),
+        Some(path),
+    )
+}
+
+/// Check a definition sent as bytes (a request body), as `check_file` checks a file.
+pub fn check_bytes(bytes: &[u8]) -> Report {
+    check_read(
+        crate::document::parse(bytes, None, crate::document::Limits::default()),
+        None,
+    )
+}
+
+fn check_read(read: Result<Document>, path: Option<&std::path::Path>) -> Report {
+    match read {
         Ok(doc) => check_document(doc),
         Err(e) => {
             let at = Utc::now();
@@ -677,7 +692,7 @@ pub fn check_file(path: &std::path::Path) -> Report {
                         rule: "schema/parse".into(),
                         pointer: fe.field,
                         message: fe.message,
-                        file: Some(path.to_path_buf()),
+                        file: path.map(std::path::Path::to_path_buf),
                         line: fe.line,
                         column: fe.column,
                     })
@@ -688,13 +703,13 @@ pub fn check_file(path: &std::path::Path) -> Report {
                     rule: "schema/read".into(),
                     pointer: String::new(),
                     message: other.to_string(),
-                    file: Some(path.to_path_buf()),
+                    file: path.map(std::path::Path::to_path_buf),
                     line: None,
                     column: None,
                 }],
             };
             let mut r = Report {
-                file: Some(path.to_path_buf()),
+                file: path.map(std::path::Path::to_path_buf),
                 name: None,
                 version: None,
                 format: None,
