@@ -41,7 +41,11 @@ pub struct Inputs<'a> {
     pub author_name: Option<&'a str>,
     pub author_email: Option<&'a str>,
     pub store: &'a StoreUrl,
+    pub audit_store: &'a StoreUrl,
     pub data_dir: &'a Path,
+    /// How commands run, and the daemon's socket.
+    pub daemon: crate::daemon::Mode,
+    pub socket: &'a Path,
 }
 
 pub async fn run(i: &Inputs<'_>) -> Vec<Check> {
@@ -50,7 +54,9 @@ pub async fn run(i: &Inputs<'_>) -> Vec<Check> {
         docker(i.docker_host).await,
         keyring(),
         python(i.python),
-        store_check(i.store),
+        store_check("store", i.store, "ANALYTICS_DB_URL"),
+        store_check("audit store", i.audit_store, "ANALYTICS_DB_URL"),
+        daemon(i.daemon, i.socket).await,
         data_dir(i.data_dir),
         audit_keys(i.data_dir),
     ]
@@ -189,23 +195,74 @@ fn python(python: &str) -> Check {
     }
 }
 
-fn store_check(url: &StoreUrl) -> Check {
+/// Which path commands take: through a daemon that answers, or in-process.
+async fn daemon(mode: crate::daemon::Mode, socket: &Path) -> Check {
+    use crate::daemon::Mode;
+    let answer = crate::daemon::status(socket).await;
+    match (mode, answer) {
+        (Mode::Never, _) => check(
+            "daemon",
+            Status::Ok,
+            "commands run in-process (PC_HYBRID_DAEMON=never)",
+            None,
+        ),
+        (_, Ok(Some(s))) => check(
+            "daemon",
+            Status::Ok,
+            format!(
+                "commands go through the daemon (pid {}, protocol {}) on {}",
+                s.pid,
+                s.protocol,
+                socket.display()
+            ),
+            None,
+        ),
+        (Mode::Auto, Ok(None)) => check(
+            "daemon",
+            Status::Ok,
+            format!(
+                "no daemon answers on {}: commands run in-process",
+                socket.display()
+            ),
+            None,
+        ),
+        (Mode::Always, Ok(None)) => check(
+            "daemon",
+            Status::Fail,
+            format!(
+                "PC_HYBRID_DAEMON=always, but no daemon answers on {}",
+                socket.display()
+            ),
+            Some("pc-hybrid daemon start"),
+        ),
+        (_, Err(e)) => check(
+            "daemon",
+            Status::Fail,
+            e.to_string(),
+            Some("pc-hybrid daemon restart"),
+        ),
+    }
+}
+
+fn store_check(name: &str, url: &StoreUrl, var: &str) -> Check {
     let result = store::open(url).and_then(|s| {
         s.check()?;
         Ok((s.location(), s.schema_version()?))
     });
     match result {
         Ok((loc, v)) => check(
-            "store",
+            name,
             Status::Ok,
             format!("{loc} (schema {v}, integrity ok)"),
             None,
         ),
         Err(e) => check(
-            "store",
+            name,
             Status::Fail,
             e.to_string(),
-            Some("check ANALYTICS_DB_URL and that the data directory is writable"),
+            Some(&format!(
+                "check {var} and that the data directory is writable"
+            )),
         ),
     }
 }

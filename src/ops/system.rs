@@ -37,7 +37,10 @@ pub async fn doctor(ctx: &Context) -> Result<Reply> {
         author_name: s.git_author_name.value.as_deref(),
         author_email: s.git_author_email.value.as_deref(),
         store: &s.database.value,
+        audit_store: &s.audit.store,
         data_dir: &s.paths.data_dir,
+        daemon: s.daemon.value,
+        socket: &crate::daemon::Paths::of(&s.paths).socket,
     })
     .await;
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();

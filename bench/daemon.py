@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Benchmark the daemon against running in-process, all in one run:
+
+  read      `list-agents` and `mcp list` through the daemon vs in-process (medians, end to
+            end, spawning the CLI each time); goal: daemon median <= in-process and < 3 ms
+  parallel  8 concurrent scripts each running N audited commands (`mcp rules`), total time
+            with the daemon vs without; goal >= 3x faster with it
+  idle      the idle daemon's resident memory and CPU time over a few seconds; goal < 30 MB
+            and no CPU
+
+Prints figures and ratios; asserts nothing.
+
+Usage: bench/daemon.py [--runs N] [--scripts 8] [--commands 200] [--only read,parallel,idle]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(cmd, env):
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.perf_counter() - t) * 1000
+
+
+def proc_stat(pid):
+    """(rss in MB, cpu seconds) of a process, from /proc."""
+    rss = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) / 1024
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return rss, (int(fields[11]) + int(fields[12])) / ticks
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--scripts", type=int, default=8)
+    ap.add_argument("--commands", type=int, default=200)
+    ap.add_argument("--only", default="read,parallel,idle")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], check=True, cwd=ROOT)
+    binary = str(ROOT / "target/release/pc-hybrid")
+    work = Path(tempfile.mkdtemp(prefix="pc-bench-daemon-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENT_FACTORY_", "ANALYTICS_", "AUDIT_", "PC_HYBRID_DAEMON"))}
+    env.update({"PROMPTCRAFT_HOME": str(work / "home"), "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com"})
+    local = {**env, "PC_HYBRID_DAEMON": "never"}
+    served = {**env, "PC_HYBRID_DAEMON": "always"}
+    med = statistics.median
+    try:
+        for i in range(5):
+            subprocess.run([binary, "create-agent", "-q", "--name", f"agent_{i}", "--domain", "finance",
+                            "--description", "Bench agent", "--output-dir", str(work / "agents")],
+                           check=True, env=local, stdout=subprocess.DEVNULL)
+        start = subprocess.run([binary, "daemon", "start", "-q", "-o", "json"], check=True, env=env,
+                               capture_output=True, text=True)
+        import json
+        pid = json.loads(start.stdout)["pid"]
+
+        if "read" in only:
+            for cmd in (["list-agents"], ["mcp", "list"]):
+                a, b = [], []
+                for _ in range(args.runs):
+                    a.append(timed([binary, *cmd], local))
+                    b.append(timed([binary, *cmd], served))
+                print(f"read {' '.join(cmd):12s} in-process median {med(a):6.2f} ms   daemon median {med(b):6.2f} ms   "
+                      f"ratio in-process/daemon {med(a)/med(b):.2f}x   (goal: daemon <= in-process and < 3 ms)")
+
+        if "parallel" in only:
+            def script(e, n, out):
+                t = time.perf_counter()
+                for _ in range(n):
+                    subprocess.run([binary, "mcp", "rules"], check=True, env=e, stdout=subprocess.DEVNULL)
+                out.append(time.perf_counter() - t)
+
+            totals = {}
+            for name, e in (("in-process", local), ("daemon", served)):
+                spent = []
+                threads = [threading.Thread(target=script, args=(e, args.commands, spent)) for _ in range(args.scripts)]
+                t = time.perf_counter()
+                for th in threads:
+                    th.start()
+                for th in threads:
+                    th.join()
+                totals[name] = time.perf_counter() - t
+            n = args.scripts * args.commands
+            print(f"parallel {args.scripts} scripts x {args.commands} audited commands: in-process {totals['in-process']:.2f} s "
+                  f"({n/totals['in-process']:.0f}/s), daemon {totals['daemon']:.2f} s ({n/totals['daemon']:.0f}/s), "
+                  f"ratio {totals['in-process']/totals['daemon']:.2f}x   (goal >= 3x)")
+
+        if "idle" in only:
+            time.sleep(2)
+            rss, cpu0 = proc_stat(pid)
+            time.sleep(5)
+            rss2, cpu1 = proc_stat(pid)
+            print(f"idle daemon: RSS {max(rss, rss2):.1f} MB (goal < 30 MB), CPU over 5 s idle {cpu1-cpu0:.3f} s (goal 0)")
+    finally:
+        subprocess.run([binary, "daemon", "stop", "-q"], env=env)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
