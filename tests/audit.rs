@@ -561,7 +561,10 @@ fn fail_closed_refuses_to_act_and_fail_open_records_the_gap(store: Backend) {
         !env.work.join("tax_advisor").exists(),
         "the refused action did nothing"
     );
-    assert!(env.run(&["list-agents", "-o", "json"]).code != 0);
+    // Reads are refused too when their record cannot be made: exit 4, nothing printed.
+    let o = env.run(&["list-agents", "-o", "json"]);
+    assert_eq!(o.code, 4, "{o:?}");
+    assert!(o.stdout.is_empty(), "{o:?}");
 
     // Fail-open: the action goes on, and the loss is counted.
     let o = env
@@ -660,6 +663,11 @@ fn acknowledged_events_survive_sigkill_at_random_moments(store: Backend) {
         let _ = writer.join();
         reader.join().unwrap();
         let got = std::mem::take(&mut *got.lock().unwrap());
+        // Killed after its first ack: a round that saw none proved nothing.
+        assert!(
+            !got.is_empty(),
+            "round {round}: no event was acknowledged before the kill"
+        );
         assert!(
             got.len() < 20_000,
             "round {round}: the kill came after the last ack"
