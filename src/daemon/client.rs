@@ -104,15 +104,7 @@ impl Connection {
 
     /// A JSON resource, or the problem the daemon answered with.
     pub async fn get<T: serde::de::DeserializeOwned>(&mut self, path: &str) -> Result<T> {
-        let resp = self.send(Method::GET, path, None).await?;
-        let status = resp.status();
-        let bytes = resp
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| unreachable(&self.socket, e))?
-            .to_bytes();
-        decode(status, &bytes)
+        self.call(Method::GET, path, None).await
     }
 
     /// POST a JSON body; the answer decoded, or the problem.
@@ -122,7 +114,16 @@ impl Connection {
         body: &impl serde::Serialize,
     ) -> Result<T> {
         let body = serde_json::to_vec(body).map_err(|e| Error::Internal(e.to_string()))?;
-        let resp = self.send(Method::POST, path, Some(body)).await?;
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<T> {
+        let resp = self.send(method, path, body).await?;
         let status = resp.status();
         let bytes = resp
             .into_body()
