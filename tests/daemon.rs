@@ -925,3 +925,93 @@ fn the_reference_endpoints_create_register_and_deploy() {
     assert_eq!(c, 422);
     drop(daemon);
 }
+
+/// SIGKILL of the daemon in the middle of a creation (its push waits on a remote that never
+/// answers): the next command works in-process, the creation is failed at its step, what it
+/// had made is gone, and the trail verifies.
+#[test]
+fn a_creation_interrupted_by_sigkill_is_failed_and_undone() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    {
+        let held = held.clone();
+        std::thread::spawn(move || {
+            for s in silent.incoming().flatten() {
+                held.lock().unwrap().push(s);
+            }
+        });
+    }
+    let env = Env::new().var(
+        "AGENT_FACTORY_GIT_BASE_URL",
+        &format!("http://127.0.0.1:{port}/agents"),
+    );
+    let daemon = Daemon::start(&env);
+    let body = r#"{"agent_spec": {"name": "tax_advisor", "domain": "finance", "description": "Answers tax questions"}}"#;
+    let (c, text) = curl(
+        &env,
+        &[
+            "-X",
+            "POST",
+            "-d",
+            body,
+            "http://localhost/api/v4/admin/agents/create",
+        ],
+    );
+    assert_eq!(c, 202, "{text}");
+    let id = serde_json::from_str::<Value>(&text).unwrap()["data"]["creation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (_, text) = curl(
+            &env,
+            &[&format!(
+                "http://localhost/api/v4/admin/agents/creation/{id}/status"
+            )],
+        );
+        let s: Value = serde_json::from_str(&text).unwrap();
+        if s["steps"][3]["status"] == "running" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the push never started: {s}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let output = env.home.join("data/agents");
+    assert!(
+        std::fs::read_dir(&output).unwrap().count() > 0,
+        "the creation is under way"
+    );
+    // SAFETY: the daemon this test started.
+    unsafe { libc::kill(daemon.pid as i32, libc::SIGKILL) };
+    while Path::new(&format!("/proc/{}", daemon.pid)).exists()
+        && std::fs::read_to_string(format!("/proc/{}/stat", daemon.pid))
+            .map(|s| !s.contains(") Z "))
+            .unwrap_or(false)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::mem::forget(daemon);
+    let s = env.ok(&["status", &id, "-o", "json"]).json();
+    assert_eq!(s["status"], "failed", "{s}");
+    assert_eq!(s["failed_step"], "push", "{s}");
+    assert!(s["error"].as_str().unwrap().contains("interrupted"), "{s}");
+    let left: Vec<_> = std::fs::read_dir(&output)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "nothing half-made is left: {left:?}");
+    assert_eq!(
+        env.ok(&["list-agents", "-o", "json"]).json(),
+        serde_json::json!([])
+    );
+    env.ok(&["audit", "verify"]);
+    // And a daemon starts again over the dead one's socket and pidfile.
+    let again = Daemon::start(&env);
+    env.ok(&["list-agents"]);
+    drop(again);
+}

@@ -215,7 +215,9 @@ pub async fn serve(
     // Opened before the first request: a trail that cannot be written stops the start
     // under fail-closed, instead of failing every request.
     let recorder = ctx.recorder()?;
-    let _ = ctx.store()?;
+    for id in ctx.recover_creations()? {
+        log::warn!("creation {id} was interrupted when its process ended; it is marked failed and what it made was removed");
+    }
     let caller = crate::ops::Caller::local(&ctx.settings.audit.user);
     let event = |operation: &str| crate::audit::Action {
         event_type: crate::audit::event::EventType::Execution,

@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod git;
+pub mod recover;
 pub mod spec;
 pub mod template;
 
@@ -93,6 +94,8 @@ pub struct CreateOptions {
     /// The creation's id, when the caller has handed it out already (an API that answers
     /// before the creation ends); else a new one.
     pub creation_id: Option<String>,
+    /// Where running creations keep their locks (see `recover`); none for no lock.
+    pub locks_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -373,6 +376,22 @@ pub fn create_agent(
         .creation_id
         .clone()
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    let short = &id[id.len() - 8..];
+    let staging = opts
+        .output_dir
+        .join(format!(".{}.pc-hybrid-{short}", spec.name));
+    let backup = opts
+        .output_dir
+        .join(format!(".{}.pc-hybrid-old-{short}", spec.name));
+    // Taken before the creation is recorded as running, so that a process killed at any
+    // later moment leaves what `recover` needs to undo it.
+    let _lock = match &opts.locks_dir {
+        Some(dir) => Some(
+            recover::lock(dir, &id, &spec.name, &staging, &backup, &target)
+                .map_err(FactoryError::Store)?,
+        ),
+        None => None,
+    };
     let mut steps: Vec<StepRecord> = STEPS.iter().map(|s| step(s, "pending")).collect();
     steps[0] = StepRecord {
         status: "succeeded".into(),
@@ -398,13 +417,6 @@ pub fn create_agent(
     };
     progress.step(0, STEPS.len(), "validate", "succeeded", None);
 
-    let short = &id[id.len() - 8..];
-    let staging = opts
-        .output_dir
-        .join(format!(".{}.pc-hybrid-{short}", spec.name));
-    let backup = opts
-        .output_dir
-        .join(format!(".{}.pc-hybrid-old-{short}", spec.name));
     let mut pushed_new = false;
     let mut placed = false;
 

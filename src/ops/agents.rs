@@ -219,8 +219,11 @@ pub async fn create(ctx: &Context, c: CreateAgent, sink: &dyn Sink) -> Result<Re
         organization: s.organization.value.clone(),
         generator_version: env!("CARGO_PKG_VERSION").into(),
         creation_id: f.creation_id.clone(),
+        locks_dir: Some(super::context::creation_locks(s)),
     };
     let store = ctx.store()?;
+    // An earlier creation of this name whose process died must not stand in the way.
+    ctx.recover_creations()?;
     let result = {
         let progress = Steps::new(sink, "create-agent");
         factory::create_agent(store.as_ref(), &opts, &progress)
@@ -291,6 +294,7 @@ async fn auto_deploy(
 }
 
 pub fn status(ctx: &Context, creation_id: &str) -> Result<Reply> {
+    ctx.recover_creations()?;
     match ctx.store()?.creation(creation_id)? {
         Some(c) => Ok(Response::Creation(c).into()),
         None => Err(Error::usage(

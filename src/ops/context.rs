@@ -159,8 +159,18 @@ impl Context {
         }
     }
 
+    /// Undo what creations of processes that died left, and mark them failed.
+    pub fn recover_creations(&self) -> Result<Vec<String>> {
+        crate::factory::recover::recover(self.store()?.as_ref(), &creation_locks(&self.settings))
+    }
+
     /// Fail an operation that was cancelled.
     pub fn interrupted(what: &str) -> Error {
         Error::failed(format!("interrupted: {what}"), None)
     }
+}
+
+/// Where running creations keep their locks.
+pub fn creation_locks(s: &Settings) -> std::path::PathBuf {
+    s.paths.data_dir.join("creations")
 }
