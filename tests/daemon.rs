@@ -1015,3 +1015,89 @@ fn a_creation_interrupted_by_sigkill_is_failed_and_undone() {
     env.ok(&["list-agents"]);
     drop(again);
 }
+
+/// 16 clients at once for a minute, through one daemon: reads, creations, registrations and
+/// ingests mixed. No command fails, no event is lost, and the trail verifies.
+#[test]
+fn sixteen_clients_for_a_minute() {
+    let env = Env::new().var("PC_HYBRID_DAEMON", "always");
+    let daemon = Daemon::start(&env);
+    let ingested = std::sync::Mutex::new(Vec::<String>::new());
+    let failures = std::sync::Mutex::new(Vec::<String>::new());
+    let commands = std::sync::atomic::AtomicUsize::new(0);
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    std::thread::scope(|scope| {
+        for client in 0..16 {
+            let (env, ingested, failures, commands) = (&env, &ingested, &failures, &commands);
+            scope.spawn(move || {
+                let mut i = 0;
+                while std::time::Instant::now() < end {
+                    i += 1;
+                    let o = match client % 4 {
+                        0 => env.run(&["list-agents", "-o", "json"]),
+                        1 => env.run(&[
+                            "create-agent", "-q", "--name", &format!("agent_{client}_{i}"),
+                            "--domain", "finance", "--description", "Load",
+                        ]),
+                        2 => {
+                            let file = env.dir.path().join(format!("server-{client}-{i}.yaml"));
+                            std::fs::write(&file, format!(
+                                "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {{name: load-{client}-{i}, version: 1.0.0}}\nspec:\n  command: [python3, server.py]\n  capabilities:\n    - name: ping\n      endpoint: /tools/ping\n      method: POST\n      parameters: {{type: object}}\n"
+                            )).unwrap();
+                            env.run(&["mcp", "register", "-q", file.to_str().unwrap()])
+                        }
+                        _ => {
+                            let lines: Vec<String> = (0..50)
+                                .map(|n| {
+                                    serde_json::json!({
+                                        "event_id": uuid::Uuid::new_v4().to_string(),
+                                        "timestamp": "2026-11-24T10:00:00Z",
+                                        "user_id": format!("u{n}"), "organization_id": "acme",
+                                        "event_type": "data_access", "event_category": "compliance", "severity": "info",
+                                        "source": {"component": "agent", "version": "1", "host": "h"},
+                                        "action": {"operation": "read", "resource": "document"},
+                                        "outcome": {"status": "success"}
+                                    })
+                                    .to_string()
+                                })
+                                .collect();
+                            let mut child = env.cmd(&["audit", "ingest", "-q", "--ack"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+                            use std::io::Write;
+                            child.stdin.take().unwrap().write_all((lines.join("\n") + "\n").as_bytes()).unwrap();
+                            let out = child.wait_with_output().unwrap();
+                            let acked: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split(' ').next().unwrap().to_owned()).collect();
+                            ingested.lock().unwrap().extend(acked);
+                            common::Out { code: out.status.code().unwrap_or(-1), stdout: String::new(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+                        }
+                    };
+                    commands.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if o.code != 0 {
+                        failures.lock().unwrap().push(format!("client {client}: {o:?}"));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} failed, the first: {}",
+        failures.len(),
+        failures[0]
+    );
+    let ingested = ingested.into_inner().unwrap();
+    assert!(!ingested.is_empty());
+    let all: std::collections::HashSet<String> = events(&env)
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap().to_owned())
+        .collect();
+    let lost: Vec<&String> = ingested.iter().filter(|id| !all.contains(*id)).collect();
+    assert!(lost.is_empty(), "{} acknowledged events lost", lost.len());
+    let v = env.ok(&["audit", "verify", "-o", "json"]).json();
+    assert_eq!(v["ok"], true, "{v}");
+    eprintln!(
+        "{} commands by 16 clients in a minute",
+        commands.into_inner()
+    );
+    drop(daemon);
+}

@@ -337,6 +337,15 @@ fn docker(args: &[&str]) -> String {
 
 /// Build the busybox stdio server image (no registry: FROM scratch).
 fn sh_server_image() -> String {
+    build_sh_server("pc-hybrid-test/sh-server:1", "")
+}
+
+/// The sh server answering `initialize` only after `/tmp/go` appears in its container.
+fn held_sh_server_image() -> String {
+    build_sh_server("pc-hybrid-test/sh-server-held:1", "ENV HOLD=1\n")
+}
+
+fn build_sh_server(tag: &str, extra: &str) -> String {
     let ctx = tempfile::tempdir().unwrap();
     std::fs::copy("/bin/busybox", ctx.path().join("busybox"))
         .expect("busybox-static (/bin/busybox) is installed by scripts/test.sh");
@@ -345,12 +354,8 @@ fn sh_server_image() -> String {
         ctx.path().join("sh_server.sh"),
     )
     .unwrap();
-    std::fs::copy(
-        servers().join("Dockerfile.sh-server"),
-        ctx.path().join("Dockerfile"),
-    )
-    .unwrap();
-    let tag = "pc-hybrid-test/sh-server:1";
+    let dockerfile = std::fs::read_to_string(servers().join("Dockerfile.sh-server")).unwrap();
+    std::fs::write(ctx.path().join("Dockerfile"), dockerfile + extra).unwrap();
     docker(&["build", "-q", "-t", tag, ctx.path().to_str().unwrap()]);
     tag.into()
 }
@@ -375,6 +380,51 @@ fn an_image_runs_in_a_locked_down_container() {
     let body = format!(
         "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {{name: sh-weather, version: 1.0.0}}\nspec:\n  image: {image}\n  resources: {{limits: {{memory: 64Mi, cpu: '0.5'}}}}\n  capabilities:\n    - name: forecast\n      endpoint: /tools/forecast\n      method: POST\n      parameters: {{type: object, properties: {{city: {{type: string}}}}, required: [city]}}\n"
     );
+    // The sandbox's hardening, read back from the Engine while it runs: the held image
+    // waits for a go-ahead before it answers.
+    let held = body.replace(&image, &held_sh_server_image());
+    let file = manifest(&env, "held.yaml", &held);
+    let check = env
+        .cmd(&["mcp", "validate", "--live", "-o", "json", &file])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let id = loop {
+        let id = sandboxes_left();
+        if !id.is_empty() {
+            break id;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no sandbox container appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let inspected: Value = serde_json::from_str(&docker(&["inspect", &id])).unwrap();
+    let hc = &inspected[0]["HostConfig"];
+    assert_eq!(hc["NetworkMode"], "none", "{hc:#}");
+    assert_eq!(hc["ReadonlyRootfs"], true);
+    assert_eq!(hc["CapDrop"], serde_json::json!(["ALL"]));
+    assert!(
+        hc["SecurityOpt"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "no-new-privileges"),
+        "{hc:#}"
+    );
+    assert_eq!(hc["Privileged"], false);
+    assert_eq!(hc["Memory"], 64 * 1024 * 1024);
+    assert_eq!(hc["NanoCpus"], 500_000_000);
+    assert!(hc["PidsLimit"].as_i64().unwrap() > 0, "{hc:#}");
+    assert_eq!(inspected[0]["Config"]["User"], "65534:65534");
+    docker(&["exec", &id, "/bin/busybox", "touch", "/tmp/go"]);
+    let out = check.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(sandboxes_left(), "", "a sandbox container was left behind");
+
     let file = manifest(&env, "img.yaml", &body);
     let (code, r, err) = live(&env, &[&file]);
     assert_eq!(code, 0, "{err}\n{r:#}");

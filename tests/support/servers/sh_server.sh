@@ -7,6 +7,9 @@ while IFS= read -r line; do
   [ -z "$id" ] && continue
   case "$method" in
     initialize)
+      # HOLD set: answer only once /tmp/go exists, so that a test can inspect the running
+      # sandbox from outside first (and then `docker exec` the go-ahead).
+      if [ -n "$HOLD" ]; then while [ ! -e /tmp/go ]; do /bin/busybox sleep 0.05; done; fi
       printf '{"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"sh-server","version":"1.0.0"}}}\n' "$id" ;;
     tools/list)
       printf '{"jsonrpc":"2.0","id":%s,"result":{"tools":[{"name":"forecast","description":"Weather forecast","inputSchema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}]}}\n' "$id" ;;
