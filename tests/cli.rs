@@ -159,6 +159,8 @@ fn doctor_reports_every_check() {
             "keyring",
             "python + mcp sdk",
             "store",
+            "audit store",
+            "daemon",
             "data directory",
             "audit keys"
         ]
@@ -178,6 +180,10 @@ fn doctor_reports_every_check() {
         .unwrap()
         .contains("dockerd"));
     assert_eq!(by("store")["status"], "ok");
+    assert_eq!(by("audit store")["status"], "ok");
+    assert!(by("audit store")["detail"].as_str().unwrap().contains("audit.db"));
+    assert_eq!(by("daemon")["status"], "ok");
+    assert!(by("daemon")["detail"].as_str().unwrap().contains("commands run in-process"));
     assert_eq!(by("python + mcp sdk")["status"], "ok", "{out:?}");
     assert_eq!(
         by("git identity")["status"],
