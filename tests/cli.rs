@@ -181,9 +181,15 @@ fn doctor_reports_every_check() {
         .contains("dockerd"));
     assert_eq!(by("store")["status"], "ok");
     assert_eq!(by("audit store")["status"], "ok");
-    assert!(by("audit store")["detail"].as_str().unwrap().contains("audit.db"));
+    assert!(by("audit store")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("audit.db"));
     assert_eq!(by("daemon")["status"], "ok");
-    assert!(by("daemon")["detail"].as_str().unwrap().contains("commands run in-process"));
+    assert!(by("daemon")["detail"]
+        .as_str()
+        .unwrap()
+        .contains("commands run in-process"));
     assert_eq!(by("python + mcp sdk")["status"], "ok", "{out:?}");
     assert_eq!(
         by("git identity")["status"],

@@ -69,6 +69,11 @@ fn curl(env: &Env, args: &[&str]) -> (u16, String) {
     (code.trim().parse().unwrap_or(0), body.to_owned())
 }
 
+/// POST `body` to `url` on the daemon's socket: the status and the body.
+fn post(env: &Env, url: &str, body: &str) -> (u16, String) {
+    curl(env, &["-X", "POST", "--data-binary", body, url])
+}
+
 fn events(env: &Env) -> Vec<Value> {
     env.ok(&["audit", "export", "-q"])
         .stdout
@@ -550,52 +555,28 @@ fn the_api_answers_bad_input_with_problems_and_keeps_serving() {
     assert_eq!((c, p["status"].as_u64()), (404, Some(404)), "{p}");
     let (c, p) = problem(curl(&env, &["-X", "DELETE", &format!("{base}/health")]));
     assert_eq!(c, 405, "{p}");
-    let (c, p) = problem(curl(
-        &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            "{not json",
-            &format!("{base}/operations"),
-        ],
-    ));
+    let (c, p) = problem(post(&env, &format!("{base}/operations"), "{not json"));
     assert_eq!((c, p["kind"].as_str()), (422, Some("invalid")), "{p}");
-    let (c, p) = problem(curl(
+    let (c, p) = problem(post(
         &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            r#"{"request":{"op":"agent.list"},"extra":1}"#,
-            &format!("{base}/operations"),
-        ],
+        &format!("{base}/operations"),
+        r#"{"request":{"op":"agent.list"},"extra":1}"#,
     ));
     assert_eq!(c, 422, "{p}");
     assert!(p["detail"].as_str().unwrap().contains("extra"), "{p}");
     let big = env.dir.path().join("big.json");
     std::fs::write(&big, vec![b' '; 2 << 20]).unwrap();
-    let (c, p) = problem(curl(
+    let (c, p) = problem(post(
         &env,
-        &[
-            "-X",
-            "POST",
-            "--data-binary",
-            &format!("@{}", big.display()),
-            &format!("{base}/operations"),
-        ],
+        &format!("{base}/operations"),
+        &format!("@{}", big.display()),
     ));
     assert_eq!(c, 413, "{p}");
     // An operation that runs in the caller's process is not taken.
-    let (c, _) = curl(
+    let (c, _) = post(
         &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            r#"{"request":{"op":"doctor"}}"#,
-            &format!("{base}/operations"),
-        ],
+        &format!("{base}/operations"),
+        r#"{"request":{"op":"doctor"}}"#,
     );
     assert_eq!(c, 400);
     // Still serving, and nothing was stored.
@@ -637,15 +618,10 @@ fn an_operation_streams_its_steps() {
         "request": {"agent_spec": {"name": "streamed", "domain": "finance", "description": "Streams"}},
         "flags": {"output_dir": out}
     }}});
-    let (c, text) = curl(
+    let (c, text) = post(
         &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            &body.to_string(),
-            "http://localhost/api/v4/operations",
-        ],
+        "http://localhost/api/v4/operations",
+        &body.to_string(),
     );
     assert_eq!(c, 200, "{text}");
     let frames: Vec<Value> = text
@@ -733,16 +709,7 @@ fn the_reference_endpoints_create_register_and_deploy() {
     let daemon = Daemon::start(&env);
     let base = "http://localhost/api/v4";
     let body = r#"{"agent_spec": {"name": "tax_advisor", "domain": "finance", "description": "Answers tax questions", "capabilities": ["deductions"]}}"#;
-    let (c, text) = curl(
-        &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            body,
-            &format!("{base}/admin/agents/create"),
-        ],
-    );
+    let (c, text) = post(&env, &format!("{base}/admin/agents/create"), body);
     assert_eq!(c, 202, "{text}");
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["status"], "accepted");
@@ -792,28 +759,18 @@ fn the_reference_endpoints_create_register_and_deploy() {
     let (_, agents) = curl(&env, &[&format!("{base}/agents")]);
     assert!(agents.contains(r#""name":"tax_advisor""#), "{agents}");
     // A bad body: the pointer of what is wrong, and nothing stored.
-    let (c, text) = curl(
+    let (c, text) = post(
         &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            r#"{"agent_spec": {"name": "Bad Name", "domain": "x", "description": "y"}}"#,
-            &format!("{base}/admin/agents/create"),
-        ],
+        &format!("{base}/admin/agents/create"),
+        r#"{"agent_spec": {"name": "Bad Name", "domain": "x", "description": "y"}}"#,
     );
     assert_eq!(c, 422, "{text}");
     let p: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(p["errors"][0]["field"], "/agent_spec/name", "{p}");
-    let (c, text) = curl(
+    let (c, text) = post(
         &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            r#"{"agent_spec": {"name": 7}}"#,
-            &format!("{base}/admin/agents/create"),
-        ],
+        &format!("{base}/admin/agents/create"),
+        r#"{"agent_spec": {"name": 7}}"#,
     );
     assert_eq!(c, 422, "{text}");
     assert!(text.contains("/agent_spec/name"), "{text}");
@@ -828,16 +785,7 @@ fn the_reference_endpoints_create_register_and_deploy() {
     );
     // A registration from its body, in any format.
     let manifest = std::fs::read_to_string(fixture("valid/registration.json")).unwrap();
-    let (c, text) = curl(
-        &env,
-        &[
-            "-X",
-            "POST",
-            "--data-binary",
-            &manifest,
-            &format!("{base}/admin/mcp/register"),
-        ],
-    );
+    let (c, text) = post(&env, &format!("{base}/admin/mcp/register"), &manifest);
     assert_eq!(c, 201, "{text}");
     let r: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(r["format"], "registration");
@@ -850,16 +798,7 @@ fn the_reference_endpoints_create_register_and_deploy() {
         "{r}"
     );
     let bad = std::fs::read_to_string(fixture("invalid/email.yaml")).unwrap();
-    let (c, text) = curl(
-        &env,
-        &[
-            "-X",
-            "POST",
-            "--data-binary",
-            &bad,
-            &format!("{base}/admin/mcp/register"),
-        ],
-    );
+    let (c, text) = post(&env, &format!("{base}/admin/mcp/register"), &bad);
     assert_eq!(c, 422, "{text}");
     let p: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(p["report"]["phase"], "failed", "{p}");
@@ -874,28 +813,18 @@ fn the_reference_endpoints_create_register_and_deploy() {
         "{servers}"
     );
     // Deploy and undeploy by path; unknown agents and fields are problems.
-    let (c, text) = curl(
+    let (c, text) = post(
         &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            r#"{"target": "kubernetes"}"#,
-            &format!("{base}/agents/tax_advisor/deploy"),
-        ],
+        &format!("{base}/agents/tax_advisor/deploy"),
+        r#"{"target": "kubernetes"}"#,
     );
     assert_eq!(c, 200, "{text}");
     let dep: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(dep["deployment"]["target"], "kubernetes", "{dep}");
-    let (c, text) = curl(
+    let (c, text) = post(
         &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            r#"{"replicas": "two"}"#,
-            &format!("{base}/agents/tax_advisor/deploy"),
-        ],
+        &format!("{base}/agents/tax_advisor/deploy"),
+        r#"{"replicas": "two"}"#,
     );
     assert_eq!(c, 422, "{text}");
     assert!(text.contains("/replicas"), "{text}");
@@ -948,16 +877,7 @@ fn a_creation_interrupted_by_sigkill_is_failed_and_undone() {
     );
     let daemon = Daemon::start(&env);
     let body = r#"{"agent_spec": {"name": "tax_advisor", "domain": "finance", "description": "Answers tax questions"}}"#;
-    let (c, text) = curl(
-        &env,
-        &[
-            "-X",
-            "POST",
-            "-d",
-            body,
-            "http://localhost/api/v4/admin/agents/create",
-        ],
-    );
+    let (c, text) = post(&env, "http://localhost/api/v4/admin/agents/create", body);
     assert_eq!(c, 202, "{text}");
     let id = serde_json::from_str::<Value>(&text).unwrap()["data"]["creation_id"]
         .as_str()

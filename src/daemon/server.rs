@@ -447,22 +447,12 @@ async fn create(
 
 /// `POST /admin/mcp/register`: the definition in the body, in any of the three formats.
 async fn register(state: &Arc<State>, text: String) -> HttpResponse<Body> {
-    let mut rx = spawn(
-        state,
-        Request::RegisterServer(Box::new(ops::RegisterServer {
-            source: ops::ServerSource::Body(text),
-            live: Default::default(),
-            replace: false,
-        })),
-    );
-    let mut last = None;
-    while let Some(b) = rx.recv().await {
-        if let Ok(f @ (Frame::Reply { .. } | Frame::Failed { .. })) =
-            serde_json::from_slice::<Frame>(&b)
-        {
-            last = Some(f);
-        }
-    }
+    let request = Request::RegisterServer(Box::new(ops::RegisterServer {
+        source: ops::ServerSource::Body(text),
+        live: Default::default(),
+        replace: false,
+    }));
+    let last = finished(state, request).await;
     let summary = |r: &crate::registry::Report| api::Registered {
         name: r.name.clone(),
         version: r.version.clone(),
@@ -719,18 +709,20 @@ fn operation(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
         .expect("a valid response")
 }
 
-/// A resource endpoint: run `request`, answer with its data as JSON, or its problem.
-async fn answer(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
+/// Run `request` to its end; its last frame (the reply, or its failure). What it reported
+/// on the way has no reader here.
+async fn finished(state: &Arc<State>, request: Request) -> Option<Frame> {
     let mut rx = spawn(state, request);
     let mut last = None;
     while let Some(b) = rx.recv().await {
-        if let Ok(f) = serde_json::from_slice::<Frame>(&b) {
-            if matches!(f, Frame::Reply { .. } | Frame::Failed { .. }) {
-                last = Some(f);
-            }
-        }
+        last = Some(b);
     }
-    match last {
+    last.and_then(|b| serde_json::from_slice(&b).ok())
+}
+
+/// A resource endpoint: run `request`, answer with its data as JSON, or its problem.
+async fn answer(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
+    match finished(state, request).await {
         Some(Frame::Reply { error: Some(p), .. }) | Some(Frame::Failed { problem: p }) => {
             problem(&p)
         }
