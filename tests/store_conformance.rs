@@ -7,6 +7,7 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::Backend;
 use pc_hybrid::audit::{self, Record};
+use pc_hybrid::deploy::Target;
 use pc_hybrid::store::{
     self, AgentRecord, AuditQuery, CreationRecord, DeploymentRecord, RegisterOutcome,
     RegistryEntry, ReplicaRecord, StepRecord, Store, StoreUrl,
@@ -202,7 +203,7 @@ fn deployments(backend: Backend) {
     let (s, _dir) = open(backend);
     let mut d = DeploymentRecord {
         agent_name: "tax".into(),
-        target: "local".into(),
+        target: Target::Local,
         environment: "dev".into(),
         status: "deploying".into(),
         replicas_wanted: 2,
@@ -228,15 +229,15 @@ fn deployments(backend: Backend) {
     d.updated_at = at(2);
     s.save_deployment(&d).unwrap();
     let mut docker = d.clone();
-    docker.target = "docker".into();
+    docker.target = Target::Docker;
     s.save_deployment(&docker).unwrap();
-    assert_eq!(s.deployment("tax", "local").unwrap().unwrap(), d);
+    assert_eq!(s.deployment("tax", Target::Local).unwrap().unwrap(), d);
     assert_eq!(s.deployments(Some("tax")).unwrap().len(), 2);
-    assert_eq!(s.deployments(None).unwrap()[0].target, "docker");
+    assert_eq!(s.deployments(None).unwrap()[0].target, Target::Docker);
     assert!(s.deployments(Some("other")).unwrap().is_empty());
-    assert!(s.remove_deployment("tax", "docker").unwrap());
-    assert!(!s.remove_deployment("tax", "docker").unwrap());
-    assert!(s.deployment("tax", "docker").unwrap().is_none());
+    assert!(s.remove_deployment("tax", Target::Docker).unwrap());
+    assert!(!s.remove_deployment("tax", Target::Docker).unwrap());
+    assert!(s.deployment("tax", Target::Docker).unwrap().is_none());
 }
 
 fn event(i: usize, timestamp: &str) -> Record {

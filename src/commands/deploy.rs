@@ -88,7 +88,7 @@ impl Tabular for Deployed<'_> {
         let d = &self.0.deployment;
         let mut rows = vec![
             ("agent", d.agent_name.clone()),
-            ("target", d.target.clone()),
+            ("target", d.target.to_string()),
             ("environment", d.environment.clone()),
             ("status", d.status.clone()),
             ("replicas", d.replicas_wanted.to_string()),
@@ -115,7 +115,7 @@ impl Tabular for Removed<'_> {
         for d in self.0 {
             t.add_row(vec![
                 d.agent_name.clone(),
-                d.target.clone(),
+                d.target.to_string(),
                 d.replicas.len().to_string(),
             ]);
         }

@@ -58,7 +58,7 @@ impl Tabular for Agents<'_> {
                     .filter(|r| !deploy::replica_healthy(r))
                     .map(|r| format!("#{} {}", r.index, r.state))
                     .collect();
-                let replicas = if dep.target == "kubernetes" {
+                let replicas = if dep.target == deploy::Target::Kubernetes {
                     format!("{} (rendered)", dep.replicas_wanted)
                 } else if states.is_empty() {
                     format!("{healthy}/{}", dep.replicas_wanted)
@@ -67,7 +67,7 @@ impl Tabular for Agents<'_> {
                 };
                 d.add_row(vec![
                     a.name.clone(),
-                    dep.target.clone(),
+                    dep.target.to_string(),
                     dep.environment.clone(),
                     replicas,
                     dep.replicas

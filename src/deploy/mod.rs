@@ -17,8 +17,6 @@ use crate::error::{Error, Result};
 use crate::factory::Progress;
 use crate::store::{AgentRecord, DeploymentRecord, ReplicaRecord, Store};
 
-pub const TARGETS: &[&str] = &["local", "docker", "kubernetes"];
-
 /// Where an agent runs.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize,
@@ -31,7 +29,22 @@ pub enum Target {
     Kubernetes,
 }
 
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Target {
+    pub fn parse(s: &str) -> Option<Target> {
+        match s {
+            "local" => Some(Target::Local),
+            "docker" => Some(Target::Docker),
+            "kubernetes" => Some(Target::Kubernetes),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Target::Local => "local",
@@ -70,7 +83,7 @@ pub const HEALTH_PATH: &str = "/health";
 #[derive(Debug, Clone)]
 pub struct DeployRequest {
     pub agent: String,
-    pub target: String,
+    pub target: Target,
     pub environment: String,
     pub replicas: u32,
     /// Wait until every replica is healthy, rolling back when one is not.
@@ -232,7 +245,7 @@ pub async fn deploy(
         .map_err(|m| Error::invalid("/agent_spec/deployment_config/resource_limits/cpu", m))?;
 
     let mut warnings = Vec::new();
-    let scan = if req.target == "local" {
+    let scan = if req.target == Target::Local {
         None
     } else if req.skip_scan {
         warnings.push(
@@ -261,10 +274,10 @@ pub async fn deploy(
     };
 
     let now = Utc::now();
-    let previous = store.deployment(&a.name, &req.target)?;
+    let previous = store.deployment(&a.name, req.target)?;
     let mut record = DeploymentRecord {
         agent_name: a.name.clone(),
-        target: req.target.clone(),
+        target: req.target,
         environment: req.environment.clone(),
         status: "deploying".into(),
         replicas_wanted: req.replicas,
@@ -275,30 +288,26 @@ pub async fn deploy(
         replicas: previous.as_ref().map(all_replicas).unwrap_or_default(),
         detail: serde_json::json!({"skip_scan": req.skip_scan}),
     };
-    if req.target == "docker" {
+    if req.target == Target::Docker {
         record.detail["docker_host"] = serde_json::json!(req.docker.host);
     }
     store.save_deployment(&record)?;
-    let result = match req.target.as_str() {
-        "local" => {
+    let result = match req.target {
+        Target::Local => {
             local::Local
                 .deploy(store, &shape, req, &mut record, progress)
                 .await
         }
-        "docker" => {
+        Target::Docker => {
             docker::Docker
                 .deploy(store, &shape, req, &mut record, progress)
                 .await
         }
-        "kubernetes" => {
+        Target::Kubernetes => {
             kubernetes::Kubernetes
                 .deploy(store, &shape, req, &mut record, progress)
                 .await
         }
-        other => Err(Error::usage(
-            format!("unknown target `{other}`"),
-            Some("use local, docker or kubernetes"),
-        )),
     };
     if let Some(w) = record.detail.get("warnings").and_then(|w| w.as_array()) {
         warnings.extend(w.iter().filter_map(|x| x.as_str().map(str::to_owned)));
@@ -317,7 +326,7 @@ pub async fn deploy(
                     store.save_deployment(&p)?;
                 }
                 None => {
-                    store.remove_deployment(&record.agent_name, &record.target)?;
+                    store.remove_deployment(&record.agent_name, record.target)?;
                 }
             }
             return Err(e);
@@ -336,11 +345,10 @@ pub async fn deploy(
 pub async fn refresh(store: &dyn Store, agent: Option<&str>) -> Result<Vec<DeploymentRecord>> {
     let mut out = Vec::new();
     for mut d in store.deployments(agent)? {
-        match d.target.as_str() {
-            "local" => local::Local.status(&mut d).await?,
-            "docker" => docker::Docker.status(&mut d).await?,
-            "kubernetes" => kubernetes::Kubernetes.status(&mut d).await?,
-            _ => {}
+        match d.target {
+            Target::Local => local::Local.status(&mut d).await?,
+            Target::Docker => docker::Docker.status(&mut d).await?,
+            Target::Kubernetes => kubernetes::Kubernetes.status(&mut d).await?,
         }
         store.save_deployment(&d)?;
         out.push(d);
@@ -351,7 +359,7 @@ pub async fn refresh(store: &dyn Store, agent: Option<&str>) -> Result<Vec<Deplo
 fn targets_of(
     store: &dyn Store,
     agent: &str,
-    target: Option<&str>,
+    target: Option<Target>,
 ) -> Result<Vec<DeploymentRecord>> {
     let all = store.deployments(Some(agent))?;
     let chosen: Vec<DeploymentRecord> = all
@@ -374,7 +382,7 @@ fn targets_of(
 pub async fn undeploy(
     store: &dyn Store,
     agent: &str,
-    target: Option<&str>,
+    target: Option<Target>,
 ) -> Result<Vec<DeploymentRecord>> {
     let chosen = targets_of(store, agent, target)?;
     for d in &chosen {
@@ -382,13 +390,12 @@ pub async fn undeploy(
         removing.status = "removing".into();
         removing.updated_at = Utc::now();
         store.save_deployment(&removing)?;
-        match d.target.as_str() {
-            "local" => local::Local.undeploy(d).await?,
-            "docker" => docker::Docker.undeploy(d).await?,
-            "kubernetes" => kubernetes::Kubernetes.undeploy(d).await?,
-            _ => {}
+        match d.target {
+            Target::Local => local::Local.undeploy(d).await?,
+            Target::Docker => docker::Docker.undeploy(d).await?,
+            Target::Kubernetes => kubernetes::Kubernetes.undeploy(d).await?,
         }
-        store.remove_deployment(&d.agent_name, &d.target)?;
+        store.remove_deployment(&d.agent_name, d.target)?;
     }
     Ok(chosen)
 }
@@ -397,7 +404,7 @@ pub async fn undeploy(
 pub async fn restart(
     store: &dyn Store,
     agent_name: &str,
-    target: Option<&str>,
+    target: Option<Target>,
     all: bool,
     req_local: &local::LocalOptions,
     timeout: Duration,
@@ -406,16 +413,16 @@ pub async fn restart(
     let shape = AgentShape::of(&a);
     let mut out = Vec::new();
     for mut d in targets_of(store, agent_name, target)? {
-        match d.target.as_str() {
-            "local" => {
+        match d.target {
+            Target::Local => {
                 local::Local.status(&mut d).await?;
                 local::restart(store, &shape, &mut d, req_local, all, timeout).await?;
             }
-            "docker" => {
+            Target::Docker => {
                 docker::Docker.status(&mut d).await?;
                 docker::restart(&mut d, all, timeout).await?;
             }
-            other => {
+            other @ Target::Kubernetes => {
                 return Err(Error::usage(
                     format!("restart is not available for the {other} target"),
                     None,
@@ -433,7 +440,7 @@ pub async fn restart(
 pub async fn logs(
     store: &dyn Store,
     agent: &str,
-    target: Option<&str>,
+    target: Option<Target>,
     replica: u32,
     tail: usize,
 ) -> Result<(DeploymentRecord, String)> {
@@ -444,10 +451,10 @@ pub async fn logs(
             Some("replicas are numbered from 0; `pc-hybrid list-agents` shows them"),
         ));
     }
-    let text = match d.target.as_str() {
-        "local" => local::Local.logs(&d, replica, tail).await?,
-        "docker" => docker::Docker.logs(&d, replica, tail).await?,
-        other => {
+    let text = match d.target {
+        Target::Local => local::Local.logs(&d, replica, tail).await?,
+        Target::Docker => docker::Docker.logs(&d, replica, tail).await?,
+        other @ Target::Kubernetes => {
             return Err(Error::usage(
                 format!("logs are not available for the {other} target"),
                 None,
@@ -464,8 +471,8 @@ pub async fn follow(
     replica: u32,
     write: &(dyn Fn(&[u8]) -> bool + Sync),
 ) -> Result<()> {
-    match d.target.as_str() {
-        "docker" => docker::follow(d, replica, write).await,
+    match d.target {
+        Target::Docker => docker::follow(d, replica, write).await,
         _ => match d
             .replicas
             .iter()
@@ -583,7 +590,7 @@ pub fn agent_status(recorded: &str, deployments: &[DeploymentRecord]) -> String 
         return recorded.to_owned();
     }
     let serving = deployments.iter().any(|d| {
-        (d.target == "kubernetes" && d.status == "running")
+        (d.target == Target::Kubernetes && d.status == "running")
             || d.replicas.iter().any(replica_healthy)
     });
     if serving {

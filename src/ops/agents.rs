@@ -338,7 +338,7 @@ pub fn local_options(s: &Settings) -> deploy::local::LocalOptions {
 fn deploy_request(s: &Settings, a: &Deploy) -> deploy::DeployRequest {
     deploy::DeployRequest {
         agent: a.name.clone(),
-        target: a.target.as_str().into(),
+        target: a.target,
         environment: a.environment.as_str().into(),
         replicas: a.replicas,
         wait: a.wait,
@@ -383,7 +383,7 @@ pub async fn deploy(ctx: &Context, a: &Deploy, sink: &dyn Sink) -> Result<Reply>
 
 pub async fn undeploy(ctx: &Context, a: &Undeploy) -> Result<Reply> {
     let store = ctx.store()?;
-    let removed = deploy::undeploy(store.as_ref(), &a.name, a.target.map(Target::as_str)).await?;
+    let removed = deploy::undeploy(store.as_ref(), &a.name, a.target).await?;
     Ok(Response::Undeployed(removed).into())
 }
 
@@ -392,7 +392,7 @@ pub async fn restart(ctx: &Context, a: &Restart) -> Result<Reply> {
     let done = deploy::restart(
         store.as_ref(),
         &a.name,
-        a.target.map(Target::as_str),
+        a.target,
         a.all,
         &local_options(&ctx.settings),
         Duration::from_secs(a.timeout_seconds as u64),
@@ -403,14 +403,7 @@ pub async fn restart(ctx: &Context, a: &Restart) -> Result<Reply> {
 
 pub async fn logs(ctx: &Context, a: &Logs, sink: &dyn Sink, cancel: &Cancel) -> Result<Reply> {
     let store = ctx.store()?;
-    let (d, text) = deploy::logs(
-        store.as_ref(),
-        &a.name,
-        a.target.map(Target::as_str),
-        a.replica,
-        a.tail,
-    )
-    .await?;
+    let (d, text) = deploy::logs(store.as_ref(), &a.name, a.target, a.replica, a.tail).await?;
     let mut text = text.into_bytes();
     if !text.is_empty() && !text.ends_with(b"\n") {
         text.push(b'\n');

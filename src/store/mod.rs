@@ -103,8 +103,7 @@ pub struct ReplicaRecord {
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct DeploymentRecord {
     pub agent_name: String,
-    /// `local`, `docker` or `kubernetes`.
-    pub target: String,
+    pub target: crate::deploy::Target,
     pub environment: String,
     /// `deploying`, `running`, `failed` or `removing`.
     pub status: String,
@@ -240,10 +239,14 @@ pub trait Store: Send + Sync {
 
     /// Insert or update the deployment of `agent_name` to `target`.
     fn save_deployment(&self, d: &DeploymentRecord) -> Result<()>;
-    fn deployment(&self, agent_name: &str, target: &str) -> Result<Option<DeploymentRecord>>;
+    fn deployment(
+        &self,
+        agent_name: &str,
+        target: crate::deploy::Target,
+    ) -> Result<Option<DeploymentRecord>>;
     /// All deployments, or those of one agent.
     fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>>;
-    fn remove_deployment(&self, agent_name: &str, target: &str) -> Result<bool>;
+    fn remove_deployment(&self, agent_name: &str, target: crate::deploy::Target) -> Result<bool>;
 
     /// Append events, as records, to the audit chain in one durable transaction: each gets
     /// the next sequence number and its hash. `sign` makes a checkpoint for a (sequence, hash)

@@ -255,7 +255,11 @@ fn deployment_row(r: &Row) -> Result<DeploymentRecord> {
     let (replicas, detail) = split_detail(r.get(8)).map_err(|e| bad_row("deployment", e))?;
     Ok(DeploymentRecord {
         agent_name: r.get(0),
-        target: r.get(1),
+        target: {
+            let t: String = r.get(1);
+            crate::deploy::Target::parse(&t)
+                .ok_or_else(|| bad_row("deployment", format!("unknown deploy target `{t}`")))?
+        },
         environment: r.get(2),
         status: r.get(3),
         replicas_wanted: r.get::<_, i64>(4) as u32,
@@ -538,7 +542,7 @@ impl Store for PostgresStore {
                  updated_at = excluded.updated_at, detail = excluded.detail"),
                 &[
                     &d.agent_name,
-                    &d.target,
+                    &d.target.as_str(),
                     &d.environment,
                     &d.status,
                     &(d.replicas_wanted as i64),
@@ -552,11 +556,15 @@ impl Store for PostgresStore {
         })
     }
 
-    fn deployment(&self, agent_name: &str, target: &str) -> Result<Option<DeploymentRecord>> {
+    fn deployment(
+        &self,
+        agent_name: &str,
+        target: crate::deploy::Target,
+    ) -> Result<Option<DeploymentRecord>> {
         self.with(|c| {
             let r = c.query_opt(
                 &format!("SELECT {DEPLOYMENT_COLUMNS} FROM deployments WHERE agent_name = $1 AND target = $2"),
-                &[&agent_name, &target],
+                &[&agent_name, &target.as_str()],
             )?;
             Ok(r.as_ref().map(deployment_row).transpose()?)
         })
@@ -574,11 +582,11 @@ impl Store for PostgresStore {
         })
     }
 
-    fn remove_deployment(&self, agent_name: &str, target: &str) -> Result<bool> {
+    fn remove_deployment(&self, agent_name: &str, target: crate::deploy::Target) -> Result<bool> {
         self.with(|c| {
             Ok(c.execute(
                 "DELETE FROM deployments WHERE agent_name = $1 AND target = $2",
-                &[&agent_name, &target],
+                &[&agent_name, &target.as_str()],
             )? > 0)
         })
     }

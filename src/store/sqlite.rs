@@ -684,7 +684,7 @@ impl Store for SqliteStore {
             &format!("INSERT OR REPLACE INTO deployments ({DEPLOYMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
             params![
                 d.agent_name,
-                d.target,
+                d.target.as_str(),
                 d.environment,
                 d.status,
                 d.replicas_wanted,
@@ -697,12 +697,16 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn deployment(&self, agent_name: &str, target: &str) -> Result<Option<DeploymentRecord>> {
+    fn deployment(
+        &self,
+        agent_name: &str,
+        target: crate::deploy::Target,
+    ) -> Result<Option<DeploymentRecord>> {
         Ok(self
             .conn()
             .query_row(
                 &format!("SELECT {DEPLOYMENT_COLUMNS} FROM deployments WHERE agent_name = ?1 AND target = ?2"),
-                [agent_name, target],
+                [agent_name, target.as_str()],
                 deployment_row,
             )
             .optional()?)
@@ -719,10 +723,10 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn remove_deployment(&self, agent_name: &str, target: &str) -> Result<bool> {
+    fn remove_deployment(&self, agent_name: &str, target: crate::deploy::Target) -> Result<bool> {
         let n = self.conn().execute(
             "DELETE FROM deployments WHERE agent_name = ?1 AND target = ?2",
-            [agent_name, target],
+            [agent_name, target.as_str()],
         )?;
         Ok(n > 0)
     }
@@ -1018,7 +1022,16 @@ fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
     })?;
     Ok(DeploymentRecord {
         agent_name: r.get(0)?,
-        target: r.get(1)?,
+        target: {
+            let t: String = r.get(1)?;
+            crate::deploy::Target::parse(&t).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    1,
+                    rusqlite::types::Type::Text,
+                    format!("unknown deploy target `{t}`").into(),
+                )
+            })?
+        },
         environment: r.get(2)?,
         status: r.get(3)?,
         replicas_wanted: r.get(4)?,
