@@ -90,6 +90,14 @@ pub struct Problem {
     pub report: Option<Value>,
 }
 
+/// The `type` of a problem with this title.
+fn type_uri(title: &str) -> String {
+    format!(
+        "https://promptcraft.io/problems/{}",
+        title.replace(' ', "-")
+    )
+}
+
 impl Problem {
     pub fn of(e: &Error) -> Problem {
         let (kind, status, title) = match e {
@@ -109,10 +117,7 @@ impl Problem {
             other => other.to_string(),
         };
         Problem {
-            type_uri: format!(
-                "https://promptcraft.io/problems/{}",
-                title.replace(' ', "-")
-            ),
+            type_uri: type_uri(title),
             title: title.into(),
             status,
             detail,
@@ -136,10 +141,7 @@ impl Problem {
     /// A problem of the HTTP layer itself (no such path, a body too large).
     pub fn http(status: u16, title: &str, detail: impl Into<String>) -> Problem {
         Problem {
-            type_uri: format!(
-                "https://promptcraft.io/problems/{}",
-                title.replace(' ', "-")
-            ),
+            type_uri: type_uri(title),
             title: title.into(),
             status,
             detail: detail.into(),
