@@ -1,12 +1,13 @@
 //! The context operations run in, built once per process (by the CLI or the daemon): the
-//! resolved settings and the shared services, each opened once when first needed.
+//! resolved settings and the shared services (the domain store, the audit recorder), each
+//! opened once when first needed.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::audit::event::Component;
 use crate::audit::recorder::{Recorder, RecorderOptions};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::settings::Settings;
 use crate::store::{self, Store};
 
@@ -40,7 +41,6 @@ pub struct Context {
     component: Component,
     store: Mutex<Option<Arc<dyn Store>>>,
     recorder: Mutex<Option<Arc<Recorder>>>,
-    http: OnceLock<reqwest::Client>,
 }
 
 impl Context {
@@ -50,7 +50,6 @@ impl Context {
             component,
             store: Mutex::new(None),
             recorder: Mutex::new(None),
-            http: OnceLock::new(),
         }
     }
 
@@ -94,15 +93,6 @@ impl Context {
             Some(s) => Ok(s),
             None => Ok(Arc::from(store::open(&self.settings.audit.store)?)),
         }
-    }
-
-    /// The one HTTP client.
-    pub fn http(&self) -> Result<reqwest::Client> {
-        if let Some(c) = self.http.get() {
-            return Ok(c.clone());
-        }
-        let c = crate::net::client()?;
-        Ok(self.http.get_or_init(|| c).clone())
     }
 
     /// Whether `caller` may make `request`. Everyone may, until SSO maps roles onto
@@ -162,11 +152,6 @@ impl Context {
     /// Undo what creations of processes that died left, and mark them failed.
     pub fn recover_creations(&self) -> Result<Vec<String>> {
         crate::factory::recover::recover(self.store()?.as_ref(), &creation_locks(&self.settings))
-    }
-
-    /// Fail an operation that was cancelled.
-    pub fn interrupted(what: &str) -> Error {
-        Error::failed(format!("interrupted: {what}"), None)
     }
 }
 

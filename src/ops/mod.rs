@@ -25,7 +25,7 @@ pub use context::{Caller, Context};
 pub use registry::{
     declared_environment, Export, LiveRequest, Named, RegisterServer, ServerSource, ValidateServers,
 };
-pub use sink::{Cancel, Discard, Sink, Step, Steps};
+pub use sink::{Cancel, Sink, Step, Steps};
 pub use trail::{AuditFilter, Ingest, IngestSource};
 
 /// What an operation needs the caller to be allowed to do. The SSO roles map onto these.
@@ -448,7 +448,14 @@ pub async fn execute(
     };
     let recorded = record(spec.id.into(), status, failure, ms);
     if recorded.is_ok() {
-        ctx.deliver(sink, std::time::Duration::from_secs(2)).await;
+        // An ingest may have stored many events for the sinks: it waits longer for them.
+        let budget = if spec.effect == Effect::Appends {
+            10
+        } else {
+            2
+        };
+        ctx.deliver(sink, std::time::Duration::from_secs(budget))
+            .await;
     }
     let reply = result?;
     recorded?;

@@ -74,19 +74,3 @@ impl Drop for Steps<'_> {
         self.sink.steps_done(&self.title);
     }
 }
-
-/// A sink that keeps nothing: for callers that want only the response.
-pub struct Discard;
-
-impl Sink for Discard {
-    fn note(&self, _: &str) {}
-    fn warn(&self, _: &str) {}
-    fn step(&self, _: &str, _: &Step) {}
-    fn steps_done(&self, _: &str) {}
-    fn item(&self, _: &Value, _: &[String]) -> bool {
-        true
-    }
-    fn bytes(&self, _: &[u8]) -> bool {
-        true
-    }
-}
