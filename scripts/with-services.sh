@@ -63,6 +63,7 @@ if ! docker image inspect "$PC_HYBRID_TEST_BASE_IMAGE" >/dev/null 2>&1; then
     if [ ! -x "$rootfs/opt/venv/bin/python" ]; then
         echo "building the Python base image with debootstrap (once)" >&2
         rm -rf "$rootfs"
+        mkdir -p "$PWD/target"
         debootstrap --variant=minbase --include=python3,python3-venv bookworm "$rootfs" \
             http://deb.debian.org/debian >"$PWD/target/debootstrap.log" 2>&1 \
             || { tail -20 "$PWD/target/debootstrap.log" >&2; exit 1; }

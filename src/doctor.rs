@@ -9,15 +9,18 @@ use serde::Serialize;
 use crate::auth::token_store::TokenStore;
 use crate::store::{self, StoreUrl};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "CheckStatus")]
 pub enum Status {
     Ok,
     Warn,
     Fail,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Check {
     pub check: String,
     pub status: Status,

@@ -16,7 +16,9 @@ pub mod exit {
 }
 
 /// One problem in user input, pointing at where it is.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct FieldError {
     /// JSON pointer of the offending value (`/agent_spec/name`), or a flag name (`--name`).
     pub field: String,
@@ -82,6 +84,14 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// What the request names does not exist (an agent, a creation, a server, a
+    /// deployment): a usage error to the CLI, 404 to the daemon's API.
+    #[error("{message}")]
+    NotFound {
+        message: String,
+        hint: Option<String>,
+    },
+
     #[error("{message}")]
     Failed {
         message: String,
@@ -134,6 +144,13 @@ impl Error {
         }
     }
 
+    pub fn not_found(message: impl Into<String>, hint: Option<&str>) -> Self {
+        Error::NotFound {
+            message: message.into(),
+            hint: hint.map(str::to_owned),
+        }
+    }
+
     pub fn failed(message: impl Into<String>, hint: Option<&str>) -> Self {
         Error::Failed {
             message: message.into(),
@@ -157,7 +174,7 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Invalid(_) | Error::Usage { .. } => exit::INVALID,
+            Error::Invalid(_) | Error::Usage { .. } | Error::NotFound { .. } => exit::INVALID,
             Error::Failed { .. } | Error::Io { .. } => exit::FAILED,
             Error::Unavailable { .. } => exit::UNAVAILABLE,
             Error::Permission { .. } => exit::AUTH,
@@ -169,6 +186,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Usage { hint, .. }
+            | Error::NotFound { hint, .. }
             | Error::Failed { hint, .. }
             | Error::Unavailable { hint, .. }
             | Error::Permission { hint, .. } => hint.clone(),

@@ -37,7 +37,9 @@ impl serde::Serialize for Secret {
 
 /// Named secret values that must cross the daemon's private socket as they are: serialized
 /// in clear (only ever into a request on that socket), redacted in Debug.
-#[derive(Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct SecretValues(pub std::collections::BTreeMap<String, String>);
 

@@ -10,7 +10,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::store::{self, StoreUrl};
 
 /// Where a resolved value came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Flag,
@@ -41,7 +41,7 @@ pub struct Setting<T> {
 /// The config file (`config.yaml`). The reference design's flat keys (`git_base_url`,
 /// `registry_url`, `agent_factory_url`) are accepted too, so `~/.promptcraft/config.yaml`
 /// reads as is.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     #[serde(default)]
@@ -58,7 +58,7 @@ pub struct ConfigFile {
     pub agent_factory_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentFactoryConfig {
     pub git_base_url: Option<String>,
@@ -146,7 +146,7 @@ pub struct AuditSettings {
 }
 
 /// One row of `config show`.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ShownSetting {
     pub key: String,
     pub value: Option<String>,

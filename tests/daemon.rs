@@ -1021,3 +1021,103 @@ fn sixteen_clients_for_a_minute() {
     );
     drop(daemon);
 }
+
+/// Accept TCP connections on a loopback port and relay each to the daemon's socket: the
+/// fuzzer speaks TCP only. The relay runs as this test's (the daemon's) user.
+fn tcp_relay(socket: PathBuf) -> u16 {
+    use std::io::copy;
+    use std::net::{Shutdown, TcpListener};
+    use std::os::unix::net::UnixStream;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let Ok(unix) = UnixStream::connect(&socket) else {
+                continue;
+            };
+            let (mut t2, mut u2) = (tcp.try_clone().unwrap(), unix.try_clone().unwrap());
+            let (mut t1, mut u1) = (tcp, unix);
+            std::thread::spawn(move || {
+                let _ = copy(&mut t1, &mut u1);
+                let _ = u1.shutdown(Shutdown::Write);
+            });
+            std::thread::spawn(move || {
+                let _ = copy(&mut u2, &mut t2);
+                let _ = t2.shutdown(Shutdown::Write);
+            });
+        }
+    });
+    port
+}
+
+/// The ten slowest operations in the daemon's log (`<op> <outcome> in <n> ms`).
+fn slowest_operations(env: &Env) -> String {
+    let log = std::fs::read_to_string(env.home.join("data/daemon.log")).unwrap_or_default();
+    let mut ops: Vec<(u64, &str)> = log
+        .lines()
+        .filter_map(|l| {
+            let ms = l.strip_suffix(" ms")?.rsplit(' ').next()?.parse().ok()?;
+            Some((ms, l))
+        })
+        .collect();
+    ops.sort_by_key(|b| std::cmp::Reverse(b.0));
+    ops.iter().take(10).map(|(_, l)| format!("{l}\n")).collect()
+}
+
+#[test]
+fn schemathesis_finds_no_server_error_and_no_answer_off_the_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let st = common::python().with_file_name("schemathesis");
+    assert!(
+        st.exists(),
+        "{} is missing: run scripts/test.sh (tests/requirements.txt has schemathesis)",
+        st.display()
+    );
+    // No Docker Engine: a fuzzed deploy to Docker answers 503 at once instead of building
+    // images (deploys to Docker are tested in tests/deploy_docker.rs).
+    let env = Env::new()
+        .var("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .var("LOG_LEVEL", "INFO");
+    // Data for the read endpoints to answer with: an agent (and its registry entry), a
+    // registered server, audit events.
+    env.create("tax_advisor", &[]);
+    env.ok(&["mcp", "register", &fixture("valid/manifest.yaml")]);
+    let _d = Daemon::start(&env);
+    // The document the daemon serves is the committed one.
+    let (c, served) = curl(&env, &["http://d/api/v4/openapi.json"]);
+    assert_eq!(c, 200);
+    let committed: Value =
+        serde_json::from_slice(&std::fs::read(root.join("docs/openapi.json")).unwrap()).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&served).unwrap(), committed);
+
+    let port = tcp_relay(socket(&env));
+    let out = std::process::Command::new(&st)
+        .arg("--config-file")
+        .arg(root.join("tests/schemathesis.toml"))
+        .arg("run")
+        .arg(root.join("docs/openapi.json"))
+        .args(["--url", &format!("http://127.0.0.1:{port}")])
+        // Stopping the daemon is tested on its own; here it would end the run.
+        .args(["--exclude-path", "/api/v4/daemon/stop"])
+        .args(["--max-examples", "40", "--workers", "2", "--seed", "1"])
+        .args(["--request-timeout", "30"])
+        .env("NO_COLOR", "1")
+        .env("SCHEMATHESIS_HOOKS", "schemathesis_hooks")
+        .env("PYTHONPATH", root.join("tests"))
+        .current_dir(&env.home)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "schemathesis found failures:\n{report}\n{}\nthe daemon's slowest operations:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        slowest_operations(&env)
+    );
+    // It did test: every operation but the one excluded, and many cases.
+    assert!(report.contains("Tested: 13"), "{report}");
+    // The daemon kept serving, and the trail of all it recorded verifies.
+    let (c, _) = curl(&env, &["http://d/api/v4/health"]);
+    assert_eq!(c, 200);
+    env.ok(&["audit", "verify"]);
+}

@@ -47,3 +47,57 @@ fn completions_and_man_pages_are_fresh() {
         "stale generated files: {stale:?}\nrun: PC_HYBRID_BLESS=1 cargo test --test generated"
     );
 }
+
+/// The committed OpenAPI document must be the one the daemon serves, and describe every
+/// route with schemas that resolve.
+#[test]
+fn openapi_document_is_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = pc_hybrid::daemon::openapi::document();
+    let mut text = serde_json::to_string_pretty(&doc).unwrap();
+    text.push('\n');
+    let mut stale = Vec::new();
+    check(&root.join("docs/openapi.json"), text.as_bytes(), &mut stale);
+    assert!(
+        stale.is_empty(),
+        "stale generated files: {stale:?}\nrun: PC_HYBRID_BLESS=1 cargo test --test generated"
+    );
+    assert_eq!(doc["openapi"], "3.1.0");
+    for r in pc_hybrid::daemon::api::ROUTES {
+        let path = format!("{}{}", pc_hybrid::daemon::api::PREFIX, r.path);
+        let op = &doc["paths"][&path][r.method.to_ascii_lowercase()];
+        assert!(
+            op["responses"].is_object(),
+            "{} {path} is not described",
+            r.method
+        );
+    }
+    // Every reference points at a schema the document holds.
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    assert!(refs.len() > 20, "{refs:?}");
+    for r in refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{r}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} does not resolve"
+        );
+    }
+}
+
+fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("$ref", serde_json::Value::String(r)) => out.push(r.clone()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}

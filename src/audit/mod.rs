@@ -46,7 +46,7 @@ pub struct Chained {
 
 /// A signed statement that the chain up to `sequence` ends in `hash`; when `anchors_purge`,
 /// also that the events up to it were removed by retention on purpose.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Checkpoint {
     pub sequence: u64,
     pub anchors_purge: bool,

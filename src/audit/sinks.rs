@@ -103,7 +103,7 @@ pub fn parse(spec: &str) -> std::result::Result<Sink, String> {
     Err(format!("`{spec}` is not a sink: use jsonl:/path, syslog+udp://host:port, syslog+tcp://host:port or an https:// webhook"))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Delivery {
     pub sink: String,
     pub delivered: u64,

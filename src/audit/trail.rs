@@ -15,14 +15,14 @@ use super::{link, prepare, sign_purge_anchor, Checkpoint, GENESIS, MAX_LINE};
 use crate::error::{Error, Result};
 use crate::store::{AuditQuery, Store, StoredAudit};
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct Rejected {
     pub line: usize,
     pub field: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct IngestReport {
     pub stored: usize,
     pub duplicates: usize,
@@ -231,7 +231,7 @@ pub fn ingest(
     Ok(report)
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct VerifyReport {
     pub ok: bool,
     pub events: u64,
@@ -457,7 +457,15 @@ pub fn purge(store: &dyn Store, keys: &Keys, retention_days: u32) -> Result<u64>
 
 /// How `audit export` writes events.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {

@@ -18,7 +18,7 @@ pub const PROTOCOL_HEADER: &str = "pc-hybrid-protocol";
 pub const PREFIX: &str = "/api/v4";
 
 /// One line of an operation's response stream (`application/x-ndjson`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum Frame {
     Note {
@@ -56,11 +56,12 @@ pub enum Frame {
 
 /// What kind of failure a problem is: the CLI's error variants, so that the same message,
 /// hint and exit code come out of either path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     Invalid,
     Usage,
+    NotFound,
     Failed,
     Unavailable,
     Permission,
@@ -70,7 +71,7 @@ pub enum ProblemKind {
 
 /// An error as `application/problem+json` (RFC 9457), with the CLI's message, hint, field
 /// pointers and exit code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,
@@ -103,9 +104,11 @@ impl Problem {
         let (kind, status, title) = match e {
             Error::Invalid(_) => (ProblemKind::Invalid, 422, "invalid input"),
             Error::Usage { .. } => (ProblemKind::Usage, 400, "bad request"),
-            Error::Failed { .. } | Error::Io { .. } => {
-                (ProblemKind::Failed, 500, "operation failed")
-            }
+            Error::NotFound { .. } => (ProblemKind::NotFound, 404, "not found"),
+            // The request was sound and the operation ran, but did not succeed (a deploy
+            // whose replica crashed, a validation with findings): not the daemon's fault.
+            Error::Failed { .. } => (ProblemKind::Failed, 422, "operation failed"),
+            Error::Io { .. } => (ProblemKind::Failed, 500, "operation failed"),
             Error::Unavailable { .. } => (ProblemKind::Unavailable, 503, "service unavailable"),
             Error::Permission { .. } => (ProblemKind::Permission, 403, "forbidden"),
             Error::Store(_) => (ProblemKind::Store, 500, "store error"),
@@ -125,6 +128,7 @@ impl Problem {
             exit_code: e.exit_code(),
             hint: match e {
                 Error::Usage { hint, .. }
+                | Error::NotFound { hint, .. }
                 | Error::Failed { hint, .. }
                 | Error::Unavailable { hint, .. }
                 | Error::Permission { hint, .. } => hint.clone(),
@@ -169,6 +173,10 @@ impl Problem {
                 message: self.detail,
                 hint: self.hint,
             },
+            ProblemKind::NotFound => Error::NotFound {
+                message: self.detail,
+                hint: self.hint,
+            },
             ProblemKind::Failed => Error::Failed {
                 message: self.detail,
                 hint: self.hint,
@@ -188,27 +196,27 @@ impl Problem {
 }
 
 /// `POST /api/v4/operations`: one operation, run as the CLI would run it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperationCall {
     pub request: crate::ops::Request,
 }
 
 /// `GET /api/v4/version`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Version {
     pub version: String,
     pub protocol: u32,
 }
 
 /// `GET /api/v4/health`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Health {
     pub status: String,
 }
 
 /// `GET /api/v4/daemon/status`: what `pc-hybrid daemon status` shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Status {
     pub pid: u32,
     pub version: String,
@@ -226,14 +234,14 @@ pub struct Status {
 }
 
 /// `POST /api/v4/admin/agents/create`: the reference design's 202 answer (section 2.1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreationAccepted {
     pub status: String,
     pub data: CreationAcceptedData,
     pub next_steps: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreationAcceptedData {
     pub creation_id: String,
     pub estimated_duration_minutes: f64,
@@ -244,7 +252,7 @@ pub struct CreationAcceptedData {
 
 /// `POST /api/v4/admin/mcp/register`: where the registration got (201), or as the
 /// `report` of the problem when it did not pass.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Registered {
     pub name: Option<String>,
     pub version: Option<String>,
@@ -252,4 +260,114 @@ pub struct Registered {
     pub phase: String,
     pub conditions: Value,
     pub findings: Value,
+}
+
+/// What a route of the API does; the server answers it and the OpenAPI document describes
+/// it, each by one exhaustive match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Health,
+    Version,
+    OpenApi,
+    DaemonStatus,
+    DaemonStop,
+    Operations,
+    Agents,
+    CreateAgent,
+    CreationStatus,
+    Deploy,
+    Undeploy,
+    Servers,
+    Register,
+    AuditEvents,
+}
+
+/// One route: a method and a path under `PREFIX`, `{name}` segments taking one non-empty
+/// path segment each.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub endpoint: Endpoint,
+    pub summary: &'static str,
+}
+
+/// Every route of the API.
+#[rustfmt::skip]
+pub const ROUTES: &[Route] = &[
+    Route { method: "GET", path: "/health", endpoint: Endpoint::Health, summary: "Whether the daemon answers" },
+    Route { method: "GET", path: "/version", endpoint: Endpoint::Version, summary: "The daemon's build and protocol versions" },
+    Route { method: "GET", path: "/openapi.json", endpoint: Endpoint::OpenApi, summary: "This document" },
+    Route { method: "GET", path: "/daemon/status", endpoint: Endpoint::DaemonStatus, summary: "What `pc-hybrid daemon status` shows" },
+    Route { method: "POST", path: "/daemon/stop", endpoint: Endpoint::DaemonStop, summary: "Stop gracefully: running operations finish, the audit trail's tail is signed" },
+    Route { method: "POST", path: "/operations", endpoint: Endpoint::Operations, summary: "Run one operation as the CLI runs it; its frames stream back as NDJSON" },
+    Route { method: "GET", path: "/agents", endpoint: Endpoint::Agents, summary: "The agents and their deployments (`list-agents`)" },
+    Route { method: "POST", path: "/admin/agents/create", endpoint: Endpoint::CreateAgent, summary: "Start creating an agent from the reference design's request (section 2.1)" },
+    Route { method: "GET", path: "/admin/agents/creation/{creation_id}/status", endpoint: Endpoint::CreationStatus, summary: "A creation and its steps" },
+    Route { method: "POST", path: "/agents/{name}/deploy", endpoint: Endpoint::Deploy, summary: "Deploy an agent (`deploy-agent`)" },
+    Route { method: "DELETE", path: "/agents/{name}/deployment", endpoint: Endpoint::Undeploy, summary: "Remove an agent's deployments (`deploy-agent --remove`)" },
+    Route { method: "GET", path: "/mcp/servers", endpoint: Endpoint::Servers, summary: "The registered MCP servers (`mcp list`)" },
+    Route { method: "POST", path: "/admin/mcp/register", endpoint: Endpoint::Register, summary: "Register an MCP server: a registration (section 2.3), a manifest or a server.json" },
+    Route { method: "GET", path: "/audit/events", endpoint: Endpoint::AuditEvents, summary: "Audit events matching the filters (`audit query`)" },
+];
+
+/// The query parameters of `GET /audit/events`: name, JSON type, meaning.
+#[rustfmt::skip]
+pub const AUDIT_QUERY: &[(&str, &str, &str)] = &[
+    ("since", "string", "Events at or after this time (RFC 3339, a date, or an age such as 2h)"),
+    ("until", "string", "Events before this time"),
+    ("user", "string", "Events of this user"),
+    ("type", "string", "Events of this type"),
+    ("severity", "string", "Events of this severity or above"),
+    ("outcome", "string", "success or failure"),
+    ("resource", "string", "Events about this resource"),
+    ("agent", "string", "Events about this agent"),
+    ("limit", "integer", "At most this many events (default 100)"),
+];
+
+/// Why no route answers a request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Miss {
+    NotFound,
+    /// The path exists, with these methods.
+    Method(Vec<&'static str>),
+}
+
+/// The route of `method` and `path` (under `PREFIX`), with the values of its `{}` segments.
+pub fn route(method: &str, path: &str) -> std::result::Result<(Route, Vec<String>), Miss> {
+    let mut allowed = Vec::new();
+    for r in ROUTES {
+        let Some(params) = matches(r.path, path) else {
+            continue;
+        };
+        if r.method == method {
+            return Ok((*r, params));
+        }
+        allowed.push(r.method);
+    }
+    if allowed.is_empty() {
+        Err(Miss::NotFound)
+    } else {
+        Err(Miss::Method(allowed))
+    }
+}
+
+fn matches(pattern: &str, path: &str) -> Option<Vec<String>> {
+    let (mut p, mut s) = (pattern.split('/'), path.split('/'));
+    let mut params = Vec::new();
+    loop {
+        match (p.next(), s.next()) {
+            (None, None) => return Some(params),
+            (Some(want), Some(got)) if want.starts_with('{') => {
+                if got.is_empty() {
+                    return None;
+                }
+                // Not percent-decoded: names are checked by the operation, and an encoded
+                // one is refused there as the name it spells.
+                params.push(got.to_owned());
+            }
+            (Some(want), Some(got)) if want == got => {}
+            _ => return None,
+        }
+    }
 }

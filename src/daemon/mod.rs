@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod client;
+pub mod openapi;
 pub mod server;
 
 use std::fs::File;
@@ -36,7 +37,9 @@ impl Paths {
 }
 
 /// How commands reach the operation layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Through the daemon when its socket answers, else in this process.

@@ -11,14 +11,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::{Method, Request as HttpRequest, Response as HttpResponse, StatusCode};
+use http::{Request as HttpRequest, Response as HttpResponse, StatusCode};
 use http_body_util::{combinators::BoxBody, BodyExt, Full, Limited, StreamBody};
 use hyper::body::{Bytes, Frame as BodyFrame, Incoming};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::api::{self, Frame, Problem, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use super::api::{self, Endpoint, Frame, Problem, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use crate::audit::event::{Category, EventType, Severity, Status};
 use crate::error::{Error, Result};
 use crate::ops::{self, Caller, Cancel, Context, Request, Runs, Sink, Step};
@@ -203,43 +203,65 @@ async fn handle(
     if peer != Some(state.uid) {
         return refuse_peer(&state, peer);
     }
+    state.served.fetch_add(1, Ordering::Relaxed);
+    let path = req.uri().path().to_owned();
+    let found = match path.strip_prefix(api::PREFIX) {
+        Some(route) => api::route(req.method().as_str(), route),
+        None => Err(api::Miss::NotFound),
+    };
+    let (route, mut params) = match found {
+        Ok(found) => found,
+        Err(api::Miss::NotFound) => {
+            return problem(&Problem::http(
+                404,
+                "not found",
+                format!("no such path: {path}"),
+            ))
+        }
+        Err(api::Miss::Method(allowed)) => {
+            let mut r = problem(&Problem::http(
+                405,
+                "method not allowed",
+                format!("{} is not allowed on {path}", req.method()),
+            ));
+            if let Ok(v) = http::HeaderValue::from_str(&allowed.join(", ")) {
+                r.headers_mut().insert(http::header::ALLOW, v);
+            }
+            return r;
+        }
+    };
     if let Some(v) = req.headers().get(PROTOCOL_HEADER) {
         if v.to_str().ok().and_then(|v| v.trim().parse::<u32>().ok()) != Some(PROTOCOL_VERSION) {
-            return problem(&Problem::of(&Error::Unavailable {
+            let mut p = Problem::of(&Error::Unavailable {
                 message: format!(
                     "the client speaks protocol {}, this daemon protocol {PROTOCOL_VERSION}",
                     v.to_str().unwrap_or("?")
                 ),
                 hint: Some("run `pc-hybrid daemon restart` with the pc-hybrid you use".into()),
-            }));
+            });
+            // The request is the caller's mistake, not the daemon's state.
+            p.status = 400;
+            return problem(&p);
         }
     }
-    state.served.fetch_add(1, Ordering::Relaxed);
-    let path = req.uri().path().to_owned();
-    let Some(route) = path.strip_prefix(api::PREFIX) else {
-        return problem(&Problem::http(
-            404,
-            "not found",
-            format!("no such path: {path}"),
-        ));
-    };
-    let method = req.method().clone();
-    match (method.clone(), route) {
-        (Method::GET, "/health") => json(
+    let param = params.pop().unwrap_or_default();
+    match route.endpoint {
+        Endpoint::Health => json(
             StatusCode::OK,
             &api::Health {
                 status: "ok".into(),
             },
         ),
-        (Method::GET, "/version") => json(
+        Endpoint::Version => json(
             StatusCode::OK,
             &api::Version {
                 version: env!("CARGO_PKG_VERSION").into(),
                 protocol: PROTOCOL_VERSION,
             },
         ),
-        (Method::GET, "/daemon/status") => json(StatusCode::OK, &state.status()),
-        (Method::POST, "/daemon/stop") => {
+        Endpoint::OpenApi => json(StatusCode::OK, &super::openapi::document()),
+        Endpoint::DaemonStatus => json(StatusCode::OK, &state.status()),
+        Endpoint::DaemonStop => {
             state.stop.cancel();
             json(
                 StatusCode::ACCEPTED,
@@ -248,84 +270,45 @@ async fn handle(
                 },
             )
         }
-        (Method::POST, "/operations") => match body::<api::OperationCall>(req).await {
+        Endpoint::Operations => match body::<api::OperationCall>(req).await {
             Ok(call) => operation(&state, call.request),
             Err(p) => problem(&p),
         },
-        (Method::GET, "/agents") => answer(&state, Request::ListAgents).await,
-        (Method::GET, "/mcp/servers") => answer(&state, Request::ListServers).await,
-        (Method::GET, "/audit/events") => match audit_filter(req.uri().query()) {
+        Endpoint::Agents => answer(&state, Request::ListAgents).await,
+        Endpoint::Servers => answer(&state, Request::ListServers).await,
+        Endpoint::AuditEvents => match audit_filter(req.uri().query()) {
             Ok(f) => answer(&state, Request::AuditQuery(f)).await,
             Err(p) => problem(&p),
         },
-        (Method::POST, "/admin/agents/create") => {
-            match body::<crate::factory::spec::AgentRequest>(req).await {
-                Ok(spec) => create(&state, spec).await,
-                Err(p) => problem(&p),
-            }
+        Endpoint::CreateAgent => match body::<crate::factory::spec::AgentRequest>(req).await {
+            Ok(spec) => create(&state, spec).await,
+            Err(p) => problem(&p),
+        },
+        Endpoint::CreationStatus => {
+            answer(&state, Request::CreationStatus { creation_id: param }).await
         }
-        (Method::GET, r) if creation_id(r).is_some() => {
-            let id = creation_id(r).unwrap_or_default().to_owned();
-            answer(&state, Request::CreationStatus { creation_id: id }).await
-        }
-        (Method::POST, "/admin/mcp/register") => match raw_body(req).await {
+        Endpoint::Register => match raw_body(req).await {
             Ok(text) => register(&state, text).await,
             Err(p) => problem(&p),
         },
-        (Method::POST, r) if agent_path(r, "deploy").is_some() => {
-            let name = agent_path(r, "deploy").unwrap_or_default().to_owned();
-            match deploy_body(req, name).await {
-                Ok(d) => answer(&state, Request::Deploy(Box::new(d))).await,
-                Err(p) => problem(&p),
+        Endpoint::Deploy => match deploy_body(req, param).await {
+            Ok(d) => answer(&state, Request::Deploy(Box::new(d))).await,
+            Err(p) => problem(&p),
+        },
+        Endpoint::Undeploy => match target_of(req.uri().query()) {
+            Ok(target) => {
+                answer(
+                    &state,
+                    Request::Undeploy(ops::Undeploy {
+                        name: param,
+                        target,
+                    }),
+                )
+                .await
             }
-        }
-        (Method::DELETE, r) if agent_path(r, "deployment").is_some() => {
-            let name = agent_path(r, "deployment").unwrap_or_default().to_owned();
-            match target_of(req.uri().query()) {
-                Ok(target) => {
-                    answer(&state, Request::Undeploy(ops::Undeploy { name, target })).await
-                }
-                Err(p) => problem(&p),
-            }
-        }
-        (
-            _,
-            "/health"
-            | "/version"
-            | "/daemon/status"
-            | "/daemon/stop"
-            | "/operations"
-            | "/agents"
-            | "/mcp/servers"
-            | "/audit/events"
-            | "/admin/agents/create"
-            | "/admin/mcp/register",
-        ) => problem(&Problem::http(
-            405,
-            "method not allowed",
-            format!("{method} is not allowed on {path}"),
-        )),
-        _ => problem(&Problem::http(
-            404,
-            "not found",
-            format!("no such path: {path}"),
-        )),
+            Err(p) => problem(&p),
+        },
     }
-}
-
-/// `{id}` of `/admin/agents/creation/{id}/status`.
-fn creation_id(route: &str) -> Option<&str> {
-    route
-        .strip_prefix("/admin/agents/creation/")?
-        .strip_suffix("/status")
-        .filter(|id| !id.is_empty() && !id.contains('/'))
-}
-
-/// `{name}` of `/agents/{name}/{what}`.
-fn agent_path<'a>(route: &'a str, what: &str) -> Option<&'a str> {
-    let rest = route.strip_prefix("/agents/")?;
-    let (name, tail) = rest.split_once('/')?;
-    (tail == what && !name.is_empty()).then_some(name)
 }
 
 /// The deploy request of `POST /agents/{name}/deploy`: the body's fields (all optional)
@@ -572,7 +555,14 @@ fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Pr
             other => {
                 return Err(Problem::of(&Error::invalid(
                     other,
-                    "unknown query parameter (since, until, user, type, severity, outcome, resource, agent, limit)",
+                    format!(
+                        "unknown query parameter ({})",
+                        api::AUDIT_QUERY
+                            .iter()
+                            .map(|(name, ..)| *name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )))
             }
         }
@@ -655,6 +645,7 @@ fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Bytes>
     let state = state.clone();
     state.running.fetch_add(1, Ordering::Relaxed);
     tokio::task::spawn_blocking(move || {
+        let (op, started) = (request.id(), Instant::now());
         let frames = Frames { tx };
         let caller = Caller::local(&state.ctx.settings.audit.user);
         let last = match tokio::runtime::Builder::new_current_thread()
@@ -679,6 +670,11 @@ fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Bytes>
         frames.send(&last);
         drop(frames);
         done.cancel();
+        let outcome = match &last {
+            Frame::Reply { error: None, .. } => "succeeded",
+            _ => "failed",
+        };
+        log::info!("{op} {outcome} in {} ms", started.elapsed().as_millis());
         state.running.fetch_sub(1, Ordering::Relaxed);
     });
     rx

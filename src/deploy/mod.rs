@@ -5,6 +5,7 @@
 pub mod docker;
 pub mod kubernetes;
 pub mod local;
+pub mod lock;
 pub mod scan;
 
 use std::path::PathBuf;
@@ -19,7 +20,16 @@ use crate::store::{AgentRecord, DeploymentRecord, ReplicaRecord, Store};
 
 /// Where an agent runs.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Target {
@@ -56,7 +66,16 @@ impl Target {
 
 /// The environment an agent is deployed to.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
@@ -151,7 +170,7 @@ pub trait DeployBackend {
 }
 
 /// What `deploy-agent` reports.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct DeployOutcome {
     pub deployment: DeploymentRecord,
     pub endpoints: Vec<String>,
@@ -201,7 +220,7 @@ pub fn check_replicas(n: u32) -> Result<()> {
 
 pub fn agent(store: &dyn Store, name: &str) -> Result<AgentRecord> {
     store.agent(name)?.ok_or_else(|| {
-        Error::usage(
+        Error::not_found(
             format!("no agent named `{name}`"),
             Some("`pc-hybrid list-agents` shows the agents; `pc-hybrid create-agent` makes one"),
         )
@@ -367,7 +386,7 @@ fn targets_of(
         .filter(|d| target.is_none_or(|t| d.target == t))
         .collect();
     if chosen.is_empty() {
-        return Err(Error::usage(
+        return Err(Error::not_found(
             format!(
                 "{agent} is not deployed{}",
                 target.map(|t| format!(" to {t}")).unwrap_or_default()
@@ -446,7 +465,7 @@ pub async fn logs(
 ) -> Result<(DeploymentRecord, String)> {
     let d = targets_of(store, agent, target)?.remove(0);
     if !d.replicas.iter().any(|r| r.index == replica) {
-        return Err(Error::usage(
+        return Err(Error::not_found(
             format!("{agent} has no replica {replica} on {}", d.target),
             Some("replicas are numbered from 0; `pc-hybrid list-agents` shows them"),
         ));

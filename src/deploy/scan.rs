@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ScanFinding {
     pub file: String,
     pub line: Option<usize>,
@@ -16,7 +16,7 @@ pub struct ScanFinding {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct ScanReport {
     pub files_scanned: usize,
     pub findings: Vec<ScanFinding>,

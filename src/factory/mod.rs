@@ -98,14 +98,14 @@ pub struct CreateOptions {
     pub locks_dir: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct FileEntry {
     pub path: String,
     pub bytes: usize,
 }
 
 /// What `create-agent` reports.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct CreateOutcome {
     pub creation_id: Option<String>,
     pub agent_name: String,

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 /// What a running creation is making, in its lock file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 struct Making {
     id: String,
     agent: String,

@@ -129,7 +129,7 @@ const RESERVED_NAMES: &[&str] = &[
 ];
 
 /// The request body of `POST /api/v4/admin/agents/create`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentRequest {
     pub agent_spec: AgentSpec,
@@ -139,7 +139,7 @@ pub struct AgentRequest {
     pub integration_config: IntegrationConfig,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentSpec {
     pub name: String,
@@ -155,7 +155,7 @@ pub struct AgentSpec {
     pub knowledge_sources: Vec<KnowledgeSource>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KnowledgeSource {
     #[serde(rename = "type")]
@@ -168,7 +168,7 @@ pub struct KnowledgeSource {
     pub query: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentConfig {
     #[serde(default = "default_environment")]
@@ -193,7 +193,7 @@ fn default_environment() -> String {
     "development".into()
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceLimits {
     #[serde(default = "default_memory")]
@@ -218,7 +218,7 @@ fn default_cpu() -> String {
     "0.5".into()
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntegrationConfig {
     #[serde(default)]
@@ -331,7 +331,7 @@ pub fn check_capability(c: &str) -> Result<(), String> {
 }
 
 /// A validated request with every default filled in.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ValidSpec {
     pub name: String,
     pub display_name: String,
@@ -344,7 +344,7 @@ pub struct ValidSpec {
     pub integration: IntegrationConfig,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ValidSource {
     #[serde(rename = "type")]
     pub kind: String,

@@ -16,7 +16,7 @@ use crate::store::{AgentRecord, DeploymentRecord, StepRecord, Store};
 use super::{Cancel, Context, Reply, Response, Sink, Steps};
 
 /// `agent.create`: the reference design's request body, and how to carry it out.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgent {
     pub request: AgentRequest,
@@ -26,7 +26,7 @@ pub struct CreateAgent {
 
 /// How a creation is carried out; what is not given comes from the settings of the process
 /// that runs it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateFlags {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,7 +62,7 @@ impl CreateFlags {
 }
 
 /// `agent.deploy`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deploy {
     pub name: String,
@@ -129,7 +129,7 @@ impl Deploy {
 }
 
 /// `agent.undeploy`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Undeploy {
     pub name: String,
@@ -138,7 +138,7 @@ pub struct Undeploy {
 }
 
 /// `agent.logs`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logs {
     pub name: String,
@@ -152,7 +152,7 @@ pub struct Logs {
 }
 
 /// `agent.restart`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Restart {
     pub name: String,
@@ -165,7 +165,7 @@ pub struct Restart {
 }
 
 /// An agent with its deployments, as `list-agents` shows it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgentRow {
     #[serde(flatten)]
     pub agent: AgentRecord,
@@ -297,7 +297,7 @@ pub fn status(ctx: &Context, creation_id: &str) -> Result<Reply> {
     ctx.recover_creations()?;
     match ctx.store()?.creation(creation_id)? {
         Some(c) => Ok(Response::Creation(c).into()),
-        None => Err(Error::usage(
+        None => Err(Error::not_found(
             format!("no creation with id `{}`", creation_id.escape_debug()),
             Some("create-agent prints the id; `pc-hybrid list-agents -o json` shows each agent's creation_id"),
         )),
@@ -368,8 +368,24 @@ fn deploy_request(s: &Settings, a: &Deploy) -> deploy::DeployRequest {
     }
 }
 
+/// Hold `agent`'s deployment lock, saying so when another change goes first.
+async fn one_at_a_time(
+    ctx: &Context,
+    agent: &str,
+    sink: &dyn Sink,
+) -> Result<deploy::lock::AgentLock> {
+    let dir = super::context::deployment_locks(&ctx.settings);
+    deploy::lock::take(&dir, agent, || {
+        sink.note(&format!(
+            "waiting for another change of {agent}'s deployments to finish"
+        ))
+    })
+    .await
+}
+
 pub async fn deploy(ctx: &Context, a: &Deploy, sink: &dyn Sink) -> Result<Reply> {
     let store = ctx.store()?;
+    let _lock = one_at_a_time(ctx, &a.name, sink).await?;
     let req = deploy_request(&ctx.settings, a);
     let outcome = {
         let progress = Steps::new(sink, format!("deploy {}", a.name));
@@ -381,14 +397,16 @@ pub async fn deploy(ctx: &Context, a: &Deploy, sink: &dyn Sink) -> Result<Reply>
     Ok(Response::Deployed(Box::new(outcome)).into())
 }
 
-pub async fn undeploy(ctx: &Context, a: &Undeploy) -> Result<Reply> {
+pub async fn undeploy(ctx: &Context, a: &Undeploy, sink: &dyn Sink) -> Result<Reply> {
     let store = ctx.store()?;
+    let _lock = one_at_a_time(ctx, &a.name, sink).await?;
     let removed = deploy::undeploy(store.as_ref(), &a.name, a.target).await?;
     Ok(Response::Undeployed(removed).into())
 }
 
-pub async fn restart(ctx: &Context, a: &Restart) -> Result<Reply> {
+pub async fn restart(ctx: &Context, a: &Restart, sink: &dyn Sink) -> Result<Reply> {
     let store = ctx.store()?;
+    let _lock = one_at_a_time(ctx, &a.name, sink).await?;
     let done = deploy::restart(
         store.as_ref(),
         &a.name,

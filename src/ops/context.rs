@@ -155,6 +155,11 @@ impl Context {
     }
 }
 
+/// Where changes of deployments keep their per-agent locks.
+pub fn deployment_locks(s: &Settings) -> std::path::PathBuf {
+    s.paths.data_dir.join("deployments")
+}
+
 /// Where running creations keep their locks.
 pub fn creation_locks(s: &Settings) -> std::path::PathBuf {
     s.paths.data_dir.join("creations")

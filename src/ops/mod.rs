@@ -29,7 +29,7 @@ pub use sink::{Cancel, Sink, Step, Steps};
 pub use trail::{AuditFilter, Ingest, IngestSource};
 
 /// What an operation needs the caller to be allowed to do. The SSO roles map onto these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     AgentCreate,
@@ -52,7 +52,7 @@ pub enum Permission {
 
 /// Whether an operation changes something (recorded before it starts, refused when that
 /// record cannot be made under fail-closed) or only reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     Acts,
@@ -64,7 +64,7 @@ pub enum Effect {
 
 /// Where an operation runs when a daemon serves the others: in the caller's own process
 /// when it needs the caller's terminal, stdin, environment or keyring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Runs {
     Anywhere,
@@ -72,7 +72,7 @@ pub enum Runs {
 }
 
 /// The declaration of one operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Spec {
     pub id: &'static str,
     pub event_type: EventType,
@@ -147,7 +147,7 @@ pub fn spec_of(id: &str) -> Option<&'static Spec> {
 }
 
 /// One operation with its arguments.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "op", content = "args", deny_unknown_fields)]
 pub enum Request {
     #[serde(rename = "agent.create")]
@@ -307,7 +307,7 @@ impl Request {
 }
 
 /// What an operation gives back: the data its command prints.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Response {
     Created(Box<crate::factory::CreateOutcome>),
@@ -357,7 +357,7 @@ impl From<Response> for Reply {
 
 /// A path as the caller gave it, and where it is: read at `base.join(path)` by whichever
 /// process runs the operation, shown as given.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct CallerPath {
     pub path: PathBuf,
     /// The caller's working directory when `path` is relative.
@@ -468,9 +468,9 @@ async fn run(ctx: &Context, request: Request, sink: &dyn Sink, cancel: &Cancel) 
         Request::CreationStatus { creation_id } => agents::status(ctx, &creation_id),
         Request::ListAgents => agents::list(ctx).await,
         Request::Deploy(d) => agents::deploy(ctx, &d, sink).await,
-        Request::Undeploy(u) => agents::undeploy(ctx, &u).await,
+        Request::Undeploy(u) => agents::undeploy(ctx, &u, sink).await,
         Request::Logs(l) => agents::logs(ctx, &l, sink, cancel).await,
-        Request::Restart(r) => agents::restart(ctx, &r).await,
+        Request::Restart(r) => agents::restart(ctx, &r, sink).await,
         Request::RegisterServer(r) => registry::register(ctx, &r, sink, cancel).await,
         Request::ValidateServers(v) => registry::validate(ctx, &v, cancel).await,
         Request::ListServers => registry::list(ctx),

@@ -15,7 +15,7 @@ use crate::registry::{self, live, Report};
 use super::{CallerPath, Cancel, Context, Reply, Response, Sink, Steps};
 
 /// A live check asked for with a registration or validation.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LiveRequest {
     #[serde(default)]
@@ -38,7 +38,7 @@ fn is_empty(v: &crate::secret::SecretValues) -> bool {
 }
 
 /// Where a definition to register comes from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServerSource {
     File(CallerPath),
@@ -47,7 +47,7 @@ pub enum ServerSource {
 }
 
 /// `mcp.register`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterServer {
     pub source: ServerSource,
@@ -58,7 +58,7 @@ pub struct RegisterServer {
 }
 
 /// `mcp.validate`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValidateServers {
     pub files: Vec<CallerPath>,
@@ -67,7 +67,7 @@ pub struct ValidateServers {
 }
 
 /// A registered server, and one version of it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Named {
     pub name: String,
@@ -76,7 +76,7 @@ pub struct Named {
 }
 
 /// `mcp.export`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Export {
     pub server: Named,

@@ -7,7 +7,7 @@ use serde_json::Value;
 pub use tokio_util::sync::CancellationToken as Cancel;
 
 /// One step of a multi-step operation (a creation, a deploy, a live check).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Step {
     pub index: usize,
     pub total: usize,

@@ -13,7 +13,7 @@ use crate::store::AuditQuery;
 use super::{Cancel, Context, Reply, Response, Sink};
 
 /// Where ingested events come from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IngestSource {
     Stdin,
@@ -21,7 +21,7 @@ pub enum IngestSource {
 }
 
 /// `audit.ingest`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ingest {
     pub source: IngestSource,
@@ -31,7 +31,7 @@ pub struct Ingest {
 }
 
 /// `audit.query`: every filter given narrows.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditFilter {
     /// RFC 3339, or a duration back from now (`30m`, `24h`, `7d`).

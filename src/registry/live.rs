@@ -18,7 +18,17 @@ use crate::error::{Error, Result};
 use crate::net::describe;
 
 /// Which declared way of running the server to validate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum LaunchKind {
     Command,
@@ -88,7 +98,7 @@ impl Tail {
     }
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct Timings {
     /// From launch until the server could be spoken to (health check passed or port open).
     pub ready_ms: f64,
@@ -98,13 +108,13 @@ pub struct Timings {
     pub total_ms: f64,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct HealthResult {
     pub url: String,
     pub status: u16,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct LiveReport {
     pub launch: LaunchKind,
     /// How the server was confined.

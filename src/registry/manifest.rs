@@ -13,7 +13,7 @@ use super::model::{Condition, Server, Transport};
 pub const API_VERSION: &str = MANIFEST_API_VERSION;
 pub const KIND: &str = MANIFEST_KIND;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Manifest {
     #[serde(rename = "apiVersion")]
     pub api_version: String,
@@ -24,7 +24,7 @@ pub struct Manifest {
     pub status: Option<Status>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, schemars::JsonSchema)]
 pub struct Metadata {
     pub name: String,
     pub version: String,
@@ -40,7 +40,7 @@ pub struct Metadata {
     pub contact_email: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, schemars::JsonSchema)]
 pub struct ServerSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -74,7 +74,7 @@ pub struct ServerSpec {
     pub security: Option<Security>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Resources {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<ResourceList>,
@@ -84,7 +84,7 @@ pub struct Resources {
     pub storage: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ResourceList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
@@ -92,7 +92,7 @@ pub struct ResourceList {
     pub cpu: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Capability {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,7 +105,7 @@ pub struct Capability {
     pub response: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct HealthCheck {
     pub path: String,
     #[serde(rename = "intervalSeconds")]
@@ -114,7 +114,7 @@ pub struct HealthCheck {
     pub timeout_seconds: u32,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Security {
     #[serde(rename = "sandboxLevel")]
     pub sandbox_level: String,
@@ -131,7 +131,7 @@ pub struct Security {
     pub compliance_requirements: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Status {
     pub phase: String,
     pub conditions: Vec<Condition>,

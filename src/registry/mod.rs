@@ -34,7 +34,7 @@ pub const AGENT_PORT: u16 = 8000;
 pub const AGENT_VERSION: &str = "0.1.0";
 
 /// Everything validation found out about one document.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<PathBuf>,
@@ -453,7 +453,7 @@ pub fn find(store: &dyn Store, name: &str, version: Option<&str>) -> Result<Regi
             }
             None => "`pc-hybrid mcp list` shows the registered servers".to_string(),
         };
-        return Err(Error::usage(
+        return Err(Error::not_found(
             format!("no MCP server named `{name}` is registered"),
             Some(&hint),
         ));
@@ -463,7 +463,7 @@ pub fn find(store: &dyn Store, name: &str, version: Option<&str>) -> Result<Regi
             .into_iter()
             .find(|e| e.version == v)
             .ok_or_else(|| {
-                Error::usage(
+                Error::not_found(
                     format!("`{name}` has no version {v}"),
                     Some("`pc-hybrid mcp list` shows the registered versions"),
                 )
@@ -478,7 +478,7 @@ fn version_key(v: &str) -> Option<semver::Version> {
 }
 
 /// One version of a server that was removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Removed {
     pub name: String,
     pub version: String,

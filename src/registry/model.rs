@@ -11,7 +11,9 @@ use crate::document::Document;
 use crate::error::FieldError;
 
 /// The format a server definition was written in, detected from its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceFormat {
     /// The reference design's registration body (`mcp_spec`, `security_config`, ...).
@@ -41,7 +43,9 @@ impl SourceFormat {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Transport {
     Stdio,
@@ -61,7 +65,7 @@ impl Transport {
 
 /// A value a server.json leaves to whoever runs the server: an argument, an environment
 /// variable, a header or a URL variable (the official schema's `Input`).
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Input {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,7 +90,7 @@ pub struct Input {
     pub variables: BTreeMap<String, Input>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ArgumentKind {
     Positional,
@@ -94,7 +98,7 @@ pub enum ArgumentKind {
 }
 
 /// A command-line argument of a package or of its runtime.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Argument {
     #[serde(rename = "type")]
@@ -128,7 +132,7 @@ impl Argument {
 }
 
 /// An environment variable or an HTTP header.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct KeyValue {
     pub name: String,
     #[serde(flatten)]
@@ -136,7 +140,7 @@ pub struct KeyValue {
 }
 
 /// A server.json package: how to fetch and start the server from a package registry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Package {
     /// npm | pypi | oci | nuget | mcpb | ...
@@ -165,7 +169,7 @@ pub struct Package {
 }
 
 /// A server.json remote: a server someone else runs, at a URL.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Remote {
     #[serde(rename = "type")]
     pub transport: Transport,
@@ -176,20 +180,20 @@ pub struct Remote {
     pub variables: BTreeMap<String, Input>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ResourceList {
     pub memory: Option<String>,
     pub cpu: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
 pub struct Resources {
     pub limits: Option<ResourceList>,
     pub requests: Option<ResourceList>,
     pub storage: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Capability {
     pub name: String,
     pub description: Option<String>,
@@ -201,7 +205,7 @@ pub struct Capability {
     pub output_schema: serde_json::Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct HealthCheck {
     pub path: String,
     pub interval_seconds: u32,
@@ -209,7 +213,7 @@ pub struct HealthCheck {
 }
 
 /// Settings that would weaken a sandbox; any of them set is a policy violation.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default, schemars::JsonSchema)]
 pub struct Privileges {
     pub privileged: bool,
     pub allow_privilege_escalation: bool,
@@ -221,7 +225,7 @@ pub struct Privileges {
     pub runtime_flags: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Security {
     /// strict | standard | permissive
     pub sandbox_level: String,
@@ -234,7 +238,7 @@ pub struct Security {
     pub privileges: Privileges,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Deployment {
     /// development | staging | production
     pub environment: String,
@@ -243,7 +247,7 @@ pub struct Deployment {
 }
 
 /// An MCP server as the registry understands it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Server {
     pub name: String,
     pub version: String,
@@ -305,7 +309,18 @@ impl Server {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    PartialOrd,
+    Ord,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Schema,
@@ -335,7 +350,9 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -343,7 +360,7 @@ pub enum Severity {
 }
 
 /// One problem found by a stage, pointing at where it is.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     pub stage: Stage,
     pub severity: Severity,
@@ -428,7 +445,7 @@ impl<'d> Findings<'d> {
 }
 
 /// A condition of the manifest status (reference design 2.3).
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Condition {
     #[serde(rename = "type")]
     pub kind: String,
@@ -441,7 +458,9 @@ pub struct Condition {
 }
 
 /// pending | running | succeeded | failed
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     Pending,

@@ -17,7 +17,7 @@ pub struct Rule {
 }
 
 /// What `mcp rules` prints.
-#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct RuleInfo {
     pub id: String,
     pub severity: Severity,

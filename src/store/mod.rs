@@ -18,7 +18,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// An agent made by the factory.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct AgentRecord {
     pub name: String,
     pub display_name: String,
@@ -37,7 +37,7 @@ pub struct AgentRecord {
 }
 
 /// One step of a creation.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct StepRecord {
     pub name: String,
     pub status: String,
@@ -47,7 +47,7 @@ pub struct StepRecord {
 }
 
 /// A run of `create-agent`, with its steps in order.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct CreationRecord {
     pub id: String,
     pub agent_name: String,
@@ -60,7 +60,7 @@ pub struct CreationRecord {
 }
 
 /// An MCP server known to the registry.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct RegistryEntry {
     pub name: String,
     pub version: String,
@@ -79,7 +79,7 @@ pub struct RegistryEntry {
 }
 
 /// One process or container of a deployment.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ReplicaRecord {
     pub index: u32,
     /// Local target: the process id (also its process group).
@@ -100,7 +100,7 @@ pub struct ReplicaRecord {
 
 /// An agent deployed to one target. Written before anything starts and updated as it goes,
 /// so that an interrupted deployment can be finished or undone.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct DeploymentRecord {
     pub agent_name: String,
     pub target: crate::deploy::Target,
@@ -348,6 +348,12 @@ pub fn open(url: &StoreUrl) -> Result<Box<dyn Store>> {
 }
 
 impl AuditQuery {
+    /// The limit as SQL takes it: at least one, at most what a signed 64-bit `LIMIT` holds
+    /// (`audit tail -n 18446744073709551615` asks for everything, not for an error).
+    fn sql_limit(&self) -> usize {
+        self.limit.clamp(1, i64::MAX as usize)
+    }
+
     /// The column comparisons asked for, each with one `?` for its value, in the order both
     /// stores bind them.
     fn comparisons(&self) -> impl Iterator<Item = (&'static str, &String)> {

@@ -698,7 +698,7 @@ impl Store for PostgresStore {
         } else {
             " ORDER BY sequence"
         });
-        sql.push_str(&format!(" LIMIT {}", q.limit.max(1)));
+        sql.push_str(&format!(" LIMIT {}", q.sql_limit()));
         self.with(move |c| {
             let params: Vec<&(dyn ToSql + Sync)> = args
                 .iter()

@@ -817,7 +817,7 @@ impl Store for SqliteStore {
         // One read transaction: the postings, the tail and the events are read from one
         // snapshot, and the thousand lookups of a query share one set of locks.
         let conn = conn.transaction()?;
-        let limit = q.limit.max(1);
+        let limit = q.sql_limit();
         let order = if q.newest_first { "DESC" } else { "ASC" };
         if let Some(candidates) = posted_candidates(&conn, q)? {
             // The tail is not posted: the comparisons alone find its events.
