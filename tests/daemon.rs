@@ -832,7 +832,7 @@ fn the_reference_endpoints_create_register_and_deploy() {
         &env,
         &["-X", "POST", &format!("{base}/agents/nobody/deploy")],
     );
-    assert_eq!(c, 400, "{text}");
+    assert_eq!(c, 404, "{text}");
     assert!(text.contains("no agent named"), "{text}");
     let (c, text) = curl(
         &env,

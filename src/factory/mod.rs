@@ -48,6 +48,56 @@ pub enum FactoryError {
     },
 }
 
+/// How a factory failure reads to its user: the class of error, and the hint that says
+/// what to do next.
+impl From<FactoryError> for crate::error::Error {
+    fn from(e: FactoryError) -> Self {
+        use crate::error::Error;
+        use FactoryError as F;
+        match e {
+            F::Invalid(errs) => Error::Invalid(errs),
+            F::Conflict { message, hint } => Error::Usage {
+                message,
+                hint: Some(hint),
+            },
+            F::Template(m) => Error::Usage {
+                message: format!("template: {m}"),
+                hint: Some(
+                    "see the README section `Templates` for the variables and helpers".into(),
+                ),
+            },
+            F::Git(m) => Error::failed(format!("git: {m}"), None),
+            F::Push(m) => Error::failed(format!("push: {m}"), None),
+            F::Store(e) => e,
+            F::StepFailed {
+                creation_id,
+                step,
+                message,
+                kept,
+            } => {
+                let hint = match kept {
+                    Some(p) => format!(
+                        "kept for inspection at {} (--keep-on-failure); `pc-hybrid status {creation_id}` shows the steps",
+                        p.display()
+                    ),
+                    None => format!(
+                        "everything the earlier steps made was rolled back; `pc-hybrid status {creation_id}` shows the steps"
+                    ),
+                };
+                let hint = if step == "push" {
+                    format!("{hint}; check that the remote repository exists and that your git credentials (credential helper, ssh-agent, or `pc-hybrid config set-git-token`) reach it")
+                } else {
+                    hint
+                };
+                Error::Failed {
+                    message: format!("creation {creation_id} failed at step `{step}`: {message}"),
+                    hint: Some(hint),
+                }
+            }
+        }
+    }
+}
+
 /// The steps of a creation, in order.
 pub const STEPS: &[&str] = &["validate", "render", "git", "push", "register", STEP_DEPLOY];
 /// The step `--auto-deploy` fills in after the factory is done.
