@@ -185,7 +185,7 @@ pub async fn remove(docker: &Docker, id: &str) {
 pub fn pump_output(
     mut output: Output,
     lines: tokio::sync::mpsc::Sender<String>,
-    stderr: std::sync::Arc<std::sync::Mutex<crate::registry::live::Tail>>,
+    stderr: std::sync::Arc<std::sync::Mutex<Tail>>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut partial: Vec<u8> = Vec::new();
@@ -211,4 +211,28 @@ pub fn pump_output(
             }
         }
     })
+}
+
+/// The last bytes a server wrote to stderr, for messages.
+#[derive(Debug, Default)]
+pub struct Tail {
+    buf: std::collections::VecDeque<u8>,
+}
+
+impl Tail {
+    const CAP: usize = 4096;
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buf.extend(bytes);
+        while self.buf.len() > Self::CAP {
+            self.buf.pop_front();
+        }
+    }
+
+    pub fn text(&self) -> String {
+        let (a, b) = self.buf.as_slices();
+        let mut v = a.to_vec();
+        v.extend_from_slice(b);
+        String::from_utf8_lossy(&v).trim().to_string()
+    }
 }

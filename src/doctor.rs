@@ -47,8 +47,33 @@ pub struct Inputs<'a> {
     pub audit_store: &'a StoreUrl,
     pub data_dir: &'a Path,
     /// How commands run, and the daemon's socket.
-    pub daemon: crate::daemon::Mode,
+    pub daemon: crate::settings::DaemonMode,
     pub socket: &'a Path,
+    /// Asks the daemon on `socket`; without one, the daemon is not checked.
+    pub probe: Option<&'a dyn DaemonProbe>,
+}
+
+/// What a daemon answering on its socket says of itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonAnswer {
+    pub pid: u32,
+    pub protocol: u32,
+}
+
+/// Asks whether a daemon answers on a socket: `None` when none does. The daemon's client
+/// implements it and the CLI hands it in, because the daemon depends on the operation layer
+/// that runs these checks.
+pub trait DaemonProbe: Send + Sync {
+    fn probe<'a>(
+        &'a self,
+        socket: &'a Path,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = crate::error::Result<Option<DaemonAnswer>>>
+                + Send
+                + 'a,
+        >,
+    >;
 }
 
 pub async fn run(i: &Inputs<'_>) -> Vec<Check> {
@@ -59,7 +84,7 @@ pub async fn run(i: &Inputs<'_>) -> Vec<Check> {
         python(i.python),
         store_check("store", i.store, "ANALYTICS_DB_URL"),
         store_check("audit store", i.audit_store, "ANALYTICS_DB_URL"),
-        daemon(i.daemon, i.socket).await,
+        daemon(i.daemon, i.socket, i.probe).await,
         data_dir(i.data_dir),
         audit_keys(i.data_dir),
     ]
@@ -199,9 +224,20 @@ fn python(python: &str) -> Check {
 }
 
 /// Which path commands take: through a daemon that answers, or in-process.
-async fn daemon(mode: crate::daemon::Mode, socket: &Path) -> Check {
-    use crate::daemon::Mode;
-    let answer = crate::daemon::status(socket).await;
+async fn daemon(
+    mode: crate::settings::DaemonMode,
+    socket: &Path,
+    probe: Option<&dyn DaemonProbe>,
+) -> Check {
+    use crate::settings::DaemonMode as Mode;
+    let Some(probe) = probe.filter(|_| mode != Mode::Never) else {
+        let how = match mode {
+            Mode::Never => "commands run in-process (PC_HYBRID_DAEMON=never)",
+            _ => "not checked from here",
+        };
+        return check("daemon", Status::Ok, how, None);
+    };
+    let answer = probe.probe(socket).await;
     match (mode, answer) {
         (Mode::Never, _) => check(
             "daemon",

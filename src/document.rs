@@ -11,12 +11,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::error::{Error, FieldError};
 
-/// Where a value starts in its source text (1-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-}
+pub use crate::error::Location;
 
 /// Limits that make parsing fail fast instead of exhausting memory or stack.
 #[derive(Debug, Clone, Copy)]

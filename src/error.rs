@@ -3,8 +3,6 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::document::Location;
-
 /// Exit codes, as promised in the README: scripts may rely on them.
 pub mod exit {
     pub const OK: i32 = 0;
@@ -13,6 +11,13 @@ pub mod exit {
     pub const AUTH: i32 = 3;
     pub const UNAVAILABLE: i32 = 4;
     pub const INTERNAL: i32 = 70;
+}
+
+/// Where a value starts in its source text (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
 }
 
 /// One problem in user input, pointing at where it is.

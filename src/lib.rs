@@ -12,9 +12,11 @@ pub mod document; // JSON/YAML with line/column by JSON pointer, bounded parsing
 pub mod env_vars; // every environment variable the tool reads
 pub mod error; // typed errors, exit codes, hints
 pub mod factory; // agent factory: spec, templates, escaping, git
+pub mod model; // the shared vocabulary: agent names, deployment targets, agent version and port
 pub mod net; // the one HTTP client, loopback ports
 pub mod ops; // the operation layer: declarations, typed requests and responses, execute
 pub mod output; // the one output path: table/json/yaml, progress, logging
+pub mod progress; // the Progress trait long operations report their steps to
 pub mod quantity; // memory and CPU quantities
 pub mod registry; // MCP registry: formats, staged validation, live checks, export
 pub mod secret; // redacted secret strings

@@ -116,7 +116,7 @@ pub struct Settings {
     pub python: Setting<String>,
     pub docker_host: Setting<String>,
     /// Whether commands go through the daemon.
-    pub daemon: Setting<crate::daemon::Mode>,
+    pub daemon: Setting<DaemonMode>,
     /// PATH as this process got it: the only variable a sandboxed server command inherits.
     pub sandbox_path: String,
     /// The trust store and proxy variables a sandboxed command also inherits, so that
@@ -464,19 +464,19 @@ impl Settings {
             None,
             Some(ev::PC_HYBRID_DAEMON),
             |v| {
-                crate::daemon::Mode::parse(v).ok_or_else(|| {
+                DaemonMode::parse(v).ok_or_else(|| {
                     Error::invalid(
                         ev::PC_HYBRID_DAEMON,
                         format!("`{v}` is not auto, always or never"),
                     )
                 })
             },
-            |f| f.daemon.as_deref().and_then(crate::daemon::Mode::parse),
-            crate::daemon::Mode::Auto,
+            |f| f.daemon.as_deref().and_then(DaemonMode::parse),
+            DaemonMode::Auto,
         )?;
         for (path, f) in &l.files {
             if let Some(v) = &f.daemon {
-                if crate::daemon::Mode::parse(v).is_none() {
+                if DaemonMode::parse(v).is_none() {
                     return Err(Error::usage(
                         format!(
                             "{}: daemon: `{v}` is not auto, always or never",
@@ -793,6 +793,61 @@ fn check_image(image: &str, source: &Source) -> Result<()> {
             ),
             Some("use a reference like python:3.11-slim or registry.local/base@sha256:..."),
         ))
+    }
+}
+
+/// How commands reach the operation layer.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum DaemonMode {
+    /// Through the daemon when its socket answers, else in this process.
+    Auto,
+    /// Through the daemon only; a command fails (exit 4) when none answers.
+    Always,
+    /// Always in this process.
+    Never,
+}
+
+impl DaemonMode {
+    pub fn parse(s: &str) -> Option<DaemonMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" | "" => Some(DaemonMode::Auto),
+            "always" | "1" | "true" | "yes" => Some(DaemonMode::Always),
+            "never" | "0" | "false" | "no" => Some(DaemonMode::Never),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DaemonMode::Auto => "auto",
+            DaemonMode::Always => "always",
+            DaemonMode::Never => "never",
+        }
+    }
+}
+
+/// Where one home's daemon keeps its socket, pidfile and log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonPaths {
+    /// The runtime directory, private to the user (0700).
+    pub dir: PathBuf,
+    pub socket: PathBuf,
+    pub pidfile: PathBuf,
+    /// What a detached daemon writes to stderr.
+    pub log: PathBuf,
+}
+
+impl DaemonPaths {
+    pub fn of(p: &Paths) -> DaemonPaths {
+        DaemonPaths {
+            dir: p.runtime_dir.clone(),
+            socket: p.runtime_dir.join("daemon.sock"),
+            pidfile: p.runtime_dir.join("daemon.pid"),
+            log: p.data_dir.join("daemon.log"),
+        }
     }
 }
 

@@ -362,7 +362,7 @@ fn audit_chain(backend: Backend) {
     assert_eq!(q(&|q| q.contains = Some(doc7.clone())), [8]);
 
     // Retention: the old prefix goes, a checkpoint anchors what stays.
-    let anchor = |seq, hash| audit::sign_purge_anchor(&keys.signing, seq, hash);
+    let anchor = keys.checkpoint_signer();
     assert_eq!(s.audit_purge("2020-01-01T00:00:00Z", &anchor).unwrap(), 4);
     let kept = s.audit_checkpoints().unwrap();
     assert!(kept[0].anchors_purge && !kept[1].anchors_purge, "{kept:?}");

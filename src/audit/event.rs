@@ -144,21 +144,7 @@ pub struct Event {
     pub user_id: String,
 }
 
-/// An event as the store keeps it: the canonical JSON the chain hashes, and the fields kept
-/// in columns. Made on the producer's thread, so that the writer, the pipeline's bottleneck,
-/// moves and frees a few small strings per event rather than a whole event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    pub canonical: Vec<u8>,
-    pub event_id: String,
-    pub timestamp: String,
-    pub user_id: String,
-    pub event_type: EventType,
-    pub severity: Severity,
-    pub status: Status,
-    pub resource: String,
-    pub agent_id: Option<String>,
-}
+pub use crate::store::AuditRow as Record;
 
 impl From<Event> for Record {
     fn from(e: Event) -> Record {
@@ -167,9 +153,9 @@ impl From<Event> for Record {
             event_id: e.event_id,
             timestamp: e.timestamp,
             user_id: e.user_id,
-            event_type: e.event_type,
-            severity: e.severity,
-            status: e.outcome.status,
+            event_type: e.event_type.as_str(),
+            severity: e.severity.as_str(),
+            status: e.outcome.status.as_str(),
             resource: e.action.resource,
             agent_id: e.context.agent_id,
         }

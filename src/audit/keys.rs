@@ -15,10 +15,32 @@ pub struct Keys {
 }
 
 impl Keys {
-    /// What a store calls to sign a checkpoint of the chain (`store::Sign`), with this
-    /// installation's key.
-    pub fn checkpoint_signer(&self) -> impl Fn(u64, [u8; 32]) -> super::Checkpoint + Sync + '_ {
-        |sequence, hash| super::sign_checkpoint(&self.signing, sequence, hash)
+    /// The chain's rules with this installation's signing key, for a store to apply as it
+    /// appends.
+    pub fn checkpoint_signer(&self) -> Signer<'_> {
+        Signer(&self.signing)
+    }
+}
+
+/// `store::Chain` as the audit trail defines it: SHA-256 links from `GENESIS`, checkpoints
+/// signed with Ed25519.
+pub struct Signer<'k>(&'k ed25519_dalek::SigningKey);
+
+impl crate::store::Chain for Signer<'_> {
+    fn genesis(&self) -> [u8; 32] {
+        super::GENESIS
+    }
+
+    fn link(&self, prev: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
+        super::link(prev, canonical)
+    }
+
+    fn sign(&self, sequence: u64, hash: [u8; 32]) -> super::Checkpoint {
+        super::sign_checkpoint(self.0, sequence, hash)
+    }
+
+    fn anchor_purge(&self, sequence: u64, hash: [u8; 32]) -> super::Checkpoint {
+        super::sign_purge_anchor(self.0, sequence, hash)
     }
 }
 

@@ -11,13 +11,12 @@ pub mod trail;
 
 use std::sync::LazyLock;
 
-use base64::Engine as _;
 use ed25519_dalek::{Signer, Verifier};
 use hmac::{Hmac, Mac};
 use regex::Regex;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use crate::store::Checkpoint;
 pub use event::{Event, Record};
 
 /// The hash before the first event.
@@ -42,29 +41,6 @@ pub struct Chained {
     pub event: Event,
     pub canonical: Vec<u8>,
     pub hash: [u8; 32],
-}
-
-/// A signed statement that the chain up to `sequence` ends in `hash`; when `anchors_purge`,
-/// also that the events up to it were removed by retention on purpose.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Checkpoint {
-    pub sequence: u64,
-    pub anchors_purge: bool,
-    #[serde(serialize_with = "hex_ser")]
-    pub hash: [u8; 32],
-    pub at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "b64_ser")]
-    pub signature: Vec<u8>,
-    #[serde(serialize_with = "b64_ser")]
-    pub public_key: Vec<u8>,
-}
-
-fn hex_ser<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex(h))
-}
-
-fn b64_ser<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b))
 }
 
 pub fn hex(b: &[u8]) -> String {

@@ -129,7 +129,7 @@ impl Recorder {
 
     /// Record one event of `caller`'s operation. Under fail-closed it is durable when this
     /// returns Ok; under fail-open it may have been lost, which the result says.
-    pub fn record(&self, a: Action, caller: &crate::ops::Caller) -> Result<Recorded> {
+    pub fn record(&self, a: Action, caller: &crate::auth::Caller) -> Result<Recorded> {
         if a.severity < self.min_severity {
             return Ok(Recorded::Durable);
         }

@@ -95,7 +95,7 @@ pub fn parse(spec: &str) -> std::result::Result<Sink, String> {
         }
     }
     if spec.starts_with("http://") || spec.starts_with("https://") {
-        crate::registry::checks::http_url(spec)?;
+        crate::net::http_url(spec)?;
         return Ok(Sink::Webhook {
             url: spec.to_owned(),
         });

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::keys::Keys;
 use super::pipeline::{Outcome, Pipeline, GROUP, QUEUE};
-use super::{link, prepare, sign_purge_anchor, Checkpoint, GENESIS, MAX_LINE};
+use super::{link, prepare, Checkpoint, GENESIS, MAX_LINE};
 use crate::error::{Error, Result};
 use crate::store::{AuditQuery, Store, StoredAudit};
 
@@ -450,9 +450,7 @@ pub fn newest(store: &dyn Store, q: &AuditQuery, n: usize) -> Result<(Vec<Value>
 pub fn purge(store: &dyn Store, keys: &Keys, retention_days: u32) -> Result<u64> {
     let cutoff = chrono::Utc::now() - chrono::Duration::days(retention_days as i64);
     let before = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    store.audit_purge(&before, &|seq, hash| {
-        sign_purge_anchor(&keys.signing, seq, hash)
-    })
+    store.audit_purge(&before, &keys.checkpoint_signer())
 }
 
 /// How `audit export` writes events.

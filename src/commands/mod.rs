@@ -55,7 +55,8 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
             create_agent::without_tls_roots();
         }
     }
-    let ctx = Context::new(settings, crate::audit::event::Component::Cli);
+    let ctx = Context::new(settings, crate::audit::event::Component::Cli)
+        .with_daemon_probe(std::sync::Arc::new(crate::daemon::Probe));
     let caller = Caller::local(&ctx.settings.audit.user);
     let cancel = Cancel::new();
     // Only what waits on something outside (a follow, a live check) is interrupted by a
@@ -112,7 +113,7 @@ async fn delegate(
     if mode == Mode::Never {
         return Ok(None);
     }
-    let socket = crate::daemon::Paths::of(&s.paths).socket;
+    let socket = crate::settings::DaemonPaths::of(&s.paths).socket;
     let conn = match client::connect(&socket).await {
         Ok(c) => c,
         Err(client::ConnectError::NotRunning) if mode == Mode::Auto => return Ok(None),
@@ -247,7 +248,7 @@ impl Sink for OutputSink<'_> {
             bars.push((title.to_owned(), self.out.progress(title)));
         }
         if let Some((_, bar)) = bars.iter().find(|(t, _)| t == title) {
-            crate::factory::Progress::step(
+            crate::progress::Progress::step(
                 bar,
                 step.index,
                 step.total,

@@ -10,64 +10,11 @@ pub mod server;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Where one home's daemon keeps its socket, pidfile and log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Paths {
-    /// The runtime directory, private to the user (0700).
-    pub dir: PathBuf,
-    pub socket: PathBuf,
-    pub pidfile: PathBuf,
-    /// What a detached daemon writes to stderr.
-    pub log: PathBuf,
-}
-
-impl Paths {
-    pub fn of(p: &crate::settings::Paths) -> Paths {
-        Paths {
-            dir: p.runtime_dir.clone(),
-            socket: p.runtime_dir.join("daemon.sock"),
-            pidfile: p.runtime_dir.join("daemon.pid"),
-            log: p.data_dir.join("daemon.log"),
-        }
-    }
-}
-
-/// How commands reach the operation layer.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Through the daemon when its socket answers, else in this process.
-    Auto,
-    /// Through the daemon only; a command fails (exit 4) when none answers.
-    Always,
-    /// Always in this process.
-    Never,
-}
-
-impl Mode {
-    pub fn parse(s: &str) -> Option<Mode> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" | "" => Some(Mode::Auto),
-            "always" | "1" | "true" | "yes" => Some(Mode::Always),
-            "never" | "0" | "false" | "no" => Some(Mode::Never),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Auto => "auto",
-            Mode::Always => "always",
-            Mode::Never => "never",
-        }
-    }
-}
+pub use crate::settings::{DaemonMode as Mode, DaemonPaths as Paths};
 
 /// The runtime directory, made private to the user: created 0700, and refused when
 /// another user owns it (its socket could then be someone else's).
@@ -260,6 +207,29 @@ pub async fn status(socket: &Path) -> Result<Option<api::Status>> {
         Ok(mut c) => Ok(Some(c.get("/daemon/status").await?)),
         Err(client::ConnectError::NotRunning) => Ok(None),
         Err(client::ConnectError::Failed(e)) => Err(e),
+    }
+}
+
+/// The daemon's client asks for `doctor`.
+pub struct Probe;
+
+impl crate::doctor::DaemonProbe for Probe {
+    fn probe<'a>(
+        &'a self,
+        socket: &'a Path,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<Option<crate::doctor::DaemonAnswer>>>
+                + Send
+                + 'a,
+        >,
+    > {
+        Box::pin(async move {
+            Ok(status(socket).await?.map(|s| crate::doctor::DaemonAnswer {
+                pid: s.pid,
+                protocol: s.protocol,
+            }))
+        })
     }
 }
 

@@ -17,7 +17,7 @@ use futures_util::StreamExt;
 
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
-use crate::factory::Progress;
+use crate::progress::Progress;
 use crate::store::{DeploymentRecord, ReplicaRecord, Store};
 
 #[derive(Debug, Clone, Default)]
@@ -86,7 +86,7 @@ pub fn image(shape: &AgentShape, registry: &str) -> (String, Option<Vec<u8>>) {
                 .as_deref()
                 .map(|c| c[..c.len().min(12)].to_owned())
         })
-        .unwrap_or_else(|| crate::registry::AGENT_VERSION.into());
+        .unwrap_or_else(|| crate::model::AGENT_VERSION.into());
     let dirty = repo.as_ref().is_none_or(|r| {
         let mut opts = git2::StatusOptions::new();
         opts.include_untracked(true).recurse_untracked_dirs(true);

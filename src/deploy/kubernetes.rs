@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
-use crate::factory::Progress;
+use crate::progress::Progress;
 use crate::store::{DeploymentRecord, Store};
 
 #[derive(Debug, Clone, Default)]

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
-use crate::factory::Progress;
+use crate::progress::Progress;
 use crate::store::{DeploymentRecord, ReplicaRecord, Store};
 
 #[derive(Debug, Clone)]
@@ -421,7 +421,7 @@ pub async fn restart(
     all: bool,
     timeout: Duration,
 ) -> Result<()> {
-    let python = ensure_env(opts, &shape.project_dir, &crate::factory::NoProgress)?;
+    let python = ensure_env(opts, &shape.project_dir, &crate::progress::NoProgress)?;
     let mut restarted = Vec::new();
     for (i, r) in record.replicas.iter_mut().enumerate() {
         if r.state == "healthy" && !all {

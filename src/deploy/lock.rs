@@ -23,7 +23,7 @@ fn try_lock(f: &File) -> bool {
 pub async fn take(dir: &Path, agent: &str, waiting: impl FnOnce()) -> Result<AgentLock> {
     use std::os::unix::fs::OpenOptionsExt;
     // The name becomes a file name: only a valid agent name does.
-    crate::factory::spec::check_name(agent).map_err(|m| Error::invalid("name", m))?;
+    crate::model::check_name(agent).map_err(|m| Error::invalid("name", m))?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     let path = dir.join(format!("{agent}.lock"));
     let f = std::fs::OpenOptions::new()

@@ -15,54 +15,10 @@ use chrono::Utc;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::factory::Progress;
+use crate::progress::Progress;
 use crate::store::{AgentRecord, DeploymentRecord, ReplicaRecord, Store};
 
-/// Where an agent runs.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    clap::ValueEnum,
-    Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Target {
-    #[default]
-    Local,
-    Docker,
-    Kubernetes,
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Target {
-    pub fn parse(s: &str) -> Option<Target> {
-        match s {
-            "local" => Some(Target::Local),
-            "docker" => Some(Target::Docker),
-            "kubernetes" => Some(Target::Kubernetes),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Local => "local",
-            Target::Docker => "docker",
-            Target::Kubernetes => "kubernetes",
-        }
-    }
-}
+pub use crate::model::Target;
 
 /// The environment an agent is deployed to.
 #[derive(
@@ -142,7 +98,7 @@ impl AgentShape {
             project_dir: PathBuf::from(&a.project_dir),
             memory: limits["memory"].as_str().unwrap_or("512M").to_owned(),
             cpu: limits["cpu"].as_str().unwrap_or("0.5").to_owned(),
-            port: crate::registry::AGENT_PORT,
+            port: crate::model::AGENT_PORT,
             commit: a.commit.clone(),
         }
     }

@@ -103,15 +103,7 @@ pub const STEPS: &[&str] = &["validate", "render", "git", "push", "register", ST
 /// The step `--auto-deploy` fills in after the factory is done.
 pub const STEP_DEPLOY: &str = "deploy";
 
-/// Receives step transitions, for progress display. The factory never prints.
-pub trait Progress {
-    fn step(&self, index: usize, total: usize, name: &str, status: &str, message: Option<&str>);
-}
-
-pub struct NoProgress;
-impl Progress for NoProgress {
-    fn step(&self, _: usize, _: usize, _: &str, _: &str, _: Option<&str>) {}
-}
+pub use crate::progress::{NoProgress, Progress};
 
 #[derive(Debug, Clone, Default)]
 pub struct GitOptions {
@@ -241,7 +233,7 @@ pub fn plan(opts: &CreateOptions, now: DateTime<Utc>) -> Result<Plan, FactoryErr
             "{MANIFEST_FILE} is written by pc-hybrid itself; remove it from the template"
         )));
     }
-    let manifest = registry::agent_manifest(
+    let manifest = agent_manifest(
         &spec,
         &image_ref(&opts.image_registry, &spec),
         &opts.organization,
@@ -673,5 +665,115 @@ pub fn create_agent(
                 kept,
             })
         }
+    }
+}
+
+/// The manifest of an agent made by the factory: one capability per MCP tool it serves.
+fn agent_manifest(
+    spec: &ValidSpec,
+    image: &str,
+    organization: &str,
+    created_at: DateTime<Utc>,
+) -> registry::Manifest {
+    use registry::manifest::*;
+    use registry::{AGENT_PORT, AGENT_VERSION};
+    let query_params = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "query": {"type": "string", "minLength": 1, "maxLength": 1000},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5}
+        },
+        "required": ["query"]
+    });
+    let search_response = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "query": {"type": "string"},
+            "results": {"type": "array", "items": {"type": "object"}}
+        },
+        "required": ["query", "results"]
+    });
+    let tool = |name: &str,
+                description: String,
+                params: &serde_json::Value,
+                response: &serde_json::Value| Capability {
+        name: name.to_owned(),
+        description: Some(description),
+        endpoint: None,
+        method: None,
+        parameters: params.clone(),
+        response: response.clone(),
+    };
+    let mut capabilities = vec![
+        tool(
+            "search_knowledge",
+            "Search the agent's knowledge base".into(),
+            &query_params,
+            &search_response,
+        ),
+        tool(
+            "get_agent_info",
+            "Describe the agent".into(),
+            &serde_json::json!({"type": "object", "properties": {}}),
+            &serde_json::json!({"type": "object"}),
+        ),
+    ];
+    for c in &spec.capabilities {
+        capabilities.push(tool(
+            c,
+            format!("Knowledge for the {c} capability"),
+            &query_params,
+            &search_response,
+        ));
+    }
+    let limits = ResourceList {
+        memory: Some(spec.deployment.resource_limits.memory.clone()),
+        cpu: Some(spec.deployment.resource_limits.cpu.clone()),
+    };
+    registry::Manifest {
+        api_version: API_VERSION.into(),
+        kind: KIND.into(),
+        metadata: Metadata {
+            name: spec.slug(),
+            version: AGENT_VERSION.into(),
+            title: Some(spec.display_name.clone()),
+            description: Some(spec.description.clone()),
+            created_at: Some(created_at),
+            organization: Some(organization.to_owned()),
+            contact_email: None,
+        },
+        spec: ServerSpec {
+            image: Some(image.to_owned()),
+            port: Some(AGENT_PORT),
+            transport: Some("streamable-http".into()),
+            // Run from the project folder (the manifest's own) with its sources on the path,
+            // installed or not, on a port the validator picks.
+            command: Some(vec![
+                "python3".into(),
+                "-m".into(),
+                spec.name.clone(),
+                "--transport".into(),
+                "streamable-http".into(),
+                "--host".into(),
+                "127.0.0.1".into(),
+                "--port".into(),
+                "{port}".into(),
+            ]),
+            env: std::collections::BTreeMap::from([("PYTHONPATH".to_string(), "src".to_string())]),
+            path: Some("/mcp".into()),
+            resources: Some(Resources {
+                limits: Some(limits.clone()),
+                requests: Some(limits),
+                storage: None,
+            }),
+            capabilities,
+            health_check: Some(HealthCheck {
+                path: "/health".into(),
+                interval_seconds: 30,
+                timeout_seconds: 5,
+            }),
+            ..Default::default()
+        },
+        status: None,
     }
 }

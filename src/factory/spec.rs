@@ -28,105 +28,13 @@ pub const DEFAULT_CAPABILITY: &str = "general_assistance";
 const MAX_DESCRIPTION: usize = 4000;
 const MAX_LIST: usize = 32;
 
-static NAME_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9_]{1,62}$").unwrap());
+use crate::model::NAME_RE;
 static DOMAIN_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9_]{1,40}$").unwrap());
 static MEMORY_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[1-9][0-9]{0,6}(\.[0-9]+)?(K|M|G|Ki|Mi|Gi)$").unwrap());
 static CPU_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]{1,3}(\.[0-9]{1,3})?|[1-9][0-9]{0,5}m)$").unwrap());
-
-/// Python keywords and modules the generated agent imports: a package with such a name
-/// would not import or would shadow a dependency.
-const RESERVED_NAMES: &[&str] = &[
-    "and",
-    "as",
-    "assert",
-    "async",
-    "await",
-    "break",
-    "class",
-    "continue",
-    "def",
-    "del",
-    "elif",
-    "else",
-    "except",
-    "finally",
-    "for",
-    "from",
-    "global",
-    "if",
-    "import",
-    "in",
-    "is",
-    "lambda",
-    "nonlocal",
-    "not",
-    "or",
-    "pass",
-    "raise",
-    "return",
-    "try",
-    "while",
-    "with",
-    "yield",
-    "match",
-    "case",
-    "type",
-    "none",
-    "true",
-    "false",
-    "mcp",
-    "json",
-    "os",
-    "sys",
-    "re",
-    "math",
-    "time",
-    "typing",
-    "pathlib",
-    "asyncio",
-    "argparse",
-    "logging",
-    "sqlite3",
-    "urllib",
-    "http",
-    "yaml",
-    "jsonschema",
-    "pydantic",
-    "starlette",
-    "uvicorn",
-    "anyio",
-    "httpx",
-    "tests",
-    "test",
-    "src",
-    "knowledge",
-    "config",
-    "setuptools",
-    "pytest",
-    "builtins",
-    "collections",
-    "dataclasses",
-    "datetime",
-    "hashlib",
-    "tempfile",
-    "subprocess",
-    "socket",
-    "string",
-    "types",
-    "io",
-    "abc",
-    "functools",
-    "itertools",
-    "contextlib",
-    "unittest",
-    "email",
-    "site",
-    "encodings",
-    "psycopg",
-];
 
 /// The request body of `POST /api/v4/admin/agents/create`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -274,24 +182,7 @@ fn has_bad_control(s: &str, allow_newlines: bool) -> bool {
     })
 }
 
-/// Check a single agent name; used by the wizard as the user types.
-pub fn check_name(name: &str) -> Result<(), String> {
-    if !NAME_RE.is_match(name) {
-        return Err(format!(
-            "`{}` is not snake_case: use 2 to 63 characters a-z, 0-9 and _, starting with a letter",
-            name.escape_debug()
-        ));
-    }
-    if name.ends_with('_') || name.contains("__") {
-        return Err("must not end with `_` or contain `__` (it also names a DNS label and a Python package)".into());
-    }
-    if RESERVED_NAMES.contains(&name) {
-        return Err(format!(
-            "`{name}` is reserved: it would shadow a Python keyword or module the agent uses"
-        ));
-    }
-    Ok(())
-}
+pub use crate::model::check_name;
 
 pub fn check_domain(domain: &str) -> Result<(), String> {
     if DOMAIN_RE.is_match(domain) {

@@ -2,6 +2,7 @@
 //! resolved settings and the shared services (the domain store, the audit recorder), each
 //! opened once when first needed.
 
+use crate::auth::Caller;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,34 +14,14 @@ use crate::store::{self, Store};
 
 use super::{Request, Sink};
 
-/// Who asks for an operation, and the correlation id its events share.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    /// The user recorded in audit events.
-    pub user: String,
-    /// The caller's Unix user id (the peer's, on the daemon's socket).
-    pub uid: u32,
-    pub correlation_id: String,
-}
-
-impl Caller {
-    /// The user of this process.
-    pub fn local(user: &str) -> Caller {
-        Caller {
-            user: user.into(),
-            // SAFETY: getuid has no preconditions and cannot fail.
-            uid: unsafe { libc::getuid() },
-            correlation_id: uuid::Uuid::now_v7().to_string(),
-        }
-    }
-}
-
 pub struct Context {
     pub settings: Settings,
     /// Who writes the events: the CLI, or the daemon on a caller's behalf.
     component: Component,
     store: Mutex<Option<Arc<dyn Store>>>,
     recorder: Mutex<Option<Arc<Recorder>>>,
+    /// How `doctor` asks the daemon, where the process can (the CLI's).
+    daemon_probe: Option<Arc<dyn crate::doctor::DaemonProbe>>,
 }
 
 impl Context {
@@ -50,7 +31,18 @@ impl Context {
             component,
             store: Mutex::new(None),
             recorder: Mutex::new(None),
+            daemon_probe: None,
         }
+    }
+
+    /// Let `doctor` ask the daemon through `probe`.
+    pub fn with_daemon_probe(mut self, probe: Arc<dyn crate::doctor::DaemonProbe>) -> Context {
+        self.daemon_probe = Some(probe);
+        self
+    }
+
+    pub fn daemon_probe(&self) -> Option<&dyn crate::doctor::DaemonProbe> {
+        self.daemon_probe.as_deref()
     }
 
     /// The domain store (agents, creations, registry, deployments), opened on first use.

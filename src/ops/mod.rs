@@ -20,8 +20,9 @@ use serde_json::Value;
 use crate::audit::event::{Category, EventType, Severity, Status};
 use crate::error::{Error, Result};
 
+pub use crate::auth::Caller;
 pub use agents::{AgentRow, CreateAgent, CreateFlags, Deploy, Logs, Restart, Undeploy};
-pub use context::{Caller, Context};
+pub use context::Context;
 pub use registry::{
     declared_environment, Export, LiveRequest, Named, RegisterServer, ServerSource, ValidateServers,
 };

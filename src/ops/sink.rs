@@ -54,7 +54,7 @@ impl<'a> Steps<'a> {
     }
 }
 
-impl crate::factory::Progress for Steps<'_> {
+impl crate::progress::Progress for Steps<'_> {
     fn step(&self, index: usize, total: usize, name: &str, status: &str, message: Option<&str>) {
         self.sink.step(
             &self.title,

@@ -40,7 +40,8 @@ pub async fn doctor(ctx: &Context) -> Result<Reply> {
         audit_store: &s.audit.store,
         data_dir: &s.paths.data_dir,
         daemon: s.daemon.value,
-        socket: &crate::daemon::Paths::of(&s.paths).socket,
+        socket: &crate::settings::DaemonPaths::of(&s.paths).socket,
+        probe: ctx.daemon_probe(),
     })
     .await;
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();

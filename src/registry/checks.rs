@@ -117,23 +117,7 @@ pub fn image_digest(s: &str) -> Option<&str> {
     s.split_once('@').map(|(_, d)| d)
 }
 
-/// An absolute http(s) URL.
-pub fn http_url(s: &str) -> Result<url::Url, String> {
-    let u = url::Url::parse(s).map_err(|e| format!("`{}` is not a URL: {e}", s.escape_debug()))?;
-    if u.scheme() != "http" && u.scheme() != "https" {
-        return Err(format!(
-            "`{}` must be an http or https URL",
-            s.escape_debug()
-        ));
-    }
-    if u.host_str().is_none() {
-        return Err(format!("`{}` has no host", s.escape_debug()));
-    }
-    if !u.username().is_empty() || u.password().is_some() {
-        return Err("a URL must not carry credentials; use a header or a token store".into());
-    }
-    Ok(u)
-}
+pub use crate::net::http_url;
 
 /// An HTTP path such as `/health`.
 pub fn http_path(s: &str) -> Result<(), String> {

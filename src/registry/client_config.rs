@@ -414,7 +414,7 @@ pub async fn connect(
     store: &dyn crate::store::Store,
     entry: &crate::store::RegistryEntry,
     local: &crate::deploy::local::LocalOptions,
-    progress: &dyn crate::factory::Progress,
+    progress: &dyn crate::progress::Progress,
 ) -> crate::error::Result<Connect> {
     let dir = entry.report["file"]
         .as_str()

@@ -2,7 +2,7 @@
 //! environment, or a locked-down Docker container), speak MCP to it, compare what it serves
 //! with what it declares, and always tear the sandbox down.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -74,29 +74,7 @@ pub struct LiveOptions {
     pub cancel: tokio_util::sync::CancellationToken,
 }
 
-/// The last bytes a server wrote to stderr, for messages.
-#[derive(Debug, Default)]
-pub struct Tail {
-    buf: VecDeque<u8>,
-}
-
-impl Tail {
-    const CAP: usize = 4096;
-
-    pub fn push(&mut self, bytes: &[u8]) {
-        self.buf.extend(bytes);
-        while self.buf.len() > Self::CAP {
-            self.buf.pop_front();
-        }
-    }
-
-    pub fn text(&self) -> String {
-        let (a, b) = self.buf.as_slices();
-        let mut v = a.to_vec();
-        v.extend_from_slice(b);
-        String::from_utf8_lossy(&v).trim().to_string()
-    }
-}
+pub use crate::docker::Tail;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct Timings {

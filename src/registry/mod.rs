@@ -24,14 +24,11 @@ use serde_json::Value;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::factory::spec::ValidSpec;
 use crate::store::{RegisterOutcome, RegistryEntry, Store};
 pub use manifest::Manifest;
 use model::*;
 
-/// Port an agent listens on inside its container.
-pub const AGENT_PORT: u16 = 8000;
-pub const AGENT_VERSION: &str = "0.1.0";
+pub use crate::model::{AGENT_PORT, AGENT_VERSION};
 
 /// Everything validation found out about one document.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
@@ -524,112 +521,6 @@ pub fn remove(store: &dyn Store, name: &str, version: Option<&str>) -> Result<Ve
         .into_iter()
         .map(|(name, version)| Removed { name, version })
         .collect())
-}
-
-/// The manifest of an agent made by the factory: one capability per MCP tool it serves.
-pub fn agent_manifest(
-    spec: &ValidSpec,
-    image: &str,
-    organization: &str,
-    created_at: DateTime<Utc>,
-) -> Manifest {
-    use manifest::*;
-    let query_params = serde_json::json!({
-        "type": "object",
-        "properties": {
-            "query": {"type": "string", "minLength": 1, "maxLength": 1000},
-            "limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5}
-        },
-        "required": ["query"]
-    });
-    let search_response = serde_json::json!({
-        "type": "object",
-        "properties": {
-            "query": {"type": "string"},
-            "results": {"type": "array", "items": {"type": "object"}}
-        },
-        "required": ["query", "results"]
-    });
-    let tool = |name: &str, description: String, params: &Value, response: &Value| Capability {
-        name: name.to_owned(),
-        description: Some(description),
-        endpoint: None,
-        method: None,
-        parameters: params.clone(),
-        response: response.clone(),
-    };
-    let mut capabilities = vec![
-        tool(
-            "search_knowledge",
-            "Search the agent's knowledge base".into(),
-            &query_params,
-            &search_response,
-        ),
-        tool(
-            "get_agent_info",
-            "Describe the agent".into(),
-            &serde_json::json!({"type": "object", "properties": {}}),
-            &serde_json::json!({"type": "object"}),
-        ),
-    ];
-    for c in &spec.capabilities {
-        capabilities.push(tool(
-            c,
-            format!("Knowledge for the {c} capability"),
-            &query_params,
-            &search_response,
-        ));
-    }
-    let limits = ResourceList {
-        memory: Some(spec.deployment.resource_limits.memory.clone()),
-        cpu: Some(spec.deployment.resource_limits.cpu.clone()),
-    };
-    Manifest {
-        api_version: API_VERSION.into(),
-        kind: KIND.into(),
-        metadata: Metadata {
-            name: spec.slug(),
-            version: AGENT_VERSION.into(),
-            title: Some(spec.display_name.clone()),
-            description: Some(spec.description.clone()),
-            created_at: Some(created_at),
-            organization: Some(organization.to_owned()),
-            contact_email: None,
-        },
-        spec: ServerSpec {
-            image: Some(image.to_owned()),
-            port: Some(AGENT_PORT),
-            transport: Some("streamable-http".into()),
-            // Run from the project folder (the manifest's own) with its sources on the path,
-            // installed or not, on a port the validator picks.
-            command: Some(vec![
-                "python3".into(),
-                "-m".into(),
-                spec.name.clone(),
-                "--transport".into(),
-                "streamable-http".into(),
-                "--host".into(),
-                "127.0.0.1".into(),
-                "--port".into(),
-                "{port}".into(),
-            ]),
-            env: std::collections::BTreeMap::from([("PYTHONPATH".to_string(), "src".to_string())]),
-            path: Some("/mcp".into()),
-            resources: Some(Resources {
-                limits: Some(limits.clone()),
-                requests: Some(limits),
-                storage: None,
-            }),
-            capabilities,
-            health_check: Some(HealthCheck {
-                path: "/health".into(),
-                interval_seconds: 30,
-                timeout_seconds: 5,
-            }),
-            ..Default::default()
-        },
-        status: None,
-    }
 }
 
 /// Check many files, spread over the machine's cores; reports come back in order.

@@ -8,6 +8,7 @@ mod sqlite;
 
 use std::path::{Path, PathBuf};
 
+use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -103,7 +104,7 @@ pub struct ReplicaRecord {
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct DeploymentRecord {
     pub agent_name: String,
-    pub target: crate::deploy::Target,
+    pub target: crate::model::Target,
     pub environment: String,
     /// `deploying`, `running`, `failed` or `removing`.
     pub status: String,
@@ -155,9 +156,56 @@ pub enum RegisterOutcome {
     },
 }
 
-/// Makes the signed checkpoint of a (sequence, hash). Shared with the thread a store may
-/// run its queries on.
-pub type Sign<'a> = dyn Fn(u64, [u8; 32]) -> crate::audit::Checkpoint + Sync + 'a;
+/// The chain's rules, which the audit trail owns: the hash before the first event, how an
+/// event's hash follows from the one before, and how a checkpoint is signed. A store applies
+/// them inside the transaction that appends, so that the head each event links to is the
+/// head it is stored after, whichever process appended last.
+pub trait Chain: Sync {
+    fn genesis(&self) -> [u8; 32];
+    fn link(&self, prev: &[u8; 32], canonical: &[u8]) -> [u8; 32];
+    fn sign(&self, sequence: u64, hash: [u8; 32]) -> Checkpoint;
+    /// The checkpoint that anchors the chain after a purge removed what it follows.
+    fn anchor_purge(&self, sequence: u64, hash: [u8; 32]) -> Checkpoint;
+}
+
+/// An event as the store keeps it: the canonical JSON the chain hashes, and the fields kept
+/// in columns. Made on the producer's thread, so that the writer, the pipeline's bottleneck,
+/// moves and frees a few small strings per event rather than a whole event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRow {
+    pub canonical: Vec<u8>,
+    pub event_id: String,
+    pub timestamp: String,
+    pub user_id: String,
+    pub event_type: &'static str,
+    pub severity: &'static str,
+    pub status: &'static str,
+    pub resource: String,
+    pub agent_id: Option<String>,
+}
+
+/// A signed statement that the chain up to `sequence` ends in `hash`; when `anchors_purge`,
+/// also that the events up to it were removed by retention on purpose.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Checkpoint {
+    pub sequence: u64,
+    pub anchors_purge: bool,
+    #[serde(serialize_with = "hex_ser")]
+    pub hash: [u8; 32],
+    pub at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "b64_ser")]
+    pub signature: Vec<u8>,
+    #[serde(serialize_with = "b64_ser")]
+    pub public_key: Vec<u8>,
+}
+
+fn hex_ser<S: serde::Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&h.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+fn b64_ser<S: serde::Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b))
+}
 
 /// Visits one stored event as (sequence, canonical body, hash); false stops the scan.
 pub type Visit<'a> = dyn FnMut(u64, &[u8], &[u8]) -> bool + Send + 'a;
@@ -166,7 +214,7 @@ pub type Visit<'a> = dyn FnMut(u64, &[u8], &[u8]) -> bool + Send + 'a;
 /// commit, it leaves the chain as it was.
 pub trait AuditAppend {
     /// Insert these records after those inserted before.
-    fn insert(&mut self, records: &[crate::audit::Record]) -> Result<()>;
+    fn insert(&mut self, records: &[AuditRow]) -> Result<()>;
     /// Commit every record inserted; for each, in order, its sequence number, or `None` when
     /// it was already stored. `checkpoint_last` signs the last one.
     fn commit(self: Box<Self>, checkpoint_last: bool) -> Result<Vec<Option<u64>>>;
@@ -177,12 +225,12 @@ pub trait AuditAppend {
 struct Kept<'s, S: ?Sized> {
     store: &'s S,
     checkpoint_every: u64,
-    sign: &'s Sign<'s>,
-    records: Vec<crate::audit::Record>,
+    chain: &'s dyn Chain,
+    records: Vec<AuditRow>,
 }
 
 impl<S: Store + ?Sized> AuditAppend for Kept<'_, S> {
-    fn insert(&mut self, records: &[crate::audit::Record]) -> Result<()> {
+    fn insert(&mut self, records: &[AuditRow]) -> Result<()> {
         self.records.extend_from_slice(records);
         Ok(())
     }
@@ -192,7 +240,7 @@ impl<S: Store + ?Sized> AuditAppend for Kept<'_, S> {
             &self.records,
             self.checkpoint_every,
             checkpoint_last,
-            self.sign,
+            self.chain,
         )
     }
 }
@@ -242,23 +290,22 @@ pub trait Store: Send + Sync {
     fn deployment(
         &self,
         agent_name: &str,
-        target: crate::deploy::Target,
+        target: crate::model::Target,
     ) -> Result<Option<DeploymentRecord>>;
     /// All deployments, or those of one agent.
     fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>>;
-    fn remove_deployment(&self, agent_name: &str, target: crate::deploy::Target) -> Result<bool>;
+    fn remove_deployment(&self, agent_name: &str, target: crate::model::Target) -> Result<bool>;
 
     /// Append events, as records, to the audit chain in one durable transaction: each gets
-    /// the next sequence number and its hash. `sign` makes a checkpoint for a (sequence, hash)
-    /// and is called every `checkpoint_every` events and for the last one when
-    /// `checkpoint_last`. An event whose id and timestamp are already stored (a sender's
+    /// the next sequence number and its hash by `chain`, which also signs a checkpoint every
+    /// `checkpoint_every` events and for the last one when `checkpoint_last`. An event whose id and timestamp are already stored (a sender's
     /// retry) is skipped and returned as `None`.
     fn audit_append(
         &self,
-        records: &[crate::audit::Record],
+        records: &[AuditRow],
         checkpoint_every: u64,
         checkpoint_last: bool,
-        sign: &Sign<'_>,
+        chain: &dyn Chain,
     ) -> Result<Vec<Option<u64>>>;
     /// Begin an append to the audit chain: records are inserted as they arrive and committed
     /// together, as `audit_append` would store them, but durable only once a later
@@ -269,12 +316,12 @@ pub trait Store: Send + Sync {
     fn audit_begin<'s>(
         &'s self,
         checkpoint_every: u64,
-        sign: &'s Sign<'s>,
+        chain: &'s dyn Chain,
     ) -> Result<Box<dyn AuditAppend + 's>> {
         Ok(Box::new(Kept {
             store: self,
             checkpoint_every,
-            sign,
+            chain,
             records: Vec::new(),
         }))
     }
@@ -291,16 +338,16 @@ pub trait Store: Send + Sync {
     /// body, hash) borrowed from the store, until `visit` returns false. Calls may run on
     /// several threads at once, each over its own part of the chain.
     fn audit_scan(&self, from: u64, to: u64, visit: &mut Visit<'_>) -> Result<()>;
-    fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>>;
+    fn audit_checkpoints(&self) -> Result<Vec<Checkpoint>>;
     /// Delete the longest prefix of the chain whose events are older than `before`, keeping
     /// a signed checkpoint at its last sequence so that the rest still verifies. The number
     /// of events deleted.
-    fn audit_purge(&self, before: &str, sign: &Sign<'_>) -> Result<u64>;
+    fn audit_purge(&self, before: &str, chain: &dyn Chain) -> Result<u64>;
     /// The last sequence delivered to a sink (0 when none).
     fn audit_sink_cursor(&self, sink: &str) -> Result<u64>;
     fn set_audit_sink_cursor(&self, sink: &str, sequence: u64) -> Result<()>;
     /// Sign the tail of the chain when it is not covered by a checkpoint (after a crash).
-    fn audit_seal(&self, sign: &Sign<'_>) -> Result<Option<u64>>;
+    fn audit_seal(&self, chain: &dyn Chain) -> Result<Option<u64>>;
 }
 
 /// Where the store is, as resolved from settings.

@@ -11,10 +11,10 @@ use postgres::{Client, GenericClient, Row};
 use super::migrations::{latest, PG_MIGRATIONS};
 use super::{
     checkpoint_due, deployment_detail, parse_ts, split_detail, ts, AgentRecord, AuditQuery,
-    CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, Sign, StepRecord, Store,
+    CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, StepRecord, Store,
     StoredAudit,
 };
-use crate::audit::{Checkpoint, Record};
+use super::{AuditRow as Record, Chain, Checkpoint};
 use crate::error::{Error, Result};
 use crate::secret::{redact_url, redact_url_in_text};
 
@@ -257,7 +257,7 @@ fn deployment_row(r: &Row) -> Result<DeploymentRecord> {
         agent_name: r.get(0),
         target: {
             let t: String = r.get(1);
-            crate::deploy::Target::parse(&t)
+            crate::model::Target::parse(&t)
                 .ok_or_else(|| bad_row("deployment", format!("unknown deploy target `{t}`")))?
         },
         environment: r.get(2),
@@ -559,7 +559,7 @@ impl Store for PostgresStore {
     fn deployment(
         &self,
         agent_name: &str,
-        target: crate::deploy::Target,
+        target: crate::model::Target,
     ) -> Result<Option<DeploymentRecord>> {
         self.with(|c| {
             let r = c.query_opt(
@@ -582,7 +582,7 @@ impl Store for PostgresStore {
         })
     }
 
-    fn remove_deployment(&self, agent_name: &str, target: crate::deploy::Target) -> Result<bool> {
+    fn remove_deployment(&self, agent_name: &str, target: crate::model::Target) -> Result<bool> {
         self.with(|c| {
             Ok(c.execute(
                 "DELETE FROM deployments WHERE agent_name = $1 AND target = $2",
@@ -596,11 +596,11 @@ impl Store for PostgresStore {
         records: &[Record],
         checkpoint_every: u64,
         checkpoint_last: bool,
-        sign: &Sign<'_>,
+        chain: &dyn Chain,
     ) -> Result<Vec<Option<u64>>> {
         self.transaction(|tx| {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
-            let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, crate::audit::GENESIS));
+            let (mut seq, mut hash) = chain_head(tx)?.unwrap_or((0, chain.genesis()));
             // Duplicates are found before sequence numbers are given, since a skipped event
             // must not take one; the chain lock keeps the answer true until commit.
             let ids: Vec<&str> = records.iter().map(|r| r.event_id.as_str()).collect();
@@ -618,7 +618,7 @@ impl Store for PostgresStore {
             let mut seqs: Vec<i64> = Vec::new();
             let mut agents: Vec<Option<&str>> = Vec::new();
             let mut hashes: Vec<&[u8]> = Vec::new();
-            let mut chain = Vec::new();
+            let mut linked = Vec::new();
             let mut checkpoints = Vec::new();
             for r in records {
                 if !seen.insert((r.timestamp.clone(), r.event_id.clone())) {
@@ -628,14 +628,14 @@ impl Store for PostgresStore {
                 let body = std::str::from_utf8(&r.canonical)
                     .map_err(|_| Error::Internal("a canonical event is not UTF-8".into()))?;
                 seq += 1;
-                hash = crate::audit::link(&hash, &r.canonical);
+                hash = chain.link(&hash, &r.canonical);
                 for (col, v) in cols.iter_mut().zip([
                     r.event_id.clone(),
                     r.timestamp.clone(),
                     r.user_id.clone(),
-                    r.event_type.as_str().to_owned(),
-                    r.severity.as_str().to_owned(),
-                    r.status.as_str().to_owned(),
+                    r.event_type.to_owned(),
+                    r.severity.to_owned(),
+                    r.status.to_owned(),
                     r.resource.clone(),
                     body.to_owned(),
                 ]) {
@@ -643,7 +643,7 @@ impl Store for PostgresStore {
                 }
                 seqs.push(seq as i64);
                 agents.push(r.agent_id.as_deref());
-                chain.push(hash);
+                linked.push(hash);
                 out.push(Some(seq));
                 if checkpoint_due(seq, checkpoint_every) {
                     checkpoints.push((seq, hash));
@@ -655,7 +655,7 @@ impl Store for PostgresStore {
             if checkpoint_last && checkpoints.last().map(|c| c.0) != Some(seq) {
                 checkpoints.push((seq, hash));
             }
-            hashes.extend(chain.iter().map(|h| &h[..]));
+            hashes.extend(linked.iter().map(|h| &h[..]));
             let [ids, times, users, types, severities, statuses, resources, bodies] = &cols;
             let params: [&(dyn ToSql + Sync); 11] = [
                 &seqs, ids, times, users, types, severities, statuses, resources, &agents, bodies,
@@ -667,7 +667,7 @@ impl Store for PostgresStore {
                 &params,
             )?;
             for (s, h) in checkpoints {
-                insert_checkpoint(tx, &sign(s, h))?;
+                insert_checkpoint(tx, &chain.sign(s, h))?;
             }
             Ok(out)
         })
@@ -748,7 +748,7 @@ impl Store for PostgresStore {
         })
     }
 
-    fn audit_purge(&self, before: &str, sign: &Sign<'_>) -> Result<u64> {
+    fn audit_purge(&self, before: &str, chain: &dyn Chain) -> Result<u64> {
         self.transaction(|tx| {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
             let r = tx.query_one(
@@ -766,7 +766,7 @@ impl Store for PostgresStore {
                     &[&upto],
                 )?
                 .get(0);
-            insert_checkpoint(tx, &sign(upto as u64, hash32(hash)?))?;
+            insert_checkpoint(tx, &chain.anchor_purge(upto as u64, hash32(hash)?))?;
             let n = tx.execute("DELETE FROM audit_events WHERE sequence <= $1", &[&upto])?;
             tx.execute(
                 "DELETE FROM audit_checkpoints WHERE sequence < $1",
@@ -793,7 +793,7 @@ impl Store for PostgresStore {
         })
     }
 
-    fn audit_seal(&self, sign: &Sign<'_>) -> Result<Option<u64>> {
+    fn audit_seal(&self, chain: &dyn Chain) -> Result<Option<u64>> {
         self.transaction(|tx| {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_LOCK])?;
             let last: Option<i64> = tx
@@ -801,7 +801,7 @@ impl Store for PostgresStore {
                 .get(0);
             match chain_head(tx)? {
                 Some((s, h)) if last.is_none_or(|l| l < s as i64) => {
-                    insert_checkpoint(tx, &sign(s, h))?;
+                    insert_checkpoint(tx, &chain.sign(s, h))?;
                     Ok(Some(s))
                 }
                 _ => Ok(None),

@@ -700,7 +700,7 @@ impl Store for SqliteStore {
     fn deployment(
         &self,
         agent_name: &str,
-        target: crate::deploy::Target,
+        target: crate::model::Target,
     ) -> Result<Option<DeploymentRecord>> {
         Ok(self
             .conn()
@@ -723,7 +723,7 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn remove_deployment(&self, agent_name: &str, target: crate::deploy::Target) -> Result<bool> {
+    fn remove_deployment(&self, agent_name: &str, target: crate::model::Target) -> Result<bool> {
         let n = self.conn().execute(
             "DELETE FROM deployments WHERE agent_name = ?1 AND target = ?2",
             [agent_name, target.as_str()],
@@ -733,12 +733,12 @@ impl Store for SqliteStore {
 
     fn audit_append(
         &self,
-        records: &[crate::audit::Record],
+        records: &[super::AuditRow],
         checkpoint_every: u64,
         checkpoint_last: bool,
-        sign: &super::Sign<'_>,
+        chain: &dyn super::Chain,
     ) -> Result<Vec<Option<u64>>> {
-        let mut append = self.audit_begin(checkpoint_every, sign)?;
+        let mut append = self.audit_begin(checkpoint_every, chain)?;
         append.insert(records)?;
         let out = append.commit(checkpoint_last)?;
         self.audit_sync()?;
@@ -748,7 +748,7 @@ impl Store for SqliteStore {
     fn audit_begin<'s>(
         &'s self,
         checkpoint_every: u64,
-        sign: &'s super::Sign<'s>,
+        chain: &'s dyn super::Chain,
     ) -> Result<Box<dyn super::AuditAppend + 's>> {
         let progress = self.prepare_writer()?;
         self.finish_checkpoint(&progress);
@@ -760,10 +760,10 @@ impl Store for SqliteStore {
             conn,
             progress,
             open: true,
-            sign,
+            chain,
             checkpoint_every,
             sequence: 0,
-            hash: crate::audit::GENESIS,
+            hash: chain.genesis(),
             posted_upto: 0,
             tail: None,
             out: Vec::new(),
@@ -912,7 +912,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn audit_checkpoints(&self) -> Result<Vec<crate::audit::Checkpoint>> {
+    fn audit_checkpoints(&self) -> Result<Vec<super::Checkpoint>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT sequence, hash, at, signature, public_key, anchors_purge FROM audit_checkpoints ORDER BY sequence",
@@ -923,7 +923,7 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn audit_purge(&self, before: &str, sign: &super::Sign<'_>) -> Result<u64> {
+    fn audit_purge(&self, before: &str, chain: &dyn super::Chain) -> Result<u64> {
         self.durably(|tx| {
             let first: Option<i64> =
                 tx.query_row("SELECT MIN(sequence) FROM audit_events", [], |r| r.get(0))?;
@@ -942,7 +942,7 @@ impl Store for SqliteStore {
                 [upto],
                 |r| bytes(r, 0),
             )?;
-            insert_checkpoint(tx, &sign(upto as u64, hash32(hash)?))?;
+            insert_checkpoint(tx, &chain.anchor_purge(upto as u64, hash32(hash)?))?;
             let n = tx.execute("DELETE FROM audit_events WHERE sequence <= ?1", [upto])?;
             tx.execute("DELETE FROM audit_postings WHERE last_seq <= ?1", [upto])?;
             tx.execute("UPDATE audit_posted SET upto = max(upto, ?1)", [upto])?;
@@ -971,7 +971,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn audit_seal(&self, sign: &super::Sign<'_>) -> Result<Option<u64>> {
+    fn audit_seal(&self, chain: &dyn super::Chain) -> Result<Option<u64>> {
         self.durably(|tx| {
             // Sealing ends a writer's session: its tail is posted, so that queries after it
             // do not scan the tail.
@@ -984,7 +984,7 @@ impl Store for SqliteStore {
                 })?;
             match chain_head(tx)? {
                 Some((s, h)) if last.is_none_or(|l| l < s as i64) => {
-                    insert_checkpoint(tx, &sign(s, h))?;
+                    insert_checkpoint(tx, &chain.sign(s, h))?;
                     Ok(Some(s))
                 }
                 _ => Ok(None),
@@ -1024,7 +1024,7 @@ fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
         agent_name: r.get(0)?,
         target: {
             let t: String = r.get(1)?;
-            crate::deploy::Target::parse(&t).ok_or_else(|| {
+            crate::model::Target::parse(&t).ok_or_else(|| {
                 rusqlite::Error::FromSqlConversionFailure(
                     1,
                     rusqlite::types::Type::Text,
@@ -1104,7 +1104,7 @@ struct Append<'s> {
     progress: Arc<Progress>,
     /// Until committed: dropped while open, it rolls back.
     open: bool,
-    sign: &'s super::Sign<'s>,
+    chain: &'s dyn super::Chain,
     checkpoint_every: u64,
     /// The head of the chain as inserted so far.
     sequence: u64,
@@ -1116,10 +1116,10 @@ struct Append<'s> {
 }
 
 impl super::AuditAppend for Append<'_> {
-    fn insert(&mut self, records: &[crate::audit::Record]) -> Result<()> {
+    fn insert(&mut self, records: &[super::AuditRow]) -> Result<()> {
         let Append {
             conn,
-            sign,
+            chain,
             checkpoint_every,
             sequence,
             hash,
@@ -1132,16 +1132,16 @@ impl super::AuditAppend for Append<'_> {
             "INSERT OR IGNORE INTO audit_events (sequence, event_id, timestamp, user_id, event_type, severity, status, resource, agent_id, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for r in records {
-            let next_hash = crate::audit::link(hash, &r.canonical);
-            let event_type = r.event_type.as_str();
+            let next_hash = chain.link(hash, &r.canonical);
+            let event_type = r.event_type;
             let inserted = insert.execute(params![
                 (*sequence + 1) as i64,
                 r.event_id,
                 r.timestamp,
                 r.user_id,
                 event_type,
-                r.severity.as_str(),
-                r.status.as_str(),
+                r.severity,
+                r.status,
                 r.resource,
                 r.agent_id,
                 r.canonical,
@@ -1164,7 +1164,7 @@ impl super::AuditAppend for Append<'_> {
                 );
             }
             if super::checkpoint_due(*sequence, *checkpoint_every) {
-                insert_checkpoint(conn, &sign(*sequence, *hash))?;
+                insert_checkpoint(conn, &chain.sign(*sequence, *hash))?;
             }
         }
         Ok(())
@@ -1177,7 +1177,7 @@ impl super::AuditAppend for Append<'_> {
             self.tail = Some(postings::Stretch::after(sequence));
         }
         if checkpoint_last && self.out.iter().any(Option::is_some) {
-            insert_checkpoint(&self.conn, &(self.sign)(sequence, hash))?;
+            insert_checkpoint(&self.conn, &self.chain.sign(sequence, hash))?;
         }
         self.conn.execute_batch("COMMIT")?;
         self.open = false;
@@ -1210,8 +1210,8 @@ fn chain_head(conn: &Connection) -> Result<Option<(u64, [u8; 32])>> {
         .optional()?)
 }
 
-fn checkpoint_row(r: &rusqlite::Row) -> rusqlite::Result<crate::audit::Checkpoint> {
-    Ok(crate::audit::Checkpoint {
+fn checkpoint_row(r: &rusqlite::Row) -> rusqlite::Result<super::Checkpoint> {
+    Ok(super::Checkpoint {
         sequence: r.get::<_, i64>(0)? as u64,
         hash: hash32(r.get(1)?)?,
         at: parse_ts(r.get(2)?)?,
@@ -1221,7 +1221,7 @@ fn checkpoint_row(r: &rusqlite::Row) -> rusqlite::Result<crate::audit::Checkpoin
     })
 }
 
-fn insert_checkpoint(tx: &Connection, c: &crate::audit::Checkpoint) -> Result<()> {
+fn insert_checkpoint(tx: &Connection, c: &super::Checkpoint) -> Result<()> {
     tx.execute(
         "INSERT OR REPLACE INTO audit_checkpoints (sequence, hash, at, signature, public_key, anchors_purge) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![c.sequence as i64, &c.hash[..], ts(&c.at), c.signature, c.public_key, c.anchors_purge],
@@ -1260,9 +1260,9 @@ mod tests {
     fn append_deferred(
         store: &SqliteStore,
         records: &[crate::audit::Record],
-        sign: &super::super::Sign<'_>,
+        chain: &dyn super::super::Chain,
     ) -> Vec<Option<u64>> {
-        let mut append = store.audit_begin(1_000_000, sign).unwrap();
+        let mut append = store.audit_begin(1_000_000, chain).unwrap();
         append.insert(records).unwrap();
         append.commit(false).unwrap()
     }

@@ -1,0 +1,13 @@
+//! Where long operations report their steps (creations, deploys, client installs): a trait
+//! the domain calls and the CLI, the daemon or nobody implements. The domain never prints.
+
+/// Receives step transitions, for progress display.
+pub trait Progress {
+    fn step(&self, index: usize, total: usize, name: &str, status: &str, message: Option<&str>);
+}
+
+/// Progress nobody watches.
+pub struct NoProgress;
+impl Progress for NoProgress {
+    fn step(&self, _: usize, _: usize, _: &str, _: &str, _: Option<&str>) {}
+}
