@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::auth::token_store::TokenStore;
-use crate::store::{self, StoreUrl};
+use crate::store::{self, StoreInfo, StoreUrl};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
@@ -82,8 +82,12 @@ pub async fn run(i: &Inputs<'_>) -> Vec<Check> {
         docker(i.docker_host).await,
         keyring(),
         python(i.python),
-        store_check("store", i.store, "ANALYTICS_DB_URL"),
-        store_check("audit store", i.audit_store, "ANALYTICS_DB_URL"),
+        store_check("store", i.store, |u| {
+            store::open_domain(u).map(|s| s as Box<dyn StoreInfo>)
+        }),
+        store_check("audit store", i.audit_store, |u| {
+            store::open_audit(u).map(|s| s as Box<dyn StoreInfo>)
+        }),
         daemon(i.daemon, i.socket, i.probe).await,
         data_dir(i.data_dir),
         audit_keys(i.data_dir),
@@ -283,8 +287,13 @@ async fn daemon(
     }
 }
 
-fn store_check(name: &str, url: &StoreUrl, var: &str) -> Check {
-    let result = store::open(url).and_then(|s| {
+/// Open the store of one concern at `url` (creating its tables when missing) and check it.
+fn store_check(
+    name: &str,
+    url: &StoreUrl,
+    open: impl FnOnce(&StoreUrl) -> crate::error::Result<Box<dyn StoreInfo>>,
+) -> Check {
+    let result = open(url).and_then(|s| {
         s.check()?;
         Ok((s.location(), s.schema_version()?))
     });
@@ -299,9 +308,7 @@ fn store_check(name: &str, url: &StoreUrl, var: &str) -> Check {
             name,
             Status::Fail,
             e.to_string(),
-            Some(&format!(
-                "check {var} and that the data directory is writable"
-            )),
+            Some("check ANALYTICS_DB_URL and that the data directory is writable"),
         ),
     }
 }

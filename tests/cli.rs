@@ -179,12 +179,19 @@ fn doctor_reports_every_check() {
         .as_str()
         .unwrap()
         .contains("dockerd"));
+    // Both databases are checked, each at the schema of its own concern.
     assert_eq!(by("store")["status"], "ok");
+    let store = by("store")["detail"].as_str().unwrap().to_owned();
+    assert!(
+        store.contains("pc-hybrid.db (schema 3, integrity ok)"),
+        "{store}"
+    );
     assert_eq!(by("audit store")["status"], "ok");
-    assert!(by("audit store")["detail"]
-        .as_str()
-        .unwrap()
-        .contains("audit.db"));
+    let trail = by("audit store")["detail"].as_str().unwrap().to_owned();
+    assert!(
+        trail.contains("audit.db (schema 8, integrity ok)"),
+        "{trail}"
+    );
     assert_eq!(by("daemon")["status"], "ok");
     assert!(by("daemon")["detail"]
         .as_str()

@@ -1075,13 +1075,17 @@ fn schemathesis_finds_no_server_error_and_no_answer_off_the_schema() {
     );
     // No Docker Engine: a fuzzed deploy to Docker answers 503 at once instead of building
     // images (deploys to Docker are tested in tests/deploy_docker.rs).
-    let env = Env::new()
+    let env = common::deploy_env()
         .var("DOCKER_HOST", "unix:///nonexistent/docker.sock")
         .var("LOG_LEVEL", "INFO");
     // Data for the read endpoints to answer with: an agent (and its registry entry), a
     // registered server, audit events.
     env.create("tax_advisor", &[]);
     env.ok(&["mcp", "register", &fixture("valid/manifest.yaml")]);
+    // The agent's Python environment is made once, here: made by the first fuzzed deploy,
+    // it would take longer than schemathesis waits for an answer.
+    env.ok(&["deploy-agent", "tax_advisor"]);
+    env.ok(&["undeploy", "tax_advisor"]);
     let _d = Daemon::start(&env);
     // The document the daemon serves is the committed one.
     let (c, served) = curl(&env, &["http://d/api/v4/openapi.json"]);

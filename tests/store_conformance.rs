@@ -1,5 +1,6 @@
-//! The store conformance suite: every operation of the `Store` trait, with its expected
-//! outcome, run against the embedded SQLite store and a real PostgreSQL database alike.
+//! The store conformance suite: every operation of the domain and audit stores, with its
+//! expected outcome, run against the embedded SQLite store and a real PostgreSQL database
+//! alike.
 
 #[macro_use]
 mod common;
@@ -559,7 +560,100 @@ fn postgres_credentials_never_show() {
     );
 }
 
+/// The tables a database holds (those of pc-hybrid, not the engine's own).
+fn tables(url: &StoreUrl) -> Vec<String> {
+    let mut out: Vec<String> = match url {
+        StoreUrl::Sqlite(p) => {
+            let c = rusqlite::Connection::open(p).unwrap();
+            let mut q = c
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                .unwrap();
+            let names = q.query_map([], |r| r.get(0)).unwrap();
+            names.map(Result::unwrap).collect()
+        }
+        StoreUrl::Postgres(u) => {
+            let mut c = ::postgres::Client::connect(u, ::postgres::NoTls).unwrap();
+            c.query(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+        }
+    };
+    out.sort();
+    out
+}
+
+/// Each concern's database holds its own tables only, reports its own schema version, and
+/// a database named for both (or made before the split, holding everything) serves both.
+fn each_concern_keeps_its_own_tables(backend: Backend) {
+    const DOMAIN: [&str; 5] = [
+        "agents",
+        "creation_steps",
+        "creations",
+        "deployments",
+        "mcp_servers",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let domain_url = new_store(backend, &dir.path().join("d"));
+    let audit_url = new_store(backend, &dir.path().join("a"));
+
+    let d = store::open_domain(&domain_url).unwrap();
+    d.register_agent(
+        &agent("tax_advisor"),
+        &entry("tax_advisor", "1.0.0", "agent"),
+        false,
+    )
+    .unwrap();
+    assert_eq!(d.schema_version().unwrap(), 3);
+    let mut want: Vec<&str> = DOMAIN.to_vec();
+    want.push("schema_migrations");
+    want.sort();
+    assert_eq!(tables(&domain_url), want);
+
+    let a = store::open_audit(&audit_url).unwrap();
+    let keys = audit::keys::load(dir.path()).unwrap();
+    a.audit_append(
+        &[event(1, "2026-11-24T10:00:00Z")],
+        0,
+        true,
+        &keys.checkpoint_signer(),
+    )
+    .unwrap();
+    assert_eq!(a.schema_version().unwrap(), 8);
+    let audit_tables = tables(&audit_url);
+    assert!(
+        audit_tables.contains(&"audit_events".to_owned()),
+        "{audit_tables:?}"
+    );
+    for t in DOMAIN {
+        assert!(
+            !audit_tables.contains(&t.to_owned()),
+            "{t} in {audit_tables:?}"
+        );
+    }
+
+    // Opened later for the other concern too (one URL for both), each keeps what it held
+    // and gains the other's tables.
+    drop((d, a));
+    let both = store::open(&domain_url).unwrap();
+    assert_eq!(both.schema_version().unwrap(), 8);
+    assert_eq!(both.list_agents().unwrap().len(), 1);
+    assert_eq!(both.audit_head().unwrap(), None);
+    let audit_again = store::open_audit(&audit_url).unwrap();
+    assert_eq!(audit_again.audit_head().unwrap().unwrap().0, 1);
+    assert_eq!(
+        tables(&audit_url),
+        audit_tables,
+        "reopening changed nothing"
+    );
+}
+
 on_both_stores!(
+    each_concern_keeps_its_own_tables,
     agents_creations_and_registry,
     deployments,
     audit_chain,

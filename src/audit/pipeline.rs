@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::keys::Keys;
 use super::{prepare, Event, Record, CHECKPOINT_EVERY};
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::AuditStore;
 
 /// The most events in one transaction, give or take the last group taken in.
 pub const BATCH: usize = 16_384;
@@ -44,7 +44,7 @@ type Done = Box<dyn FnOnce(Vec<Outcome>) + Send>;
 
 /// How the syncer makes what was appended durable: `Store::audit_sync`, or in tests a
 /// slower one.
-type Durable = fn(&dyn Store) -> Result<()>;
+type Durable = fn(&dyn AuditStore) -> Result<()>;
 
 /// Events submitted together: they go into one commit and are reported with one call.
 struct Job {
@@ -155,19 +155,19 @@ impl Producer {
 /// The writer thread and the queue into it.
 pub struct Pipeline {
     stats: Arc<Stats>,
-    store: Arc<dyn Store>,
+    store: Arc<dyn AuditStore>,
     keys: Arc<Keys>,
     producer: Option<Producer>,
     writer: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Pipeline {
-    pub fn start(store: Arc<dyn Store>, keys: Arc<Keys>) -> Pipeline {
+    pub fn start(store: Arc<dyn AuditStore>, keys: Arc<Keys>) -> Pipeline {
         Pipeline::start_with(store, keys, |s| s.audit_sync())
     }
 
     /// A pipeline whose syncer makes appended batches durable with `durable`.
-    fn start_with(store: Arc<dyn Store>, keys: Arc<Keys>, durable: Durable) -> Pipeline {
+    fn start_with(store: Arc<dyn AuditStore>, keys: Arc<Keys>, durable: Durable) -> Pipeline {
         let (tx, rx) = sync_channel::<Message>(QUEUE);
         let tx = Arc::new(tx);
         let writer = {
@@ -193,7 +193,7 @@ impl Pipeline {
             .expect("a pipeline hands out producers until it is closed")
     }
 
-    pub fn store(&self) -> &dyn Store {
+    pub fn store(&self) -> &dyn AuditStore {
         self.store.as_ref()
     }
 
@@ -201,7 +201,7 @@ impl Pipeline {
         &self.stats
     }
 
-    pub fn shared_store(&self) -> Arc<dyn Store> {
+    pub fn shared_store(&self) -> Arc<dyn AuditStore> {
         self.store.clone()
     }
 
@@ -278,7 +278,7 @@ const HOLD_MAX: usize = 512;
 /// The writer: group commit until every producer is gone. It commits a batch and hands it to
 /// the syncer, which makes it durable and reports it while the next batch is being inserted.
 fn write(
-    store: &dyn Store,
+    store: &dyn AuditStore,
     keys: &Keys,
     rx: Receiver<Message>,
     wake: Weak<SyncSender<Message>>,
@@ -360,7 +360,7 @@ fn write(
 /// a failed sync nothing later is reported durable: what the disk kept is unknown, and a
 /// second sync may succeed without having written it.
 fn sync(
-    store: &dyn Store,
+    store: &dyn AuditStore,
     appended: Receiver<Appended>,
     give_back: SyncSender<Buffers>,
     synced: &AtomicU64,
@@ -426,9 +426,9 @@ mod tests {
     use std::sync::Mutex;
 
     /// A new SQLite trail in a temporary directory, and its keys.
-    fn trail() -> (tempfile::TempDir, Arc<dyn Store>, Arc<Keys>) {
+    fn trail() -> (tempfile::TempDir, Arc<dyn AuditStore>, Arc<Keys>) {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> =
+        let store: Arc<dyn AuditStore> =
             Arc::new(crate::store::SqliteStore::open(&dir.path().join("a.db")).unwrap());
         let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
         (dir, store, keys)
@@ -460,7 +460,7 @@ mod tests {
     fn nothing_after_a_failed_sync_is_reported_durable() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("a.db");
-        let store: Arc<dyn Store> = Arc::new(crate::store::SqliteStore::open(&db).unwrap());
+        let store: Arc<dyn AuditStore> = Arc::new(crate::store::SqliteStore::open(&db).unwrap());
         let keys = Arc::new(super::super::keys::load(dir.path()).unwrap());
         let pipeline = Pipeline::start(store.clone(), keys.clone());
         let producer = pipeline.producer();
@@ -497,7 +497,7 @@ mod tests {
     fn a_writer_holds_what_comes_in_while_a_sync_runs() {
         use std::sync::atomic::AtomicUsize;
         static SYNCS: AtomicUsize = AtomicUsize::new(0);
-        fn slow(store: &dyn Store) -> Result<()> {
+        fn slow(store: &dyn AuditStore) -> Result<()> {
             std::thread::sleep(Duration::from_millis(20));
             SYNCS.fetch_add(1, Ordering::SeqCst);
             store.audit_sync()

@@ -10,7 +10,7 @@ use super::event::{Category, Component, EventType, Severity, Status};
 use super::pipeline::{Outcome, Pipeline};
 use super::{own_event, Action, Event};
 use crate::error::{Error, Result};
-use crate::store::{self, Store, StoreUrl};
+use crate::store::{self, AuditStore, StoreUrl};
 
 pub struct Recorder {
     /// The write pipeline into the trail, when it could be opened.
@@ -64,7 +64,7 @@ fn refused(why: &str) -> Error {
 
 impl Recorder {
     pub fn open(o: &RecorderOptions) -> Result<Recorder> {
-        let opened = store::open(o.store).and_then(|s| {
+        let opened = store::open_audit(o.store).and_then(|s| {
             let keys = super::keys::load(o.data_dir)?;
             Ok(Pipeline::start(Arc::from(s), Arc::new(keys)))
         });
@@ -86,7 +86,7 @@ impl Recorder {
     }
 
     /// The trail, when it could be opened.
-    pub fn store(&self) -> Option<Arc<dyn Store>> {
+    pub fn store(&self) -> Option<Arc<dyn AuditStore>> {
         self.trail.as_ref().map(Pipeline::shared_store)
     }
 

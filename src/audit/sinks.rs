@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::trail::render;
 use crate::error::Result;
-use crate::store::{AuditQuery, Store};
+use crate::store::{AuditQuery, AuditStore};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sink {
@@ -220,7 +220,7 @@ async fn send(
 /// exponential backoff until `budget` is spent. A sink that still fails keeps its cursor and
 /// gets the events on the next delivery (at least once).
 pub async fn deliver(
-    store: &dyn Store,
+    store: &dyn AuditStore,
     sinks: &[Sink],
     batch: usize,
     budget: Duration,

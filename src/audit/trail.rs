@@ -13,7 +13,7 @@ use super::keys::Keys;
 use super::pipeline::{Outcome, Pipeline, GROUP, QUEUE};
 use super::{link, prepare, Checkpoint, GENESIS, MAX_LINE};
 use crate::error::{Error, Result};
-use crate::store::{AuditQuery, Store, StoredAudit};
+use crate::store::{AuditQuery, AuditStore, StoredAudit};
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct Rejected {
@@ -243,7 +243,7 @@ pub struct VerifyReport {
 }
 
 /// Check every hash and every checkpoint signature against this installation's key.
-pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
+pub fn verify(store: &dyn AuditStore, keys: &Keys) -> Result<VerifyReport> {
     let key = keys.signing.verifying_key();
     let checkpoints = store.audit_checkpoints()?;
     let by_seq: HashMap<u64, &Checkpoint> = checkpoints.iter().map(|c| (c.sequence, c)).collect();
@@ -355,7 +355,7 @@ pub fn verify(store: &dyn Store, keys: &Keys) -> Result<VerifyReport> {
 /// present, hashes to its stored hash from the stored hash before it, and matches any
 /// checkpoint at it. The first bad one, with why.
 fn check_part(
-    store: &dyn Store,
+    store: &dyn AuditStore,
     checkpoints: &HashMap<u64, &Checkpoint>,
     anchor: [u8; 32],
     first: u64,
@@ -426,13 +426,13 @@ pub fn render(s: &StoredAudit) -> Value {
     v
 }
 
-pub fn query(store: &dyn Store, q: &AuditQuery) -> Result<Vec<Value>> {
+pub fn query(store: &dyn AuditStore, q: &AuditQuery) -> Result<Vec<Value>> {
     Ok(store.audit_query(q)?.iter().map(render).collect())
 }
 
 /// The newest `n` events that match `q` (its order and limit aside), oldest first, and
 /// whether older ones match too.
-pub fn newest(store: &dyn Store, q: &AuditQuery, n: usize) -> Result<(Vec<Value>, bool)> {
+pub fn newest(store: &dyn AuditStore, q: &AuditQuery, n: usize) -> Result<(Vec<Value>, bool)> {
     let q = AuditQuery {
         newest_first: true,
         // One more than kept tells whether older events were left out.
@@ -447,7 +447,7 @@ pub fn newest(store: &dyn Store, q: &AuditQuery, n: usize) -> Result<(Vec<Value>
 }
 
 /// Purge what `retention_days` no longer keeps; the number of events removed.
-pub fn purge(store: &dyn Store, keys: &Keys, retention_days: u32) -> Result<u64> {
+pub fn purge(store: &dyn AuditStore, keys: &Keys, retention_days: u32) -> Result<u64> {
     let cutoff = chrono::Utc::now() - chrono::Duration::days(retention_days as i64);
     let before = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     store.audit_purge(&before, &keys.checkpoint_signer())

@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::store::{DeploymentRecord, ReplicaRecord, Store};
+use crate::store::{DeploymentRecord, DomainStore, ReplicaRecord};
 
 #[derive(Debug, Clone, Default)]
 pub struct DockerOptions {
@@ -285,7 +285,7 @@ async fn remove_all(docker: &bollard::Docker, replicas: &[ReplicaRecord]) {
 impl DeployBackend for Docker {
     async fn deploy(
         &self,
-        store: &dyn Store,
+        store: &dyn DomainStore,
         shape: &AgentShape,
         req: &DeployRequest,
         record: &mut DeploymentRecord,

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::store::{DeploymentRecord, Store};
+use crate::store::{DeploymentRecord, DomainStore};
 
 #[derive(Debug, Clone, Default)]
 pub struct KubernetesOptions {
@@ -229,7 +229,7 @@ fn pulls_from_network(project: &std::path::Path) -> bool {
 impl DeployBackend for Kubernetes {
     async fn deploy(
         &self,
-        store: &dyn Store,
+        store: &dyn DomainStore,
         shape: &AgentShape,
         req: &DeployRequest,
         record: &mut DeploymentRecord,

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::store::{DeploymentRecord, ReplicaRecord, Store};
+use crate::store::{DeploymentRecord, DomainStore, ReplicaRecord};
 
 #[derive(Debug, Clone)]
 pub struct LocalOptions {
@@ -272,7 +272,7 @@ fn failure(opts: &LocalOptions, agent: &str, index: u32, why: &str) -> Error {
 impl DeployBackend for Local {
     async fn deploy(
         &self,
-        store: &dyn Store,
+        store: &dyn DomainStore,
         shape: &AgentShape,
         req: &DeployRequest,
         record: &mut DeploymentRecord,
@@ -414,7 +414,7 @@ impl DeployBackend for Local {
 
 /// Start again the replicas that are not healthy (or all), on their own ports when free.
 pub async fn restart(
-    store: &dyn Store,
+    store: &dyn DomainStore,
     shape: &AgentShape,
     record: &mut DeploymentRecord,
     opts: &LocalOptions,

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::store::{AgentRecord, DeploymentRecord, ReplicaRecord, Store};
+use crate::store::{AgentRecord, DeploymentRecord, DomainStore, ReplicaRecord};
 
 pub use crate::model::Target;
 
@@ -111,7 +111,7 @@ pub trait DeployBackend {
     /// starts; replicas of an earlier deployment are replaced only once the new ones are up.
     async fn deploy(
         &self,
-        store: &dyn Store,
+        store: &dyn DomainStore,
         shape: &AgentShape,
         req: &DeployRequest,
         record: &mut DeploymentRecord,
@@ -174,7 +174,7 @@ pub fn check_replicas(n: u32) -> Result<()> {
     Ok(())
 }
 
-pub fn agent(store: &dyn Store, name: &str) -> Result<AgentRecord> {
+pub fn agent(store: &dyn DomainStore, name: &str) -> Result<AgentRecord> {
     store.agent(name)?.ok_or_else(|| {
         Error::not_found(
             format!("no agent named `{name}`"),
@@ -186,7 +186,7 @@ pub fn agent(store: &dyn Store, name: &str) -> Result<AgentRecord> {
 /// Deploy an agent: the one entry point behind `deploy-agent`, `create-agent --auto-deploy`
 /// and, later, the daemon.
 pub async fn deploy(
-    store: &dyn Store,
+    store: &dyn DomainStore,
     req: &DeployRequest,
     progress: &dyn Progress,
 ) -> Result<DeployOutcome> {
@@ -317,7 +317,10 @@ pub async fn deploy(
 }
 
 /// Refresh the health of every deployment (of one agent, or all) and store it.
-pub async fn refresh(store: &dyn Store, agent: Option<&str>) -> Result<Vec<DeploymentRecord>> {
+pub async fn refresh(
+    store: &dyn DomainStore,
+    agent: Option<&str>,
+) -> Result<Vec<DeploymentRecord>> {
     let mut out = Vec::new();
     for mut d in store.deployments(agent)? {
         match d.target {
@@ -332,7 +335,7 @@ pub async fn refresh(store: &dyn Store, agent: Option<&str>) -> Result<Vec<Deplo
 }
 
 fn targets_of(
-    store: &dyn Store,
+    store: &dyn DomainStore,
     agent: &str,
     target: Option<Target>,
 ) -> Result<Vec<DeploymentRecord>> {
@@ -355,7 +358,7 @@ fn targets_of(
 
 /// Stop and forget the deployments of an agent (to one target, or all).
 pub async fn undeploy(
-    store: &dyn Store,
+    store: &dyn DomainStore,
     agent: &str,
     target: Option<Target>,
 ) -> Result<Vec<DeploymentRecord>> {
@@ -377,7 +380,7 @@ pub async fn undeploy(
 
 /// Bring back replicas that are not healthy (or all of them).
 pub async fn restart(
-    store: &dyn Store,
+    store: &dyn DomainStore,
     agent_name: &str,
     target: Option<Target>,
     all: bool,
@@ -413,7 +416,7 @@ pub async fn restart(
 }
 
 pub async fn logs(
-    store: &dyn Store,
+    store: &dyn DomainStore,
     agent: &str,
     target: Option<Target>,
     replica: u32,

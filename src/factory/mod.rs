@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::error::FieldError;
 use crate::registry;
 use crate::secret::Secret;
-use crate::store::{AgentRecord, CreationRecord, StepRecord, Store};
+use crate::store::{AgentRecord, CreationRecord, DomainStore, StepRecord};
 use spec::{AgentRequest, ValidSpec};
 use template::RenderedFile;
 
@@ -268,7 +268,7 @@ pub fn plan(opts: &CreateOptions, now: DateTime<Utc>) -> Result<Plan, FactoryErr
 }
 
 struct Run<'a> {
-    store: &'a dyn Store,
+    store: &'a dyn DomainStore,
     progress: &'a dyn Progress,
     id: String,
     steps: Vec<StepRecord>,
@@ -294,7 +294,7 @@ impl Run<'_> {
 
 /// Where the project goes and whether an existing one may be replaced.
 fn check_target(
-    store: &dyn Store,
+    store: &dyn DomainStore,
     spec: &ValidSpec,
     opts: &CreateOptions,
 ) -> Result<PathBuf, FactoryError> {
@@ -354,7 +354,7 @@ fn write_files(dir: &Path, files: &[RenderedFile]) -> std::io::Result<()> {
 
 /// Create an agent: the one entry point behind `create-agent`, in the CLI and the daemon.
 pub fn create_agent(
-    store: &dyn Store,
+    store: &dyn DomainStore,
     opts: &CreateOptions,
     progress: &dyn Progress,
 ) -> Result<CreateOutcome, FactoryError> {

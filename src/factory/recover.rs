@@ -11,7 +11,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::DomainStore;
 
 /// What a running creation is making, in its lock file.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -78,7 +78,7 @@ pub fn lock(
 }
 
 /// Undo what interrupted creations left and mark them failed; the ids recovered.
-pub fn recover(store: &dyn Store, dir: &Path) -> Result<Vec<String>> {
+pub fn recover(store: &dyn DomainStore, dir: &Path) -> Result<Vec<String>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());
     };
@@ -113,7 +113,7 @@ pub fn recover(store: &dyn Store, dir: &Path) -> Result<Vec<String>> {
     Ok(done)
 }
 
-fn undo(store: &dyn Store, m: &Making) -> Result<()> {
+fn undo(store: &dyn DomainStore, m: &Making) -> Result<()> {
     let Some(c) = store.creation(&m.id)? else {
         return Ok(());
     };

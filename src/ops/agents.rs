@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::factory::spec::AgentRequest;
 use crate::factory::{self, git::Author, CreateOptions, GitOptions};
 use crate::settings::Settings;
-use crate::store::{AgentRecord, DeploymentRecord, StepRecord, Store};
+use crate::store::{AgentRecord, DeploymentRecord, DomainStore, StepRecord};
 
 use super::{Cancel, Context, Reply, Response, Sink, Steps};
 
@@ -255,7 +255,7 @@ pub async fn create(ctx: &Context, c: CreateAgent, sink: &dyn Sink) -> Result<Re
 async fn auto_deploy(
     ctx: &Context,
     outcome: &mut factory::CreateOutcome,
-    store: &dyn Store,
+    store: &dyn DomainStore,
     sink: &dyn Sink,
 ) -> Result<()> {
     let req = deploy_request(&ctx.settings, &Deploy::auto(&outcome.agent_name));

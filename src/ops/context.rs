@@ -10,7 +10,7 @@ use crate::audit::event::Component;
 use crate::audit::recorder::{Recorder, RecorderOptions};
 use crate::error::Result;
 use crate::settings::Settings;
-use crate::store::{self, Store};
+use crate::store::{self, AuditStore, DomainStore};
 
 use super::{Request, Sink};
 
@@ -18,7 +18,7 @@ pub struct Context {
     pub settings: Settings,
     /// Who writes the events: the CLI, or the daemon on a caller's behalf.
     component: Component,
-    store: Mutex<Option<Arc<dyn Store>>>,
+    store: Mutex<Option<Arc<dyn DomainStore>>>,
     recorder: Mutex<Option<Arc<Recorder>>>,
     /// How `doctor` asks the daemon, where the process can (the CLI's).
     daemon_probe: Option<Arc<dyn crate::doctor::DaemonProbe>>,
@@ -46,12 +46,12 @@ impl Context {
     }
 
     /// The domain store (agents, creations, registry, deployments), opened on first use.
-    pub fn store(&self) -> Result<Arc<dyn Store>> {
+    pub fn store(&self) -> Result<Arc<dyn DomainStore>> {
         let mut slot = self.store.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(s) = slot.as_ref() {
             return Ok(s.clone());
         }
-        let s: Arc<dyn Store> = Arc::from(store::open(&self.settings.database.value)?);
+        let s: Arc<dyn DomainStore> = Arc::from(store::open_domain(&self.settings.database.value)?);
         *slot = Some(s.clone());
         Ok(s)
     }
@@ -79,11 +79,11 @@ impl Context {
 
     /// The audit trail's store, opened on first use (through the recorder, so that the
     /// trail is opened once).
-    pub fn trail(&self) -> Result<Arc<dyn Store>> {
+    pub fn trail(&self) -> Result<Arc<dyn AuditStore>> {
         let r = self.recorder()?;
         match r.store() {
             Some(s) => Ok(s),
-            None => Ok(Arc::from(store::open(&self.settings.audit.store)?)),
+            None => Ok(Arc::from(store::open_audit(&self.settings.audit.store)?)),
         }
     }
 

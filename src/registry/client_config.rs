@@ -411,7 +411,7 @@ fn definition_entry(
 /// its project started with the project's own environment (built once, shared with local
 /// deployments); any other server as its definition says.
 pub async fn connect(
-    store: &dyn crate::store::Store,
+    store: &dyn crate::store::DomainStore,
     entry: &crate::store::RegistryEntry,
     local: &crate::deploy::local::LocalOptions,
     progress: &dyn crate::progress::Progress,

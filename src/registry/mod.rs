@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::store::{RegisterOutcome, RegistryEntry, Store};
+use crate::store::{DomainStore, RegisterOutcome, RegistryEntry};
 pub use manifest::Manifest;
 use model::*;
 
@@ -360,7 +360,7 @@ pub fn entry(
 
 /// Store a passed report as a custom server. Nothing changes unless everything passed and
 /// the name and version are free (or `replace` is given for a custom entry).
-pub fn register(store: &dyn Store, report: &Report, replace: bool) -> Result<RegistryEntry> {
+pub fn register(store: &dyn DomainStore, report: &Report, replace: bool) -> Result<RegistryEntry> {
     if let Some(e) = report.to_error(true) {
         return Err(e);
     }
@@ -402,7 +402,10 @@ pub fn server_of(e: &RegistryEntry) -> Result<Server> {
 
 /// The data classification a registered server declares and the compliance frameworks it
 /// is under (its highest version), for the audit events of commands that touch it.
-pub fn classification(store: &dyn Store, name: &str) -> Result<Option<(String, Vec<String>)>> {
+pub fn classification(
+    store: &dyn DomainStore,
+    name: &str,
+) -> Result<Option<(String, Vec<String>)>> {
     let entry = match find(store, name, None) {
         Ok(e) => e,
         // Not registered (yet, or any more): nothing to flag.
@@ -425,7 +428,7 @@ pub fn classification(store: &dyn Store, name: &str) -> Result<Option<(String, V
 }
 
 /// Pick an entry by name, and by version when given, else the highest semantic version.
-pub fn find(store: &dyn Store, name: &str, version: Option<&str>) -> Result<RegistryEntry> {
+pub fn find(store: &dyn DomainStore, name: &str, version: Option<&str>) -> Result<RegistryEntry> {
     let all = store.registry_entries()?;
     let mut matching: Vec<RegistryEntry> = all.iter().filter(|e| e.name == name).cloned().collect();
     if matching.is_empty() {
@@ -508,7 +511,7 @@ pub fn combined_failure(reports: &[Report]) -> Option<Error> {
 }
 
 /// Remove `name` (one version, or all); the versions removed.
-pub fn remove(store: &dyn Store, name: &str, version: Option<&str>) -> Result<Vec<Removed>> {
+pub fn remove(store: &dyn DomainStore, name: &str, version: Option<&str>) -> Result<Vec<Removed>> {
     let target = find(store, name, version)?;
     if target.kind == "agent" {
         return Err(Error::usage(

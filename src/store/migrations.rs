@@ -1,9 +1,18 @@
-//! Versioned schema migrations, applied in order, each in its own transaction.
+//! Versioned schema migrations, applied in order, each in its own transaction, and the
+//! concern (domain data or audit trail) each belongs to.
 
-/// (version, name, SQL). Append only: a released migration never changes.
-pub const MIGRATIONS: &[(u32, &str, &str)] = &[
+use super::Concern;
+
+/// (version, concern, name, SQL). Versions are one sequence across concerns, so that a
+/// database holding both (an older one, or one named by both URLs) records them in one
+/// table; a database gets the migrations of the concerns it is opened for. Append only: a
+/// released migration never changes.
+pub type Migration = (u32, Concern, &'static str, &'static str);
+
+pub const MIGRATIONS: &[Migration] = &[
     (
         1,
+        Concern::Domain,
         "agents, creations, registry",
         r#"
 CREATE TABLE agents (
@@ -55,6 +64,7 @@ CREATE TABLE mcp_servers (
     ),
     (
         2,
+        Concern::Domain,
         "registry entries keep their source document, format and validation report",
         r#"
 ALTER TABLE mcp_servers ADD COLUMN format TEXT NOT NULL DEFAULT 'manifest';
@@ -66,6 +76,7 @@ CREATE INDEX mcp_servers_by_kind ON mcp_servers(kind, name);
     ),
     (
         3,
+        Concern::Domain,
         "deployments",
         r#"
 CREATE TABLE deployments (
@@ -84,6 +95,7 @@ CREATE TABLE deployments (
     ),
     (
         4,
+        Concern::Audit,
         "audit trail",
         r#"
 CREATE TABLE audit_events (
@@ -114,6 +126,7 @@ CREATE TABLE audit_checkpoints (
     ),
     (
         5,
+        Concern::Audit,
         "audit sink cursors",
         r#"
 CREATE TABLE audit_sinks (
@@ -124,6 +137,7 @@ CREATE TABLE audit_sinks (
     ),
     (
         6,
+        Concern::Audit,
         "audit events are unique by (timestamp, event_id): the time index finds duplicates at its right edge instead of a random-order id index",
         r#"
 CREATE TABLE audit_events_v6 (
@@ -150,6 +164,7 @@ CREATE INDEX audit_by_agent ON audit_events(agent_id, timestamp);
     ),
     (
         7,
+        Concern::Audit,
         "checkpoints say whether they anchor a retention purge",
         r#"
 ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge INTEGER NOT NULL DEFAULT 0;
@@ -157,6 +172,7 @@ ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge INTEGER NOT NULL DEFAULT 
     ),
     (
         8,
+        Concern::Audit,
         "audit events are found by user, type and agent through postings, one row per stretch of the chain, instead of three indexes that every event updated at scattered places; the next writer posts the events already stored",
         r#"
 CREATE TABLE audit_postings (
@@ -183,12 +199,24 @@ pub fn latest() -> u32 {
     MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
 }
 
+/// The schema version of a database holding the migrations `applied`, as opened for
+/// `concerns`: the last one of theirs it holds.
+pub fn version_of(applied: &[u32], concerns: &[Concern]) -> u32 {
+    MIGRATIONS
+        .iter()
+        .filter(|m| concerns.contains(&m.1) && applied.contains(&m.0))
+        .map(|m| m.0)
+        .max()
+        .unwrap_or(0)
+}
+
 /// The same schema for PostgreSQL, version for version. Timestamps stay RFC 3339 text so
 /// that both stores compare and return them alike; canonical event bodies are text (they
 /// are UTF-8 JSON) so that `strpos` can search them.
-pub const PG_MIGRATIONS: &[(u32, &str, &str)] = &[
+pub const PG_MIGRATIONS: &[Migration] = &[
     (
         1,
+        Concern::Domain,
         "agents, creations, registry",
         r#"
 CREATE TABLE agents (
@@ -240,6 +268,7 @@ CREATE TABLE mcp_servers (
     ),
     (
         2,
+        Concern::Domain,
         "registry entries keep their source document, format and validation report",
         r#"
 ALTER TABLE mcp_servers ADD COLUMN format TEXT NOT NULL DEFAULT 'manifest';
@@ -251,6 +280,7 @@ CREATE INDEX mcp_servers_by_kind ON mcp_servers(kind, name);
     ),
     (
         3,
+        Concern::Domain,
         "deployments",
         r#"
 CREATE TABLE deployments (
@@ -269,6 +299,7 @@ CREATE TABLE deployments (
     ),
     (
         4,
+        Concern::Audit,
         "audit trail",
         r#"
 CREATE TABLE audit_events (
@@ -299,6 +330,7 @@ CREATE TABLE audit_checkpoints (
     ),
     (
         5,
+        Concern::Audit,
         "audit sink cursors",
         r#"
 CREATE TABLE audit_sinks (
@@ -309,6 +341,7 @@ CREATE TABLE audit_sinks (
     ),
     (
         6,
+        Concern::Audit,
         "audit events are unique by (timestamp, event_id): the time index finds duplicates at its right edge instead of a random-order id index",
         r#"
 ALTER TABLE audit_events DROP CONSTRAINT audit_events_event_id_key;
@@ -318,6 +351,7 @@ CREATE UNIQUE INDEX audit_by_time ON audit_events(timestamp, event_id);
     ),
     (
         7,
+        Concern::Audit,
         "checkpoints say whether they anchor a retention purge",
         r#"
 ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge BOOLEAN NOT NULL DEFAULT false;
@@ -325,6 +359,7 @@ ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge BOOLEAN NOT NULL DEFAULT 
     ),
     (
         8,
+        Concern::Audit,
         "audit postings (SQLite only: PostgreSQL keeps its user, type and agent indexes)",
         "SELECT 1;",
     ),

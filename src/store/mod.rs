@@ -1,4 +1,4 @@
-//! The one storage interface (agents, creations and their steps, registry entries) and
+//! The storage interfaces, one per concern (the domain's data; the audit trail's rows), and
 //! how a store is opened from its URL. SQLite is the embedded default.
 
 mod migrations;
@@ -229,7 +229,7 @@ struct Kept<'s, S: ?Sized> {
     records: Vec<AuditRow>,
 }
 
-impl<S: Store + ?Sized> AuditAppend for Kept<'_, S> {
+impl<S: AuditStore + ?Sized> AuditAppend for Kept<'_, S> {
     fn insert(&mut self, records: &[AuditRow]) -> Result<()> {
         self.records.extend_from_slice(records);
         Ok(())
@@ -245,16 +245,20 @@ impl<S: Store + ?Sized> AuditAppend for Kept<'_, S> {
     }
 }
 
-/// Everything the domain persists. Implemented by SQLite and PostgreSQL; the same behaviour
-/// is expected of both, and tests/store_conformance.rs holds them to it.
-pub trait Store: Send + Sync {
+/// What every store says about itself. SQLite and PostgreSQL implement each trait below;
+/// the same behaviour is expected of both, and tests/store_conformance.rs holds them to it.
+pub trait StoreInfo: Send + Sync {
     /// `sqlite` or `postgresql`.
     fn backend(&self) -> &'static str;
     /// Where the data lives, fit for display (no credentials).
     fn location(&self) -> String;
+    /// The last migration applied of the concerns it was opened for.
     fn schema_version(&self) -> Result<u32>;
     fn check(&self) -> Result<()>;
+}
 
+/// The domain's data: agents, creations and their steps, registry entries, deployments.
+pub trait DomainStore: StoreInfo {
     fn insert_creation(&self, c: &CreationRecord) -> Result<()>;
     fn update_step(&self, creation_id: &str, position: usize, step: &StepRecord) -> Result<()>;
     fn finish_creation(
@@ -295,7 +299,10 @@ pub trait Store: Send + Sync {
     /// All deployments, or those of one agent.
     fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>>;
     fn remove_deployment(&self, agent_name: &str, target: crate::model::Target) -> Result<bool>;
+}
 
+/// The audit trail: the chain of events, its checkpoints and the sinks' cursors.
+pub trait AuditStore: StoreInfo {
     /// Append events, as records, to the audit chain in one durable transaction: each gets
     /// the next sequence number and its hash by `chain`, which also signs a checkpoint every
     /// `checkpoint_every` events and for the last one when `checkpoint_last`. An event whose id and timestamp are already stored (a sender's
@@ -350,6 +357,19 @@ pub trait Store: Send + Sync {
     fn audit_seal(&self, chain: &dyn Chain) -> Result<Option<u64>>;
 }
 
+/// A store holding both concerns, as one database that both URLs name does.
+pub trait Store: DomainStore + AuditStore {}
+
+impl<T: DomainStore + AuditStore + ?Sized> Store for T {}
+
+/// What a database holds: the domain's tables, the audit trail's, or (when one URL names
+/// it for both) all of them. Each concern has its own migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concern {
+    Domain,
+    Audit,
+}
+
 /// Where the store is, as resolved from settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreUrl {
@@ -386,12 +406,29 @@ impl StoreUrl {
     }
 }
 
-/// Open (creating and migrating when needed) the store at `url`.
+/// Open (creating and migrating when needed) the domain store at `url`.
+pub fn open_domain(url: &StoreUrl) -> Result<Box<dyn DomainStore>> {
+    Ok(match url {
+        StoreUrl::Sqlite(path) => Box::new(SqliteStore::open_for(path, &[Concern::Domain])?),
+        StoreUrl::Postgres(u) => Box::new(PostgresStore::open_for(u, &[Concern::Domain])?),
+    })
+}
+
+/// Open (creating and migrating when needed) the audit store at `url`.
+pub fn open_audit(url: &StoreUrl) -> Result<Box<dyn AuditStore>> {
+    Ok(match url {
+        StoreUrl::Sqlite(path) => Box::new(SqliteStore::open_for(path, &[Concern::Audit])?),
+        StoreUrl::Postgres(u) => Box::new(PostgresStore::open_for(u, &[Concern::Audit])?),
+    })
+}
+
+/// Open the database at `url` for both concerns.
 pub fn open(url: &StoreUrl) -> Result<Box<dyn Store>> {
-    match url {
-        StoreUrl::Sqlite(path) => Ok(Box::new(SqliteStore::open(path)?)),
-        StoreUrl::Postgres(u) => Ok(Box::new(PostgresStore::open(u)?)),
-    }
+    let both = [Concern::Domain, Concern::Audit];
+    Ok(match url {
+        StoreUrl::Sqlite(path) => Box::new(SqliteStore::open_for(path, &both)?),
+        StoreUrl::Postgres(u) => Box::new(PostgresStore::open_for(u, &both)?),
+    })
 }
 
 impl AuditQuery {

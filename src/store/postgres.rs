@@ -11,10 +11,9 @@ use postgres::{Client, GenericClient, Row};
 use super::migrations::{latest, PG_MIGRATIONS};
 use super::{
     checkpoint_due, deployment_detail, parse_ts, split_detail, ts, AgentRecord, AuditQuery,
-    CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, StepRecord, Store,
-    StoredAudit,
+    CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, StepRecord, StoredAudit,
 };
-use super::{AuditRow as Record, Chain, Checkpoint};
+use super::{AuditRow as Record, Chain, Checkpoint, Concern};
 use crate::error::{Error, Result};
 use crate::secret::{redact_url, redact_url_in_text};
 
@@ -27,6 +26,8 @@ pub struct PostgresStore {
     /// Dropped by hand: closing the connection blocks too (see `off_runtime`).
     client: Mutex<std::mem::ManuallyDrop<Client>>,
     location: String,
+    /// What it was opened for: the tables it migrated and the schema version it reports.
+    concerns: Vec<Concern>,
 }
 
 impl Drop for PostgresStore {
@@ -90,7 +91,13 @@ fn hash32(v: Vec<u8>) -> Result<[u8; 32]> {
 }
 
 impl PostgresStore {
+    /// Open the database at `url` for both concerns.
     pub fn open(url: &str) -> Result<PostgresStore> {
+        PostgresStore::open_for(url, &[Concern::Domain, Concern::Audit])
+    }
+
+    /// Open the database at `url`, creating the tables of `concerns` it lacks.
+    pub fn open_for(url: &str, concerns: &[Concern]) -> Result<PostgresStore> {
         let location = redact_url(url);
         let client = off_runtime(|| -> Result<Client> {
             let tls = native_tls::TlsConnector::new()
@@ -105,6 +112,7 @@ impl PostgresStore {
         let store = PostgresStore {
             client: Mutex::new(std::mem::ManuallyDrop::new(client)),
             location,
+            concerns: concerns.to_vec(),
         };
         store.migrate()?;
         Ok(store)
@@ -138,17 +146,21 @@ impl PostgresStore {
 
     fn migrate(&self) -> Result<()> {
         let location = self.location.clone();
+        let concerns = self.concerns.clone();
         self.with(move |c| {
             c.batch_execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
             )?;
             let mut tx = c.transaction()?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-            let current = current_version(&mut tx)?;
-            if current > latest() {
-                return Err(Failure::Domain(super::newer_schema(&location, current)));
+            let applied = applied_versions(&mut tx)?;
+            if let Some(&newest) = applied.iter().max().filter(|&&v| v > latest()) {
+                return Err(Failure::Domain(super::newer_schema(&location, newest)));
             }
-            for (version, name, sql) in PG_MIGRATIONS.iter().filter(|m| m.0 > current) {
+            let due = PG_MIGRATIONS
+                .iter()
+                .filter(|m| concerns.contains(&m.1) && !applied.contains(&m.0));
+            for (version, _, name, sql) in due {
                 tx.batch_execute(sql)?;
                 tx.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -181,14 +193,10 @@ impl From<Error> for Failure {
 
 type Res<T> = std::result::Result<T, Failure>;
 
-fn current_version(c: &mut impl GenericClient) -> Res<u32> {
-    let v: i32 = c
-        .query_one(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            &[],
-        )?
-        .get(0);
-    Ok(v as u32)
+/// The versions of the migrations this database holds.
+fn applied_versions(c: &mut impl GenericClient) -> Res<Vec<u32>> {
+    let rows = c.query("SELECT version FROM schema_migrations", &[])?;
+    Ok(rows.iter().map(|r| r.get::<_, i32>(0) as u32).collect())
 }
 
 const AGENT_COLUMNS: &str = "name, display_name, domain, description, status, created_at, updated_at, project_dir, repository_url, commit_id, template, creation_id, spec";
@@ -314,7 +322,7 @@ fn rows<T>(rows: Vec<Row>, f: impl Fn(&Row) -> Result<T>) -> Res<Vec<T>> {
     Ok(rows.iter().map(f).collect::<Result<_>>()?)
 }
 
-impl Store for PostgresStore {
+impl super::StoreInfo for PostgresStore {
     fn backend(&self) -> &'static str {
         "postgresql"
     }
@@ -324,7 +332,8 @@ impl Store for PostgresStore {
     }
 
     fn schema_version(&self) -> Result<u32> {
-        self.with(current_version)
+        let applied = self.with(applied_versions)?;
+        Ok(super::migrations::version_of(&applied, &self.concerns))
     }
 
     fn check(&self) -> Result<()> {
@@ -333,7 +342,9 @@ impl Store for PostgresStore {
             Ok(())
         })
     }
+}
 
+impl super::DomainStore for PostgresStore {
     fn insert_creation(&self, c: &CreationRecord) -> Result<()> {
         self.transaction(|tx| {
             tx.execute(
@@ -590,7 +601,9 @@ impl Store for PostgresStore {
             )? > 0)
         })
     }
+}
 
+impl super::AuditStore for PostgresStore {
     fn audit_append(
         &self,
         records: &[Record],

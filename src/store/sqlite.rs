@@ -8,15 +8,17 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::migrations::{latest, MIGRATIONS};
 use super::postings::{self, Field};
+use super::Concern;
 use super::{
     ts, AgentRecord, CreationRecord, DeploymentRecord, RegisterOutcome, RegistryEntry, StepRecord,
-    Store,
 };
 use crate::error::{Error, Result};
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// What it was opened for: the tables it migrated and the schema version it reports.
+    concerns: Vec<Concern>,
     /// Started by the first audit append; stores that only read or keep agents need none.
     checkpointer: Mutex<Option<Checkpointer>>,
     /// The postings of the tail this connection appended, with the chain head they end at.
@@ -269,7 +271,13 @@ fn make_private(path: &Path, mode: u32) {
 fn make_private(_: &Path, _: u32) {}
 
 impl SqliteStore {
+    /// Open the database at `path` for both concerns.
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_for(path, &[Concern::Domain, Concern::Audit])
+    }
+
+    /// Open the database at `path`, creating the tables of `concerns` it lacks.
+    pub fn open_for(path: &Path, concerns: &[Concern]) -> Result<SqliteStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.exists() {
                 std::fs::create_dir_all(dir)
@@ -298,6 +306,7 @@ impl SqliteStore {
         let store = SqliteStore {
             conn: Mutex::new(conn),
             path: path.to_owned(),
+            concerns: concerns.to_vec(),
             checkpointer: Mutex::new(None),
             tail: Mutex::new(None),
         };
@@ -383,18 +392,17 @@ impl SqliteStore {
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
         )?;
-        let current: u32 = conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?;
-        if current > latest() {
+        let applied = applied_versions(&conn)?;
+        if let Some(&newest) = applied.iter().max().filter(|&&v| v > latest()) {
             return Err(super::newer_schema(
                 &self.path.display().to_string(),
-                current,
+                newest,
             ));
         }
-        for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let due = MIGRATIONS
+            .iter()
+            .filter(|m| self.concerns.contains(&m.1) && !applied.contains(&m.0));
+        for (version, _, name, sql) in due {
             let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.execute(
@@ -405,6 +413,15 @@ impl SqliteStore {
         }
         Ok(())
     }
+}
+
+/// The versions of the migrations this database holds.
+fn applied_versions(conn: &Connection) -> Result<Vec<u32>> {
+    let mut q = conn.prepare("SELECT version FROM schema_migrations")?;
+    let v = q
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
 }
 
 const AGENT_COLUMNS: &str = "name, display_name, domain, description, status, created_at, updated_at, project_dir, repository_url, commit_id, template, creation_id, spec";
@@ -427,7 +444,7 @@ fn agent_row(r: &rusqlite::Row) -> rusqlite::Result<AgentRecord> {
     })
 }
 
-impl Store for SqliteStore {
+impl super::StoreInfo for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
@@ -437,11 +454,8 @@ impl Store for SqliteStore {
     }
 
     fn schema_version(&self) -> Result<u32> {
-        Ok(self.conn().query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )?)
+        let applied = applied_versions(&self.conn())?;
+        Ok(super::migrations::version_of(&applied, &self.concerns))
     }
 
     fn check(&self) -> Result<()> {
@@ -454,7 +468,9 @@ impl Store for SqliteStore {
             Err(Error::Store(format!("integrity check failed: {result}")))
         }
     }
+}
 
+impl super::DomainStore for SqliteStore {
     fn insert_creation(&self, c: &CreationRecord) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -731,6 +747,29 @@ impl Store for SqliteStore {
         Ok(n > 0)
     }
 
+    fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut removed = Vec::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT name, version FROM mcp_servers WHERE name = ?1 AND kind <> 'agent' AND (?2 IS NULL OR version = ?2) ORDER BY version",
+            )?;
+            let rows = stmt.query_map(params![name, version], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for r in rows {
+                removed.push(r?);
+            }
+        }
+        tx.execute(
+            "DELETE FROM mcp_servers WHERE name = ?1 AND kind <> 'agent' AND (?2 IS NULL OR version = ?2)",
+            params![name, version],
+        )?;
+        tx.commit()?;
+        Ok(removed)
+    }
+}
+
+impl super::AuditStore for SqliteStore {
     fn audit_append(
         &self,
         records: &[super::AuditRow],
@@ -991,27 +1030,6 @@ impl Store for SqliteStore {
             }
         })
     }
-
-    fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut removed = Vec::new();
-        {
-            let mut stmt = tx.prepare(
-                "SELECT name, version FROM mcp_servers WHERE name = ?1 AND kind <> 'agent' AND (?2 IS NULL OR version = ?2) ORDER BY version",
-            )?;
-            let rows = stmt.query_map(params![name, version], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            for r in rows {
-                removed.push(r?);
-            }
-        }
-        tx.execute(
-            "DELETE FROM mcp_servers WHERE name = ?1 AND kind <> 'agent' AND (?2 IS NULL OR version = ?2)",
-            params![name, version],
-        )?;
-        tx.commit()?;
-        Ok(removed)
-    }
 }
 
 const DEPLOYMENT_COLUMNS: &str = "agent_name, target, environment, status, replicas_wanted, artifact, created_at, updated_at, detail";
@@ -1254,6 +1272,7 @@ fn insert_entry(tx: &rusqlite::Transaction, e: &RegistryEntry) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{AuditStore, StoreInfo};
 
     /// One append of `records`, committed but left for `audit_sync`, as the pipeline's
     /// writer makes them.
@@ -1274,7 +1293,7 @@ mod tests {
         {
             let c = Connection::open(&p).unwrap();
             c.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").unwrap();
-            for (v, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 5) {
+            for (v, _, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 5) {
                 c.execute_batch(sql).unwrap();
                 c.execute(
                     "INSERT INTO schema_migrations VALUES (?1, ?2, 'then')",
