@@ -11,6 +11,9 @@ pub mod exit {
     pub const AUTH: i32 = 3;
     pub const UNAVAILABLE: i32 = 4;
     pub const INTERNAL: i32 = 70;
+    /// A second Ctrl-C while the first one's cancellation is under way: quit at once, as a
+    /// shell reports a process ended by SIGINT.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// Where a value starts in its source text (1-based).

@@ -4,6 +4,12 @@
 /// Receives step transitions, for progress display.
 pub trait Progress {
     fn step(&self, index: usize, total: usize, name: &str, status: &str, message: Option<&str>);
+    /// Whether whoever waits has asked to stop (Ctrl-C, or a daemon's client that went
+    /// away): long work stops before its next step, or in its next wait, and undoes what
+    /// it made as a failure would.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Progress nobody watches.

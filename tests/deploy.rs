@@ -481,3 +481,88 @@ fn a_deploy_killed_midway_can_be_finished_by_undeploy() {
     env.ok(&["undeploy", &agent]);
     assert!(replicas_running(&agent).is_empty());
 }
+
+/// Ctrl-C on `deploy-agent` while its replica waits to become healthy (the agent hangs at
+/// start): the deploy stops, its replica is stopped and no deployment is recorded, in the
+/// CLI's own process and, through the daemon, in the daemon.
+#[test]
+fn ctrl_c_during_a_deploy_rolls_it_back_in_process_and_in_the_daemon() {
+    for through_daemon in [false, true] {
+        let mode = if through_daemon { "always" } else { "never" };
+        let env = common::deploy_env();
+        let agent = name();
+        // Made in this process, into the working directory, where the test can break it.
+        env.create(&agent, &[]);
+        let server = env
+            .work
+            .join(&agent)
+            .join("src")
+            .join(&agent)
+            .join("server.py");
+        let text = std::fs::read_to_string(&server).unwrap();
+        std::fs::write(&server, format!("{text}\nimport time\ntime.sleep(3600)\n")).unwrap();
+        if through_daemon {
+            env.ok(&["daemon", "start"]);
+        }
+        let mut child = env
+            .cmd(&["deploy-agent", &agent, "--timeout", "600"])
+            .env("PC_HYBRID_DAEMON", mode)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The replica has started and cannot become healthy: the deploy waits.
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        while replicas_running(&agent).is_empty() {
+            assert!(
+                std::time::Instant::now() < until,
+                "{mode}: the replica never started"
+            );
+            assert!(child.try_wait().unwrap().is_none(), "{mode}: deploy ended");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // SAFETY: the child this test started.
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{mode}: {stderr}");
+        assert!(stderr.contains("interrupted"), "{mode}: {stderr}");
+        // The daemon undoes it on its side once the client has gone.
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !replicas_running(&agent).is_empty() {
+            assert!(
+                std::time::Instant::now() < until,
+                "{mode}: the replica still runs"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let deployments = common::deployments(&env, &agent);
+            if deployments.is_empty() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < until,
+                "{mode}: a deployment is still recorded: {deployments:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        // The deploy's outcome is on the trail as a failure.
+        let events = env
+            .ok(&["audit", "query", "--agent", &agent, "-o", "json"])
+            .json();
+        assert!(
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"]["operation"] == "agent.deploy"
+                    && e["outcome"]["status"] == "failure"),
+            "{mode}: {events}"
+        );
+        if through_daemon {
+            env.ok(&["daemon", "stop"]);
+        }
+    }
+}

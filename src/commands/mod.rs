@@ -59,16 +59,9 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         .with_daemon_probe(std::sync::Arc::new(crate::daemon::Probe));
     let caller = Caller::local(&ctx.settings.audit.user);
     let cancel = Cancel::new();
-    // Only what waits on something outside (a follow, a live check) is interrupted by a
-    // cancellation; anything else keeps Ctrl-C's usual meaning.
-    let watcher = cancellable(&request).then(|| {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.cancel();
-            }
-        })
-    });
+    // What runs long or waits on something outside (a creation, a deploy, a follow, a live
+    // check) is cancelled by Ctrl-C; anything else keeps Ctrl-C's usual meaning.
+    let watcher = cancellable(&request).then(|| interrupts(cancel.clone()));
     let is_create = matches!(request, Request::CreateAgent(_));
     let sink = OutputSink::new(out);
     let result = ops::execute(&ctx, &caller, request, &sink, &cancel).await;
@@ -129,22 +122,35 @@ async fn delegate(
         Err(client::ConnectError::Failed(e)) => return Err(e),
     };
     let cancel = Cancel::new();
-    let watcher = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.cancel();
-            }
-        })
-    };
+    let watcher = interrupts(cancel.clone());
     let sink = OutputSink::new(out);
     let result = conn.execute(request.clone(), &sink, &cancel).await;
     watcher.abort();
     Ok(Some(result))
 }
 
+/// Ctrl-C cancels: the operation stops at its next step or wait and undoes what it made. A
+/// second Ctrl-C, for work stuck where it cannot look (a push to a remote that never
+/// answers), quits at once; the next command undoes what is left.
+fn interrupts(cancel: Cancel) -> tokio::task::JoinHandle<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    // Installed now, not when the task first runs: the operation may block this thread
+    // before it does, and a Ctrl-C then would kill the process as if nothing listened.
+    let sigint = signal(SignalKind::interrupt());
+    tokio::spawn(async move {
+        let Ok(mut sigint) = sigint else { return };
+        if sigint.recv().await.is_some() {
+            cancel.cancel();
+            if sigint.recv().await.is_some() {
+                std::process::exit(crate::error::exit::INTERRUPTED);
+            }
+        }
+    })
+}
+
 fn cancellable(r: &Request) -> bool {
     match r {
+        Request::CreateAgent(_) | Request::Deploy(_) => true,
         Request::Logs(l) => l.follow,
         Request::AuditTail { follow, .. } => *follow,
         Request::RegisterServer(r) => r.live.live,

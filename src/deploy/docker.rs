@@ -389,7 +389,7 @@ impl DeployBackend for Docker {
             let alive =
                 |r: &ReplicaRecord| running(&docker, r.container_id.clone().unwrap_or_default());
             if let Err((index, why)) =
-                super::wait_healthy(&mut record.replicas, deadline, alive).await
+                super::wait_healthy(&mut record.replicas, deadline, alive, progress).await
             {
                 let id = container_of(record, index).unwrap_or_default();
                 let logs = container_logs(&docker, &id, 15).await;
@@ -507,7 +507,13 @@ pub async fn restart(record: &mut DeploymentRecord, all: bool, timeout: Duration
         .map(|&i| record.replicas[i].clone())
         .collect();
     let alive = |r: &ReplicaRecord| running(&docker, r.container_id.clone().unwrap_or_default());
-    let result = super::wait_healthy(&mut subset, Instant::now() + timeout, alive).await;
+    let result = super::wait_healthy(
+        &mut subset,
+        Instant::now() + timeout,
+        alive,
+        &crate::progress::NoProgress,
+    )
+    .await;
     for (k, &i) in restarted.iter().enumerate() {
         record.replicas[i] = subset[k].clone();
     }

@@ -349,7 +349,7 @@ impl DeployBackend for Local {
             progress.step(2, 3, "health", "running", Some("waiting for /health"));
             let deadline = Instant::now() + req.startup_timeout;
             if let Err((index, why)) =
-                super::wait_healthy(&mut record.replicas, deadline, alive).await
+                super::wait_healthy(&mut record.replicas, deadline, alive, progress).await
             {
                 let err = failure(opts, &shape.name, index, &why);
                 for r in &record.replicas {
@@ -449,7 +449,8 @@ pub async fn restart(
         .iter()
         .map(|&i| record.replicas[i].clone())
         .collect();
-    let result = super::wait_healthy(&mut subset, deadline, alive).await;
+    let result =
+        super::wait_healthy(&mut subset, deadline, alive, &crate::progress::NoProgress).await;
     for (k, &i) in restarted.iter().enumerate() {
         record.replicas[i] = subset[k].clone();
     }

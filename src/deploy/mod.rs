@@ -505,6 +505,7 @@ pub async fn wait_healthy<F, Fut>(
     replicas: &mut [ReplicaRecord],
     deadline: std::time::Instant,
     alive: F,
+    progress: &dyn Progress,
 ) -> std::result::Result<(), (u32, String)>
 where
     F: Fn(&ReplicaRecord) -> Fut,
@@ -543,6 +544,12 @@ where
             return Err((
                 replicas[pending[0]].index,
                 format!("did not become healthy within the startup timeout ({last})"),
+            ));
+        }
+        if progress.cancelled() {
+            return Err((
+                replicas[pending[0]].index,
+                "was interrupted before it became healthy (Ctrl-C, or the daemon's client went away)".into(),
             ));
         }
         tokio::time::sleep(Duration::from_millis(25)).await;

@@ -37,6 +37,8 @@ pub enum FactoryError {
     Push(String),
     #[error("{0}")]
     Store(#[from] crate::error::Error),
+    #[error("interrupted (Ctrl-C, or the daemon's client went away)")]
+    Interrupted,
     /// A step failed after the creation was recorded; earlier steps were rolled back
     /// unless `kept` names what was left for inspection.
     #[error("creation {creation_id} failed at step `{step}`: {message}")]
@@ -69,6 +71,7 @@ impl From<FactoryError> for crate::error::Error {
             F::Git(m) => Error::failed(format!("git: {m}"), None),
             F::Push(m) => Error::failed(format!("push: {m}"), None),
             F::Store(e) => e,
+            F::Interrupted => Error::failed(e.to_string(), None),
             F::StepFailed {
                 creation_id,
                 step,
@@ -276,6 +279,9 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn set(&mut self, i: usize, status: &str, message: Option<String>) -> Result<(), FactoryError> {
+        if status == "running" && self.progress.cancelled() {
+            return Err(FactoryError::Interrupted);
+        }
         let now = Utc::now();
         let s = &mut self.steps[i];
         if status == "running" {
@@ -775,5 +781,104 @@ fn agent_manifest(
             ..Default::default()
         },
         status: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cancels once the step `after` has succeeded, as Ctrl-C between two steps would.
+    struct CancelAfter {
+        after: &'static str,
+        seen: std::sync::atomic::AtomicBool,
+    }
+
+    impl Progress for CancelAfter {
+        fn step(&self, _: usize, _: usize, name: &str, status: &str, _: Option<&str>) {
+            if name == self.after && status == "succeeded" {
+                self.seen.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        fn cancelled(&self) -> bool {
+            self.seen.load(std::sync::atomic::Ordering::Relaxed)
+        }
+    }
+
+    #[test]
+    fn a_cancelled_creation_stops_at_its_next_step_and_undoes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let remotes = dir.path().join("remotes");
+        let remote = git2::Repository::init_bare(remotes.join("tax_advisor.git")).unwrap();
+        let store = crate::store::SqliteStore::open_for(
+            &dir.path().join("pc-hybrid.db"),
+            &[crate::store::Concern::Domain],
+        )
+        .unwrap();
+        let request: AgentRequest = serde_json::from_value(serde_json::json!({
+            "agent_spec": {"name": "tax_advisor", "domain": "finance", "description": "d"}
+        }))
+        .unwrap();
+        let output_dir = dir.path().join("agents");
+        let opts = CreateOptions {
+            request,
+            template: "default".into(),
+            user_template_dir: dir.path().join("templates"),
+            output_dir: output_dir.clone(),
+            dry_run: false,
+            force: false,
+            keep_on_failure: false,
+            git: GitOptions {
+                remote_base: Some(format!("file://{}", remotes.display())),
+                push: true,
+                author: git::Author {
+                    name: Some("T".into()),
+                    email: Some("t@example.com".into()),
+                },
+                token: None,
+            },
+            auto_deploy: false,
+            image_registry: "localhost:5000".into(),
+            base_image: "python:3.11-slim".into(),
+            organization: "promptcraft".into(),
+            generator_version: "test".into(),
+            creation_id: None,
+            locks_dir: Some(dir.path().join("locks")),
+        };
+        let progress = CancelAfter {
+            after: "push",
+            seen: Default::default(),
+        };
+        let Err(FactoryError::StepFailed {
+            creation_id,
+            step,
+            message,
+            kept,
+        }) = create_agent(&store, &opts, &progress)
+        else {
+            panic!("a cancelled creation succeeded");
+        };
+        assert_eq!(step, "register");
+        assert!(message.contains("interrupted"), "{message}");
+        assert_eq!(kept, None);
+        // Undone: the pushed branch, the project, the agent.
+        assert!(remote.find_reference("refs/heads/main").is_err());
+        assert_eq!(std::fs::read_dir(&output_dir).unwrap().count(), 0);
+        assert_eq!(store.agent("tax_advisor").unwrap(), None);
+        let c = store.creation(&creation_id).unwrap().unwrap();
+        assert_eq!(c.status, "failed");
+        assert_eq!(c.failed_step.as_deref(), Some("register"));
+        let status: Vec<&str> = c.steps.iter().map(|s| s.status.as_str()).collect();
+        assert_eq!(
+            status,
+            [
+                "succeeded",
+                "rolled_back",
+                "rolled_back",
+                "rolled_back",
+                "failed",
+                "skipped"
+            ]
+        );
     }
 }

@@ -172,7 +172,12 @@ pub struct AgentRow {
     pub deployments: Vec<DeploymentRecord>,
 }
 
-pub async fn create(ctx: &Context, c: CreateAgent, sink: &dyn Sink) -> Result<Reply> {
+pub async fn create(
+    ctx: &Context,
+    c: CreateAgent,
+    sink: &dyn Sink,
+    cancel: &Cancel,
+) -> Result<Reply> {
     let s = &ctx.settings;
     let f = &c.flags;
     let git_base_url = f.git_base_url.clone().or(s.git_base_url.value.clone());
@@ -225,7 +230,7 @@ pub async fn create(ctx: &Context, c: CreateAgent, sink: &dyn Sink) -> Result<Re
     // An earlier creation of this name whose process died must not stand in the way.
     ctx.recover_creations()?;
     let result = {
-        let progress = Steps::new(sink, "create-agent");
+        let progress = Steps::new(sink, "create-agent").cancelled_by(cancel);
         factory::create_agent(store.as_ref(), &opts, &progress)
     };
     let mut outcome = result?;
@@ -233,7 +238,7 @@ pub async fn create(ctx: &Context, c: CreateAgent, sink: &dyn Sink) -> Result<Re
         sink.warn(w);
     }
     let error = if opts.auto_deploy && !outcome.dry_run {
-        auto_deploy(ctx, &mut outcome, store.as_ref(), sink)
+        auto_deploy(ctx, &mut outcome, store.as_ref(), sink, cancel)
             .await
             .err()
     } else {
@@ -257,11 +262,12 @@ async fn auto_deploy(
     outcome: &mut factory::CreateOutcome,
     store: &dyn DomainStore,
     sink: &dyn Sink,
+    cancel: &Cancel,
 ) -> Result<()> {
     let req = deploy_request(&ctx.settings, &Deploy::auto(&outcome.agent_name));
     let started = chrono::Utc::now();
     let result = {
-        let progress = Steps::new(sink, "deploy");
+        let progress = Steps::new(sink, "deploy").cancelled_by(cancel);
         deploy::deploy(store, &req, &progress).await
     };
     let (status, message) = match &result {
@@ -383,12 +389,12 @@ async fn one_at_a_time(
     .await
 }
 
-pub async fn deploy(ctx: &Context, a: &Deploy, sink: &dyn Sink) -> Result<Reply> {
+pub async fn deploy(ctx: &Context, a: &Deploy, sink: &dyn Sink, cancel: &Cancel) -> Result<Reply> {
     let store = ctx.store()?;
     let _lock = one_at_a_time(ctx, &a.name, sink).await?;
     let req = deploy_request(&ctx.settings, a);
     let outcome = {
-        let progress = Steps::new(sink, format!("deploy {}", a.name));
+        let progress = Steps::new(sink, format!("deploy {}", a.name)).cancelled_by(cancel);
         deploy::deploy(store.as_ref(), &req, &progress).await?
     };
     for w in &outcome.warnings {

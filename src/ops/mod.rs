@@ -465,10 +465,10 @@ pub async fn execute(
 
 async fn run(ctx: &Context, request: Request, sink: &dyn Sink, cancel: &Cancel) -> Result<Reply> {
     match request {
-        Request::CreateAgent(c) => agents::create(ctx, *c, sink).await,
+        Request::CreateAgent(c) => agents::create(ctx, *c, sink, cancel).await,
         Request::CreationStatus { creation_id } => agents::status(ctx, &creation_id),
         Request::ListAgents => agents::list(ctx).await,
-        Request::Deploy(d) => agents::deploy(ctx, &d, sink).await,
+        Request::Deploy(d) => agents::deploy(ctx, &d, sink, cancel).await,
         Request::Undeploy(u) => agents::undeploy(ctx, &u, sink).await,
         Request::Logs(l) => agents::logs(ctx, &l, sink, cancel).await,
         Request::Restart(r) => agents::restart(ctx, &r, sink).await,

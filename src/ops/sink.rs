@@ -43,6 +43,7 @@ pub trait Sink: Send + Sync {
 pub struct Steps<'a> {
     sink: &'a dyn Sink,
     title: String,
+    cancel: Option<&'a Cancel>,
 }
 
 impl<'a> Steps<'a> {
@@ -50,7 +51,14 @@ impl<'a> Steps<'a> {
         Steps {
             sink,
             title: title.into(),
+            cancel: None,
         }
+    }
+
+    /// The work stops, and undoes itself, once `cancel` is cancelled.
+    pub fn cancelled_by(mut self, cancel: &'a Cancel) -> Steps<'a> {
+        self.cancel = Some(cancel);
+        self
     }
 }
 
@@ -66,6 +74,10 @@ impl crate::progress::Progress for Steps<'_> {
                 message: message.map(str::to_owned),
             },
         );
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(Cancel::is_cancelled)
     }
 }
 
