@@ -692,6 +692,98 @@ fn acknowledged_events_survive_sigkill_at_random_moments(store: Backend) {
     assert_eq!(v["last_checkpoint"], v["events"], "{v}");
 }
 
+/// The daemon, holding the pipeline that a CLI's ingest streams into, SIGKILLed after some
+/// acknowledgements: the CLI fails as a lost daemon (exit 4), every acknowledged event is
+/// stored, and the next commands work in-process (the default `auto`) on a chain that
+/// verifies.
+fn acknowledged_events_survive_a_daemon_killed_mid_ingest(store: Backend) {
+    let env = store.env();
+    let mut acked: Vec<String> = Vec::new();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..3 {
+        let pid = env.ok(&["daemon", "start", "-o", "json"]).json()["pid"]
+            .as_u64()
+            .unwrap() as i32;
+        let text: String = (round * 20_000..(round + 1) * 20_000)
+            .map(|i| event(i).to_string() + "\n")
+            .collect();
+        let mut child = env
+            .cmd(&["audit", "ingest", "--ack"])
+            .env("PC_HYBRID_DAEMON", "always")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = got.clone();
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            for l in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                sink.lock()
+                    .unwrap()
+                    .push(l.split(' ').next().unwrap().to_owned());
+            }
+        });
+        let writer = std::thread::spawn(move || {
+            for chunk in text.as_bytes().chunks(8192) {
+                if stdin.write_all(chunk).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while got.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(std::time::Duration::from_millis(seed % 150));
+        // SAFETY: the daemon this test started.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        let out = child.wait_with_output().unwrap();
+        let _ = writer.join();
+        reader.join().unwrap();
+        let got = std::mem::take(&mut *got.lock().unwrap());
+        assert!(
+            !got.is_empty(),
+            "round {round}: no event was acknowledged before the kill"
+        );
+        assert!(
+            got.len() < 20_000,
+            "round {round}: the kill came after the last ack"
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(4),
+            "round {round}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("round {round}: {} acknowledged before the kill", got.len());
+        acked.extend(got);
+        while std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|s| !s.contains(") Z "))
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+    let stored = Db::open(&env).event_ids();
+    for id in &acked {
+        assert!(stored.contains(id), "acknowledged event {id} was lost");
+    }
+    // No daemon answers now: `auto` runs these in this process.
+    let (code, v) = verify(&env);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["events"].as_u64().unwrap() >= acked.len() as u64);
+    assert_eq!(ingest(&env, &jsonl(1), &[]).code, 0);
+}
+
 fn retention_purges_old_events_and_the_rest_still_verifies(store: Backend) {
     let env = store.env().var("AUDIT_RETENTION_DAYS", "30");
     let mut text = String::new();
@@ -937,6 +1029,7 @@ fn tail_follows_new_events_until_its_reader_goes(store: Backend) {
 }
 
 on_both_stores!(
+    acknowledged_events_survive_a_daemon_killed_mid_ingest,
     every_stored_event_validates_against_the_published_schema,
     bad_lines_are_rejected_by_number_and_the_others_stored,
     acks_name_each_event_once_it_is_durable_and_duplicates_are_not_stored_twice,

@@ -1,5 +1,7 @@
 """Hooks for schemathesis against the daemon's API (SCHEMATHESIS_HOOKS=schemathesis_hooks)."""
 
+import json
+
 import schemathesis
 
 # The longest wait a fuzzed request may ask for: a deploy's `timeout_seconds` and a live
@@ -48,3 +50,11 @@ def no_server_error_but_an_absent_service(ctx, response, case):
     if response.status_code == 503 and problem.get("kind") == "unavailable":
         return None
     raise AssertionError(f"server error {response.status_code}: {response.text[:800]}")
+
+
+@schemathesis.serializer("application/x-ndjson")
+def ndjson(ctx, value):
+    """A generated body for `POST /audit/events`: each item one line of JSON."""
+    items = value if isinstance(value, list) else [value]
+    text = "".join(json.dumps(item) + "\n" for item in items)
+    return text.encode("utf-8")

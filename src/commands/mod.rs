@@ -40,7 +40,7 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         return daemon::run(d, settings, env, out).await;
     }
     let (request, origin) = request(&cli.command, &settings, env, out)?;
-    if request.spec().runs == ops::Runs::Anywhere {
+    if request.spec().runs == ops::Runs::Anywhere || matches!(request, Request::Ingest(_)) {
         if let Some(reply) = delegate(&settings, &request, out).await? {
             return finish(
                 reply,
@@ -124,7 +124,22 @@ async fn delegate(
     let cancel = Cancel::new();
     let watcher = interrupts(cancel.clone());
     let sink = OutputSink::new(out);
-    let result = conn.execute(request.clone(), &sink, &cancel).await;
+    let result = match request {
+        // The input is the caller's: read here and streamed to the daemon's pipeline.
+        Request::Ingest(i) => {
+            let (input, name): (Box<dyn std::io::Read + Send>, String) = match &i.source {
+                ops::IngestSource::File(f) => {
+                    let shown = f.path.display().to_string();
+                    let file = std::fs::File::open(f.resolved())
+                        .map_err(|e| crate::error::Error::io(shown.clone(), e))?;
+                    (Box::new(file), shown)
+                }
+                _ => (Box::new(std::io::stdin()), "-".into()),
+            };
+            conn.ingest(input, &name, i.ack, &sink, &cancel).await
+        }
+        _ => conn.execute(request.clone(), &sink, &cancel).await,
+    };
     watcher.abort();
     Ok(Some(result))
 }

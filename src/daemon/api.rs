@@ -280,6 +280,7 @@ pub enum Endpoint {
     Servers,
     Register,
     AuditEvents,
+    AuditIngest,
 }
 
 /// One route: a method and a path under `PREFIX`, `{name}` segments taking one non-empty
@@ -309,6 +310,14 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/mcp/servers", endpoint: Endpoint::Servers, summary: "The registered MCP servers (`mcp list`)" },
     Route { method: "POST", path: "/admin/mcp/register", endpoint: Endpoint::Register, summary: "Register an MCP server: a registration (section 2.3), a manifest or a server.json" },
     Route { method: "GET", path: "/audit/events", endpoint: Endpoint::AuditEvents, summary: "Audit events matching the filters (`audit query`)" },
+    Route { method: "POST", path: "/audit/events", endpoint: Endpoint::AuditIngest, summary: "Ingest events, one JSON object per line, as they arrive (`audit ingest`); acknowledgements stream back" },
+];
+
+/// The query parameters of `POST /audit/events`: name, JSON type, meaning.
+#[rustfmt::skip]
+pub const AUDIT_INGEST: &[(&str, &str, &str)] = &[
+    ("ack", "boolean", "Stream `<event_id> <sequence>` of each event once it is durable"),
+    ("source", "string", "How messages name the input (default `-`)"),
 ];
 
 /// The query parameters of `GET /audit/events`: name, JSON type, meaning.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use http::{Method, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
 use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::TokioIo;
 
@@ -12,9 +12,12 @@ use super::api::{self, Frame, Problem, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use crate::error::{Error, Result};
 use crate::ops::{Cancel, Reply, Request, Sink};
 
+/// What a request's body is: whole, or streamed as it is read (an ingest's input).
+type RequestBody = BoxBody<Bytes, std::io::Error>;
+
 /// An open connection to a daemon.
 pub struct Connection {
-    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    sender: hyper::client::conn::http1::SendRequest<RequestBody>,
     socket: std::path::PathBuf,
 }
 
@@ -71,13 +74,26 @@ impl Connection {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<http::Response<Incoming>> {
+        let body = Full::new(Bytes::from(body.unwrap_or_default()))
+            .map_err(|never| match never {})
+            .boxed();
+        self.send_body(method, path, "application/json", body).await
+    }
+
+    async fn send_body(
+        &mut self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: RequestBody,
+    ) -> Result<http::Response<Incoming>> {
         let req = http::Request::builder()
             .method(method)
             .uri(format!("http://localhost{}{path}", api::PREFIX))
             .header(http::header::HOST, "localhost")
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .body(Full::new(Bytes::from(body.unwrap_or_default())))
+            .header(http::header::CONTENT_TYPE, content_type)
+            .body(body)
             .map_err(|e| Error::Internal(e.to_string()))?;
         let resp = self
             .sender
@@ -145,6 +161,73 @@ impl Connection {
         let call = api::OperationCall { request };
         let body = serde_json::to_vec(&call).map_err(|e| Error::Internal(e.to_string()))?;
         let resp = self.send(Method::POST, "/operations", Some(body)).await?;
+        self.frames(resp, sink, cancel).await
+    }
+
+    /// Ingest the events `input` holds through the daemon's pipeline (`audit ingest`): read
+    /// here, streamed to the daemon as they are read, acknowledgements to `sink` as they
+    /// come back. `source` names the input in messages.
+    pub async fn ingest(
+        mut self,
+        input: Box<dyn std::io::Read + Send>,
+        source: &str,
+        ack: bool,
+        sink: &dyn Sink,
+        cancel: &Cancel,
+    ) -> Result<Reply> {
+        let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(8);
+        // A thread of its own, not the runtime's blocking pool: a read of a terminal or a
+        // pipe that never ends must not hold the process open once the operation is over.
+        std::thread::Builder::new()
+            .name("ingest-input".into())
+            .spawn(move || {
+                let mut input = input;
+                loop {
+                    let mut buf = vec![0u8; 1 << 16];
+                    let chunk = match input.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            buf.truncate(n);
+                            Ok(Bytes::from(buf))
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => Err(e),
+                    };
+                    let failed = chunk.is_err();
+                    if tx.blocking_send(chunk).is_err() || failed {
+                        break;
+                    }
+                }
+            })
+            .map_err(|e| Error::io("starting the ingest's reader", e))?;
+        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv()
+                .await
+                .map(|chunk| (chunk.map(hyper::body::Frame::data), rx))
+        });
+        let body = BodyExt::boxed(StreamBody::new(stream));
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("ack", if ack { "true" } else { "false" })
+            .append_pair("source", source)
+            .finish();
+        let resp = self
+            .send_body(
+                Method::POST,
+                &format!("/audit/events?{query}"),
+                "application/x-ndjson",
+                body,
+            )
+            .await?;
+        self.frames(resp, sink, cancel).await
+    }
+
+    /// Read an operation's frames from `resp`, handing them to `sink`, to its reply.
+    async fn frames(
+        &self,
+        resp: http::Response<Incoming>,
+        sink: &dyn Sink,
+        cancel: &Cancel,
+    ) -> Result<Reply> {
         let status = resp.status();
         let mut body = resp.into_body();
         if status != StatusCode::OK {

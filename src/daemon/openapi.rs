@@ -237,6 +237,36 @@ fn operation(gen: &mut SchemaGenerator, route: &Route, problem: &Value) -> Value
                 ),
             );
         }
+        Endpoint::AuditIngest => {
+            for (name, ty, description) in api::AUDIT_INGEST {
+                parameters.push(json!({
+                    "name": name, "in": "query", "required": false,
+                    "description": description, "schema": { "type": ty },
+                }));
+            }
+            body = Some(json!({
+                "application/x-ndjson": { "schema": {
+                    "type": "array",
+                    "items": { "type": "object" },
+                    "description": "Audit events (reference design section 2.4, \
+                        schemas/audit-event.schema.json), each sent as one line of JSON",
+                } },
+            }));
+            responses.insert(
+                "415".into(),
+                json!({
+                    "description": "The body is not application/x-ndjson",
+                    "content": content("application/problem+json", problem.clone()),
+                }),
+            );
+            responses.insert(
+                "200".into(),
+                json!({
+                    "description": "The operation's frames, one JSON object per line, as                         `POST /operations` streams them: acknowledgements as `bytes`, the                         rejected lines as `warn`, the report in the last `reply`",
+                    "content": content("application/x-ndjson", schema::<api::Frame>(gen)),
+                }),
+            );
+        }
     }
     responses.insert(
         "default".into(),
@@ -252,8 +282,8 @@ fn operation(gen: &mut SchemaGenerator, route: &Route, problem: &Value) -> Value
         "responses": responses,
     });
     if let Some(content) = body {
-        // A deploy without a body takes every default.
-        let required = route.endpoint != Endpoint::Deploy;
+        // A deploy without a body takes every default; an ingest without one ingests nothing.
+        let required = !matches!(route.endpoint, Endpoint::Deploy | Endpoint::AuditIngest);
         op["requestBody"] = json!({ "required": required, "content": content });
     }
     op
@@ -276,5 +306,6 @@ fn operation_id(route: &Route) -> &'static str {
         Endpoint::Servers => "mcp.list",
         Endpoint::Register => "mcp.register",
         Endpoint::AuditEvents => "audit.query",
+        Endpoint::AuditIngest => "audit.ingest",
     }
 }

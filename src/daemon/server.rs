@@ -280,6 +280,10 @@ async fn handle(
             Ok(f) => answer(&state, Request::AuditQuery(f)).await,
             Err(p) => problem(&p),
         },
+        Endpoint::AuditIngest => match ingest_query(req.uri().query()) {
+            Ok((ack, source)) => ingest(&state, req, ack, source).await,
+            Err(p) => problem(&p),
+        },
         Endpoint::CreateAgent => match body::<crate::factory::spec::AgentRequest>(req).await {
             Ok(spec) => create(&state, spec).await,
             Err(p) => problem(&p),
@@ -570,6 +574,107 @@ fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Pr
     Ok(f)
 }
 
+/// `ack` and `source` of `POST /audit/events`.
+fn ingest_query(query: Option<&str>) -> std::result::Result<(bool, String), Problem> {
+    let (mut ack, mut source) = (false, "-".to_owned());
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        match k.as_ref() {
+            "ack" => {
+                ack = v.parse().map_err(|_| {
+                    Problem::of(&Error::invalid(
+                        "ack",
+                        format!("`{v}` is not true or false"),
+                    ))
+                })?
+            }
+            "source" => source = v.into_owned(),
+            other => {
+                return Err(Problem::of(&Error::invalid(
+                    other,
+                    "unknown query parameter (ack, source)",
+                )))
+            }
+        }
+    }
+    Ok((ack, source))
+}
+
+/// The body of a request, read as it arrives by a blocking reader: the ingest's lines.
+struct BodyReader {
+    rx: mpsc::Receiver<std::io::Result<Bytes>>,
+    left: Bytes,
+}
+
+impl std::io::Read for BodyReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.left.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(chunk) => self.left = chunk?,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.left.len());
+        buf[..n].copy_from_slice(&self.left.split_to(n));
+        Ok(n)
+    }
+}
+
+/// `POST /audit/events`: the events stream in with the request and go through the daemon's
+/// one pipeline; acknowledgements stream back while the rest still arrives. No size or time
+/// limit: a producer may stream for as long as it runs (its lines are limited each). An
+/// empty body is an ingest of nothing, as an empty file is.
+async fn ingest(
+    state: &Arc<State>,
+    req: HttpRequest<Incoming>,
+    ack: bool,
+    source: String,
+) -> HttpResponse<Body> {
+    let ndjson = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-ndjson"));
+    if !ndjson {
+        return problem(&Problem::http(
+            415,
+            "unsupported media type",
+            "the body must be application/x-ndjson: audit events, one JSON object per line",
+        ));
+    }
+    let mut body = req.into_body();
+    let (tx, rx) = mpsc::channel(16);
+    tokio::spawn(async move {
+        while let Some(frame) = body.frame().await {
+            let chunk = match frame {
+                Ok(f) => match f.into_data() {
+                    Ok(d) => Ok(d),
+                    Err(_) => continue,
+                },
+                // The client went away mid-line: what it sent whole is taken, the rest not.
+                Err(e) => Err(std::io::Error::other(e)),
+            };
+            let failed = chunk.is_err();
+            if tx.send(chunk).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    let reader = BodyReader {
+        rx,
+        left: Bytes::new(),
+    };
+    let input = ops::Input::new(
+        source,
+        Box::new(std::io::BufReader::with_capacity(1 << 16, reader)),
+    );
+    let request = Request::Ingest(ops::Ingest {
+        source: ops::IngestSource::Stream(input),
+        ack,
+    });
+    frames(spawn(state, request))
+}
+
 /// A sink that turns what an operation reports into frames on a channel.
 struct Frames {
     tx: mpsc::UnboundedSender<Bytes>,
@@ -691,7 +796,11 @@ fn operation(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
             None,
         )));
     }
-    let rx = spawn(state, request);
+    frames(spawn(state, request))
+}
+
+/// An operation's frames as they come (`application/x-ndjson`).
+fn frames(rx: mpsc::UnboundedReceiver<Bytes>) -> HttpResponse<Body> {
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
             .await

@@ -27,7 +27,7 @@ pub use registry::{
     declared_environment, Export, LiveRequest, Named, RegisterServer, ServerSource, ValidateServers,
 };
 pub use sink::{Cancel, Sink, Step, Steps};
-pub use trail::{AuditFilter, Ingest, IngestSource};
+pub use trail::{AuditFilter, Ingest, IngestSource, Input};
 
 /// What an operation needs the caller to be allowed to do. The SSO roles map onto these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]

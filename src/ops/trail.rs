@@ -18,7 +18,46 @@ use super::{Cancel, Context, Reply, Response, Sink};
 pub enum IngestSource {
     Stdin,
     File(super::CallerPath),
+    /// Lines that arrive with the request: the caller reads its stdin or file and streams
+    /// it (`POST /api/v4/audit/events`). Never on the wire as a request field.
+    #[serde(skip)]
+    Stream(Input),
 }
+
+/// The events of an ingest whose caller streams them, taken once by the operation; named as
+/// the caller names its source in messages (`-`, or the file's path).
+#[derive(Clone)]
+pub struct Input {
+    pub name: String,
+    reader: std::sync::Arc<std::sync::Mutex<Option<Box<dyn std::io::BufRead + Send>>>>,
+}
+
+impl Input {
+    pub fn new(name: String, reader: Box<dyn std::io::BufRead + Send>) -> Input {
+        Input {
+            name,
+            reader: std::sync::Arc::new(std::sync::Mutex::new(Some(reader))),
+        }
+    }
+
+    fn take(&self) -> Option<Box<dyn std::io::BufRead + Send>> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Input({})", self.name)
+    }
+}
+
+impl PartialEq for Input {
+    fn eq(&self, other: &Input) -> bool {
+        std::sync::Arc::ptr_eq(&self.reader, &other.reader)
+    }
+}
+
+impl Eq for Input {}
 
 /// `audit.ingest`.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -136,6 +175,10 @@ pub async fn ingest(ctx: &Context, a: Ingest, sink: &dyn Sink) -> Result<Reply> 
                 shown,
             )
         }
+        IngestSource::Stream(input) => match input.take() {
+            Some(reader) => (reader, input.name.clone()),
+            None => return Err(Error::Internal("an ingest's input was taken twice".into())),
+        },
     };
     let mut acks = SinkAcks {
         sink,
