@@ -119,8 +119,15 @@ fn syslog_over_udp_and_tcp_gets_rfc5424_messages(store: Backend) {
         assert_eq!(&c[2], ids[i]);
     }
     // TCP: octet-counted frames, same messages.
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let raw = String::from_utf8(tcp_got.lock().unwrap().clone()).unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let raw = loop {
+        let raw = String::from_utf8(tcp_got.lock().unwrap().clone()).unwrap();
+        if raw.contains(r#""operation":"audit.ingest""#) && ids.iter().all(|id| raw.contains(id)) {
+            break raw;
+        }
+        assert!(std::time::Instant::now() < until, "TCP got only: {raw}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
     let mut rest = raw.as_str();
     let (mut frames, mut own) = (0, 0);
     while !rest.is_empty() {
