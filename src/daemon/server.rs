@@ -27,6 +27,8 @@ use crate::ops::{self, Caller, Cancel, Context, Request, Runs, Sink, Step};
 pub const MAX_BODY: usize = 1 << 20;
 /// How long a client may take to send a request's headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a running operation with nothing to send shows its client it is there.
+const HEARTBEAT: Duration = Duration::from_secs(1);
 /// How long a client may take to send a request's body.
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -741,9 +743,30 @@ fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Bytes>
     {
         let (tx, cancel, done) = (tx.clone(), cancel.clone(), done.clone());
         tokio::spawn(async move {
-            tokio::select! {
-                _ = tx.closed() => cancel.cancel(),
-                _ = done.cancelled() => {}
+            // A client that went away is noticed only when a write to it fails: while the
+            // operation has nothing to say (a deploy waiting for health), an empty `bytes`
+            // frame goes out every HEARTBEAT, so that Ctrl-C on the CLI cancels it here.
+            let beat_frame = {
+                let mut line = serde_json::to_vec(&Frame::Bytes {
+                    data: String::new(),
+                })
+                .unwrap_or_default();
+                line.push(b'\n');
+                Bytes::from(line)
+            };
+            let mut beat = tokio::time::interval(HEARTBEAT);
+            beat.tick().await;
+            loop {
+                tokio::select! {
+                    _ = tx.closed() => {
+                        cancel.cancel();
+                        break;
+                    }
+                    _ = done.cancelled() => break,
+                    _ = beat.tick() => {
+                        let _ = tx.send(beat_frame.clone());
+                    }
+                }
             }
         });
     }
@@ -820,9 +843,11 @@ async fn finished(state: &Arc<State>, request: Request) -> Option<Frame> {
     let mut rx = spawn(state, request);
     let mut last = None;
     while let Some(b) = rx.recv().await {
-        last = Some(b);
+        if let Ok(f @ (Frame::Reply { .. } | Frame::Failed { .. })) = serde_json::from_slice(&b) {
+            last = Some(f);
+        }
     }
-    last.and_then(|b| serde_json::from_slice(&b).ok())
+    last
 }
 
 /// A resource endpoint: run `request`, answer with its data as JSON, or its problem.
