@@ -218,7 +218,7 @@ fn deployments(backend: Backend) {
             port: 7001,
             endpoint: "http://127.0.0.1:7001/mcp".into(),
             started_at: at(1),
-            state: "starting".into(),
+            state: store::ReplicaState::Starting,
             last_check: None,
             log: Some("/x.log".into()),
         }],
@@ -226,7 +226,7 @@ fn deployments(backend: Backend) {
     };
     s.save_deployment(&d).unwrap();
     d.status = "running".into();
-    d.replicas[0].state = "healthy".into();
+    d.replicas[0].state = store::ReplicaState::Healthy;
     d.updated_at = at(2);
     s.save_deployment(&d).unwrap();
     let mut docker = d.clone();

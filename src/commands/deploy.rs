@@ -67,7 +67,7 @@ pub fn replicas_table(out: &Output, d: &DeploymentRecord) -> comfy_table::Table 
     for r in &d.replicas {
         t.add_row(vec![
             r.index.to_string(),
-            r.state.clone(),
+            r.state.to_string(),
             r.endpoint.clone(),
             r.pid
                 .map(|p| format!("pid {p}"))

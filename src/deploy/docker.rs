@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::store::{DeploymentRecord, DomainStore, ReplicaRecord};
+use crate::store::{DeploymentRecord, DomainStore, ReplicaRecord, ReplicaState};
 
 #[derive(Debug, Clone, Default)]
 pub struct DockerOptions {
@@ -350,7 +350,7 @@ impl DeployBackend for Docker {
                 port,
                 endpoint: format!("http://127.0.0.1:{port}/mcp"),
                 started_at: Utc::now(),
-                state: "starting".into(),
+                state: ReplicaState::Starting,
                 last_check: None,
                 log: None,
             });
@@ -419,7 +419,7 @@ impl DeployBackend for Docker {
     async fn status(&self, record: &mut DeploymentRecord) -> Result<()> {
         let Ok(docker) = engine(record).await else {
             for r in &mut record.replicas {
-                r.state = "unknown".into();
+                r.state = ReplicaState::Unknown;
                 r.last_check = Some(Utc::now());
             }
             return Ok(());
@@ -492,7 +492,7 @@ pub async fn restart(record: &mut DeploymentRecord, all: bool, timeout: Duration
     let docker = engine(record).await?;
     let mut restarted = Vec::new();
     for (i, r) in record.replicas.iter().enumerate() {
-        if r.state == "healthy" && !all {
+        if r.state == ReplicaState::Healthy && !all {
             continue;
         }
         let id = r.container_id.clone().unwrap_or_default();

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::store::{DeploymentRecord, DomainStore, ReplicaRecord};
+use crate::store::{DeploymentRecord, DomainStore, ReplicaRecord, ReplicaState};
 
 #[derive(Debug, Clone)]
 pub struct LocalOptions {
@@ -322,7 +322,7 @@ impl DeployBackend for Local {
                 port,
                 endpoint: format!("http://127.0.0.1:{port}/mcp"),
                 started_at: Utc::now(),
-                state: "starting".into(),
+                state: ReplicaState::Starting,
                 last_check: None,
                 log: Some(log.display().to_string()),
             });
@@ -424,7 +424,7 @@ pub async fn restart(
     let python = ensure_env(opts, &shape.project_dir, &crate::progress::NoProgress)?;
     let mut restarted = Vec::new();
     for (i, r) in record.replicas.iter_mut().enumerate() {
-        if r.state == "healthy" && !all {
+        if r.state == ReplicaState::Healthy && !all {
             continue;
         }
         stop_replica(&shape.name, r);
@@ -439,7 +439,7 @@ pub async fn restart(
         r.port = port;
         r.endpoint = format!("http://127.0.0.1:{port}/mcp");
         r.started_at = Utc::now();
-        r.state = "starting".into();
+        r.state = ReplicaState::Starting;
         r.log = Some(log.display().to_string());
         restarted.push(i);
     }

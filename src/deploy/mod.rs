@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::store::{AgentRecord, DeploymentRecord, DomainStore, ReplicaRecord};
+use crate::store::{AgentRecord, DeploymentRecord, DomainStore, ReplicaRecord, ReplicaState};
 
 pub use crate::model::Target;
 
@@ -489,11 +489,11 @@ fn health_url(port: u16) -> String {
 /// Record what a replica is doing now: `dead` unless `alive`, else its health check says.
 pub async fn check_replica(http: &reqwest::Client, r: &mut ReplicaRecord, alive: bool) {
     r.state = if !alive {
-        "dead".into()
+        ReplicaState::Dead
     } else {
         match probe(http, &health_url(r.port)).await {
-            Ok(200..=299) => "healthy".into(),
-            _ => "unhealthy".into(),
+            Ok(200..=299) => ReplicaState::Healthy,
+            _ => ReplicaState::Unhealthy,
         }
     };
     r.last_check = Some(Utc::now());
@@ -520,12 +520,12 @@ where
             let url = health_url(replicas[i].port);
             match probe(&http, &url).await {
                 Ok(200..=299) => {
-                    replicas[i].state = "healthy".into();
+                    replicas[i].state = ReplicaState::Healthy;
                     replicas[i].last_check = Some(Utc::now());
                 }
                 other => {
                     if !alive(&replicas[i]).await {
-                        replicas[i].state = "dead".into();
+                        replicas[i].state = ReplicaState::Dead;
                         return Err((replicas[i].index, "exited before it became healthy".into()));
                     }
                     last = match other {
@@ -564,7 +564,7 @@ pub fn tail_lines(text: &str, n: usize) -> String {
 }
 
 pub fn replica_healthy(r: &ReplicaRecord) -> bool {
-    r.state == "healthy"
+    r.state == ReplicaState::Healthy
 }
 
 /// What an agent is, seen with its deployments: `deployed` when a deployment serves it (a

@@ -92,11 +92,45 @@ pub struct ReplicaRecord {
     pub port: u16,
     pub endpoint: String,
     pub started_at: DateTime<Utc>,
-    /// `starting`, `healthy`, `unhealthy` or `dead`.
-    pub state: String,
+    pub state: ReplicaState,
     pub last_check: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
+}
+
+/// What the last check of a replica found.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplicaState {
+    /// Started, not yet answering `/health`.
+    Starting,
+    Healthy,
+    /// Running, but `/health` does not answer 2xx.
+    Unhealthy,
+    /// The process or container is gone.
+    Dead,
+    /// The Docker Engine could not be asked.
+    Unknown,
+}
+
+impl ReplicaState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplicaState::Starting => "starting",
+            ReplicaState::Healthy => "healthy",
+            ReplicaState::Unhealthy => "unhealthy",
+            ReplicaState::Dead => "dead",
+            ReplicaState::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for ReplicaState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// An agent deployed to one target. Written before anything starts and updated as it goes,
