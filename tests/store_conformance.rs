@@ -206,7 +206,7 @@ fn deployments(backend: Backend) {
         agent_name: "tax".into(),
         target: Target::Local,
         environment: "dev".into(),
-        status: "deploying".into(),
+        status: store::DeploymentStatus::Deploying,
         replicas_wanted: 2,
         artifact: Some("abc".into()),
         created_at: at(1),
@@ -225,7 +225,7 @@ fn deployments(backend: Backend) {
         detail: json!({"env_hash": "h"}),
     };
     s.save_deployment(&d).unwrap();
-    d.status = "running".into();
+    d.status = store::DeploymentStatus::Running;
     d.replicas[0].state = store::ReplicaState::Healthy;
     d.updated_at = at(2);
     s.save_deployment(&d).unwrap();

@@ -90,7 +90,7 @@ impl Tabular for Deployed<'_> {
             ("agent", d.agent_name.clone()),
             ("target", d.target.to_string()),
             ("environment", d.environment.clone()),
-            ("status", d.status.clone()),
+            ("status", d.status.to_string()),
             ("replicas", d.replicas_wanted.to_string()),
             ("artifact", d.artifact.clone().unwrap_or_default()),
         ];

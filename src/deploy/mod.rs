@@ -16,7 +16,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::store::{AgentRecord, DeploymentRecord, DomainStore, ReplicaRecord, ReplicaState};
+use crate::store::{
+    AgentRecord, DeploymentRecord, DeploymentStatus, DomainStore, ReplicaRecord, ReplicaState,
+};
 
 pub use crate::model::Target;
 
@@ -254,7 +256,7 @@ pub async fn deploy(
         agent_name: a.name.clone(),
         target: req.target,
         environment: req.environment.clone(),
-        status: "deploying".into(),
+        status: DeploymentStatus::Deploying,
         replicas_wanted: req.replicas,
         artifact: previous.as_ref().and_then(|p| p.artifact.clone()),
         created_at: previous.as_ref().map(|p| p.created_at).unwrap_or(now),
@@ -289,7 +291,7 @@ pub async fn deploy(
     }
     match result {
         Ok(()) => {
-            record.status = "running".into();
+            record.status = DeploymentStatus::Running;
             record.updated_at = Utc::now();
             store.save_deployment(&record)?;
         }
@@ -365,7 +367,7 @@ pub async fn undeploy(
     let chosen = targets_of(store, agent, target)?;
     for d in &chosen {
         let mut removing = d.clone();
-        removing.status = "removing".into();
+        removing.status = DeploymentStatus::Removing;
         removing.updated_at = Utc::now();
         store.save_deployment(&removing)?;
         match d.target {
@@ -407,7 +409,7 @@ pub async fn restart(
                 ))
             }
         }
-        d.status = "running".into();
+        d.status = DeploymentStatus::Running;
         d.updated_at = Utc::now();
         store.save_deployment(&d)?;
         out.push(d);
@@ -575,7 +577,7 @@ pub fn agent_status(recorded: &str, deployments: &[DeploymentRecord]) -> String 
         return recorded.to_owned();
     }
     let serving = deployments.iter().any(|d| {
-        (d.target == Target::Kubernetes && d.status == "running")
+        (d.target == Target::Kubernetes && d.status == DeploymentStatus::Running)
             || d.replicas.iter().any(replica_healthy)
     });
     if serving {

@@ -98,6 +98,46 @@ pub struct ReplicaRecord {
     pub log: Option<String>,
 }
 
+/// Where a deployment is in its life.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum DeploymentStatus {
+    /// Recorded before anything starts; still so after a deploy that was interrupted.
+    Deploying,
+    Running,
+    /// Being undeployed; still so after an undeploy that was interrupted.
+    Removing,
+}
+
+impl DeploymentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeploymentStatus::Deploying => "deploying",
+            DeploymentStatus::Running => "running",
+            DeploymentStatus::Removing => "removing",
+        }
+    }
+
+    /// As stored: the text `as_str` gives.
+    pub fn parse(s: &str) -> Option<DeploymentStatus> {
+        [
+            DeploymentStatus::Deploying,
+            DeploymentStatus::Running,
+            DeploymentStatus::Removing,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for DeploymentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What the last check of a replica found.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
@@ -140,8 +180,7 @@ pub struct DeploymentRecord {
     pub agent_name: String,
     pub target: crate::model::Target,
     pub environment: String,
-    /// `deploying`, `running`, `failed` or `removing`.
-    pub status: String,
+    pub status: DeploymentStatus,
     pub replicas_wanted: u32,
     /// The image, or for local deployments the commit and environment.
     pub artifact: Option<String>,

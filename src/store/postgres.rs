@@ -269,7 +269,11 @@ fn deployment_row(r: &Row) -> Result<DeploymentRecord> {
                 .ok_or_else(|| bad_row("deployment", format!("unknown deploy target `{t}`")))?
         },
         environment: r.get(2),
-        status: r.get(3),
+        status: {
+            let t: String = r.get(3);
+            super::DeploymentStatus::parse(&t)
+                .ok_or_else(|| bad_row("deployment", format!("unknown deployment status `{t}`")))?
+        },
         replicas_wanted: r.get::<_, i64>(4) as u32,
         artifact: r.get(5),
         created_at: time(r.get(6))?,
@@ -555,7 +559,7 @@ impl super::DomainStore for PostgresStore {
                     &d.agent_name,
                     &d.target.as_str(),
                     &d.environment,
-                    &d.status,
+                    &d.status.as_str(),
                     &(d.replicas_wanted as i64),
                     &d.artifact,
                     &ts(&d.created_at),

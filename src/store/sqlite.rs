@@ -702,7 +702,7 @@ impl super::DomainStore for SqliteStore {
                 d.agent_name,
                 d.target.as_str(),
                 d.environment,
-                d.status,
+                d.status.as_str(),
                 d.replicas_wanted,
                 d.artifact,
                 ts(&d.created_at),
@@ -1051,7 +1051,16 @@ fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
             })?
         },
         environment: r.get(2)?,
-        status: r.get(3)?,
+        status: {
+            let t: String = r.get(3)?;
+            super::DeploymentStatus::parse(&t).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    3,
+                    rusqlite::types::Type::Text,
+                    format!("unknown deployment status `{t}`").into(),
+                )
+            })?
+        },
         replicas_wanted: r.get(4)?,
         artifact: r.get(5)?,
         created_at: parse_ts(r.get(6)?)?,
