@@ -18,9 +18,7 @@ fn try_lock(f: &File) -> bool {
     unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
 }
 
-/// Take `agent`'s lock in `dir`, waiting while another process or request holds it;
-/// `waiting` is called once when it has to wait.
-pub async fn take(dir: &Path, agent: &str, waiting: impl FnOnce()) -> Result<AgentLock> {
+fn open(dir: &Path, agent: &str) -> Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     // The name becomes a file name: only a valid agent name does.
     crate::model::check_name(agent).map_err(|m| Error::invalid("name", m))?;
@@ -33,6 +31,13 @@ pub async fn take(dir: &Path, agent: &str, waiting: impl FnOnce()) -> Result<Age
         .mode(0o600)
         .open(&path)
         .map_err(|e| Error::io(path.display().to_string(), e))?;
+    Ok(f)
+}
+
+/// Take `agent`'s lock in `dir`, waiting while another process or request holds it;
+/// `waiting` is called once when it has to wait.
+pub async fn take(dir: &Path, agent: &str, waiting: impl FnOnce()) -> Result<AgentLock> {
+    let f = open(dir, agent)?;
     let mut waiting = Some(waiting);
     while !try_lock(&f) {
         if let Some(w) = waiting.take() {
@@ -41,4 +46,10 @@ pub async fn take(dir: &Path, agent: &str, waiting: impl FnOnce()) -> Result<Age
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(AgentLock { _file: f })
+}
+
+/// `agent`'s lock when nobody holds it; None while a deploy, undeploy or restart of it runs.
+pub fn try_take(dir: &Path, agent: &str) -> Result<Option<AgentLock>> {
+    let f = open(dir, agent)?;
+    Ok(try_lock(&f).then_some(AgentLock { _file: f }))
 }

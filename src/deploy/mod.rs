@@ -322,9 +322,20 @@ pub async fn deploy(
 pub async fn refresh(
     store: &dyn DomainStore,
     agent: Option<&str>,
+    locks: &std::path::Path,
 ) -> Result<Vec<DeploymentRecord>> {
     let mut out = Vec::new();
     for mut d in store.deployments(agent)? {
+        // A deployment being changed is shown as recorded: saving a refresh of it would
+        // write back what the change has just replaced or removed.
+        let Some(_lock) = lock::try_take(locks, &d.agent_name)? else {
+            out.push(d);
+            continue;
+        };
+        let Some(current) = store.deployment(&d.agent_name, d.target)? else {
+            continue;
+        };
+        d = current;
         match d.target {
             Target::Local => local::Local.status(&mut d).await?,
             Target::Docker => docker::Docker.status(&mut d).await?,

@@ -313,7 +313,8 @@ pub fn status(ctx: &Context, creation_id: &str) -> Result<Reply> {
 pub async fn list(ctx: &Context) -> Result<Reply> {
     let store = ctx.store()?;
     let agents = store.list_agents()?;
-    let deployments = deploy::refresh(store.as_ref(), None).await?;
+    let locks = super::context::deployment_locks(&ctx.settings);
+    let deployments = deploy::refresh(store.as_ref(), None, &locks).await?;
     let rows = agents
         .into_iter()
         .map(|mut a| {

@@ -241,6 +241,7 @@ pub async fn client_config(
             store.as_ref(),
             &e,
             &super::agents::local_options(&ctx.settings),
+            &super::context::deployment_locks(&ctx.settings),
             &progress,
         )
         .await?

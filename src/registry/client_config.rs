@@ -414,6 +414,7 @@ pub async fn connect(
     store: &dyn crate::store::DomainStore,
     entry: &crate::store::RegistryEntry,
     local: &crate::deploy::local::LocalOptions,
+    locks: &Path,
     progress: &dyn crate::progress::Progress,
 ) -> crate::error::Result<Connect> {
     let dir = entry.report["file"]
@@ -426,7 +427,7 @@ pub async fn connect(
     else {
         return Ok(Connect::Definition { dir });
     };
-    for d in crate::deploy::refresh(store, Some(agent)).await? {
+    for d in crate::deploy::refresh(store, Some(agent), locks).await? {
         if let Some(r) = d
             .replicas
             .iter()
