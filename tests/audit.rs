@@ -620,6 +620,17 @@ fn bad_audit_settings_are_refused() {
     }
 }
 
+/// Every acknowledged event is stored, and the chain verifies.
+fn acked_are_stored_and_verify(env: &Env, acked: &[String]) {
+    let stored = Db::open(env).event_ids();
+    for id in acked {
+        assert!(stored.contains(id), "acknowledged event {id} was lost");
+    }
+    let (code, v) = verify(env);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["events"].as_u64().unwrap() >= acked.len() as u64);
+}
+
 /// Feed `text` to an `audit ingest --ack` running as `child` while reading its acks; once
 /// the first has come, wait a pseudo-random moment (from `seed`) and call `kill`. The ids
 /// acknowledged before the end, and how the child ended.
@@ -689,14 +700,7 @@ fn acknowledged_events_survive_sigkill_at_random_moments(store: Backend) {
         eprintln!("round {round}: {} acknowledged before the kill", got.len());
         acked.extend(got);
     }
-    // Every acknowledged event is there, and the chain verifies.
-    let stored = Db::open(&env).event_ids();
-    for id in &acked {
-        assert!(stored.contains(id), "acknowledged event {id} was lost");
-    }
-    let (code, v) = verify(&env);
-    assert_eq!(code, 0, "{v}");
-    assert!(v["events"].as_u64().unwrap() >= acked.len() as u64);
+    acked_are_stored_and_verify(&env, &acked);
     // The next write seals whatever tail the kills left unsigned.
     assert_eq!(ingest(&env, &jsonl(1), &[]).code, 0);
     let (_, v) = verify(&env);
@@ -752,14 +756,8 @@ fn acknowledged_events_survive_a_daemon_killed_mid_ingest(store: Backend) {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
-    let stored = Db::open(&env).event_ids();
-    for id in &acked {
-        assert!(stored.contains(id), "acknowledged event {id} was lost");
-    }
     // No daemon answers now: `auto` runs these in this process.
-    let (code, v) = verify(&env);
-    assert_eq!(code, 0, "{v}");
-    assert!(v["events"].as_u64().unwrap() >= acked.len() as u64);
+    acked_are_stored_and_verify(&env, &acked);
     assert_eq!(ingest(&env, &jsonl(1), &[]).code, 0);
 }
 
