@@ -633,13 +633,16 @@ fn acked_are_stored_and_verify(env: &Env, acked: &[String]) {
 
 /// Feed `text` to an `audit ingest --ack` running as `child` while reading its acks; once
 /// the first has come, wait a pseudo-random moment (from `seed`) and call `kill`. The ids
-/// acknowledged before the end, and how the child ended.
+/// acknowledged before the end (at least one, and not all: a kill before the first ack or
+/// after the last proves nothing), and how the child ended.
 fn acks_before_a_kill(
+    round: usize,
     mut child: std::process::Child,
     text: String,
     seed: &mut u64,
     kill: impl FnOnce(&std::process::Child),
 ) -> (Vec<String>, std::process::Output) {
+    let lines = text.lines().count();
     let mut stdin = child.stdin.take().unwrap();
     let stdout = child.stdout.take().unwrap();
     let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
@@ -675,6 +678,15 @@ fn acks_before_a_kill(
     let _ = writer.join();
     reader.join().unwrap();
     let got = std::mem::take(&mut *got.lock().unwrap());
+    assert!(
+        !got.is_empty(),
+        "round {round}: no event was acknowledged before the kill"
+    );
+    assert!(
+        got.len() < lines,
+        "round {round}: the kill came after the last ack"
+    );
+    eprintln!("round {round}: {} acknowledged before the kill", got.len());
     (got, out)
 }
 
@@ -684,20 +696,10 @@ fn acknowledged_events_survive_sigkill_at_random_moments(store: Backend) {
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     for round in 0..6 {
         let child = ack_ingest(&env, Stdio::null());
-        let (got, _) = acks_before_a_kill(child, jsonl(20_000), &mut seed, |child| {
+        let (got, _) = acks_before_a_kill(round, child, jsonl(20_000), &mut seed, |child| {
             // SAFETY: the child this test started.
             unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
         });
-        // Killed after its first ack: a round that saw none proved nothing.
-        assert!(
-            !got.is_empty(),
-            "round {round}: no event was acknowledged before the kill"
-        );
-        assert!(
-            got.len() < 20_000,
-            "round {round}: the kill came after the last ack"
-        );
-        eprintln!("round {round}: {} acknowledged before the kill", got.len());
         acked.extend(got);
     }
     acked_are_stored_and_verify(&env, &acked);
@@ -730,25 +732,16 @@ fn acknowledged_events_survive_a_daemon_killed_mid_ingest(store: Backend) {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let (got, out) = acks_before_a_kill(child, text, &mut seed, |_| {
+        let (got, out) = acks_before_a_kill(round, child, text, &mut seed, |_| {
             // SAFETY: the daemon this test started.
             unsafe { libc::kill(pid, libc::SIGKILL) };
         });
-        assert!(
-            !got.is_empty(),
-            "round {round}: no event was acknowledged before the kill"
-        );
-        assert!(
-            got.len() < 20_000,
-            "round {round}: the kill came after the last ack"
-        );
         assert_eq!(
             out.status.code(),
             Some(4),
             "round {round}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        eprintln!("round {round}: {} acknowledged before the kill", got.len());
         acked.extend(got);
         // Gone once nothing answers on its socket (its leader may be a zombie while other
         // threads still hold the socket).
