@@ -5,7 +5,6 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
 
 /// Port an agent listens on inside its container.
 pub const AGENT_PORT: u16 = 8000;
@@ -128,48 +127,145 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Where an agent runs.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    clap::ValueEnum,
-    Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Target {
-    #[default]
-    Local,
-    Docker,
-    Kubernetes,
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+/// A value that crosses the wire and the stores as one fixed word.
+pub trait Wire: Copy + Sized + 'static {
+    /// What the value is, for errors about an unknown one ("deployment status").
+    const WHAT: &'static str;
+    /// Every value, in declaration order.
+    const ALL: &'static [Self];
+    fn as_str(self) -> &'static str;
+    /// The value `as_str` gives `s`, if any.
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == s)
     }
 }
 
-impl Target {
-    pub fn parse(s: &str) -> Option<Target> {
-        match s {
-            "local" => Some(Target::Local),
-            "docker" => Some(Target::Docker),
-            "kubernetes" => Some(Target::Kubernetes),
-            _ => None,
+/// Declares a wire enum: each variant with the word it is written as, in JSON, YAML, the
+/// stores and the OpenAPI schema alike.
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident as $what:literal {
+            $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)?
         }
-    }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+        )]
+        $vis enum $name {
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
+        }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Local => "local",
-            Target::Docker => "docker",
-            Target::Kubernetes => "kubernetes",
+        impl $crate::model::Wire for $name {
+            const WHAT: &'static str = $what;
+            const ALL: &'static [Self] = &[$($name::$variant),+];
+            fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
         }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                $crate::model::Wire::as_str(self)
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                <Self as $crate::model::Wire>::parse(s)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use wire_enum;
+
+wire_enum! {
+    /// Where an agent runs.
+    #[derive(Default, clap::ValueEnum)]
+    pub enum Target as "deploy target" {
+        #[default]
+        Local = "local",
+        Docker = "docker",
+        Kubernetes = "kubernetes",
+    }
+}
+
+wire_enum! {
+    /// Where a step of a creation is.
+    pub enum StepStatus as "step status" {
+        /// In a dry run: would run.
+        Planned = "planned",
+        /// Not started yet; for the deploy step, handed to deploy-agent.
+        Pending = "pending",
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
+        /// Not run: not requested, or an earlier step failed.
+        Skipped = "skipped",
+        /// Succeeded, then undone because a later step failed.
+        RolledBack = "rolled_back",
+    }
+}
+
+wire_enum! {
+    /// Where a creation (one run of `create-agent`) is.
+    pub enum CreationStatus as "creation status" {
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
+        /// A dry run: reported, never recorded.
+        DryRun = "dry_run",
+    }
+}
+
+wire_enum! {
+    /// What the factory has done with an agent.
+    pub enum AgentStatus as "agent status" {
+        /// Rendered, committed and registered; the status it is recorded with.
+        Created = "created",
+        /// Seen with its deployments: one serves it (a healthy replica, or rendered
+        /// manifests).
+        Deployed = "deployed",
+        /// Seen with its deployments: deployed, but nothing of it is healthy.
+        Degraded = "degraded",
+    }
+}
+
+wire_enum! {
+    /// Who an entry of the MCP registry belongs to.
+    pub enum EntryKind as "registry kind" {
+        /// Made by the factory; its name is the agent's.
+        Agent = "agent",
+        /// Registered from a document.
+        Custom = "custom",
+    }
+}
+
+wire_enum! {
+    /// The format a server definition was written in, detected from its content.
+    pub enum SourceFormat as "source format" {
+        /// The reference design's registration body (`mcp_spec`, `security_config`, ...).
+        Registration = "registration",
+        /// `apiVersion: mcp.promptcraft.io/v1`, `kind: MCPServer`.
+        Manifest = "manifest",
+        /// The official MCP Registry's `server.json`.
+        ServerJson = "server-json",
+    }
+}
+
+wire_enum! {
+    /// Where a registration is (reference design 2.3).
+    pub enum Phase as "registry phase" {
+        Pending = "pending",
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
     }
 }

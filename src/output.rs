@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::StepStatus;
 use crate::progress::Progress;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, schemars::JsonSchema)]
@@ -219,10 +220,17 @@ pub struct StepProgress {
 }
 
 impl Progress for StepProgress {
-    fn step(&self, index: usize, total: usize, name: &str, status: &str, message: Option<&str>) {
+    fn step(
+        &self,
+        index: usize,
+        total: usize,
+        name: &str,
+        status: StepStatus,
+        message: Option<&str>,
+    ) {
         if let Some(bar) = &self.bar {
             bar.set_length(total as u64);
-            if status == "running" {
+            if status == StepStatus::Running {
                 bar.set_message(format!("{name}…"));
             } else {
                 let mut done = self.done.lock().unwrap_or_else(|p| p.into_inner());
@@ -231,7 +239,7 @@ impl Progress for StepProgress {
                 bar.set_message(format!("{name}: {status}"));
             }
         }
-        if self.lines && status != "running" {
+        if self.lines && status != StepStatus::Running {
             match message {
                 Some(m) => eprintln!("[{}/{total}] {name}: {status} ({m})", index + 1),
                 None => eprintln!("[{}/{total}] {name}: {status}", index + 1),

@@ -9,6 +9,7 @@ use chrono::{TimeZone, Utc};
 use common::Backend;
 use pc_hybrid::audit::{self, Record};
 use pc_hybrid::deploy::Target;
+use pc_hybrid::model::{AgentStatus, CreationStatus, EntryKind, Phase, SourceFormat, StepStatus};
 use pc_hybrid::store::{
     self, AgentRecord, AuditQuery, CreationRecord, DeploymentRecord, RegisterOutcome,
     RegistryEntry, ReplicaRecord, StepRecord, Store, StoreUrl,
@@ -42,7 +43,7 @@ fn agent(name: &str) -> AgentRecord {
         display_name: "Tax Advisor".into(),
         domain: "finance".into(),
         description: "d".into(),
-        status: "active".into(),
+        status: AgentStatus::Created,
         created_at: at(1),
         updated_at: at(2),
         project_dir: format!("/w/{name}"),
@@ -54,16 +55,16 @@ fn agent(name: &str) -> AgentRecord {
     }
 }
 
-fn entry(name: &str, version: &str, kind: &str) -> RegistryEntry {
+fn entry(name: &str, version: &str, kind: EntryKind) -> RegistryEntry {
     RegistryEntry {
         name: name.into(),
         version: version.into(),
-        kind: kind.into(),
-        agent_name: (kind == "agent").then(|| name.to_owned()),
+        kind,
+        agent_name: (kind == EntryKind::Agent).then(|| name.to_owned()),
         manifest: json!({"name": name, "version": version}),
-        phase: "Ready".into(),
+        phase: Phase::Succeeded,
         registered_at: at(3),
-        format: "manifest".into(),
+        format: SourceFormat::Manifest,
         source: json!({"src": true}),
         report: json!({"conditions": []}),
     }
@@ -82,9 +83,9 @@ fn agents_creations_and_registry(backend: Backend) {
     assert_eq!(s.schema_version().unwrap(), 8);
     s.check().unwrap();
 
-    let step = |name: &str, status: &str| StepRecord {
+    let step = |name: &str, status: StepStatus| StepRecord {
         name: name.into(),
-        status: status.into(),
+        status,
         started_at: None,
         finished_at: None,
         message: None,
@@ -92,37 +93,54 @@ fn agents_creations_and_registry(backend: Backend) {
     let c = CreationRecord {
         id: "c-1".into(),
         agent_name: "tax".into(),
-        status: "running".into(),
+        status: CreationStatus::Running,
         started_at: at(1),
         finished_at: None,
         failed_step: None,
         error: None,
-        steps: vec![step("render", "pending"), step("git", "pending")],
+        steps: vec![
+            step("render", StepStatus::Pending),
+            step("git", StepStatus::Pending),
+        ],
     };
     s.insert_creation(&c).unwrap();
-    let mut done = step("git", "failed");
+    let mut done = step("git", StepStatus::Failed);
     done.started_at = Some(at(2));
     done.message = Some("push refused".into());
     s.update_step("c-1", 1, &done).unwrap();
-    s.finish_creation("c-1", "failed", at(3), Some("git"), Some("push refused"))
-        .unwrap();
+    s.finish_creation(
+        "c-1",
+        CreationStatus::Failed,
+        at(3),
+        Some("git"),
+        Some("push refused"),
+    )
+    .unwrap();
     let got = s.creation("c-1").unwrap().unwrap();
-    assert_eq!(got.status, "failed");
+    assert_eq!(got.status, CreationStatus::Failed);
     assert_eq!(got.finished_at, Some(at(3)));
     assert_eq!(got.steps.len(), 2);
     assert_eq!(got.steps[1], done);
     assert!(s.creation("nope").unwrap().is_none());
 
-    s.register_agent(&agent("tax"), &entry("tax", "1.0.0", "agent"), false)
-        .unwrap();
+    s.register_agent(
+        &agent("tax"),
+        &entry("tax", "1.0.0", EntryKind::Agent),
+        false,
+    )
+    .unwrap();
     assert_eq!(s.agent("tax").unwrap().unwrap(), agent("tax"));
     let again = s
-        .register_agent(&agent("tax"), &entry("tax", "1.0.0", "agent"), false)
+        .register_agent(
+            &agent("tax"),
+            &entry("tax", "1.0.0", EntryKind::Agent),
+            false,
+        )
         .unwrap_err();
     assert!(again.to_string().contains("already exists"), "{again}");
     let mut changed = agent("tax");
     changed.description = "new".into();
-    s.register_agent(&changed, &entry("tax", "1.1.0", "agent"), true)
+    s.register_agent(&changed, &entry("tax", "1.1.0", EntryKind::Agent), true)
         .unwrap();
     assert_eq!(s.agent("tax").unwrap().unwrap().description, "new");
     let versions: Vec<String> = s
@@ -134,7 +152,7 @@ fn agents_creations_and_registry(backend: Backend) {
     assert_eq!(versions, ["1.1.0"], "a replaced agent keeps one entry");
 
     // Custom servers: stored, refused twice, replaced, never over an agent's name.
-    let custom = entry("search", "1.0.0", "custom");
+    let custom = entry("search", "1.0.0", EntryKind::Custom);
     assert_eq!(
         s.register_server(&custom, false).unwrap(),
         RegisterOutcome::Stored
@@ -142,26 +160,30 @@ fn agents_creations_and_registry(backend: Backend) {
     assert_eq!(
         s.register_server(&custom, false).unwrap(),
         RegisterOutcome::Exists {
-            kind: "custom".into()
+            kind: EntryKind::Custom
         }
     );
     let mut newer = custom.clone();
-    newer.phase = "Degraded".into();
+    newer.phase = Phase::Failed;
     assert_eq!(
         s.register_server(&newer, true).unwrap(),
         RegisterOutcome::Stored
     );
-    s.register_server(&entry("search", "2.0.0", "custom"), false)
+    s.register_server(&entry("search", "2.0.0", EntryKind::Custom), false)
         .unwrap();
     assert_eq!(
-        s.register_server(&entry("tax", "9.0.0", "custom"), true)
+        s.register_server(&entry("tax", "9.0.0", EntryKind::Custom), true)
             .unwrap(),
         RegisterOutcome::Exists {
-            kind: "agent".into()
+            kind: EntryKind::Agent
         }
     );
     let other = s
-        .register_agent(&agent("search"), &entry("search", "1.0.0", "agent"), false)
+        .register_agent(
+            &agent("search"),
+            &entry("search", "1.0.0", EntryKind::Agent),
+            false,
+        )
         .unwrap_err();
     assert!(other.to_string().contains("someone else"), "{other}");
     assert!(
@@ -176,9 +198,9 @@ fn agents_creations_and_registry(backend: Backend) {
     assert_eq!(
         names,
         [
-            ("search", "1.0.0", "Degraded"),
-            ("search", "2.0.0", "Ready"),
-            ("tax", "1.1.0", "Ready")
+            ("search", "1.0.0", "failed"),
+            ("search", "2.0.0", "succeeded"),
+            ("tax", "1.1.0", "succeeded")
         ]
     );
     assert_eq!(entries[0].source, json!({"src": true}));
@@ -604,7 +626,7 @@ fn each_concern_keeps_its_own_tables(backend: Backend) {
     let d = store::open_domain(&domain_url).unwrap();
     d.register_agent(
         &agent("tax_advisor"),
-        &entry("tax_advisor", "1.0.0", "agent"),
+        &entry("tax_advisor", "1.0.0", EntryKind::Agent),
         false,
     )
     .unwrap();
@@ -652,6 +674,66 @@ fn each_concern_keeps_its_own_tables(backend: Backend) {
     );
 }
 
+/// Runs one statement on the database behind `url`, as something other than pc-hybrid
+/// might have written it.
+fn execute_raw(url: &StoreUrl, sql: &str) {
+    match url {
+        StoreUrl::Sqlite(p) => {
+            rusqlite::Connection::open(p)
+                .unwrap()
+                .execute(sql, [])
+                .unwrap();
+        }
+        StoreUrl::Postgres(u) => {
+            let mut c = ::postgres::Client::connect(u, ::postgres::NoTls).unwrap();
+            c.execute(sql, &[]).unwrap();
+        }
+    }
+}
+
+/// A stored status, kind or phase that is none of the known words is an error naming the
+/// field and the word, never read as another value.
+fn an_unknown_stored_word_is_an_error_naming_it(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = new_store(backend, dir.path());
+    let s = store::open(&url).unwrap();
+    s.register_agent(
+        &agent("tax"),
+        &entry("tax", "1.0.0", EntryKind::Agent),
+        false,
+    )
+    .unwrap();
+    s.insert_creation(&CreationRecord {
+        id: "c-1".into(),
+        agent_name: "tax".into(),
+        status: CreationStatus::Running,
+        started_at: at(1),
+        finished_at: None,
+        failed_step: None,
+        error: None,
+        steps: vec![],
+    })
+    .unwrap();
+    execute_raw(
+        &url,
+        "UPDATE agents SET status = 'retired' WHERE name = 'tax'",
+    );
+    let e = s.agent("tax").unwrap_err().to_string();
+    assert!(e.contains("unknown agent status `retired`"), "{e}");
+    execute_raw(
+        &url,
+        "UPDATE mcp_servers SET phase = 'Ready' WHERE name = 'tax'",
+    );
+    let e = s.registry_entries().unwrap_err().to_string();
+    assert!(e.contains("unknown registry phase `Ready`"), "{e}");
+    execute_raw(
+        &url,
+        "UPDATE creations SET status = 'paused' WHERE id = 'c-1'",
+    );
+    let e = s.creation("c-1").unwrap_err().to_string();
+    assert!(e.contains("unknown creation status `paused`"), "{e}");
+}
+
 on_both_stores!(
     each_concern_keeps_its_own_tables,
     agents_creations_and_registry,
@@ -660,4 +742,5 @@ on_both_stores!(
     audit_queries_over_bulk_and_recent_events,
     concurrent_appends_make_one_chain,
     an_open_append_commits_whole_or_not_at_all,
+    an_unknown_stored_word_is_an_error_naming_it,
 );

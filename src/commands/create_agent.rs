@@ -18,7 +18,7 @@ impl Tabular for CreateOutcome {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let mut rows = vec![
             ("agent", self.agent_name.clone()),
-            ("status", self.status.clone()),
+            ("status", self.status.to_string()),
             ("project", self.project_dir.clone()),
         ];
         if let Some(id) = &self.creation_id {

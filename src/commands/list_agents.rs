@@ -39,7 +39,7 @@ impl Tabular for Agents<'_> {
                 a.name.clone(),
                 a.display_name.clone(),
                 a.domain.clone(),
-                a.status.clone(),
+                a.status.to_string(),
                 when(&a.created_at),
                 a.repository_url
                     .clone()

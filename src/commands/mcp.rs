@@ -261,12 +261,12 @@ impl Tabular for Entries<'_> {
             t.add_row(vec![
                 e.name.clone(),
                 e.version.clone(),
-                e.kind.clone(),
-                e.format.clone(),
+                e.kind.to_string(),
+                e.format.to_string(),
                 transport,
                 runs,
                 caps.to_string(),
-                e.phase.clone(),
+                e.phase.to_string(),
                 when(&e.registered_at),
             ]);
         }
@@ -287,9 +287,9 @@ impl Tabular for Shown<'_> {
         let mut rows = vec![
             ("name", e.name.clone()),
             ("version", e.version.clone()),
-            ("kind", e.kind.clone()),
-            ("format", e.format.clone()),
-            ("phase", e.phase.clone()),
+            ("kind", e.kind.to_string()),
+            ("format", e.format.to_string()),
+            ("phase", e.phase.to_string()),
             ("registered", when(&e.registered_at)),
             ("transport", transport),
             ("runs", runs),

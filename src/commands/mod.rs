@@ -274,7 +274,7 @@ impl Sink for OutputSink<'_> {
                 step.index,
                 step.total,
                 &step.name,
-                &step.status,
+                step.status,
                 step.message.as_deref(),
             );
         }

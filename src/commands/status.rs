@@ -10,7 +10,7 @@ impl Tabular for CreationRecord {
         let mut rows = vec![
             ("creation_id", self.id.clone()),
             ("agent", self.agent_name.clone()),
-            ("status", self.status.clone()),
+            ("status", self.status.to_string()),
             ("started", when(&self.started_at)),
             (
                 "finished",
@@ -34,7 +34,7 @@ impl Tabular for CreationRecord {
             };
             steps.add_row(vec![
                 s.name.clone(),
-                s.status.clone(),
+                s.status.to_string(),
                 dur,
                 s.message.clone().unwrap_or_default(),
             ]);

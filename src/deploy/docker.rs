@@ -17,6 +17,7 @@ use futures_util::StreamExt;
 
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
+use crate::model::StepStatus;
 use crate::progress::Progress;
 use crate::store::{DeploymentRecord, DomainStore, ReplicaRecord, ReplicaState};
 
@@ -149,7 +150,7 @@ async fn build(
                 if let Some(s) = info.stream {
                     let line = s.trim_end();
                     if !line.is_empty() {
-                        progress.step(0, 3, "build", "running", Some(line));
+                        progress.step(0, 3, "build", StepStatus::Running, Some(line));
                     }
                     log.push_str(&s);
                 }
@@ -299,16 +300,28 @@ impl DeployBackend for Docker {
                 0,
                 3,
                 "build",
-                "succeeded",
+                StepStatus::Succeeded,
                 Some(&format!("{tag} is already built")),
             );
         } else {
-            progress.step(0, 3, "build", "running", Some(&format!("building {tag}")));
+            progress.step(
+                0,
+                3,
+                "build",
+                StepStatus::Running,
+                Some(&format!("building {tag}")),
+            );
             build(&docker, shape, &tag, packed, opts, progress).await?;
         }
         let mut warnings = Vec::new();
         if !opts.registry.is_empty() {
-            progress.step(1, 3, "push", "running", Some(&format!("pushing {tag}")));
+            progress.step(
+                1,
+                3,
+                "push",
+                StepStatus::Running,
+                Some(&format!("pushing {tag}")),
+            );
             match push(&docker, &tag).await {
                 Ok(()) => record.detail["pushed"] = serde_json::json!(tag),
                 Err(e) => warnings.push(format!("{tag} was not pushed to {}: {e}", opts.registry)),
@@ -323,7 +336,7 @@ impl DeployBackend for Docker {
             2,
             3,
             "start",
-            "running",
+            StepStatus::Running,
             Some(&format!("starting {} container(s)", req.replicas)),
         );
         let old = std::mem::take(&mut record.replicas);
@@ -384,7 +397,13 @@ impl DeployBackend for Docker {
             next += 1;
         }
         if req.wait || !old.is_empty() {
-            progress.step(2, 3, "health", "running", Some("waiting for /health"));
+            progress.step(
+                2,
+                3,
+                "health",
+                StepStatus::Running,
+                Some("waiting for /health"),
+            );
             let deadline = Instant::now() + req.startup_timeout;
             let alive =
                 |r: &ReplicaRecord| running(&docker, r.container_id.clone().unwrap_or_default());

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
+use crate::model::StepStatus;
 use crate::progress::Progress;
 use crate::store::{DeploymentRecord, DomainStore};
 
@@ -250,7 +251,7 @@ impl DeployBackend for Kubernetes {
             0,
             2,
             "render",
-            "running",
+            StepStatus::Running,
             Some(&format!("writing manifests to {}", dir.display())),
         );
         let (image, _) = super::docker::image(shape, &req.kubernetes.registry);
@@ -283,7 +284,7 @@ impl DeployBackend for Kubernetes {
                     Some("set KUBECONFIG or create ~/.kube/config; the manifests were written and can be applied by hand"),
                 ));
             };
-            progress.step(1, 2, "apply", "running", Some("kubectl apply"));
+            progress.step(1, 2, "apply", StepStatus::Running, Some("kubectl apply"));
             let mut child = std::process::Command::new("kubectl")
                 .arg("--kubeconfig")
                 .arg(kubeconfig)

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{AgentShape, DeployBackend, DeployRequest};
 use crate::error::{Error, Result};
+use crate::model::StepStatus;
 use crate::progress::Progress;
 use crate::store::{DeploymentRecord, DomainStore, ReplicaRecord, ReplicaState};
 
@@ -84,7 +85,7 @@ pub fn ensure_env(opts: &LocalOptions, project: &Path, progress: &dyn Progress) 
         0,
         3,
         "environment",
-        "running",
+        StepStatus::Running,
         Some("building the Python environment (once per dependency set)"),
     );
     std::fs::create_dir_all(&opts.envs_dir)
@@ -284,7 +285,7 @@ impl DeployBackend for Local {
             1,
             3,
             "start",
-            "running",
+            StepStatus::Running,
             Some(&format!("starting {} replica(s)", req.replicas)),
         );
         let old = std::mem::take(&mut record.replicas);
@@ -346,7 +347,13 @@ impl DeployBackend for Local {
         }
         // Local replicas start in about a second: always wait, so that failures show.
         {
-            progress.step(2, 3, "health", "running", Some("waiting for /health"));
+            progress.step(
+                2,
+                3,
+                "health",
+                StepStatus::Running,
+                Some("waiting for /health"),
+            );
             let deadline = Instant::now() + req.startup_timeout;
             if let Err((index, why)) =
                 super::wait_healthy(&mut record.replicas, deadline, alive, progress).await
@@ -377,7 +384,7 @@ impl DeployBackend for Local {
         if let Some(o) = record.detail.as_object_mut() {
             o.remove("retiring");
         }
-        progress.step(2, 3, "health", "succeeded", None);
+        progress.step(2, 3, "health", StepStatus::Succeeded, None);
         Ok(())
     }
 

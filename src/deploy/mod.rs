@@ -15,6 +15,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::AgentStatus;
 use crate::progress::Progress;
 use crate::store::{
     AgentRecord, DeploymentRecord, DeploymentStatus, DomainStore, ReplicaRecord, ReplicaState,
@@ -583,17 +584,17 @@ pub fn replica_healthy(r: &ReplicaRecord) -> bool {
 /// What an agent is, seen with its deployments: `deployed` when a deployment serves it (a
 /// healthy replica, or rendered manifests), `degraded` when it is deployed but nothing of
 /// it is healthy, else what its record says (`created`).
-pub fn agent_status(recorded: &str, deployments: &[DeploymentRecord]) -> String {
+pub fn agent_status(recorded: AgentStatus, deployments: &[DeploymentRecord]) -> AgentStatus {
     if deployments.is_empty() {
-        return recorded.to_owned();
+        return recorded;
     }
     let serving = deployments.iter().any(|d| {
         (d.target == Target::Kubernetes && d.status == DeploymentStatus::Running)
             || d.replicas.iter().any(replica_healthy)
     });
     if serving {
-        "deployed".into()
+        AgentStatus::Deployed
     } else {
-        "degraded".into()
+        AgentStatus::Degraded
     }
 }

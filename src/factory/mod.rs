@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::FieldError;
+use crate::model::{AgentStatus, CreationStatus, EntryKind, StepStatus};
 use crate::registry;
 use crate::secret::Secret;
 use crate::store::{AgentRecord, CreationRecord, DomainStore, StepRecord};
@@ -156,7 +157,7 @@ pub struct CreateOutcome {
     pub agent_name: String,
     pub display_name: String,
     pub domain: String,
-    pub status: String,
+    pub status: CreationStatus,
     pub dry_run: bool,
     pub project_dir: String,
     pub template: String,
@@ -278,18 +279,23 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    fn set(&mut self, i: usize, status: &str, message: Option<String>) -> Result<(), FactoryError> {
-        if status == "running" && self.progress.cancelled() {
+    fn set(
+        &mut self,
+        i: usize,
+        status: StepStatus,
+        message: Option<String>,
+    ) -> Result<(), FactoryError> {
+        if status == StepStatus::Running && self.progress.cancelled() {
             return Err(FactoryError::Interrupted);
         }
         let now = Utc::now();
         let s = &mut self.steps[i];
-        if status == "running" {
+        if status == StepStatus::Running {
             s.started_at = Some(now);
-        } else if s.started_at.is_some() || status != "skipped" {
+        } else if s.started_at.is_some() || status != StepStatus::Skipped {
             s.finished_at = Some(now);
         }
-        s.status = status.to_owned();
+        s.status = status;
         s.message = message;
         self.progress
             .step(i, STEPS.len(), &s.name, status, s.message.as_deref());
@@ -387,24 +393,25 @@ pub fn create_agent(
         })
         .collect();
     let warnings = Vec::new();
-    let step = |name: &str, status: &str| StepRecord {
+    let step = |name: &str, status: StepStatus| StepRecord {
         name: name.into(),
-        status: status.into(),
+        status,
         started_at: None,
         finished_at: None,
         message: None,
     };
 
     if opts.dry_run {
-        let mut steps: Vec<StepRecord> = STEPS.iter().map(|s| step(s, "planned")).collect();
-        steps[0].status = "succeeded".into();
-        steps[1].status = "succeeded".into();
+        let mut steps: Vec<StepRecord> =
+            STEPS.iter().map(|s| step(s, StepStatus::Planned)).collect();
+        steps[0].status = StepStatus::Succeeded;
+        steps[1].status = StepStatus::Succeeded;
         return Ok(CreateOutcome {
             creation_id: None,
             agent_name: spec.name.clone(),
             display_name: spec.display_name.clone(),
             domain: spec.domain.clone(),
-            status: "dry_run".into(),
+            status: CreationStatus::DryRun,
             dry_run: true,
             project_dir: target.display().to_string(),
             template: template_origin,
@@ -440,9 +447,9 @@ pub fn create_agent(
         ),
         None => None,
     };
-    let mut steps: Vec<StepRecord> = STEPS.iter().map(|s| step(s, "pending")).collect();
+    let mut steps: Vec<StepRecord> = STEPS.iter().map(|s| step(s, StepStatus::Pending)).collect();
     steps[0] = StepRecord {
-        status: "succeeded".into(),
+        status: StepStatus::Succeeded,
         started_at: Some(now),
         finished_at: Some(Utc::now()),
         ..steps[0].clone()
@@ -450,7 +457,7 @@ pub fn create_agent(
     store.insert_creation(&CreationRecord {
         id: id.clone(),
         agent_name: spec.name.clone(),
-        status: "running".into(),
+        status: CreationStatus::Running,
         started_at: now,
         finished_at: None,
         failed_step: None,
@@ -463,25 +470,29 @@ pub fn create_agent(
         id: id.clone(),
         steps,
     };
-    progress.step(0, STEPS.len(), "validate", "succeeded", None);
+    progress.step(0, STEPS.len(), "validate", StepStatus::Succeeded, None);
 
     let mut pushed_new = false;
     let mut placed = false;
 
     let result = (|| -> Result<(Option<String>, bool), (usize, String)> {
         // render
-        run.set(1, "running", None)
+        run.set(1, StepStatus::Running, None)
             .map_err(|e| (1, e.to_string()))?;
         if let Err(e) = std::fs::create_dir_all(&opts.output_dir) {
             return Err((1, format!("creating {}: {e}", opts.output_dir.display())));
         }
         write_files(&staging, &files)
             .map_err(|e| (1, format!("writing {}: {e}", staging.display())))?;
-        run.set(1, "succeeded", Some(format!("{} files", files.len())))
-            .map_err(|e| (1, e.to_string()))?;
+        run.set(
+            1,
+            StepStatus::Succeeded,
+            Some(format!("{} files", files.len())),
+        )
+        .map_err(|e| (1, e.to_string()))?;
 
         // git
-        run.set(2, "running", None)
+        run.set(2, StepStatus::Running, None)
             .map_err(|e| (2, e.to_string()))?;
         let message = format!(
             "Create agent {}\n\nGenerated by pc-hybrid {} from template {}.\nCreation: {}\n",
@@ -497,7 +508,7 @@ pub fn create_agent(
         .map_err(|e| (2, e.to_string()))?;
         run.set(
             2,
-            "succeeded",
+            StepStatus::Succeeded,
             Some(format!(
                 "commit {} on {}",
                 &committed.commit[..12],
@@ -509,31 +520,31 @@ pub fn create_agent(
         // push
         match (&remote_url, opts.git.push) {
             (Some(url), true) => {
-                run.set(3, "running", None)
+                run.set(3, StepStatus::Running, None)
                     .map_err(|e| (3, e.to_string()))?;
                 pushed_new =
                     git::push(&staging, opts.git.token.as_ref()).map_err(|e| (3, e.to_string()))?;
                 run.set(
                     3,
-                    "succeeded",
+                    StepStatus::Succeeded,
                     Some(format!("pushed to {}", crate::secret::redact_url(url))),
                 )
                 .map_err(|e| (3, e.to_string()))?;
             }
             (Some(_), false) => run
-                .set(3, "skipped", Some("auto-push is off".into()))
+                .set(3, StepStatus::Skipped, Some("auto-push is off".into()))
                 .map_err(|e| (3, e.to_string()))?,
             (None, _) => run
                 .set(
                     3,
-                    "skipped",
+                    StepStatus::Skipped,
                     Some("no git remote configured (AGENT_FACTORY_GIT_BASE_URL)".into()),
                 )
                 .map_err(|e| (3, e.to_string()))?,
         }
 
         // register: place the project, then record it; a store failure puts the old one back
-        run.set(4, "running", None)
+        run.set(4, StepStatus::Running, None)
             .map_err(|e| (4, e.to_string()))?;
         if target.exists() {
             std::fs::rename(&target, &backup)
@@ -550,7 +561,7 @@ pub fn create_agent(
             display_name: spec.display_name.clone(),
             domain: spec.domain.clone(),
             description: spec.description.clone(),
-            status: "created".into(),
+            status: AgentStatus::Created,
             created_at: now,
             updated_at: Utc::now(),
             project_dir: project_dir.display().to_string(),
@@ -560,8 +571,13 @@ pub fn create_agent(
             creation_id: id.clone(),
             spec: serde_json::to_value(spec.to_request()).unwrap_or_default(),
         };
-        let entry = registry::entry(&registration, "agent", Some(&spec.name), Utc::now())
-            .map_err(|e| (4, e.to_string()))?;
+        let entry = registry::entry(
+            &registration,
+            EntryKind::Agent,
+            Some(&spec.name),
+            Utc::now(),
+        )
+        .map_err(|e| (4, e.to_string()))?;
         store
             .register_agent(&record, &entry, opts.force)
             .map_err(|e| (4, e.to_string()))?;
@@ -570,7 +586,7 @@ pub fn create_agent(
         }
         run.set(
             4,
-            "succeeded",
+            StepStatus::Succeeded,
             Some(format!("registered {} {}", entry.name, entry.version)),
         )
         .map_err(|e| (4, e.to_string()))?;
@@ -582,12 +598,12 @@ pub fn create_agent(
             // outcome in this step.
             run.set(
                 5,
-                "pending",
+                StepStatus::Pending,
                 Some("handed to deploy-agent (local, development)".into()),
             )
             .map_err(|e| (5, e.to_string()))?;
         } else {
-            run.set(5, "skipped", Some("not requested".into()))
+            run.set(5, StepStatus::Skipped, Some("not requested".into()))
                 .map_err(|e| (5, e.to_string()))?;
         }
         Ok((Some(committed.commit), deployed))
@@ -595,13 +611,13 @@ pub fn create_agent(
 
     match result {
         Ok((commit, deployed)) => {
-            store.finish_creation(&id, "succeeded", Utc::now(), None, None)?;
+            store.finish_creation(&id, CreationStatus::Succeeded, Utc::now(), None, None)?;
             Ok(CreateOutcome {
                 creation_id: Some(id),
                 agent_name: spec.name.clone(),
                 display_name: spec.display_name.clone(),
                 domain: spec.domain.clone(),
-                status: "succeeded".into(),
+                status: CreationStatus::Succeeded,
                 dry_run: false,
                 project_dir: target
                     .canonicalize()
@@ -611,7 +627,7 @@ pub fn create_agent(
                 template: template_origin,
                 repository_url: remote_url,
                 commit,
-                pushed: run.steps[3].status == "succeeded",
+                pushed: run.steps[3].status == StepStatus::Succeeded,
                 registered: true,
                 deployed,
                 files: file_entries,
@@ -621,7 +637,7 @@ pub fn create_agent(
             })
         }
         Err((failed, message)) => {
-            let _ = run.set(failed, "failed", Some(message.clone()));
+            let _ = run.set(failed, StepStatus::Failed, Some(message.clone()));
             let mut kept = None;
             if opts.keep_on_failure {
                 let at = if placed {
@@ -645,21 +661,21 @@ pub fn create_agent(
                 }
                 let _ = std::fs::remove_dir_all(&staging);
                 for i in (1..failed).rev() {
-                    if run.steps[i].status == "succeeded" {
-                        let _ = run.set(i, "rolled_back", run.steps[i].message.clone());
+                    if run.steps[i].status == StepStatus::Succeeded {
+                        let _ = run.set(i, StepStatus::RolledBack, run.steps[i].message.clone());
                     }
                 }
             }
             for i in failed + 1..STEPS.len() {
                 let _ = run.set(
                     i,
-                    "skipped",
+                    StepStatus::Skipped,
                     Some(format!("not run: `{}` failed", STEPS[failed])),
                 );
             }
             let _ = store.finish_creation(
                 &id,
-                "failed",
+                CreationStatus::Failed,
                 Utc::now(),
                 Some(STEPS[failed]),
                 Some(&message),
@@ -795,8 +811,8 @@ mod tests {
     }
 
     impl Progress for CancelAfter {
-        fn step(&self, _: usize, _: usize, name: &str, status: &str, _: Option<&str>) {
-            if name == self.after && status == "succeeded" {
+        fn step(&self, _: usize, _: usize, name: &str, status: StepStatus, _: Option<&str>) {
+            if name == self.after && status == StepStatus::Succeeded {
                 self.seen.store(true, std::sync::atomic::Ordering::Relaxed);
             }
         }
@@ -866,18 +882,18 @@ mod tests {
         assert_eq!(std::fs::read_dir(&output_dir).unwrap().count(), 0);
         assert_eq!(store.agent("tax_advisor").unwrap(), None);
         let c = store.creation(&creation_id).unwrap().unwrap();
-        assert_eq!(c.status, "failed");
+        assert_eq!(c.status, CreationStatus::Failed);
         assert_eq!(c.failed_step.as_deref(), Some("register"));
-        let status: Vec<&str> = c.steps.iter().map(|s| s.status.as_str()).collect();
+        let status: Vec<StepStatus> = c.steps.iter().map(|s| s.status).collect();
         assert_eq!(
             status,
             [
-                "succeeded",
-                "rolled_back",
-                "rolled_back",
-                "rolled_back",
-                "failed",
-                "skipped"
+                StepStatus::Succeeded,
+                StepStatus::RolledBack,
+                StepStatus::RolledBack,
+                StepStatus::RolledBack,
+                StepStatus::Failed,
+                StepStatus::Skipped
             ]
         );
     }

@@ -11,6 +11,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::{CreationStatus, StepStatus};
 use crate::store::DomainStore;
 
 /// What a running creation is making, in its lock file.
@@ -117,7 +118,7 @@ fn undo(store: &dyn DomainStore, m: &Making) -> Result<()> {
     let Some(c) = store.creation(&m.id)? else {
         return Ok(());
     };
-    if c.status != "running" {
+    if c.status != CreationStatus::Running {
         return Ok(());
     }
     let registered = store
@@ -126,8 +127,13 @@ fn undo(store: &dyn DomainStore, m: &Making) -> Result<()> {
     let step = c
         .steps
         .iter()
-        .find(|s| s.status == "running")
-        .or_else(|| c.steps.iter().rev().find(|s| s.status == "succeeded"))
+        .find(|s| s.status == StepStatus::Running)
+        .or_else(|| {
+            c.steps
+                .iter()
+                .rev()
+                .find(|s| s.status == StepStatus::Succeeded)
+        })
         .map(|s| s.name.clone())
         .unwrap_or_else(|| "validate".into());
     let message = if registered {
@@ -144,5 +150,11 @@ fn undo(store: &dyn DomainStore, m: &Making) -> Result<()> {
         }
         "interrupted: the process carrying it out ended before it finished; what it had made was removed".to_string()
     };
-    store.finish_creation(&m.id, "failed", Utc::now(), Some(&step), Some(&message))
+    store.finish_creation(
+        &m.id,
+        CreationStatus::Failed,
+        Utc::now(),
+        Some(&step),
+        Some(&message),
+    )
 }

@@ -10,6 +10,7 @@ use crate::deploy::{self, Environment, Target};
 use crate::error::{Error, Result};
 use crate::factory::spec::AgentRequest;
 use crate::factory::{self, git::Author, CreateOptions, GitOptions};
+use crate::model::StepStatus;
 use crate::settings::Settings;
 use crate::store::{AgentRecord, DeploymentRecord, DomainStore, StepRecord};
 
@@ -272,14 +273,14 @@ async fn auto_deploy(
     };
     let (status, message) = match &result {
         Ok(d) => (
-            "succeeded",
+            StepStatus::Succeeded,
             format!("deployed locally: {}", d.endpoints.join(", ")),
         ),
-        Err(e) => ("failed", e.to_string()),
+        Err(e) => (StepStatus::Failed, e.to_string()),
     };
     let step = StepRecord {
         name: factory::STEP_DEPLOY.into(),
-        status: status.into(),
+        status,
         started_at: Some(started),
         finished_at: Some(chrono::Utc::now()),
         message: Some(message),
@@ -323,7 +324,7 @@ pub async fn list(ctx: &Context) -> Result<Reply> {
                 .filter(|d| d.agent_name == a.name)
                 .cloned()
                 .collect();
-            a.status = deploy::agent_status(&a.status, &mine);
+            a.status = deploy::agent_status(a.status, &mine);
             AgentRow {
                 deployments: mine,
                 agent: a,

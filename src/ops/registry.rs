@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::EntryKind;
 use crate::registry::client_config::Client;
 use crate::registry::export::Format;
 use crate::registry::{self, live, Report};
@@ -211,8 +212,12 @@ pub fn export(ctx: &Context, a: &Export, sink: &dyn Sink) -> Result<Reply> {
     let document = match a.format {
         Format::Manifest => registry::export::manifest(&server),
         Format::ServerJson => {
-            let (doc, warnings) =
-                registry::export::server_json(&server, &e.source, &a.namespace, e.kind == "agent");
+            let (doc, warnings) = registry::export::server_json(
+                &server,
+                &e.source,
+                &a.namespace,
+                e.kind == EntryKind::Agent,
+            );
             for w in warnings {
                 sink.warn(&w);
             }

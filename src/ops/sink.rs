@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::model::StepStatus;
+
 pub use tokio_util::sync::CancellationToken as Cancel;
 
 /// One step of a multi-step operation (a creation, a deploy, a live check).
@@ -12,7 +14,7 @@ pub struct Step {
     pub index: usize,
     pub total: usize,
     pub name: String,
-    pub status: String,
+    pub status: StepStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -63,14 +65,21 @@ impl<'a> Steps<'a> {
 }
 
 impl crate::progress::Progress for Steps<'_> {
-    fn step(&self, index: usize, total: usize, name: &str, status: &str, message: Option<&str>) {
+    fn step(
+        &self,
+        index: usize,
+        total: usize,
+        name: &str,
+        status: StepStatus,
+        message: Option<&str>,
+    ) {
         self.sink.step(
             &self.title,
             &Step {
                 index,
                 total,
                 name: name.into(),
-                status: status.into(),
+                status,
                 message: message.map(str::to_owned),
             },
         );

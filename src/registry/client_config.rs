@@ -423,7 +423,7 @@ pub async fn connect(
     let Some(agent) = entry
         .agent_name
         .as_deref()
-        .filter(|_| entry.kind == "agent")
+        .filter(|_| entry.kind == crate::model::EntryKind::Agent)
     else {
         return Ok(Connect::Definition { dir });
     };

@@ -133,7 +133,7 @@ pub struct Security {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Status {
-    pub phase: String,
+    pub phase: super::model::Phase,
     pub conditions: Vec<Condition>,
 }
 

@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
+use crate::model::EntryKind;
 use crate::store::{DomainStore, RegisterOutcome, RegistryEntry};
 pub use manifest::Manifest;
 use model::*;
@@ -330,7 +331,7 @@ fn check_parts(v: &Value, doc: Option<&Document>) -> Report {
 /// The registry entry a passed report becomes.
 pub fn entry(
     report: &Report,
-    kind: &str,
+    kind: EntryKind,
     agent_name: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<RegistryEntry> {
@@ -340,19 +341,19 @@ pub fn entry(
         .filter(|_| report.passed())
         .ok_or_else(|| Error::Internal("only a passed validation can be registered".into()))?;
     let status = manifest::Status {
-        phase: report.phase.as_str().into(),
+        phase: report.phase,
         conditions: report.conditions.clone(),
     };
     let m = Manifest::from_server(server, Some(status));
     Ok(RegistryEntry {
         name: server.name.clone(),
         version: server.version.clone(),
-        kind: kind.into(),
+        kind,
         agent_name: agent_name.map(str::to_owned),
         manifest: serde_json::to_value(&m).map_err(|e| Error::Internal(e.to_string()))?,
-        phase: report.phase.as_str().into(),
+        phase: report.phase,
         registered_at: at,
-        format: server.format.as_str().into(),
+        format: server.format,
         source: report.source.clone(),
         report: serde_json::to_value(report).map_err(|e| Error::Internal(e.to_string()))?,
     })
@@ -364,10 +365,12 @@ pub fn register(store: &dyn DomainStore, report: &Report, replace: bool) -> Resu
     if let Some(e) = report.to_error(true) {
         return Err(e);
     }
-    let e = entry(report, "custom", None, Utc::now())?;
+    let e = entry(report, EntryKind::Custom, None, Utc::now())?;
     match store.register_server(&e, replace)? {
         RegisterOutcome::Stored => Ok(e),
-        RegisterOutcome::Exists { kind } if kind == "agent" => Err(Error::usage(
+        RegisterOutcome::Exists {
+            kind: EntryKind::Agent,
+        } => Err(Error::usage(
             format!(
                 "{} {} is the registry entry of an agent made by create-agent",
                 e.name, e.version
@@ -383,12 +386,7 @@ pub fn register(store: &dyn DomainStore, report: &Report, replace: bool) -> Resu
 
 /// The server an entry describes, read back from the document it was registered from.
 pub fn server_of(e: &RegistryEntry) -> Result<Server> {
-    let format = SourceFormat::parse(&e.format).ok_or_else(|| {
-        Error::Store(format!(
-            "entry {} {} has an unknown format `{}`",
-            e.name, e.version, e.format
-        ))
-    })?;
+    let format = e.format;
     let mut f = Findings::new(None);
     formats::read(&e.source, format, &mut f).ok_or_else(|| {
         Error::Store(format!(
@@ -436,7 +434,7 @@ pub fn find(store: &dyn DomainStore, name: &str, version: Option<&str>) -> Resul
         // (`tax_advisor`) finds it too.
         matching = all
             .iter()
-            .filter(|e| e.kind == "agent" && e.agent_name.as_deref() == Some(name))
+            .filter(|e| e.kind == EntryKind::Agent && e.agent_name.as_deref() == Some(name))
             .cloned()
             .collect();
     }
@@ -513,7 +511,7 @@ pub fn combined_failure(reports: &[Report]) -> Option<Error> {
 /// Remove `name` (one version, or all); the versions removed.
 pub fn remove(store: &dyn DomainStore, name: &str, version: Option<&str>) -> Result<Vec<Removed>> {
     let target = find(store, name, version)?;
-    if target.kind == "agent" {
+    if target.kind == EntryKind::Agent {
         return Err(Error::usage(
             format!("{name} is the registry entry of an agent; it is removed with the agent"),
             None,

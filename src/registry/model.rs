@@ -10,38 +10,7 @@ use serde::Serialize;
 use crate::document::Document;
 use crate::error::FieldError;
 
-/// The format a server definition was written in, detected from its content.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum SourceFormat {
-    /// The reference design's registration body (`mcp_spec`, `security_config`, ...).
-    Registration,
-    /// `apiVersion: mcp.promptcraft.io/v1`, `kind: MCPServer`.
-    Manifest,
-    /// The official MCP Registry's `server.json`.
-    ServerJson,
-}
-
-impl SourceFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceFormat::Registration => "registration",
-            SourceFormat::Manifest => "manifest",
-            SourceFormat::ServerJson => "server-json",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SourceFormat> {
-        match s {
-            "registration" => Some(SourceFormat::Registration),
-            "manifest" => Some(SourceFormat::Manifest),
-            "server-json" => Some(SourceFormat::ServerJson),
-            _ => None,
-        }
-    }
-}
+pub use crate::model::{Phase, SourceFormat};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
@@ -455,27 +424,4 @@ pub struct Condition {
     pub message: String,
     #[serde(rename = "lastTransitionTime")]
     pub last_transition_time: DateTime<Utc>,
-}
-
-/// pending | running | succeeded | failed
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Phase {
-    Pending,
-    Running,
-    Succeeded,
-    Failed,
-}
-
-impl Phase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Pending => "pending",
-            Phase::Running => "running",
-            Phase::Succeeded => "succeeded",
-            Phase::Failed => "failed",
-        }
-    }
 }

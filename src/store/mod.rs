@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+pub use crate::model::{AgentStatus, CreationStatus, EntryKind, Phase, SourceFormat, StepStatus};
 use crate::secret::redact_url;
 
 pub use postgres::PostgresStore;
@@ -25,7 +26,7 @@ pub struct AgentRecord {
     pub display_name: String,
     pub domain: String,
     pub description: String,
-    pub status: String,
+    pub status: AgentStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub project_dir: String,
@@ -41,7 +42,7 @@ pub struct AgentRecord {
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct StepRecord {
     pub name: String,
-    pub status: String,
+    pub status: StepStatus,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub message: Option<String>,
@@ -52,7 +53,7 @@ pub struct StepRecord {
 pub struct CreationRecord {
     pub id: String,
     pub agent_name: String,
-    pub status: String,
+    pub status: CreationStatus,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub failed_step: Option<String>,
@@ -65,14 +66,13 @@ pub struct CreationRecord {
 pub struct RegistryEntry {
     pub name: String,
     pub version: String,
-    /// `agent` (made by the factory) or `custom`.
-    pub kind: String,
+    pub kind: EntryKind,
     pub agent_name: Option<String>,
     pub manifest: serde_json::Value,
-    pub phase: String,
+    pub phase: Phase,
     pub registered_at: DateTime<Utc>,
-    /// `registration`, `manifest` or `server-json`: the format of `source`.
-    pub format: String,
+    /// The format of `source`.
+    pub format: SourceFormat,
     /// The document as it was registered.
     pub source: serde_json::Value,
     /// The validation report (conditions, findings, live results).
@@ -98,78 +98,29 @@ pub struct ReplicaRecord {
     pub log: Option<String>,
 }
 
-/// Where a deployment is in its life.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum DeploymentStatus {
-    /// Recorded before anything starts; still so after a deploy that was interrupted.
-    Deploying,
-    Running,
-    /// Being undeployed; still so after an undeploy that was interrupted.
-    Removing,
-}
-
-impl DeploymentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeploymentStatus::Deploying => "deploying",
-            DeploymentStatus::Running => "running",
-            DeploymentStatus::Removing => "removing",
-        }
-    }
-
-    /// As stored: the text `as_str` gives.
-    pub fn parse(s: &str) -> Option<DeploymentStatus> {
-        [
-            DeploymentStatus::Deploying,
-            DeploymentStatus::Running,
-            DeploymentStatus::Removing,
-        ]
-        .into_iter()
-        .find(|d| d.as_str() == s)
+crate::model::wire_enum! {
+    /// Where a deployment is in its life.
+    pub enum DeploymentStatus as "deployment status" {
+        /// Recorded before anything starts; still so after a deploy that was interrupted.
+        Deploying = "deploying",
+        Running = "running",
+        /// Being undeployed; still so after an undeploy that was interrupted.
+        Removing = "removing",
     }
 }
 
-impl std::fmt::Display for DeploymentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What the last check of a replica found.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum ReplicaState {
-    /// Started, not yet answering `/health`.
-    Starting,
-    Healthy,
-    /// Running, but `/health` does not answer 2xx.
-    Unhealthy,
-    /// The process or container is gone.
-    Dead,
-    /// The Docker Engine could not be asked.
-    Unknown,
-}
-
-impl ReplicaState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReplicaState::Starting => "starting",
-            ReplicaState::Healthy => "healthy",
-            ReplicaState::Unhealthy => "unhealthy",
-            ReplicaState::Dead => "dead",
-            ReplicaState::Unknown => "unknown",
-        }
-    }
-}
-
-impl std::fmt::Display for ReplicaState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::model::wire_enum! {
+    /// What the last check of a replica found.
+    pub enum ReplicaState as "replica state" {
+        /// Started, not yet answering `/health`.
+        Starting = "starting",
+        Healthy = "healthy",
+        /// Running, but `/health` does not answer 2xx.
+        Unhealthy = "unhealthy",
+        /// The process or container is gone.
+        Dead = "dead",
+        /// The Docker Engine could not be asked.
+        Unknown = "unknown",
     }
 }
 
@@ -225,7 +176,7 @@ pub enum RegisterOutcome {
     Stored,
     /// Nothing was stored: this name and version exist, of this kind.
     Exists {
-        kind: String,
+        kind: EntryKind,
     },
 }
 
@@ -337,7 +288,7 @@ pub trait DomainStore: StoreInfo {
     fn finish_creation(
         &self,
         id: &str,
-        status: &str,
+        status: CreationStatus,
         finished_at: DateTime<Utc>,
         failed_step: Option<&str>,
         error: Option<&str>,

@@ -73,6 +73,43 @@ fn bad_row(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Store(format!("a stored {what} cannot be read: {e}"))
 }
 
+/// A wire enum read from a text column; an unknown word is an error naming it.
+fn word<T: crate::model::Wire>(r: &Row, i: usize) -> Result<T> {
+    let t: String = r.get(i);
+    T::parse(&t).ok_or_else(|| bad_row(T::WHAT, format!("unknown {} `{t}`", T::WHAT)))
+}
+
+// The wire enums are stored as their words.
+macro_rules! stored_as_word {
+    ($($t:ty),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(
+                &self,
+                ty: &postgres::types::Type,
+                out: &mut postgres::types::private::BytesMut,
+            ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>>
+            {
+                self.as_str().to_sql(ty, out)
+            }
+
+            fn accepts(ty: &postgres::types::Type) -> bool {
+                <&str as ToSql>::accepts(ty)
+            }
+
+            postgres::types::to_sql_checked!();
+        }
+    )+};
+}
+
+stored_as_word!(
+    crate::model::AgentStatus,
+    crate::model::CreationStatus,
+    crate::model::StepStatus,
+    crate::model::EntryKind,
+    crate::model::Phase,
+    crate::model::SourceFormat
+);
+
 fn time(s: &str) -> Result<DateTime<Utc>> {
     parse_ts(s).map_err(|e| bad_row("timestamp", e))
 }
@@ -207,7 +244,7 @@ fn agent_row(r: &Row) -> Result<AgentRecord> {
         display_name: r.get(1),
         domain: r.get(2),
         description: r.get(3),
-        status: r.get(4),
+        status: word(r, 4)?,
         created_at: time(r.get(5))?,
         updated_at: time(r.get(6))?,
         project_dir: r.get(7),
@@ -227,12 +264,12 @@ fn entry_row(r: &Row) -> Result<RegistryEntry> {
     Ok(RegistryEntry {
         name: r.get(0),
         version: r.get(1),
-        kind: r.get(2),
+        kind: word(r, 2)?,
         agent_name: r.get(3),
         manifest: json(r.get(4))?,
-        phase: r.get(5),
+        phase: word(r, 5)?,
         registered_at: time(r.get(6))?,
-        format: r.get(7),
+        format: word(r, 7)?,
         source: doc(8)?,
         report: doc(9)?,
     })
@@ -263,17 +300,9 @@ fn deployment_row(r: &Row) -> Result<DeploymentRecord> {
     let (replicas, detail) = split_detail(r.get(8)).map_err(|e| bad_row("deployment", e))?;
     Ok(DeploymentRecord {
         agent_name: r.get(0),
-        target: {
-            let t: String = r.get(1);
-            crate::model::Target::parse(&t)
-                .ok_or_else(|| bad_row("deployment", format!("unknown deploy target `{t}`")))?
-        },
+        target: word(r, 1)?,
         environment: r.get(2),
-        status: {
-            let t: String = r.get(3);
-            super::DeploymentStatus::parse(&t)
-                .ok_or_else(|| bad_row("deployment", format!("unknown deployment status `{t}`")))?
-        },
+        status: word(r, 3)?,
         replicas_wanted: r.get::<_, i64>(4) as u32,
         artifact: r.get(5),
         created_at: time(r.get(6))?,
@@ -378,7 +407,7 @@ impl super::DomainStore for PostgresStore {
     fn finish_creation(
         &self,
         id: &str,
-        status: &str,
+        status: super::CreationStatus,
         finished_at: DateTime<Utc>,
         failed_step: Option<&str>,
         error: Option<&str>,
@@ -408,7 +437,7 @@ impl super::DomainStore for PostgresStore {
             Ok(Some(CreationRecord {
                 id: r.get(0),
                 agent_name: r.get(1),
-                status: r.get(2),
+                status: word(&r, 2)?,
                 started_at: time(r.get(3))?,
                 finished_at: opt_time(r.get(4))?,
                 failed_step: r.get(5),
@@ -416,7 +445,7 @@ impl super::DomainStore for PostgresStore {
                 steps: rows(steps, |s| {
                     Ok(StepRecord {
                         name: s.get(0),
-                        status: s.get(1),
+                        status: word(s, 1)?,
                         started_at: opt_time(s.get(2))?,
                         finished_at: opt_time(s.get(3))?,
                         message: s.get(4),
@@ -511,8 +540,8 @@ impl super::DomainStore for PostgresStore {
                 "SELECT kind FROM mcp_servers WHERE name = $1 AND version = $2 FOR UPDATE",
                 &[&e.name, &e.version],
             )?;
-            match existing.map(|r| r.get::<_, String>(0)) {
-                Some(kind) if kind == "agent" || !replace => {
+            match existing.map(|r| word(&r, 0)).transpose()? {
+                Some(kind) if kind == super::EntryKind::Agent || !replace => {
                     return Ok(RegisterOutcome::Exists { kind })
                 }
                 Some(_) => {
@@ -528,7 +557,7 @@ impl super::DomainStore for PostgresStore {
                 "SELECT kind FROM mcp_servers WHERE name = $1 AND kind = 'agent' LIMIT 1",
                 &[&e.name],
             )? {
-                return Ok(RegisterOutcome::Exists { kind: r.get(0) });
+                return Ok(RegisterOutcome::Exists { kind: word(&r, 0)? });
             }
             insert_entry(tx, e)?;
             Ok(RegisterOutcome::Stored)

@@ -424,6 +424,42 @@ fn applied_versions(conn: &Connection) -> Result<Vec<u32>> {
     Ok(v)
 }
 
+// The wire enums are stored as their words; reading an unknown word is an error naming it.
+macro_rules! stored_as_word {
+    ($($t:ty),+) => {$(
+        impl rusqlite::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::Borrowed(
+                    rusqlite::types::ValueRef::Text(self.as_str().as_bytes()),
+                ))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                <$t>::parse(s).ok_or_else(|| {
+                    let what = <$t as crate::model::Wire>::WHAT;
+                    rusqlite::types::FromSqlError::Other(format!("unknown {what} `{s}`").into())
+                })
+            }
+        }
+    )+};
+}
+
+stored_as_word!(
+    crate::model::Target,
+    crate::model::AgentStatus,
+    crate::model::CreationStatus,
+    crate::model::StepStatus,
+    crate::model::EntryKind,
+    crate::model::Phase,
+    crate::model::SourceFormat,
+    super::DeploymentStatus
+);
+
 const AGENT_COLUMNS: &str = "name, display_name, domain, description, status, created_at, updated_at, project_dir, repository_url, commit_id, template, creation_id, spec";
 
 fn agent_row(r: &rusqlite::Row) -> rusqlite::Result<AgentRecord> {
@@ -499,7 +535,7 @@ impl super::DomainStore for SqliteStore {
     fn finish_creation(
         &self,
         id: &str,
-        status: &str,
+        status: super::CreationStatus,
         finished_at: DateTime<Utc>,
         failed_step: Option<&str>,
         error: Option<&str>,
@@ -659,7 +695,7 @@ impl super::DomainStore for SqliteStore {
     fn register_server(&self, e: &RegistryEntry, replace: bool) -> Result<RegisterOutcome> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let existing: Option<String> = tx
+        let existing: Option<super::EntryKind> = tx
             .query_row(
                 "SELECT kind FROM mcp_servers WHERE name = ?1 AND version = ?2",
                 [&e.name, &e.version],
@@ -667,7 +703,7 @@ impl super::DomainStore for SqliteStore {
             )
             .optional()?;
         match existing {
-            Some(kind) if kind == "agent" || !replace => {
+            Some(kind) if kind == super::EntryKind::Agent || !replace => {
                 return Ok(RegisterOutcome::Exists { kind })
             }
             Some(_) => {
@@ -679,7 +715,7 @@ impl super::DomainStore for SqliteStore {
             None => {}
         }
         // A name belongs to one kind: an agent's name cannot gain custom versions.
-        let agent: Option<String> = tx
+        let agent: Option<super::EntryKind> = tx
             .query_row(
                 "SELECT kind FROM mcp_servers WHERE name = ?1 AND kind = 'agent' LIMIT 1",
                 [&e.name],
@@ -1040,27 +1076,9 @@ fn deployment_row(r: &rusqlite::Row) -> rusqlite::Result<DeploymentRecord> {
     })?;
     Ok(DeploymentRecord {
         agent_name: r.get(0)?,
-        target: {
-            let t: String = r.get(1)?;
-            crate::model::Target::parse(&t).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    1,
-                    rusqlite::types::Type::Text,
-                    format!("unknown deploy target `{t}`").into(),
-                )
-            })?
-        },
+        target: r.get(1)?,
         environment: r.get(2)?,
-        status: {
-            let t: String = r.get(3)?;
-            super::DeploymentStatus::parse(&t).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    3,
-                    rusqlite::types::Type::Text,
-                    format!("unknown deployment status `{t}`").into(),
-                )
-            })?
-        },
+        status: r.get(3)?,
         replicas_wanted: r.get(4)?,
         artifact: r.get(5)?,
         created_at: parse_ts(r.get(6)?)?,
