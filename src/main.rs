@@ -8,6 +8,26 @@ use pc_hybrid::{cli::Cli, env_vars, error::exit, output::Output};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's options, set before anything allocates (the loader runs this before Rust's
+/// runtime starts). By default its first arena reserves 1 GiB backed by transparent huge
+/// pages, and the kernel zeroes a 2 MiB page for a command that allocates a few kilobytes;
+/// a long-running daemon keeps whole huge pages resident for small heaps.
+#[used]
+#[link_section = ".init_array"]
+static ALLOCATOR_OPTIONS: extern "C" fn() = allocator_options;
+
+extern "C" fn allocator_options() {
+    // The numbers of `mi_option_arena_reserve` and `mi_option_allow_thp` in mimalloc v3
+    // (libmimalloc-sys 0.1.49, pinned in Cargo.toml).
+    const ARENA_RESERVE: libmimalloc_sys::mi_option_t = 23;
+    const ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
+    // SAFETY: mimalloc's options may be set at any time; nothing runs concurrently yet.
+    unsafe {
+        libmimalloc_sys::mi_option_set(ARENA_RESERVE, 8 * 1024);
+        libmimalloc_sys::mi_option_set(ALLOW_THP, 0);
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
     let env = |k: &str| std::env::var(k).ok();

@@ -1,18 +1,113 @@
 //! The one HTTP client (reqwest) and loopback ports: what the registry's live checks, the
 //! deploy backends' health checks and the audit webhook all use.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use crate::error::{Error, Result};
 
 /// The HTTP client: no proxy (every server this tool talks to is local or named outright),
-/// a bounded connect time. Request timeouts are set per request.
+/// a bounded connect time, TLS as `tls_config` says. Request timeouts are set per request.
 pub fn client() -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .no_proxy()
         .connect_timeout(Duration::from_secs(5))
+        .tls_backend_preconfigured((*tls_config()?).clone())
         .build()
         .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
+}
+
+/// TLS for every connection this tool makes (HTTPS, PostgreSQL): rustls, verifying
+/// servers against the system's trust store as the platform's verifier does. Nothing links
+/// OpenSSL, whose loading and relocation were most of every command's start-up.
+pub fn tls_config() -> Result<Arc<rustls::ClientConfig>> {
+    static CONFIG: OnceLock<std::result::Result<Arc<rustls::ClientConfig>, String>> =
+        OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+            let verifier = Arc::new(SystemRoots {
+                provider: provider.clone(),
+                loaded: OnceLock::new(),
+            });
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| e.to_string())?
+                // Not a weaker check: the platform's verifier, loaded when first needed.
+                .dangerous()
+                .with_custom_certificate_verifier(verifier)
+                .with_no_client_auth();
+            Ok(Arc::new(config))
+        })
+        .clone()
+        .map_err(|e| Error::Internal(format!("TLS: {e}")))
+}
+
+/// The platform verifier, built at the first certificate it checks: building it parses the
+/// whole system CA bundle (about 20 ms here), which a command that opens no TLS connection
+/// should not pay.
+#[derive(Debug)]
+struct SystemRoots {
+    provider: Arc<CryptoProvider>,
+    loaded: OnceLock<std::result::Result<Arc<rustls_platform_verifier::Verifier>, rustls::Error>>,
+}
+
+impl ServerCertVerifier for SystemRoots {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let verifier = self
+            .loaded
+            .get_or_init(|| {
+                rustls_platform_verifier::Verifier::new(self.provider.clone()).map(Arc::new)
+            })
+            .clone()?;
+        verifier.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
 }
 
 /// A reqwest error in words, with its causes.

@@ -115,15 +115,6 @@ pub fn absolute(p: &std::path::Path) -> std::path::PathBuf {
         .unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// libgit2 initialises OpenSSL, which parses the whole system CA bundle (about 20 ms, more
-/// than everything else create-agent does). A creation that pushes nowhere makes no TLS
-/// connection, so OpenSSL is pointed at an empty bundle before the first git call. Called
-/// before the context is built, while this process has no other thread.
-pub fn without_tls_roots() {
-    std::env::set_var("SSL_CERT_FILE", "/dev/null");
-    std::env::set_var("SSL_CERT_DIR", "/nonexistent");
-}
-
 fn needs_wizard(args: &CreateAgentArgs) -> bool {
     args.from_spec.is_none()
         && (args.name.is_none() || args.domain.is_none() || args.description.is_none())

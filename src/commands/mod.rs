@@ -50,11 +50,6 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
             );
         }
     }
-    if let Request::CreateAgent(c) = &request {
-        if !c.flags.pushes(&settings) {
-            create_agent::without_tls_roots();
-        }
-    }
     let ctx = Context::new(settings, crate::audit::event::Component::Cli)
         .with_daemon_probe(std::sync::Arc::new(crate::daemon::Probe));
     let caller = Caller::local(&ctx.settings.audit.user);

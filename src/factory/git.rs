@@ -1,14 +1,10 @@
 //! Agent repositories: initialise on `main`, commit every file, add `origin`, push with
-//! the user's own credentials (ssh-agent, git credential helpers, or a keyring token).
+//! git and the user's own credentials (ssh-agent, git credential helpers, or a stored token).
 
-use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use git2::{
-    Cred, CredentialType, Oid, PushOptions, RemoteCallbacks, Repository, RepositoryInitOptions,
-    Signature,
-};
+use git2::{Oid, Repository, RepositoryInitOptions, Signature};
 
 use super::template::RenderedFile;
 use super::FactoryError;
@@ -141,90 +137,194 @@ impl Node {
 
 /// Push `main` to `origin`. Returns whether the branch is new on the remote, so that a
 /// later failure can take it back.
+///
+/// Pushing is git's own (`git push`): it uses whatever the user's git uses for that remote
+/// (ssh with its agent and config, credential helpers, proxies, `insteadOf` rules), which a
+/// library only imitates. A token, when given, reaches git through its environment and a
+/// credential helper that reads it there, never through its command line.
 pub fn push(dir: &Path, token: Option<&Secret>) -> Result<bool, FactoryError> {
-    let repo = Repository::open(dir).map_err(|e| git_err("open repository", e))?;
-    let mut remote = repo
-        .find_remote("origin")
-        .map_err(|e| git_err("find origin", e))?;
-    let url = remote.url().unwrap_or("").to_owned();
     let refspec = format!("refs/heads/{BRANCH}:refs/heads/{BRANCH}");
-    let rejected = RefCell::new(None);
-    let created = Cell::new(false);
-    {
-        let mut callbacks = callbacks(&repo, token);
-        // The old remote id of each update tells whether the branch existed before.
-        callbacks.push_negotiation(|updates| {
-            created.set(updates.iter().all(|u| u.src().is_zero()));
-            Ok(())
-        });
-        callbacks.push_update_reference(|refname, status| {
-            if let Some(msg) = status {
-                *rejected.borrow_mut() = Some(format!("{refname}: {msg}"));
-            }
-            Ok(())
-        });
-        let mut opts = PushOptions::new();
-        opts.remote_callbacks(callbacks);
-        remote
-            .push(&[refspec.as_str()], Some(&mut opts))
-            .map_err(|e| {
-                FactoryError::Push(format!("pushing to {}: {}", redact_url(&url), e.message()))
-            })?;
-    }
-    if let Some(msg) = rejected.into_inner() {
-        return Err(FactoryError::Push(format!(
-            "{} rejected the push of {msg}",
-            redact_url(&url)
-        )));
-    }
-    Ok(created.get())
+    let out = git_push(dir, &refspec, token)?;
+    // `--porcelain`: one line per ref, flag `*` for a ref the remote did not have.
+    Ok(out
+        .lines()
+        .any(|l| l.starts_with('*') && l.contains(&format!("\t{refspec}\t"))))
 }
 
 /// Delete the branch we pushed, after a later step failed.
 pub fn unpush(dir: &Path, token: Option<&Secret>) -> Result<(), FactoryError> {
-    let repo = Repository::open(dir).map_err(|e| git_err("open repository", e))?;
-    let mut remote = repo
-        .find_remote("origin")
-        .map_err(|e| git_err("find origin", e))?;
-    let mut opts = PushOptions::new();
-    opts.remote_callbacks(callbacks(&repo, token));
-    remote
-        .push(&[format!(":refs/heads/{BRANCH}").as_str()], Some(&mut opts))
-        .map_err(|e| FactoryError::Push(format!("removing pushed branch: {}", e.message())))
+    git_push(dir, &format!(":refs/heads/{BRANCH}"), token).map(|_| ())
 }
 
-fn callbacks<'a>(repo: &'a Repository, token: Option<&'a Secret>) -> RemoteCallbacks<'a> {
-    let mut cb = RemoteCallbacks::new();
-    let attempts = Cell::new(0u32);
-    let config = repo.config().ok();
-    cb.credentials(move |url, username, allowed| {
-        attempts.set(attempts.get() + 1);
-        // libgit2 calls again after every refusal; stop rather than loop forever.
-        if attempts.get() > 4 {
-            return Err(git2::Error::from_str(
-                "authentication failed: no credential was accepted",
-            ));
+/// Where git finds the token: its environment, read by the helper below.
+const TOKEN_VAR: &str = "PC_HYBRID_GIT_TOKEN";
+
+/// `git push --porcelain origin REFSPEC` in `dir`; its standard output.
+fn git_push(dir: &Path, refspec: &str, token: Option<&Secret>) -> Result<String, FactoryError> {
+    let url = git_text(dir, &["remote", "get-url", "origin"], None)
+        .map(|u| u.trim().to_owned())
+        .unwrap_or_default();
+    git_text(dir, &["push", "--porcelain", "origin", refspec], token)
+        .map_err(|e| FactoryError::Push(format!("pushing to {}: {e}", redact_url(&url))))
+}
+
+/// Run git in `dir`, never asking anyone anything: its standard output, or what it said
+/// went wrong (credentials in it redacted).
+fn git_text(dir: &Path, args: &[&str], token: Option<&Secret>) -> Result<String, String> {
+    let mut cmd = std::process::Command::new("git");
+    cmd.args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env_remove(TOKEN_VAR);
+    if let Some(t) = token {
+        // The first entry empties the list of helpers, so that only the token answers.
+        cmd.env("GIT_CONFIG_COUNT", "2")
+            .env("GIT_CONFIG_KEY_0", "credential.helper")
+            .env("GIT_CONFIG_VALUE_0", "")
+            .env("GIT_CONFIG_KEY_1", "credential.helper")
+            .env(
+                "GIT_CONFIG_VALUE_1",
+                format!(
+                    "!f() {{ test \"$1\" = get && echo username=x-access-token && echo \"password=${TOKEN_VAR}\"; }}; f"
+                ),
+            )
+            .env(TOKEN_VAR, t.expose());
+    }
+    let out = cmd.output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "git is not installed; pushing needs it".to_string(),
+        _ => format!("running git: {e}"),
+    })?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if out.status.success() {
+        return Ok(stdout);
+    }
+    let said = String::from_utf8_lossy(&out.stderr);
+    let mut said: Vec<&str> = said
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("hint:") && *l != "Done")
+        .collect();
+    // A refused ref is reported on standard output, with its reason.
+    said.extend(stdout.lines().filter(|l| l.starts_with('!')).map(str::trim));
+    let text = if said.is_empty() {
+        format!("git exited with {}", out.status)
+    } else {
+        said.join("; ")
+    };
+    Err(crate::secret::redact_url_in_text(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::{Child, Command};
+
+    /// A smart-HTTP git remote behind Basic authentication (tests/support).
+    struct Forge {
+        child: Child,
+        port: u16,
+        log: std::path::PathBuf,
+    }
+
+    impl Drop for Forge {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
-        if allowed.contains(CredentialType::SSH_KEY) {
-            return Cred::ssh_key_from_agent(username.unwrap_or("git"));
-        }
-        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            if let Some(t) = token {
-                if attempts.get() == 1 {
-                    return Cred::userpass_plaintext(
-                        username.unwrap_or("x-access-token"),
-                        t.expose(),
-                    );
-                }
+    }
+
+    fn forge(root: &Path, user: &str, token: &str) -> Forge {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/git_http_server.py");
+        let port_file = root.join("port");
+        let log = root.join("requests.log");
+        let child = Command::new("python3")
+            .arg(script)
+            .args([root.join("repos").as_os_str(), port_file.as_os_str()])
+            .args([user, token])
+            .arg(&log)
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let port = loop {
+            if let Ok(p) = std::fs::read_to_string(&port_file) {
+                break p.trim().parse().unwrap();
             }
-            if let Some(cfg) = &config {
-                return Cred::credential_helper(cfg, url, username);
-            }
-        }
-        if allowed.contains(CredentialType::DEFAULT) {
-            return Cred::default();
-        }
-        Err(git2::Error::from_str("no usable credential type"))
-    });
-    cb
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the git server did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        Forge { child, port, log }
+    }
+
+    fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_token_pushes_over_https_style_auth_and_a_wrong_one_is_refused_without_being_shown() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("repos")).unwrap();
+        assert!(git(
+            &tmp.path().join("repos"),
+            &["init", "--bare", "-q", "tax.git"]
+        )
+        .status
+        .success());
+        let token = "s3cr3t-token-value";
+        let f = forge(tmp.path(), "x-access-token", token);
+        let url = format!("http://127.0.0.1:{}/tax.git", f.port);
+        let project = tmp.path().join("tax");
+        std::fs::create_dir_all(&project).unwrap();
+        let files = [RenderedFile {
+            path: "README.md".into(),
+            contents: b"# tax\n".to_vec(),
+        }];
+        let committed =
+            init_and_commit(&project, &files, "init\n", &Author::default(), Some(&url)).unwrap();
+
+        // No token: git may not ask anyone, so the push fails at once.
+        let e = push(&project, None).unwrap_err().to_string();
+        assert!(e.contains(&format!("pushing to {url}")), "{e}");
+        // A wrong token: refused, and the error names neither token.
+        let wrong = "wrong-token-value";
+        let e = push(&project, Some(&Secret::new(wrong)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Authentication failed"), "{e}");
+        assert!(!e.contains(wrong) && !e.contains(token), "{e}");
+
+        assert!(
+            push(&project, Some(&Secret::new(token))).unwrap(),
+            "new on the remote"
+        );
+        let bare = tmp.path().join("repos/tax.git");
+        let head = git(&bare, &["rev-parse", "refs/heads/main"]);
+        assert_eq!(
+            String::from_utf8_lossy(&head.stdout).trim(),
+            committed.commit
+        );
+        assert!(
+            !push(&project, Some(&Secret::new(token))).unwrap(),
+            "a second push finds the branch there"
+        );
+        unpush(&project, Some(&Secret::new(token))).unwrap();
+        assert!(
+            !git(&bare, &["rev-parse", "--verify", "-q", "refs/heads/main"])
+                .status
+                .success()
+        );
+
+        let log = std::fs::read_to_string(&f.log).unwrap();
+        assert!(log.contains("refused") && log.contains(" ok"), "{log}");
+        // Nothing git wrote to the project holds the token.
+        let config = std::fs::read_to_string(project.join(".git/config")).unwrap();
+        assert!(!config.contains(token), "{config}");
+    }
 }

@@ -137,9 +137,9 @@ impl PostgresStore {
     pub fn open_for(url: &str, concerns: &[Concern]) -> Result<PostgresStore> {
         let location = redact_url(url);
         let client = off_runtime(|| -> Result<Client> {
-            let tls = native_tls::TlsConnector::new()
-                .map_err(|e| Error::Internal(format!("TLS is not available: {e}")))?;
-            Client::connect(url, postgres_native_tls::MakeTlsConnector::new(tls)).map_err(|e| {
+            let tls =
+                tokio_postgres_rustls::MakeRustlsConnect::new((*crate::net::tls_config()?).clone());
+            Client::connect(url, tls).map_err(|e| {
                 Error::unavailable(
                     format!("cannot open the store {location}: {}", describe(&e)),
                     Some("check that PostgreSQL is running and ANALYTICS_DB_URL is right"),
