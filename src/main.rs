@@ -1,22 +1,81 @@
 //! The `pc-hybrid` binary: parse, build the runtime, run, map the result to an exit code.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::ffi::{c_char, c_int, CStr};
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use clap::Parser;
 use pc_hybrid::{cli::Cli, env_vars, error::exit, output::Output};
 
-// The audit pipeline allocates events on one thread and frees them on another; glibc's
-// arenas serialise that on a lock, mimalloc frees to the owning thread's heap without one.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// Which allocator serves this process, chosen before anything allocates (see
+/// `allocator_options`) and never changed, so that every block is freed by the one that
+/// made it. A command that runs for milliseconds is served best by glibc's allocator, which
+/// packs its few allocations into few pages; the daemon and `audit ingest` by mimalloc:
+/// their audit pipeline allocates events on one thread and frees them on another, which
+/// glibc's arenas serialise on a lock and mimalloc does not.
+static USE_MIMALLOC: AtomicBool = AtomicBool::new(false);
 
-/// mimalloc's options, set before anything allocates (the loader runs this before Rust's
-/// runtime starts). By default its first arena reserves 1 GiB backed by transparent huge
-/// pages, and the kernel zeroes a 2 MiB page for a command that allocates a few kilobytes;
-/// a long-running daemon keeps whole huge pages resident for small heaps.
+struct Allocator;
+
+// SAFETY: each call goes to one allocator, the same for the whole process.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if USE_MIMALLOC.load(Ordering::Relaxed) {
+            mimalloc::MiMalloc.alloc(layout)
+        } else {
+            System.alloc(layout)
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if USE_MIMALLOC.load(Ordering::Relaxed) {
+            mimalloc::MiMalloc.alloc_zeroed(layout)
+        } else {
+            System.alloc_zeroed(layout)
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if USE_MIMALLOC.load(Ordering::Relaxed) {
+            mimalloc::MiMalloc.dealloc(ptr, layout)
+        } else {
+            System.dealloc(ptr, layout)
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if USE_MIMALLOC.load(Ordering::Relaxed) {
+            mimalloc::MiMalloc.realloc(ptr, layout, new_size)
+        } else {
+            System.realloc(ptr, layout, new_size)
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Allocator = Allocator;
+
+/// Runs before Rust's runtime starts (glibc calls `.init_array` entries with the
+/// arguments), so before anything allocates.
 #[used]
 #[link_section = ".init_array"]
-static ALLOCATOR_OPTIONS: extern "C" fn() = allocator_options;
+static CHOOSE_ALLOCATOR: extern "C" fn(c_int, *const *const c_char) = choose_allocator;
 
-extern "C" fn allocator_options() {
+extern "C" fn choose_allocator(argc: c_int, argv: *const *const c_char) {
+    let long_running = (1..argc.max(0) as usize).any(|i| {
+        // SAFETY: glibc passes argc valid, NUL-terminated strings.
+        let arg = unsafe { CStr::from_ptr(*argv.add(i)) };
+        matches!(arg.to_bytes(), b"daemon" | b"ingest")
+    });
+    if long_running {
+        allocator_options();
+        USE_MIMALLOC.store(true, Ordering::Relaxed);
+    }
+}
+
+/// mimalloc's options. By default its first arena reserves 1 GiB backed by transparent
+/// huge pages, and a daemon with a small heap keeps whole 2 MiB pages resident.
+fn allocator_options() {
     // The numbers of `mi_option_arena_reserve` and `mi_option_allow_thp` in mimalloc v3
     // (libmimalloc-sys 0.1.49, pinned in Cargo.toml).
     const ARENA_RESERVE: libmimalloc_sys::mi_option_t = 23;

@@ -117,6 +117,35 @@ impl Producer {
     /// submit those that pass as one group, and wait until each is durable (or not). An
     /// event that fails the check is reported failed, with the field and why.
     pub fn record_all(&self, events: Vec<Event>) -> Vec<Outcome> {
+        let (tx, rx) = sync_channel(1);
+        self.record_all_then(events, move |o| {
+            let _ = tx.send(o);
+        });
+        rx.recv().unwrap_or_default()
+    }
+
+    /// Wait until every event submitted before this call is durable (or has failed): an
+    /// empty group, reported once the groups ahead of it are.
+    pub fn flush(&self) {
+        let (tx, rx) = sync_channel(1);
+        let job = Job {
+            records: Vec::new(),
+            done: Box::new(move |_| {
+                let _ = tx.send(());
+            }),
+        };
+        if self.tx.send(Some(job)).is_ok() {
+            let _ = rx.recv();
+        }
+    }
+
+    /// `record_all` without waiting: `done` gets the outcome of each event, in order, once
+    /// they are durable (or not), from the pipeline's own thread.
+    pub fn record_all_then(
+        &self,
+        events: Vec<Event>,
+        done: impl FnOnce(Vec<Outcome>) + Send + 'static,
+    ) {
         let mut checked = Vec::with_capacity(events.len());
         let mut records = Vec::with_capacity(events.len());
         for e in events {
@@ -130,21 +159,21 @@ impl Producer {
                 }
             }
         }
-        let (tx, rx) = sync_channel(1);
-        self.submit_prepared(records, move |o| {
-            let _ = tx.send(o);
+        self.submit_prepared(records, move |stored| {
+            let mut stored = stored.into_iter();
+            done(
+                checked
+                    .into_iter()
+                    .map(|c| {
+                        c.or_else(|| stored.next()).unwrap_or_else(|| {
+                            Outcome::Failed("the audit writer has stopped".into())
+                        })
+                    })
+                    .collect(),
+            )
         });
-        let mut stored = rx.recv().unwrap_or_default().into_iter();
-        checked
-            .into_iter()
-            .map(|c| {
-                c.or_else(|| stored.next())
-                    .unwrap_or_else(|| Outcome::Failed("the audit writer has stopped".into()))
-            })
-            .collect()
     }
 
-    /// Submit one event and wait until it is durable (or not).
     pub fn record(&self, e: Event) -> Outcome {
         self.record_all(vec![e])
             .pop()

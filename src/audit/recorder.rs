@@ -51,8 +51,22 @@ fn hostname() -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recorded {
     Durable,
+    /// Handed to the pipeline, durable shortly after; a loss is counted for the gap marker.
+    Behind,
     /// Counted for the gap marker; why it could not be written.
     Lost(String),
+}
+
+/// Events lost so far (fail-open), as the gap file counts them.
+fn lost(gaps: &Path) -> u64 {
+    std::fs::read_to_string(gaps)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn count_loss(gaps: &Path, n: u64) {
+    let _ = std::fs::write(gaps, (lost(gaps) + n).to_string());
 }
 
 fn refused(why: &str) -> Error {
@@ -104,14 +118,11 @@ impl Recorder {
     }
 
     fn lost(&self) -> u64 {
-        std::fs::read_to_string(&self.gaps)
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0)
+        lost(&self.gaps)
     }
 
     fn count_loss(&self, n: u64) {
-        let _ = std::fs::write(&self.gaps, (self.lost() + n).to_string());
+        count_loss(&self.gaps, n)
     }
 
     /// Append events and wait until they are durable.
@@ -177,6 +188,51 @@ impl Recorder {
                 self.count_loss(1);
                 Ok(Recorded::Lost(why))
             }
+        }
+    }
+    /// Record the outcome of an operation that has run. Under fail-closed it is durable
+    /// when this returns, as `record` makes it; under fail-open the answer does not wait
+    /// for the disk: the event is written behind it (within the next group commit, and
+    /// before a graceful stop or the process's end), and a failure is counted as a loss.
+    pub fn record_outcome(&self, a: Action, caller: &crate::auth::Caller) -> Result<Recorded> {
+        let Some(pipeline) = self.trail.as_ref().filter(|_| !self.fail_closed) else {
+            return self.record(a, caller);
+        };
+        if a.severity < self.min_severity {
+            return Ok(Recorded::Durable);
+        }
+        if self.lost() > 0 {
+            // The gap marker is written first, and waited for.
+            return self.record(a, caller);
+        }
+        let event = own_event(
+            a,
+            &caller.user,
+            &self.organization,
+            &self.host,
+            &caller.correlation_id,
+            self.component,
+        );
+        let gaps = self.gaps.clone();
+        pipeline
+            .producer()
+            .record_all_then(vec![event], move |outcomes| {
+                let failed = outcomes
+                    .iter()
+                    .filter(|o| matches!(o, Outcome::Failed(_)))
+                    .count() as u64;
+                if failed > 0 {
+                    count_loss(&gaps, failed);
+                }
+            });
+        Ok(Recorded::Behind)
+    }
+
+    /// Wait until every event recorded so far is durable, so that a read of the trail sees
+    /// the outcomes written behind earlier answers.
+    pub fn flush(&self) {
+        if let Some(p) = &self.trail {
+            p.producer().flush();
         }
     }
 }

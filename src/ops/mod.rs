@@ -51,6 +51,13 @@ pub enum Permission {
     SystemCheck,
 }
 
+impl Permission {
+    /// Whether the operation reads the audit trail itself.
+    pub fn reads_trail(self) -> bool {
+        matches!(self, Permission::AuditRead | Permission::AuditExport)
+    }
+}
+
 /// Whether an operation changes something (recorded before it starts, refused when that
 /// record cannot be made under fail-closed) or only reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -399,41 +406,68 @@ pub async fn execute(
     let agent = request.agent().map(str::to_owned);
     let recorder = ctx.recorder()?;
     let warned = std::sync::atomic::AtomicBool::new(false);
-    let record =
-        |operation: String, status: Status, error: Option<String>, ms: f64| -> Result<()> {
-            let severity = match status {
-                Status::Failure => Severity::Error,
-                _ => Severity::Info,
-            };
-            let data = ctx.data_flags(agent.as_deref())?;
-            let action = crate::audit::Action {
-                event_type: spec.event_type,
-                category: spec.category,
-                severity,
-                operation,
-                resource: resource.clone(),
-                resource_id: None,
-                status,
-                error,
-                response_time_ms: ms,
-                agent_id: agent.clone(),
-                data,
-            };
-            if let crate::audit::recorder::Recorded::Lost(why) = recorder.record(action, caller)? {
-                if !warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                    sink.warn(&format!(
+    // `outcome`: the event after the operation ran, which need not delay its answer.
+    let record = |operation: String,
+                  status: Status,
+                  error: Option<String>,
+                  ms: f64,
+                  outcome: bool|
+     -> Result<()> {
+        let severity = match status {
+            Status::Failure => Severity::Error,
+            _ => Severity::Info,
+        };
+        let data = ctx.data_flags(agent.as_deref())?;
+        let action = crate::audit::Action {
+            event_type: spec.event_type,
+            category: spec.category,
+            severity,
+            operation,
+            resource: resource.clone(),
+            resource_id: None,
+            status,
+            error,
+            response_time_ms: ms,
+            agent_id: agent.clone(),
+            data,
+        };
+        // A sink is sent what is durable: with sinks, this command's outcome is waited for,
+        // so that this command delivers it.
+        let recorded = if outcome && ctx.settings.audit.sinks.is_empty() {
+            recorder.record_outcome(action, caller)?
+        } else {
+            recorder.record(action, caller)?
+        };
+        if let crate::audit::recorder::Recorded::Lost(why) = recorded {
+            if !warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                sink.warn(&format!(
                     "the audit trail cannot be written ({why}); going on because audit is fail-open"
                 ));
-                }
             }
-            Ok(())
-        };
+        }
+        Ok(())
+    };
     if let Err(e) = ctx.authorise(caller, &request) {
-        record(spec.id.into(), Status::Failure, Some(e.to_string()), 0.0)?;
+        record(
+            spec.id.into(),
+            Status::Failure,
+            Some(e.to_string()),
+            0.0,
+            false,
+        )?;
         return Err(e);
     }
     if spec.effect == Effect::Acts {
-        record(format!("{}.requested", spec.id), Status::Partial, None, 0.0)?;
+        record(
+            format!("{}.requested", spec.id),
+            Status::Partial,
+            None,
+            0.0,
+            false,
+        )?;
+    }
+    if spec.permission.reads_trail() {
+        recorder.flush();
     }
     let started = Instant::now();
     let result = run(ctx, request, sink, cancel).await;
@@ -447,7 +481,7 @@ pub async fn execute(
     } else {
         Status::Success
     };
-    let recorded = record(spec.id.into(), status, failure, ms);
+    let recorded = record(spec.id.into(), status, failure, ms, true);
     if recorded.is_ok() {
         // An ingest may have stored many events for the sinks: it waits longer for them.
         let budget = if spec.effect == Effect::Appends {
