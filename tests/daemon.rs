@@ -449,6 +449,37 @@ fn stale_sockets_and_pidfiles_are_taken_over() {
     assert!(socket(&env).exists());
 }
 
+/// `daemon start` while the daemon before it is still going away (it holds the pidfile's
+/// lock, nothing answers on the socket): the new one starts as soon as the old is gone,
+/// instead of giving up because it found the lock taken.
+#[test]
+fn start_waits_out_a_daemon_that_is_going_away() {
+    let env = Env::new();
+    let run = env.home.join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    let pidfile = run.join("daemon.pid");
+    std::fs::write(&pidfile, "").unwrap();
+    let mut old = std::process::Command::new("flock")
+        .arg(&pidfile)
+        .args(["sleep", "1.5"])
+        .spawn()
+        .unwrap();
+    std::fs::write(&pidfile, format!("{}\n", old.id())).unwrap();
+    let held = std::time::Instant::now();
+    while pc_hybrid::daemon::running_pid(&pidfile).is_none() {
+        assert!(held.elapsed().as_secs() < 10, "flock did not take the lock");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let daemon = Daemon::start(&env);
+    assert!(
+        old.try_wait().unwrap().is_some(),
+        "started only once the old one was gone"
+    );
+    assert_ne!(daemon.pid, u64::from(old.id()));
+    env.ok(&["list-agents"]);
+    old.wait().unwrap();
+}
+
 /// A daemon that speaks another protocol: a clear error with the fix, never a misread
 /// reply. The other daemon here is a plain HTTP server on the socket.
 #[test]

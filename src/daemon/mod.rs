@@ -254,32 +254,50 @@ pub async fn start(paths: &Paths, exe: &Path, timeout: std::time::Duration) -> R
             .open(&paths.log)
             .map_err(|e| Error::io(paths.log.display().to_string(), e))?
     };
-    let mut cmd = std::process::Command::new(exe);
-    cmd.args(["daemon", "run"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(log);
-    // SAFETY: setsid is async-signal-safe; the child only calls it before exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| Error::io(format!("starting {}", exe.display()), e))?;
+    let spawn = || {
+        let log = log
+            .try_clone()
+            .map_err(|e| Error::io(paths.log.display().to_string(), e))?;
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args(["daemon", "run"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(log);
+        // SAFETY: setsid is async-signal-safe; the child only calls it before exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        cmd.spawn()
+            .map_err(|e| Error::io(format!("starting {}", exe.display()), e))
+    };
+    let mut child = spawn()?;
     let deadline = std::time::Instant::now() + timeout;
     let mut exited = None;
+    // The daemon whose lock made ours give up: one that was stopping or had been killed,
+    // and no longer answered.
+    let mut blocked_by = None;
     loop {
         if let Some(s) = status(&paths.socket).await? {
             return Ok(s);
         }
         if exited.is_none() {
+            // Who held the lock before ours ended: not ours, which may have taken it and
+            // failed for another reason.
+            let holder = running_pid(&paths.pidfile).filter(|p| *p != child.id());
             exited = child.try_wait().ok().flatten();
+            if exited.is_some_and(|s| !s.success()) {
+                blocked_by = holder;
+            }
         }
-        // A child that failed while another daemon took the lock is fine: that one answers
-        // soon. One that failed alone says why in the log.
+        // That one has gone without another taking its place: start ours again.
+        if blocked_by.is_some() && running_pid(&paths.pidfile).is_none() {
+            child = spawn()?;
+            (exited, blocked_by) = (None, None);
+            continue;
+        }
         if std::time::Instant::now() > deadline
             || (exited.is_some_and(|s| !s.success()) && running_pid(&paths.pidfile).is_none())
         {
