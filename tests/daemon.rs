@@ -1162,4 +1162,7 @@ fn schemathesis_finds_no_server_error_and_no_answer_off_the_schema() {
     let (c, _) = curl(&env, &["http://d/api/v4/health"]);
     assert_eq!(c, 200);
     env.ok(&["audit", "verify"]);
+    // A fuzzed deploy that succeeded left the agent running, as a deploy should.
+    let o = env.run(&["undeploy", "tax_advisor"]);
+    assert!(o.code == 0 || o.stderr.contains("is not deployed"), "{o:?}");
 }
