@@ -177,11 +177,14 @@ const TOKEN_VAR: &str = "PC_HYBRID_GIT_TOKEN";
 
 /// `git push --porcelain origin REFSPEC` in `dir`; its standard output.
 fn git_push(dir: &Path, refspec: &str, token: Option<&Secret>) -> Result<String, FactoryError> {
-    let url = git_text(dir, &["remote", "get-url", "origin"], None)
-        .map(|u| u.trim().to_owned())
-        .unwrap_or_default();
-    git_text(dir, &["push", "--porcelain", "origin", refspec], token)
-        .map_err(|e| FactoryError::Push(format!("pushing to {}: {e}", redact_url(&url))))
+    git_text(dir, &["push", "--porcelain", "origin", refspec], token).map_err(|e| {
+        // Read for the message only: the remote `init_and_commit` recorded.
+        let url = Repository::open(dir)
+            .ok()
+            .and_then(|r| r.find_remote("origin").ok()?.url().map(str::to_owned))
+            .unwrap_or_default();
+        FactoryError::Push(format!("pushing to {}: {e}", redact_url(&url)))
+    })
 }
 
 /// Run git in `dir`, never asking anyone anything: its standard output, or what it said
