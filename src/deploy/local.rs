@@ -205,21 +205,33 @@ fn is_replica(pid: u32, port: u16) -> bool {
     if matches!(state, Some("Z") | Some("X") | None) {
         return false;
     }
-    let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-    let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-    cmd.contains(&format!("--port {port}"))
+    on_port(&arguments(&format!("/proc/{pid}")), port)
+}
+
+/// The arguments of the process whose `/proc` folder is `proc`.
+fn arguments(proc: &str) -> Vec<Vec<u8>> {
+    let cmd = std::fs::read(format!("{proc}/cmdline")).unwrap_or_default();
+    cmd.split(|b| *b == 0)
+        .filter(|a| !a.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// Whether a command line ends in `--port PORT`, as a replica's does: whole arguments, so
+/// that port 4165 is not port 41657.
+fn on_port(args: &[Vec<u8>], port: u16) -> bool {
+    matches!(args, [.., flag, p] if flag == b"--port" && *p == port.to_string().as_bytes())
 }
 
 /// The process serving `agent` on `port`, found by its command line.
 fn find_pid(agent: &str, port: u16) -> Option<u32> {
-    let needle = format!("-m {agent} --transport streamable-http --host 127.0.0.1 --port {port}");
     std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
         let pid: u32 = e.file_name().to_string_lossy().parse().ok()?;
-        let cmd = std::fs::read(e.path().join("cmdline")).ok()?;
-        String::from_utf8_lossy(&cmd)
-            .replace('\0', " ")
-            .contains(&needle)
-            .then_some(pid)
+        let args = arguments(&e.path().to_string_lossy());
+        let runs_agent = args
+            .windows(2)
+            .any(|w| w[0] == b"-m" && w[1] == agent.as_bytes());
+        (runs_agent && on_port(&args, port)).then_some(pid)
     })
 }
 
@@ -502,6 +514,17 @@ pub async fn follow(path: &Path, write: &(dyn Fn(&[u8]) -> bool + Sync)) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replica_is_known_by_its_whole_port_argument() {
+        let args: Vec<Vec<u8>> = ["python", "-m", "tax_advisor", "--port", "41657"]
+            .iter()
+            .map(|a| a.as_bytes().to_vec())
+            .collect();
+        assert!(on_port(&args, 41657));
+        assert!(!on_port(&args, 4165));
+        assert!(!on_port(&args[..3], 41657));
+    }
 
     #[test]
     fn reads_the_dependency_list() {
