@@ -1122,7 +1122,7 @@ fn schemathesis_finds_no_server_error_and_no_answer_off_the_schema() {
     // it would take longer than schemathesis waits for an answer.
     env.ok(&["deploy-agent", "tax_advisor"]);
     env.ok(&["undeploy", "tax_advisor"]);
-    let _d = Daemon::start(&env);
+    let daemon = Daemon::start(&env);
     // The document the daemon serves is the committed one.
     let (c, served) = curl(&env, &["http://d/api/v4/openapi.json"]);
     assert_eq!(c, 200);
@@ -1162,7 +1162,9 @@ fn schemathesis_finds_no_server_error_and_no_answer_off_the_schema() {
     let (c, _) = curl(&env, &["http://d/api/v4/health"]);
     assert_eq!(c, 200);
     env.ok(&["audit", "verify"]);
-    // A fuzzed deploy that succeeded left the agent running, as a deploy should.
+    // A fuzzed deploy that succeeded left the agent running, as a deploy should; one still
+    // in flight ends with the daemon's stop.
+    drop(daemon);
     let o = env.run(&["undeploy", "tax_advisor"]);
     assert!(o.code == 0 || o.stderr.contains("is not deployed"), "{o:?}");
 }
