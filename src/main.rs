@@ -8,7 +8,7 @@ use clap::Parser;
 use pc_hybrid::{cli::Cli, env_vars, error::exit, output::Output};
 
 /// Which allocator serves this process, chosen before anything allocates (see
-/// `allocator_options`) and never changed, so that every block is freed by the one that
+/// `choose_allocator`) and never changed, so that every block is freed by the one that
 /// made it. A command that runs for milliseconds is served best by glibc's allocator, which
 /// packs its few allocations into few pages; the daemon and `audit ingest` by mimalloc:
 /// their audit pipeline allocates events on one thread and frees them on another, which

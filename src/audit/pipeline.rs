@@ -174,6 +174,7 @@ impl Producer {
         });
     }
 
+    /// Submit one event and wait until it is durable (or not).
     pub fn record(&self, e: Event) -> Outcome {
         self.record_all(vec![e])
             .pop()

@@ -125,6 +125,18 @@ impl Recorder {
         count_loss(&self.gaps, n)
     }
 
+    /// The event of `caller`'s action, as this installation writes it.
+    fn event(&self, a: Action, caller: &crate::auth::Caller) -> Event {
+        own_event(
+            a,
+            &caller.user,
+            &self.organization,
+            &self.host,
+            &caller.correlation_id,
+            self.component,
+        )
+    }
+
     /// Append events and wait until they are durable.
     fn append(&self, events: Vec<Event>) -> std::result::Result<(), String> {
         let Some(pipeline) = &self.trail else {
@@ -147,35 +159,24 @@ impl Recorder {
         let mut events = Vec::new();
         let lost = self.lost();
         if lost > 0 {
-            events.push(own_event(
-                Action {
-                    event_type: EventType::Error,
-                    category: Category::Compliance,
-                    severity: Severity::Critical,
-                    operation: "audit.gap".into(),
-                    resource: "audit_trail".into(),
-                    resource_id: None,
-                    status: Status::Failure,
-                    error: Some(format!("{lost} audit event(s) were lost while the trail could not be written (fail-open)")),
-                    response_time_ms: 0.0,
-                    agent_id: None,
-                    data: Default::default(),
-                },
-                &caller.user,
-                &self.organization,
-                &self.host,
-                &caller.correlation_id,
-                self.component,
-            ));
+            let gap = Action {
+                event_type: EventType::Error,
+                category: Category::Compliance,
+                severity: Severity::Critical,
+                operation: "audit.gap".into(),
+                resource: "audit_trail".into(),
+                resource_id: None,
+                status: Status::Failure,
+                error: Some(format!(
+                    "{lost} audit event(s) were lost while the trail could not be written (fail-open)"
+                )),
+                response_time_ms: 0.0,
+                agent_id: None,
+                data: Default::default(),
+            };
+            events.push(self.event(gap, caller));
         }
-        events.push(own_event(
-            a,
-            &caller.user,
-            &self.organization,
-            &self.host,
-            &caller.correlation_id,
-            self.component,
-        ));
+        events.push(self.event(a, caller));
         match self.append(events) {
             Ok(()) => {
                 if lost > 0 {
@@ -190,6 +191,7 @@ impl Recorder {
             }
         }
     }
+
     /// Record the outcome of an operation that has run. Under fail-closed it is durable
     /// when this returns, as `record` makes it; under fail-open the answer does not wait
     /// for the disk: the event is written behind it (within the next group commit, and
@@ -205,14 +207,7 @@ impl Recorder {
             // The gap marker is written first, and waited for.
             return self.record(a, caller);
         }
-        let event = own_event(
-            a,
-            &caller.user,
-            &self.organization,
-            &self.host,
-            &caller.correlation_id,
-            self.component,
-        );
+        let event = self.event(a, caller);
         let gaps = self.gaps.clone();
         pipeline
             .producer()

@@ -386,9 +386,8 @@ pub fn register(store: &dyn DomainStore, report: &Report, replace: bool) -> Resu
 
 /// The server an entry describes, read back from the document it was registered from.
 pub fn server_of(e: &RegistryEntry) -> Result<Server> {
-    let format = e.format;
     let mut f = Findings::new(None);
-    formats::read(&e.source, format, &mut f).ok_or_else(|| {
+    formats::read(&e.source, e.format, &mut f).ok_or_else(|| {
         Error::Store(format!(
             "entry {} {} no longer reads as valid: {}",
             e.name,
