@@ -483,17 +483,16 @@ fn every_command_is_recorded_and_validates_against_the_schema(store: Backend) {
         vec![
             ("agent.create.requested", "partial"),
             ("agent.create", "success"),
-            // Listing refreshes the deployments' recorded health: it acts.
-            ("agent.list.requested", "partial"),
+            // Listing probes health and stores nothing: a read, one event.
             ("agent.list", "success"),
             ("mcp.show", "failure"),
         ]
     );
-    assert!(events[4]["outcome"]["error_message"]
+    assert!(events[3]["outcome"]["error_message"]
         .as_str()
         .unwrap()
         .contains("no MCP server named"));
-    assert_eq!(events[4]["severity"], "error");
+    assert_eq!(events[3]["severity"], "error");
     // All the command's events share a correlation id; different commands do not.
     assert_eq!(
         events[0]["context"]["correlation_id"],

@@ -384,7 +384,7 @@ async fn create(
         })),
     );
     loop {
-        let Some(b) = rx.recv().await else {
+        let Some((b, _)) = rx.recv().await else {
             return problem(&Problem::http(
                 500,
                 "internal error",
@@ -679,14 +679,21 @@ async fn ingest(
 
 /// A sink that turns what an operation reports into frames on a channel.
 struct Frames {
-    tx: mpsc::UnboundedSender<Bytes>,
+    tx: mpsc::UnboundedSender<Chunk>,
 }
+
+/// A frame's line, and whether it is the last of its operation: the stream ends there,
+/// not when the last sender of the channel is dropped (the heartbeat's, a wake-up later).
+type Chunk = (Bytes, bool);
 
 impl Frames {
     fn send(&self, f: &Frame) -> bool {
+        self.send_line(f, false)
+    }
+    fn send_line(&self, f: &Frame, last: bool) -> bool {
         let mut line = serde_json::to_vec(f).unwrap_or_default();
         line.push(b'\n');
-        self.tx.send(Bytes::from(line)).is_ok()
+        self.tx.send((Bytes::from(line), last)).is_ok()
     }
 }
 
@@ -735,7 +742,7 @@ impl Sink for Frames {
 /// Run `request` on a blocking thread of its own (stores are synchronous; one request never
 /// waits behind another), its frames on the channel returned. Dropping the receiver (the
 /// client went away) cancels the operation.
-fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Bytes> {
+fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Chunk> {
     let (tx, rx) = mpsc::unbounded_channel();
     let cancel = Cancel::new();
     // Ends with the operation, so that its sender does not hold the stream open.
@@ -752,7 +759,7 @@ fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Bytes>
                 })
                 .unwrap_or_default();
                 line.push(b'\n');
-                Bytes::from(line)
+                (Bytes::from(line), false)
             };
             let mut beat = tokio::time::interval(HEARTBEAT);
             beat.tick().await;
@@ -793,7 +800,7 @@ fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Bytes>
                 problem: Problem::of(&Error::Internal(format!("a runtime for the request: {e}"))),
             },
         });
-        frames.send(&last);
+        frames.send_line(&last, true);
         drop(frames);
         done.cancel();
         let outcome = match &last {
@@ -830,11 +837,14 @@ fn operation(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
 }
 
 /// An operation's frames as they come (`application/x-ndjson`).
-fn frames(rx: mpsc::UnboundedReceiver<Bytes>) -> HttpResponse<Body> {
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|b| (Ok::<_, Infallible>(BodyFrame::data(b)), rx))
+fn frames(rx: mpsc::UnboundedReceiver<Chunk>) -> HttpResponse<Body> {
+    let stream = futures_util::stream::unfold(Some(rx), |rx| async move {
+        let mut rx = rx?;
+        let (b, last) = rx.recv().await?;
+        Some((
+            Ok::<_, Infallible>(BodyFrame::data(b)),
+            (!last).then_some(rx),
+        ))
     });
     HttpResponse::builder()
         .status(StatusCode::OK)
@@ -848,13 +858,12 @@ fn frames(rx: mpsc::UnboundedReceiver<Bytes>) -> HttpResponse<Body> {
 /// on the way has no reader here.
 async fn finished(state: &Arc<State>, request: Request) -> Option<Frame> {
     let mut rx = spawn(state, request);
-    let mut last = None;
-    while let Some(b) = rx.recv().await {
-        if let Ok(f @ (Frame::Reply { .. } | Frame::Failed { .. })) = serde_json::from_slice(&b) {
-            last = Some(f);
+    while let Some((b, last)) = rx.recv().await {
+        if last {
+            return serde_json::from_slice(&b).ok();
         }
     }
-    last
+    None
 }
 
 /// A resource endpoint: run `request`, answer with its data as JSON, or its problem.

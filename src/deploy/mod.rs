@@ -319,16 +319,18 @@ pub async fn deploy(
     })
 }
 
-/// Refresh the health of every deployment (of one agent, or all) and store it.
-pub async fn refresh(
+/// The live health of every deployment (of one agent, or all), as probed now. Nothing is
+/// stored: a listing stays a read (audited as one), and the next look probes again; what
+/// is recorded changes only by the operations that act (deploy, undeploy, restart).
+pub async fn observe(
     store: &dyn DomainStore,
     agent: Option<&str>,
     locks: &std::path::Path,
 ) -> Result<Vec<DeploymentRecord>> {
     let mut out = Vec::new();
     for mut d in store.deployments(agent)? {
-        // A deployment being changed is shown as recorded: saving a refresh of it would
-        // write back what the change has just replaced or removed.
+        // A deployment being changed is shown as recorded: a probe half-way through a
+        // change would show replicas that are about to be replaced or removed.
         let Some(_lock) = lock::try_take(locks, &d.agent_name)? else {
             out.push(d);
             continue;
@@ -342,7 +344,6 @@ pub async fn refresh(
             Target::Docker => docker::Docker.status(&mut d).await?,
             Target::Kubernetes => kubernetes::Kubernetes.status(&mut d).await?,
         }
-        store.save_deployment(&d)?;
         out.push(d);
     }
     Ok(out)
@@ -423,7 +424,6 @@ pub async fn restart(
         }
         d.status = DeploymentStatus::Running;
         d.updated_at = Utc::now();
-        store.save_deployment(&d)?;
         out.push(d);
     }
     Ok(out)

@@ -315,7 +315,7 @@ pub async fn list(ctx: &Context) -> Result<Reply> {
     let store = ctx.store()?;
     let agents = store.list_agents()?;
     let locks = super::context::deployment_locks(&ctx.settings);
-    let deployments = deploy::refresh(store.as_ref(), None, &locks).await?;
+    let deployments = deploy::observe(store.as_ref(), None, &locks).await?;
     let rows = agents
         .into_iter()
         .map(|mut a| {

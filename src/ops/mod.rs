@@ -119,8 +119,8 @@ use Runs::{Anywhere, Caller as Here};
 pub const SPECS: &[Spec] = &[
     spec("agent.create", T::Execution, C::Operational, Acts, P::AgentCreate, Anywhere),
     spec("creation.status", T::DataAccess, C::Operational, Reads, P::AgentRead, Anywhere),
-    // Listing refreshes the recorded health of every deployment: it writes.
-    spec("agent.list", T::DataAccess, C::Operational, Acts, P::AgentRead, Anywhere),
+    // Listing probes the deployments' health and stores nothing: a read.
+    spec("agent.list", T::DataAccess, C::Operational, Reads, P::AgentRead, Anywhere),
     spec("agent.deploy", T::Execution, C::Operational, Acts, P::AgentDeploy, Anywhere),
     spec("agent.undeploy", T::Execution, C::Operational, Acts, P::AgentDeploy, Anywhere),
     spec("agent.logs", T::DataAccess, C::Operational, Reads, P::AgentRead, Anywhere),

@@ -185,8 +185,15 @@ pub async fn validate(ctx: &Context, a: &ValidateServers, cancel: &Cancel) -> Re
     })
 }
 
+/// Every entry, without its source document and report: a listing of a large registry
+/// stays small, and `show` gives the whole entry.
 pub fn list(ctx: &Context) -> Result<Reply> {
-    Ok(Response::Servers(ctx.store()?.registry_entries()?).into())
+    let mut entries = ctx.store()?.registry_entries()?;
+    for e in &mut entries {
+        e.source = serde_json::Value::Null;
+        e.report = serde_json::Value::Null;
+    }
+    Ok(Response::Servers(entries).into())
 }
 
 pub fn show(ctx: &Context, n: &Named) -> Result<Reply> {

@@ -427,7 +427,7 @@ pub async fn connect(
     else {
         return Ok(Connect::Definition { dir });
     };
-    for d in crate::deploy::refresh(store, Some(agent), locks).await? {
+    for d in crate::deploy::observe(store, Some(agent), locks).await? {
         if let Some(r) = d
             .replicas
             .iter()

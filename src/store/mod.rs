@@ -73,9 +73,11 @@ pub struct RegistryEntry {
     pub registered_at: DateTime<Utc>,
     /// The format of `source`.
     pub format: SourceFormat,
-    /// The document as it was registered.
+    /// The document as it was registered (left out of a listing: `mcp show` has it).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub source: serde_json::Value,
-    /// The validation report (conditions, findings, live results).
+    /// The validation report: conditions, findings, live results (left out of a listing).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub report: serde_json::Value,
 }
 
