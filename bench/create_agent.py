@@ -25,10 +25,21 @@ def sh(*args, **kw):
     return subprocess.run(args, check=True, **kw)
 
 
-def timed(cmd, env=None, cwd=None):
+DEVNULL = os.open(os.devnull, os.O_WRONLY)
+
+
+def timed(cmd, env=None):
+    """Milliseconds from spawning `cmd` to its exit, as a shell would run it: posix_spawn and
+    wait, without subprocess's pipes and bookkeeping (which add about 0.7 ms here)."""
+    acts = [(os.POSIX_SPAWN_DUP2, DEVNULL, 1), (os.POSIX_SPAWN_DUP2, DEVNULL, 2)]
+    program = shutil.which(cmd[0]) or cmd[0]
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return (time.perf_counter() - t) * 1000
+    pid = os.posix_spawn(program, cmd, env if env is not None else os.environ, file_actions=acts)
+    _, status = os.waitpid(pid, 0)
+    ms = (time.perf_counter() - t) * 1000
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed")
+    return ms
 
 
 def copier_template(project: Path, dest: Path) -> None:

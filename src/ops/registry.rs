@@ -185,13 +185,12 @@ pub async fn validate(ctx: &Context, a: &ValidateServers, cancel: &Cancel) -> Re
     })
 }
 
-/// Every entry, without its source document and report: a listing of a large registry
-/// stays small, and `show` gives the whole entry.
+/// Every entry, without the document it was registered from: a listing of a large
+/// registry stays smaller, and `show` gives the whole entry.
 pub fn list(ctx: &Context) -> Result<Reply> {
     let mut entries = ctx.store()?.registry_entries()?;
     for e in &mut entries {
         e.source = serde_json::Value::Null;
-        e.report = serde_json::Value::Null;
     }
     Ok(Response::Servers(entries).into())
 }

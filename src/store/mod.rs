@@ -76,7 +76,7 @@ pub struct RegistryEntry {
     /// The document as it was registered (left out of a listing: `mcp show` has it).
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub source: serde_json::Value,
-    /// The validation report: conditions, findings, live results (left out of a listing).
+    /// The validation report (conditions, findings, live results).
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub report: serde_json::Value,
 }
