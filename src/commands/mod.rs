@@ -83,6 +83,9 @@ fn finish(
         Err(e) => return Err(e),
     };
     render(&reply.response, out)?;
+    // The process ends once this is printed: freeing a listing's thousands of blocks one
+    // by one takes longer than rendering them.
+    std::mem::forget(reply.response);
     match reply.error {
         Some(e) => Err(e),
         None => Ok(()),

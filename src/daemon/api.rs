@@ -17,41 +17,115 @@ pub const PROTOCOL_HEADER: &str = "pc-hybrid-protocol";
 /// Where the API lives on the socket.
 pub const PREFIX: &str = "/api/v4";
 
-/// One line of an operation's response stream (`application/x-ndjson`).
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+/// One line of an operation's response stream (`application/x-ndjson`): the `frame` tag
+/// first, then the variant's fields.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum Frame {
-    Note {
-        message: String,
-    },
-    Warn {
-        message: String,
-    },
-    Step {
-        title: String,
-        step: Step,
-    },
-    StepsDone {
-        title: String,
-    },
-    Item {
-        item: Value,
-        cells: Vec<String>,
-    },
+    Note(Message),
+    Warn(Message),
+    Step(StepFrame),
+    StepsDone(Title),
+    Item(ItemFrame),
     /// Raw stream bytes, base64.
-    Bytes {
-        data: String,
-    },
+    Bytes(BytesFrame),
     /// The last frame: the operation's data, and its failure to report after printing it.
-    Reply {
-        response: Response,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        error: Option<Problem>,
-    },
+    Reply(ReplyFrame),
     /// The last frame of an operation that failed without data.
-    Failed {
-        problem: Problem,
-    },
+    Failed(FailedFrame),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Message {
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Title {
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct StepFrame {
+    pub title: String,
+    pub step: Step,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ItemFrame {
+    pub item: Value,
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BytesFrame {
+    pub data: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReplyFrame {
+    pub response: Response,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FailedFrame {
+    pub problem: Problem,
+}
+
+/// Serde's derived reader of an internally tagged enum copies the whole object into a
+/// buffer before it looks at the tag, and a reply listing the registry is tens of
+/// kilobytes; the daemon writes the tag first, so the fields are read straight into their
+/// variant.
+impl<'de> Deserialize<'de> for Frame {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, value::MapAccessDeserializer, MapAccess};
+
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Tag {
+            Note,
+            Warn,
+            Step,
+            StepsDone,
+            Item,
+            Bytes,
+            Reply,
+            Failed,
+        }
+
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Frame;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object whose first field is its `frame` tag")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Frame, A::Error> {
+                let key: std::borrow::Cow<str> = map
+                    .next_key()?
+                    .ok_or_else(|| de::Error::missing_field("frame"))?;
+                if key != "frame" {
+                    return Err(de::Error::custom(format!(
+                        "the first field of a frame is `frame`, not `{key}`"
+                    )));
+                }
+                let tag: Tag = map.next_value()?;
+                let rest = MapAccessDeserializer::new(map);
+                Ok(match tag {
+                    Tag::Note => Frame::Note(Deserialize::deserialize(rest)?),
+                    Tag::Warn => Frame::Warn(Deserialize::deserialize(rest)?),
+                    Tag::Step => Frame::Step(Deserialize::deserialize(rest)?),
+                    Tag::StepsDone => Frame::StepsDone(Deserialize::deserialize(rest)?),
+                    Tag::Item => Frame::Item(Deserialize::deserialize(rest)?),
+                    Tag::Bytes => Frame::Bytes(Deserialize::deserialize(rest)?),
+                    Tag::Reply => Frame::Reply(Deserialize::deserialize(rest)?),
+                    Tag::Failed => Frame::Failed(Deserialize::deserialize(rest)?),
+                })
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
 }
 
 /// What kind of failure a problem is: the CLI's error variants, so that the same message,

@@ -277,27 +277,27 @@ impl Connection {
 /// Hand one frame to the sink; the reply when it is the last.
 fn dispatch(f: Frame, sink: &dyn Sink) -> Result<Option<Reply>> {
     match f {
-        Frame::Note { message } => sink.note(&message),
-        Frame::Warn { message } => sink.warn(&message),
-        Frame::Step { title, step } => sink.step(&title, &step),
-        Frame::StepsDone { title } => sink.steps_done(&title),
-        Frame::Item { item, cells } => {
-            sink.item(&item, &cells);
+        Frame::Note(m) => sink.note(&m.message),
+        Frame::Warn(m) => sink.warn(&m.message),
+        Frame::Step(s) => sink.step(&s.title, &s.step),
+        Frame::StepsDone(t) => sink.steps_done(&t.title),
+        Frame::Item(i) => {
+            sink.item(&i.item, &i.cells);
         }
-        Frame::Bytes { data } => {
+        Frame::Bytes(api::BytesFrame { data }) => {
             use base64::Engine;
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(data)
                 .map_err(|e| Error::Internal(format!("a bytes frame from the daemon: {e}")))?;
             sink.bytes(&bytes);
         }
-        Frame::Reply { response, error } => {
+        Frame::Reply(api::ReplyFrame { response, error }) => {
             return Ok(Some(Reply {
                 response,
                 error: error.map(Problem::into_error),
             }))
         }
-        Frame::Failed { problem } => return Err(problem.into_error()),
+        Frame::Failed(f) => return Err(f.problem.into_error()),
     }
     Ok(None)
 }

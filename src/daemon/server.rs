@@ -18,7 +18,10 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::api::{self, Endpoint, Frame, Problem, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use super::api::{
+    self, BytesFrame, Endpoint, FailedFrame, Frame, ItemFrame, Message, Problem, ReplyFrame,
+    StepFrame, Title, PROTOCOL_HEADER, PROTOCOL_VERSION,
+};
 use crate::audit::event::{Category, EventType, Severity, Status};
 use crate::error::{Error, Result};
 use crate::ops::{self, Caller, Cancel, Context, Request, Runs, Sink, Step};
@@ -392,11 +395,10 @@ async fn create(
             ));
         };
         match serde_json::from_slice::<Frame>(&b) {
-            Ok(Frame::Step { step, .. }) if step.name == "validate" => break,
-            Ok(Frame::Failed { problem: p }) | Ok(Frame::Reply { error: Some(p), .. }) => {
-                return problem(&p)
-            }
-            Ok(Frame::Reply { .. }) => break,
+            Ok(Frame::Step(StepFrame { step, .. })) if step.name == "validate" => break,
+            Ok(Frame::Failed(FailedFrame { problem: p }))
+            | Ok(Frame::Reply(ReplyFrame { error: Some(p), .. })) => return problem(&p),
+            Ok(Frame::Reply(_)) => break,
             _ => {}
         }
     }
@@ -451,10 +453,10 @@ async fn register(state: &Arc<State>, text: String) -> HttpResponse<Body> {
         findings: serde_json::to_value(&r.findings).unwrap_or_default(),
     };
     match last {
-        Some(Frame::Reply {
+        Some(Frame::Reply(ReplyFrame {
             response: ops::Response::Reports(reports),
             error,
-        }) => {
+        })) => {
             let Some(r) = reports.first() else {
                 return problem(&Problem::http(500, "internal error", "no report"));
             };
@@ -469,7 +471,7 @@ async fn register(state: &Arc<State>, text: String) -> HttpResponse<Body> {
                 }
             }
         }
-        Some(Frame::Failed { problem: p }) => problem(&p),
+        Some(Frame::Failed(FailedFrame { problem: p })) => problem(&p),
         _ => problem(&Problem::http(
             500,
             "internal error",
@@ -699,40 +701,40 @@ impl Frames {
 
 impl Sink for Frames {
     fn note(&self, msg: &str) {
-        self.send(&Frame::Note {
+        self.send(&Frame::Note(Message {
             message: msg.into(),
-        });
+        }));
     }
     fn warn(&self, msg: &str) {
-        self.send(&Frame::Warn {
+        self.send(&Frame::Warn(Message {
             message: msg.into(),
-        });
+        }));
     }
     fn step(&self, title: &str, step: &Step) {
-        self.send(&Frame::Step {
+        self.send(&Frame::Step(StepFrame {
             title: title.into(),
             step: step.clone(),
-        });
+        }));
     }
     fn steps_done(&self, title: &str) {
-        self.send(&Frame::StepsDone {
+        self.send(&Frame::StepsDone(Title {
             title: title.into(),
-        });
+        }));
     }
     fn item(&self, item: &serde_json::Value, cells: &[String]) -> bool {
-        self.send(&Frame::Item {
+        self.send(&Frame::Item(ItemFrame {
             item: item.clone(),
             cells: cells.to_vec(),
-        })
+        }))
     }
     fn bytes(&self, data: &[u8]) -> bool {
         if data.is_empty() {
             return !self.tx.is_closed();
         }
         use base64::Engine;
-        self.send(&Frame::Bytes {
+        self.send(&Frame::Bytes(BytesFrame {
             data: base64::engine::general_purpose::STANDARD.encode(data),
-        })
+        }))
     }
     fn closed(&self) -> bool {
         self.tx.is_closed()
@@ -754,9 +756,9 @@ fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Chunk>
             // operation has nothing to say (a deploy waiting for health), an empty `bytes`
             // frame goes out every HEARTBEAT, so that Ctrl-C on the CLI cancels it here.
             let beat_frame = {
-                let mut line = serde_json::to_vec(&Frame::Bytes {
+                let mut line = serde_json::to_vec(&Frame::Bytes(BytesFrame {
                     data: String::new(),
-                })
+                }))
                 .unwrap_or_default();
                 line.push(b'\n');
                 (Bytes::from(line), false)
@@ -786,25 +788,25 @@ fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Chunk>
         let run = |rt: &tokio::runtime::Runtime| match rt
             .block_on(ops::execute(&state.ctx, &caller, request, &frames, &cancel))
         {
-            Ok(reply) => Frame::Reply {
+            Ok(reply) => Frame::Reply(ReplyFrame {
                 response: reply.response,
                 error: reply.error.as_ref().map(Problem::of),
-            },
-            Err(e) => Frame::Failed {
+            }),
+            Err(e) => Frame::Failed(FailedFrame {
                 problem: Problem::of(&e),
-            },
+            }),
         };
         let last = REQUEST_RUNTIME.with(|rt| match rt {
             Ok(rt) => run(rt),
-            Err(e) => Frame::Failed {
+            Err(e) => Frame::Failed(FailedFrame {
                 problem: Problem::of(&Error::Internal(format!("a runtime for the request: {e}"))),
-            },
+            }),
         });
         frames.send_line(&last, true);
         drop(frames);
         done.cancel();
         let outcome = match &last {
-            Frame::Reply { error: None, .. } => "succeeded",
+            Frame::Reply(ReplyFrame { error: None, .. }) => "succeeded",
             _ => "failed",
         };
         log::info!("{op} {outcome} in {} ms", started.elapsed().as_millis());
@@ -869,10 +871,9 @@ async fn finished(state: &Arc<State>, request: Request) -> Option<Frame> {
 /// A resource endpoint: run `request`, answer with its data as JSON, or its problem.
 async fn answer(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
     match finished(state, request).await {
-        Some(Frame::Reply { error: Some(p), .. }) | Some(Frame::Failed { problem: p }) => {
-            problem(&p)
-        }
-        Some(Frame::Reply { response, .. }) => {
+        Some(Frame::Reply(ReplyFrame { error: Some(p), .. }))
+        | Some(Frame::Failed(FailedFrame { problem: p })) => problem(&p),
+        Some(Frame::Reply(ReplyFrame { response, .. })) => {
             let data = serde_json::to_value(&response)
                 .ok()
                 .and_then(|mut v| v.get_mut("data").map(serde_json::Value::take))
