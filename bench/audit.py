@@ -33,6 +33,8 @@ import time
 import uuid
 from pathlib import Path
 
+import release  # bench/release.py
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -90,8 +92,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="4-second runs at --rate, pooled")
     ap.add_argument("--big", type=int, default=0)
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    exe = str(ROOT / "target/release/pc-hybrid")
+    exe = release.binary()
     work = Path(tempfile.mkdtemp(prefix="pc-hybrid-bench-"))
     env = {"PATH": os.environ["PATH"], "HOME": str(work), "PROMPTCRAFT_HOME": str(work / "home"), "LANG": "C.UTF-8"}
     try:

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import release  # bench/release.py
+
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "tax_advisor"
 DESCRIPTION = "Answers tax questions"
@@ -67,10 +69,10 @@ def copier_template(project: Path, dest: Path) -> None:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--binary", help="time this pc-hybrid instead of the release build")
     args = ap.parse_args()
 
-    sh("cargo", "build", "--release", "--quiet", cwd=ROOT)
-    binary = ROOT / "target/release/pc-hybrid"
+    binary = Path(release.binary(args.binary))
     venv = ROOT / "bench/.venv"
     if not (venv / "bin/copier").exists():
         sh(sys.executable, "-m", "venv", str(venv))

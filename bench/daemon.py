@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import release  # bench/release.py
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,11 +61,11 @@ def main():
     ap.add_argument("--scripts", type=int, default=8)
     ap.add_argument("--commands", type=int, default=200)
     ap.add_argument("--only", default="read,parallel,idle")
+    ap.add_argument("--binary", help="time this pc-hybrid instead of the release build")
     args = ap.parse_args()
     only = set(args.only.split(","))
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], check=True, cwd=ROOT)
-    binary = str(ROOT / "target/release/pc-hybrid")
+    binary = release.binary(args.binary)
     work = Path(tempfile.mkdtemp(prefix="pc-bench-daemon-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENT_FACTORY_", "ANALYTICS_", "AUDIT_", "PC_HYBRID_DAEMON"))}
     env.update({"PROMPTCRAFT_HOME": str(work / "home"), "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com"})

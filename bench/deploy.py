@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import release  # bench/release.py
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(os.environ.get("PC_HYBRID_TEST_PYTHON", ROOT / ".venv/bin/python"))
 NAME = "bench_agent"
@@ -76,8 +78,7 @@ def main():
     for var in ("PC_HYBRID_TEST_DOCKER_HOST", "PC_HYBRID_TEST_BASE_IMAGE", "PC_HYBRID_TEST_REGISTRY"):
         if var not in os.environ:
             sys.exit(f"{var} is not set: run this under scripts/with-services.sh")
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    exe = str(ROOT / "target/release/pc-hybrid")
+    exe = release.binary()
     work = Path(tempfile.mkdtemp(prefix="pc-hybrid-bench-"))
     env = {
         "PATH": os.environ["PATH"],

@@ -98,6 +98,8 @@ p.wait()
 SDK_CLIENT = r"""
 import asyncio, sys
 from mcp import Client, StdioServerParameters
+
+import release  # bench/release.py
 async def main():
     async with Client(StdioServerParameters(command=sys.argv[1], args=sys.argv[2:])) as c:
         tools = (await c.list_tools()).tools
@@ -140,8 +142,7 @@ def main():
                     help="comma-separated sections to run (default: all)")
     args = ap.parse_args()
     want = set(args.only.split(",")).__contains__
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    exe = ROOT / "target/release/pc-hybrid"
+    exe = Path(release.binary())
     work = Path(tempfile.mkdtemp(prefix="pc-hybrid-bench-"))
     env = {
         "PATH": f"{PYTHON.parent}:{os.environ['PATH']}",
