@@ -1,11 +1,11 @@
 //! Agent repositories: initialise on `main`, commit every file, add `origin`, push with
 //! git and the user's own credentials (ssh-agent, git credential helpers, or a stored token).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use git2::{Oid, Repository, RepositoryInitOptions, Signature};
+use git2::Repository;
 
+use super::gitfile;
 use super::template::RenderedFile;
 use super::FactoryError;
 use crate::secret::{redact_url, Secret};
@@ -29,13 +29,11 @@ pub struct Committed {
     pub author: String,
 }
 
-fn git_err(what: &str, e: git2::Error) -> FactoryError {
-    FactoryError::Git(format!("{what}: {}", e.message()))
-}
-
-/// The signature for the commit: explicit author, else git config, else a fallback.
-fn signature(repo: &Repository, author: &Author) -> Result<Signature<'static>, FactoryError> {
-    let cfg = repo.config().ok();
+/// The commit's author: explicit, else the user's git configuration, else a fallback.
+fn signature(author: &Author) -> gitfile::Signature {
+    let cfg = (author.name.is_none() || author.email.is_none())
+        .then(|| git2::Config::open_default().ok())
+        .flatten();
     let from_cfg = |key: &str| cfg.as_ref().and_then(|c| c.get_string(key).ok());
     let name = author
         .name
@@ -47,7 +45,13 @@ fn signature(repo: &Repository, author: &Author) -> Result<Signature<'static>, F
         .clone()
         .or_else(|| from_cfg("user.email"))
         .unwrap_or_else(|| FALLBACK_EMAIL.into());
-    Signature::now(&name, &email).map_err(|e| git_err("commit author", e))
+    let now = chrono::Local::now();
+    gitfile::Signature {
+        name: name.trim().to_owned(),
+        email: email.trim().to_owned(),
+        time: now.timestamp(),
+        offset_minutes: now.offset().local_minus_utc() / 60,
+    }
 }
 
 /// Create a repository at `dir` with one commit of exactly `files`, on branch `main`.
@@ -60,95 +64,29 @@ pub fn init_and_commit(
     author: &Author,
     remote: Option<&str>,
 ) -> Result<Committed, FactoryError> {
-    let mut opts = RepositoryInitOptions::new();
-    opts.initial_head(BRANCH).no_reinit(true).mkdir(false);
-    let repo = Repository::init_opts(dir, &opts).map_err(|e| git_err("git init", e))?;
-    // Objects are gathered in memory and written as one pack: as loose objects each one
-    // cost a folder, a temporary file and a rename (some 100 file-system calls for a
-    // project, the largest part of a creation on a slow disk).
-    let odb = repo.odb().map_err(|e| git_err("git odb", e))?;
-    let mempack = odb
-        .add_new_mempack_backend(1000)
-        .map_err(|e| git_err("git odb", e))?;
-    let mut root = Node::default();
-    for f in files {
-        let oid = repo
-            .blob(&f.contents)
-            .map_err(|e| git_err("git hash-object", e))?;
-        root.insert(&f.path, oid);
-    }
-    let tree_id = root.write(&repo)?;
-    let tree = repo
-        .find_tree(tree_id)
-        .map_err(|e| git_err("git write-tree", e))?;
-    let sig = signature(&repo, author)?;
-    let oid = repo
-        .commit(Some("HEAD"), &sig, &sig, message, &tree, &[])
-        .map_err(|e| git_err("git commit", e))?;
-    let mut pack = git2::Buf::new();
-    mempack
-        .dump(&repo, &mut pack)
-        .map_err(|e| git_err("git pack-objects", e))?;
-    let mut writer = odb.packwriter().map_err(|e| git_err("git index-pack", e))?;
-    std::io::Write::write_all(&mut writer, &pack)
-        .map_err(|e| FactoryError::Git(format!("git index-pack: {e}")))?;
-    writer.commit().map_err(|e| git_err("git index-pack", e))?;
-    mempack.reset().map_err(|e| git_err("git odb", e))?;
-    let mut index = repo.index().map_err(|e| git_err("git index", e))?;
-    index
-        .read_tree(&tree)
-        .map_err(|e| git_err("git read-tree", e))?;
-    index.write().map_err(|e| git_err("git index", e))?;
-    if let Some(url) = remote {
-        repo.remote("origin", url)
-            .map_err(|e| git_err("git remote add origin", e))?;
-    }
+    let sig = signature(author);
+    let files: Vec<gitfile::File> = files
+        .iter()
+        .map(|f| gitfile::File {
+            path: &f.path,
+            contents: &f.contents,
+        })
+        .collect();
+    let commit = gitfile::write_repository(
+        dir,
+        &files,
+        &gitfile::Commit {
+            message,
+            author: &sig,
+            branch: BRANCH,
+            remote,
+        },
+    )
+    .map_err(|e| FactoryError::Git(format!("git commit: {e}")))?;
     Ok(Committed {
-        commit: oid.to_string(),
-        author: format!(
-            "{} <{}>",
-            sig.name().unwrap_or(""),
-            sig.email().unwrap_or("")
-        ),
+        commit: gitfile::hex(&commit),
+        author: format!("{} <{}>", sig.name, sig.email),
     })
-}
-
-/// A folder of the tree being built.
-#[derive(Default)]
-struct Node {
-    files: BTreeMap<String, Oid>,
-    dirs: BTreeMap<String, Node>,
-}
-
-impl Node {
-    fn insert(&mut self, path: &str, oid: Oid) {
-        match path.split_once('/') {
-            Some((dir, rest)) => self
-                .dirs
-                .entry(dir.to_owned())
-                .or_default()
-                .insert(rest, oid),
-            None => {
-                self.files.insert(path.to_owned(), oid);
-            }
-        }
-    }
-
-    fn write(&self, repo: &Repository) -> Result<Oid, FactoryError> {
-        let mut tb = repo
-            .treebuilder(None)
-            .map_err(|e| git_err("git mktree", e))?;
-        for (name, node) in &self.dirs {
-            let oid = node.write(repo)?;
-            tb.insert(name, oid, 0o040000)
-                .map_err(|e| git_err("git mktree", e))?;
-        }
-        for (name, oid) in &self.files {
-            tb.insert(name, *oid, 0o100644)
-                .map_err(|e| git_err("git mktree", e))?;
-        }
-        tb.write().map_err(|e| git_err("git mktree", e))
-    }
 }
 
 /// Push `main` to `origin`. Returns whether the branch is new on the remote, so that a

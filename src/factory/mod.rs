@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod git;
+mod gitfile;
 pub mod recover;
 pub mod spec;
 pub mod template;

@@ -25,6 +25,10 @@ pub struct SqliteStore {
     /// Posting them writes one row, where reading the tail back would stall the writer (and
     /// every acknowledgement behind it) for tens of milliseconds.
     tail: Mutex<Option<(postings::Stretch, [u8; 32])>>,
+    /// Frames in the WAL after this connection's last commit, as SQLite reports them to
+    /// the WAL hook (boxed: the hook holds its address for as long as `conn` lives, and
+    /// it is dropped after `conn`).
+    wal_frames: Box<std::sync::atomic::AtomicI64>,
 }
 
 /// A thread with its own connection that moves the WAL into the database every
@@ -163,10 +167,11 @@ impl Drop for SqliteStore {
             drop(c.stop);
             let _ = c.thread.join();
         });
+        let frames = self.wal_frames.load(std::sync::atomic::Ordering::Relaxed);
         keep_wal(
             self.conn.get_mut().unwrap_or_else(|p| p.into_inner()),
             &self.path,
-            writer.is_some(),
+            writer.is_some() || frames > RESTART_AFTER_FRAMES,
         );
     }
 }
@@ -185,6 +190,37 @@ fn passive_checkpoint(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     })
 }
 
+/// A store that is not the audit trail's writer starts its kept WAL over at close once it
+/// holds more frames than this (1 MiB of 16 KiB pages). Opening a store reads back and
+/// checksums every frame since the WAL last started over, and a checkpoint alone never
+/// starts it over across processes (each open finds it uncopied), so without this the
+/// domain store's WAL grew by every command's writes and each open read all of them
+/// (15 MB after a hundred creations). A few commands' frames are cheaper to read back than
+/// a restart at every close (two syncs).
+const RESTART_AFTER_FRAMES: i64 = 64;
+
+/// SQLite's own automatic checkpoint, which a WAL hook replaces: a passive checkpoint
+/// after a commit leaves this many frames.
+const AUTOCHECKPOINT_FRAMES: i32 = 1000;
+
+/// The WAL hook: records the WAL's length and checkpoints as SQLite would have.
+unsafe extern "C" fn on_wal_commit(
+    frames_out: *mut std::ffi::c_void,
+    db: *mut rusqlite::ffi::sqlite3,
+    name: *const std::ffi::c_char,
+    frames: std::ffi::c_int,
+) -> std::ffi::c_int {
+    // SAFETY: the store registered a pointer to its boxed counter, which outlives the
+    // connection.
+    let counter = unsafe { &*(frames_out as *const std::sync::atomic::AtomicI64) };
+    counter.store(i64::from(frames), std::sync::atomic::Ordering::Relaxed);
+    if frames >= AUTOCHECKPOINT_FRAMES {
+        // SAFETY: called by SQLite with its own open handle and database name.
+        unsafe { rusqlite::ffi::sqlite3_wal_checkpoint(db, name) };
+    }
+    rusqlite::ffi::SQLITE_OK
+}
+
 /// A WAL up to this long is kept when the store closes, not deleted.
 const KEEP_WAL: u64 = 256 << 20;
 
@@ -193,19 +229,20 @@ const KEEP_WAL: u64 = 256 << 20;
 /// waits for: for the 80 to 170 MB a bulk ingest leaves, 110 to 170 ms here, more than the
 /// copy, and paid again by the next command to close. So a store keeps the WAL (SQLite's
 /// `PERSIST_WAL`): the next writer overwrites blocks already allocated, and opening it again
-/// reads back the frames written since it last started over. A writer's store starts it over
-/// with one small transaction, and keeps it only if that worked, so that they are few. Any
-/// other store keeps it as it is, without a checkpoint of its own that a reader's close
-/// would wait for beside another process's ingest: every command records itself through a
-/// writer, so a WAL that some writer could not start over is started over by the next
-/// command, after one slow open. A WAL past `KEEP_WAL` (small appends only start it over at a
+/// reads back the frames written since it last started over. When `start_over` (the audit
+/// writer's store, or one whose WAL holds more than `RESTART_AFTER_FRAMES`), the store starts
+/// it over with one small transaction, and keeps it only if that worked, so that they are
+/// few. Any other store keeps it as it is, without a checkpoint of its own that a reader's
+/// close would wait for beside another process's ingest: every command records itself
+/// through a writer, so a WAL that some writer could not start over is started over by the
+/// next command, after one slow open. A WAL past `KEEP_WAL` (small appends only start it over at a
 /// gigabyte) is deleted as before, rather than kept that large. Best effort: on any failure
 /// SQLite closes as it would have.
-fn keep_wal(conn: &mut Connection, path: &Path, writer: bool) {
+fn keep_wal(conn: &mut Connection, path: &Path, start_over: bool) {
     if std::fs::metadata(wal_path(path)).map_or(true, |m| m.len() > KEEP_WAL) {
         return;
     }
-    if writer && !start_wal_over(conn) {
+    if start_over && !start_wal_over(conn) {
         return;
     }
     let mut persist: std::os::raw::c_int = 1;
@@ -256,6 +293,13 @@ fn parse_opt_ts(s: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
     s.map(parse_ts).transpose()
 }
 
+/// A stored document, kept as its text; NULL is JSON `null`.
+fn parse_doc(s: Option<String>) -> rusqlite::Result<crate::model::Json> {
+    crate::model::Json::parse(s.unwrap_or_else(|| "null".into())).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 fn parse_json(s: String) -> rusqlite::Result<serde_json::Value> {
     serde_json::from_str(&s).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
@@ -303,12 +347,25 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "mmap_size", 268_435_456)?;
+        let wal_frames = Box::new(std::sync::atomic::AtomicI64::new(0));
+        // SAFETY: the counter is boxed and dropped after the connection (field order).
+        // The audit writer replaces the hook (`wal_autocheckpoint`) when it takes over.
+        unsafe {
+            rusqlite::ffi::sqlite3_wal_hook(
+                conn.handle(),
+                Some(on_wal_commit),
+                (&*wal_frames as *const std::sync::atomic::AtomicI64)
+                    .cast_mut()
+                    .cast(),
+            );
+        }
         let store = SqliteStore {
             conn: Mutex::new(conn),
             path: path.to_owned(),
             concerns: concerns.to_vec(),
             checkpointer: Mutex::new(None),
             tail: Mutex::new(None),
+            wal_frames,
         };
         store.migrate()?;
         Ok(store)
@@ -674,18 +731,12 @@ impl super::DomainStore for SqliteStore {
                     version: r.get(1)?,
                     kind: r.get(2)?,
                     agent_name: r.get(3)?,
-                    manifest: parse_json(r.get(4)?)?,
+                    manifest: parse_doc(r.get(4)?)?,
                     phase: r.get(5)?,
                     registered_at: parse_ts(r.get(6)?)?,
                     format: r.get(7)?,
-                    source: parse_json(
-                        r.get::<_, Option<String>>(8)?
-                            .unwrap_or_else(|| "null".into()),
-                    )?,
-                    report: parse_json(
-                        r.get::<_, Option<String>>(9)?
-                            .unwrap_or_else(|| "null".into()),
-                    )?,
+                    source: parse_doc(r.get(8)?)?,
+                    report: parse_doc(r.get(9)?)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -1285,12 +1336,12 @@ fn insert_entry(tx: &rusqlite::Transaction, e: &RegistryEntry) -> Result<()> {
             e.version,
             e.kind,
             e.agent_name,
-            e.manifest.to_string(),
+            e.manifest.text(),
             e.phase,
             ts(&e.registered_at),
             e.format,
-            e.source.to_string(),
-            e.report.to_string()
+            e.source.text(),
+            e.report.text()
         ],
     )?;
     Ok(())
