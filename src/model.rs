@@ -269,3 +269,133 @@ wire_enum! {
         Failed = "failed",
     }
 }
+
+/// A JSON document kept as its text: stored, sent and received without being taken apart
+/// into a tree of maps, and read only where a field of it is needed. A registry listing is
+/// mostly such documents (each entry's manifest and report); building them as
+/// `serde_json::Value` was half of what a `mcp list` cost its client, and again the daemon.
+///
+/// JSON serializers write the text as it is. Other formats need the document as data:
+/// `output` renders YAML from the JSON (`serde_json::to_value` reads the text back).
+#[derive(Clone)]
+pub struct Json(Box<serde_json::value::RawValue>);
+
+impl Json {
+    /// JSON `null`.
+    pub fn null() -> Json {
+        Json::from_value(&serde_json::Value::Null)
+    }
+
+    /// The document of `value`.
+    pub fn from_value(value: &serde_json::Value) -> Json {
+        Json::of(value).unwrap_or_else(|_| Json::null())
+    }
+
+    /// The document `value` serializes to.
+    pub fn of<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Json> {
+        serde_json::value::to_raw_value(value).map(Json)
+    }
+
+    /// Check that `text` is one JSON document and keep it.
+    pub fn parse(text: String) -> serde_json::Result<Json> {
+        serde_json::value::RawValue::from_string(text).map(Json)
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+
+    pub fn is_null(&self) -> bool {
+        self.text() == "null"
+    }
+
+    /// The document as a tree, for code that walks it.
+    pub fn value(&self) -> serde_json::Value {
+        serde_json::from_str(self.text()).unwrap_or_default()
+    }
+
+    /// Read the document (or the fields of it that `T` names) as `T`.
+    pub fn read<'a, T: serde::Deserialize<'a>>(&'a self) -> serde_json::Result<T> {
+        serde_json::from_str(self.text())
+    }
+}
+
+impl Default for Json {
+    fn default() -> Json {
+        Json::null()
+    }
+}
+
+/// Equal as documents: the same data, whatever the spacing or the order of keys (a
+/// PostgreSQL `jsonb` column, for one, gives back its own).
+impl PartialEq for Json {
+    fn eq(&self, other: &Json) -> bool {
+        self.text() == other.text() || self.value() == other.value()
+    }
+}
+
+impl std::fmt::Debug for Json {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(d).map(Json)
+    }
+}
+
+impl schemars::JsonSchema for Json {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AnyValue".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        serde_json::Value::json_schema(g)
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::Json;
+
+    #[test]
+    fn a_document_is_kept_as_text_and_read_where_needed() {
+        let j = Json::parse(r#"{"spec": {"transport": "stdio", "command": ["x"]}, "b": 1}"#.into())
+            .unwrap();
+        #[derive(serde::Deserialize)]
+        struct Spec<'a> {
+            transport: &'a str,
+        }
+        #[derive(serde::Deserialize)]
+        struct Doc<'a> {
+            #[serde(borrow)]
+            spec: Spec<'a>,
+        }
+        assert_eq!(j.read::<Doc>().unwrap().spec.transport, "stdio");
+        assert_eq!(j.value()["b"], 1);
+        // The same data in another order and spacing is the same document.
+        assert_eq!(
+            j,
+            Json::parse(r#"{"b":1,"spec":{"command":["x"],"transport":"stdio"}}"#.into()).unwrap()
+        );
+        assert!(Json::parse("{".into()).is_err());
+        assert!(Json::parse("1 2".into()).is_err());
+        assert!(Json::default().is_null());
+        // Serialized as it is, inside any document.
+        let wrapped = serde_json::json!({ "m": serde_json::to_value(&j).unwrap() });
+        assert_eq!(wrapped["m"]["spec"]["command"][0], "x");
+    }
+}

@@ -73,9 +73,7 @@ impl Output {
                 serde_json::to_string_pretty(data).map_err(|e| Error::Internal(e.to_string()))?
                     + "\n"
             }
-            Format::Yaml => {
-                serde_yaml_ng::to_string(data).map_err(|e| Error::Internal(e.to_string()))?
-            }
+            Format::Yaml => yaml(data)?,
             Format::Table => {
                 let mut s = String::new();
                 for (i, t) in data.tables(self).iter().enumerate() {
@@ -103,10 +101,7 @@ impl Output {
             Format::Json => {
                 serde_json::to_string(item).map_err(|e| Error::Internal(e.to_string()))? + "\n"
             }
-            Format::Yaml => {
-                "---\n".to_string()
-                    + &serde_yaml_ng::to_string(item).map_err(|e| Error::Internal(e.to_string()))?
-            }
+            Format::Yaml => "---\n".to_string() + &yaml(item)?,
             Format::Table => cells.join("  ") + "\n",
         };
         let mut out = std::io::stdout().lock();
@@ -294,4 +289,11 @@ pub fn init_logging(level: &str, verbose: u8, quiet: bool) {
     };
     let _ = log::set_logger(&LOGGER);
     log::set_max_level(level);
+}
+
+/// YAML of the same document JSON output gives: data converted to JSON first, so that both
+/// formats say the same thing (documents kept as JSON text included, see `model::Json`).
+fn yaml<T: Serialize + ?Sized>(data: &T) -> Result<String> {
+    let value = serde_json::to_value(data).map_err(|e| Error::Internal(e.to_string()))?;
+    serde_yaml_ng::to_string(&value).map_err(|e| Error::Internal(e.to_string()))
 }

@@ -9,7 +9,9 @@ use chrono::{TimeZone, Utc};
 use common::Backend;
 use pc_hybrid::audit::{self, Record};
 use pc_hybrid::deploy::Target;
-use pc_hybrid::model::{AgentStatus, CreationStatus, EntryKind, Phase, SourceFormat, StepStatus};
+use pc_hybrid::model::{
+    AgentStatus, CreationStatus, EntryKind, Json, Phase, SourceFormat, StepStatus,
+};
 use pc_hybrid::store::{
     self, AgentRecord, AuditQuery, CreationRecord, DeploymentRecord, RegisterOutcome,
     RegistryEntry, ReplicaRecord, StepRecord, Store, StoreUrl,
@@ -61,12 +63,12 @@ fn entry(name: &str, version: &str, kind: EntryKind) -> RegistryEntry {
         version: version.into(),
         kind,
         agent_name: (kind == EntryKind::Agent).then(|| name.to_owned()),
-        manifest: json!({"name": name, "version": version}),
+        manifest: Json::from_value(&json!({"name": name, "version": version})),
         phase: Phase::Succeeded,
         registered_at: at(3),
         format: SourceFormat::Manifest,
-        source: json!({"src": true}),
-        report: json!({"conditions": []}),
+        source: Json::from_value(&json!({"src": true})),
+        report: Json::from_value(&json!({"conditions": []})),
     }
 }
 
@@ -203,7 +205,7 @@ fn agents_creations_and_registry(backend: Backend) {
             ("tax", "1.1.0", "succeeded")
         ]
     );
-    assert_eq!(entries[0].source, json!({"src": true}));
+    assert_eq!(entries[0].source, Json::from_value(&json!({"src": true})));
     assert_eq!(
         s.remove_servers("search", Some("2.0.0")).unwrap(),
         [("search".to_owned(), "2.0.0".to_owned())]

@@ -1,6 +1,8 @@
 //! `pc-hybrid mcp ...`: the registry's commands as operation requests, and their results
 //! as tables and documents.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -222,25 +224,53 @@ impl Tabular for Reports<'_> {
 #[serde(transparent)]
 pub struct Entries<'a>(pub &'a [RegistryEntry]);
 
+/// The fields of a manifest a listing shows, read without building the rest.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Listed<'a> {
+    #[serde(borrow)]
+    spec: ListedSpec<'a>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ListedSpec<'a> {
+    #[serde(borrow)]
+    transport: Cow<'a, str>,
+    #[serde(borrow)]
+    image: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    url: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    command: Option<Vec<Cow<'a, str>>>,
+    capabilities: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NotLaunchable<'a> {
+    #[serde(borrow)]
+    not_launchable: Option<Cow<'a, str>>,
+}
+
 fn summary(e: &RegistryEntry) -> (String, String, usize) {
-    let spec = &e.manifest["spec"];
-    let transport = spec["transport"].as_str().unwrap_or("").to_string();
-    let runs = if let Some(i) = spec["image"].as_str() {
-        i.to_string()
-    } else if let Some(u) = spec["url"].as_str() {
-        u.to_string()
-    } else if let Some(c) = spec["command"].as_array() {
-        c.iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else if let Some(why) = e.report["not_launchable"].as_str() {
+    let listed: Listed = e.manifest.read().unwrap_or_default();
+    let spec = listed.spec;
+    let runs = if let Some(i) = spec.image.or(spec.url) {
+        i.into_owned()
+    } else if let Some(c) = spec.command {
+        c.join(" ")
+    } else if let Some(why) = e
+        .report
+        .read::<NotLaunchable>()
+        .ok()
+        .and_then(|r| r.not_launchable)
+    {
         format!("not launchable here: {why}")
     } else {
         String::new()
     };
-    let caps = spec["capabilities"].as_array().map(Vec::len).unwrap_or(0);
-    (transport, runs, caps)
+    (spec.transport.into_owned(), runs, spec.capabilities.len())
 }
 
 impl Tabular for Entries<'_> {
@@ -282,7 +312,7 @@ impl Tabular for Shown<'_> {
     fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
         let e = self.0;
         let (transport, runs, _) = summary(e);
-        let m = &e.manifest;
+        let m = e.manifest.value();
         let sec = &m["spec"]["security"];
         let mut rows = vec![
             ("name", e.name.clone()),

@@ -242,7 +242,7 @@ impl DeployBackend for Kubernetes {
             .into_iter()
             .find(|e| e.agent_name.as_deref() == Some(shape.name.as_str()))
             .and_then(|e| {
-                e.manifest["spec"]["security"]["sandboxLevel"]
+                e.manifest.value()["spec"]["security"]["sandboxLevel"]
                     .as_str()
                     .map(str::to_owned)
             })

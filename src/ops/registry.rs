@@ -149,7 +149,7 @@ pub async fn register(
                 "registered {} {} ({})",
                 e.name, e.version, e.format
             ));
-            if let Some(why) = e.report["not_launchable"].as_str() {
+            if let Some(why) = e.report.value()["not_launchable"].as_str() {
                 sink.note(&format!(
                     "it cannot be started here, so it cannot be checked live: {why}"
                 ));
@@ -190,7 +190,7 @@ pub async fn validate(ctx: &Context, a: &ValidateServers, cancel: &Cancel) -> Re
 pub fn list(ctx: &Context) -> Result<Reply> {
     let mut entries = ctx.store()?.registry_entries()?;
     for e in &mut entries {
-        e.source = serde_json::Value::Null;
+        e.source = crate::model::Json::null();
     }
     Ok(Response::Servers(entries).into())
 }
@@ -220,7 +220,7 @@ pub fn export(ctx: &Context, a: &Export, sink: &dyn Sink) -> Result<Reply> {
         Format::ServerJson => {
             let (doc, warnings) = registry::export::server_json(
                 &server,
-                &e.source,
+                &e.source.value(),
                 &a.namespace,
                 e.kind == EntryKind::Agent,
             );

@@ -417,7 +417,7 @@ pub async fn connect(
     locks: &Path,
     progress: &dyn crate::progress::Progress,
 ) -> crate::error::Result<Connect> {
-    let dir = entry.report["file"]
+    let dir = entry.report.value()["file"]
         .as_str()
         .and_then(|f| Path::new(f).parent().map(Path::to_path_buf));
     let Some(agent) = entry

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::model::EntryKind;
+use crate::model::{EntryKind, Json};
 use crate::store::{DomainStore, RegisterOutcome, RegistryEntry};
 pub use manifest::Manifest;
 use model::*;
@@ -350,12 +350,12 @@ pub fn entry(
         version: server.version.clone(),
         kind,
         agent_name: agent_name.map(str::to_owned),
-        manifest: serde_json::to_value(&m).map_err(|e| Error::Internal(e.to_string()))?,
+        manifest: Json::of(&m).map_err(|e| Error::Internal(e.to_string()))?,
         phase: report.phase,
         registered_at: at,
         format: server.format,
-        source: report.source.clone(),
-        report: serde_json::to_value(report).map_err(|e| Error::Internal(e.to_string()))?,
+        source: Json::from_value(&report.source),
+        report: Json::of(report).map_err(|e| Error::Internal(e.to_string()))?,
     })
 }
 
@@ -387,7 +387,7 @@ pub fn register(store: &dyn DomainStore, report: &Report, replace: bool) -> Resu
 /// The server an entry describes, read back from the document it was registered from.
 pub fn server_of(e: &RegistryEntry) -> Result<Server> {
     let mut f = Findings::new(None);
-    formats::read(&e.source, e.format, &mut f).ok_or_else(|| {
+    formats::read(&e.source.value(), e.format, &mut f).ok_or_else(|| {
         Error::Store(format!(
             "entry {} {} no longer reads as valid: {}",
             e.name,
@@ -409,7 +409,8 @@ pub fn classification(
         Err(Error::Usage { .. }) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let security = &entry.manifest["spec"]["security"];
+    let manifest = entry.manifest.value();
+    let security = &manifest["spec"]["security"];
     let Some(level) = security["dataClassification"].as_str().map(str::to_owned) else {
         return Ok(None);
     };

@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-pub use crate::model::{AgentStatus, CreationStatus, EntryKind, Phase, SourceFormat, StepStatus};
+pub use crate::model::{
+    AgentStatus, CreationStatus, EntryKind, Json, Phase, SourceFormat, StepStatus,
+};
 use crate::secret::redact_url;
 
 pub use postgres::PostgresStore;
@@ -68,17 +70,17 @@ pub struct RegistryEntry {
     pub version: String,
     pub kind: EntryKind,
     pub agent_name: Option<String>,
-    pub manifest: serde_json::Value,
+    pub manifest: Json,
     pub phase: Phase,
     pub registered_at: DateTime<Utc>,
     /// The format of `source`.
     pub format: SourceFormat,
     /// The document as it was registered (left out of a listing: `mcp show` has it).
-    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
-    pub source: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Json::is_null")]
+    pub source: Json,
     /// The validation report (conditions, findings, live results).
-    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
-    pub report: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Json::is_null")]
+    pub report: Json,
 }
 
 /// One process or container of a deployment.

@@ -260,13 +260,19 @@ const ENTRY_COLUMNS: &str =
     "name, version, kind, agent_name, manifest, phase, registered_at, format, source, report";
 
 fn entry_row(r: &Row) -> Result<RegistryEntry> {
-    let doc = |i: usize| json(r.get::<_, Option<&str>>(i).unwrap_or("null"));
+    let doc = |i: usize| {
+        crate::model::Json::parse(
+            r.get::<_, Option<String>>(i)
+                .unwrap_or_else(|| "null".into()),
+        )
+        .map_err(|e| bad_row("document", e))
+    };
     Ok(RegistryEntry {
         name: r.get(0),
         version: r.get(1),
         kind: word(r, 2)?,
         agent_name: r.get(3),
-        manifest: json(r.get(4))?,
+        manifest: doc(4)?,
         phase: word(r, 5)?,
         registered_at: time(r.get(6))?,
         format: word(r, 7)?,
@@ -283,12 +289,12 @@ fn insert_entry(tx: &mut impl GenericClient, e: &RegistryEntry) -> Res<()> {
             &e.version,
             &e.kind,
             &e.agent_name,
-            &e.manifest.to_string(),
+            &e.manifest.text(),
             &e.phase,
             &ts(&e.registered_at),
             &e.format,
-            &e.source.to_string(),
-            &e.report.to_string(),
+            &e.source.text(),
+            &e.report.text(),
         ],
     )?;
     Ok(())
