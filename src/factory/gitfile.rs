@@ -182,8 +182,15 @@ fn one_line(what: &str, value: &str, forbidden: &[char]) -> Result<(), WriteErro
 /// for every object, about 800 file-system calls against some 40 here. `dir` is a staging
 /// folder nobody else sees, so nothing needs locking.
 pub fn write_repository(dir: &Path, files: &[File], commit: &Commit) -> Result<Oid, WriteError> {
-    one_line("author name", &commit.author.name, &['<', '>'])?;
-    one_line("author email", &commit.author.email, &['<', '>'])?;
+    for (what, value) in [
+        ("author name", &commit.author.name),
+        ("author email", &commit.author.email),
+    ] {
+        if value.trim().is_empty() {
+            return Err(WriteError::Invalid(format!("the {what} is empty")));
+        }
+        one_line(what, value, &['<', '>'])?;
+    }
     if let Some(url) = commit.remote {
         one_line("remote URL", url, &[])?;
     }
