@@ -48,6 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;create-agent' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Agent name, snake_case (e.g. tax_advisor)')
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Domain area (e.g. security, finance, web_development, data_analysis)')
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the agent does')
@@ -63,8 +65,10 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU limit, e.g. 0.5')
             [CompletionResult]::new('--base-image', '--base-image', [CompletionResultType]::ParameterName, 'Base image of the generated Dockerfile')
             [CompletionResult]::new('--git-base-url', '--git-base-url', [CompletionResultType]::ParameterName, 'Git base URL; origin becomes <URL>/<name>.git')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
             [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push to origin (default: AGENT_FACTORY_AUTO_PUSH, true)')
             [CompletionResult]::new('--no-push', '--no-push', [CompletionResultType]::ParameterName, 'Do not push, even when a remote is configured')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be created; write nothing')
@@ -75,10 +79,6 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--keep-on-failure', '--keep-on-failure', [CompletionResultType]::ParameterName, 'Keep what earlier steps made when a step fails, for inspection')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of the interactive summary')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to the confirmation of the interactive summary')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -112,6 +112,8 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;deploy-agent' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--environment', '--environment', [CompletionResultType]::ParameterName, 'The environment deployed to')
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'How many replicas (1 to 20)')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Where it runs')
@@ -121,15 +123,13 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU limit instead of the agent''s own, e.g. 0.5 or 500m')
             [CompletionResult]::new('--manifests-dir', '--manifests-dir', [CompletionResultType]::ParameterName, 'Kubernetes: where the manifests are written (default: <data>/manifests/<agent>)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes: the namespace')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until every replica is healthy; roll back when one is not')
-            [CompletionResult]::new('--skip-scan', '--skip-scan', [CompletionResultType]::ParameterName, 'Skip the pre-deploy scan (recorded with the deployment)')
-            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until every replica is healthy; roll back when one is not')
+            [CompletionResult]::new('--skip-scan', '--skip-scan', [CompletionResultType]::ParameterName, 'Skip the pre-deploy scan (recorded with the deployment)')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -137,9 +137,9 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;undeploy' {
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this target (default: every target it is deployed to)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this target (default: every target it is deployed to)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
@@ -151,17 +151,17 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;logs' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--replica', '--replica', [CompletionResultType]::ParameterName, 'The replica, from 0')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this target (default: the first deployment)')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Lines from the end')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing what is appended')
-            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing what is appended')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing what is appended')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing what is appended')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -169,15 +169,15 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;restart' {
-            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this target')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a replica may take to become healthy')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Restart every replica, healthy or not')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Only this target')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a replica may take to become healthy')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Restart every replica, healthy or not')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -736,102 +736,18 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;help;mcp' {
-            [CompletionResult]::new('register', 'register', [CompletionResultType]::ParameterValue, 'Validate a server definition and store it in the registry')
-            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Run the same checks as `register` on one or more files; store nothing')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered servers, agents and custom ones')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one registered server: manifest, conditions and findings')
-            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a custom server (one version, or all of them)')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print a registered server as a server.json (to publish it) or an MCPServer manifest')
-            [CompletionResult]::new('client-config', 'client-config', [CompletionResultType]::ParameterValue, 'Print the configuration that connects an MCP client to a registered server')
-            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the security policy rules every server is checked against')
-            break
-        }
-        'pc-hybrid;help;mcp;register' {
-            break
-        }
-        'pc-hybrid;help;mcp;validate' {
-            break
-        }
-        'pc-hybrid;help;mcp;list' {
-            break
-        }
-        'pc-hybrid;help;mcp;show' {
-            break
-        }
-        'pc-hybrid;help;mcp;remove' {
-            break
-        }
-        'pc-hybrid;help;mcp;export' {
-            break
-        }
-        'pc-hybrid;help;mcp;client-config' {
-            break
-        }
-        'pc-hybrid;help;mcp;rules' {
             break
         }
         'pc-hybrid;help;audit' {
-            [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored')
-            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'Events matching every filter given, oldest first')
-            [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'The newest events; with --follow, keep printing new ones')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Every event (or those since a time) as JSONL or CSV')
-            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence')
-            break
-        }
-        'pc-hybrid;help;audit;ingest' {
-            break
-        }
-        'pc-hybrid;help;audit;query' {
-            break
-        }
-        'pc-hybrid;help;audit;tail' {
-            break
-        }
-        'pc-hybrid;help;audit;export' {
-            break
-        }
-        'pc-hybrid;help;audit;verify' {
             break
         }
         'pc-hybrid;help;config' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print every resolved setting with where it came from (secrets redacted)')
-            [CompletionResult]::new('set-git-token', 'set-git-token', [CompletionResultType]::ParameterValue, 'Store a git token for HTTPS pushes in the OS keyring, read from stdin')
-            [CompletionResult]::new('clear-git-token', 'clear-git-token', [CompletionResultType]::ParameterValue, 'Remove the git token from the OS keyring')
-            break
-        }
-        'pc-hybrid;help;config;show' {
-            break
-        }
-        'pc-hybrid;help;config;set-git-token' {
-            break
-        }
-        'pc-hybrid;help;config;clear-git-token' {
             break
         }
         'pc-hybrid;help;doctor' {
             break
         }
         'pc-hybrid;help;daemon' {
-            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Serve in the foreground, logging to stderr (for systemd and containers)')
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start in the background; returns once it answers')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop gracefully: running operations finish and every acknowledged event is durable')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Pid, version, protocol, uptime, socket, stores, audit queue and requests served')
-            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Stop, then start (after an upgrade, or when the protocol does not match)')
-            break
-        }
-        'pc-hybrid;help;daemon;run' {
-            break
-        }
-        'pc-hybrid;help;daemon;start' {
-            break
-        }
-        'pc-hybrid;help;daemon;stop' {
-            break
-        }
-        'pc-hybrid;help;daemon;status' {
-            break
-        }
-        'pc-hybrid;help;daemon;restart' {
             break
         }
         'pc-hybrid;help;completions' {

@@ -196,69 +196,6 @@ _pc__hybrid() {
             pc__hybrid__subcmd__help,undeploy)
                 cmd="pc__hybrid__subcmd__help__subcmd__undeploy"
                 ;;
-            pc__hybrid__subcmd__help__subcmd__audit,export)
-                cmd="pc__hybrid__subcmd__help__subcmd__audit__subcmd__export"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__audit,ingest)
-                cmd="pc__hybrid__subcmd__help__subcmd__audit__subcmd__ingest"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__audit,query)
-                cmd="pc__hybrid__subcmd__help__subcmd__audit__subcmd__query"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__audit,tail)
-                cmd="pc__hybrid__subcmd__help__subcmd__audit__subcmd__tail"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__audit,verify)
-                cmd="pc__hybrid__subcmd__help__subcmd__audit__subcmd__verify"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__config,clear-git-token)
-                cmd="pc__hybrid__subcmd__help__subcmd__config__subcmd__clear__subcmd__git__subcmd__token"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__config,set-git-token)
-                cmd="pc__hybrid__subcmd__help__subcmd__config__subcmd__set__subcmd__git__subcmd__token"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__config,show)
-                cmd="pc__hybrid__subcmd__help__subcmd__config__subcmd__show"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__daemon,restart)
-                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__restart"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__daemon,run)
-                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__run"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__daemon,start)
-                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__start"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__daemon,status)
-                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__status"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__daemon,stop)
-                cmd="pc__hybrid__subcmd__help__subcmd__daemon__subcmd__stop"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__mcp,client-config)
-                cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__client__subcmd__config"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__mcp,export)
-                cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__export"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__mcp,list)
-                cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__list"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__mcp,register)
-                cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__register"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__mcp,remove)
-                cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__remove"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__mcp,rules)
-                cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__rules"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__mcp,show)
-                cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__show"
-                ;;
-            pc__hybrid__subcmd__help__subcmd__mcp,validate)
-                cmd="pc__hybrid__subcmd__help__subcmd__mcp__subcmd__validate"
-                ;;
             pc__hybrid__subcmd__mcp,client-config)
                 cmd="pc__hybrid__subcmd__mcp__subcmd__client__subcmd__config"
                 ;;
@@ -808,12 +745,20 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__create__subcmd__agent)
-            opts="-i -y -o -q -v -h -V --name --domain --description --display-name --capability --keyword --knowledge-source --from-spec --template --output-dir --environment --memory --cpu --base-image --git-base-url --push --no-push --dry-run --interactive --auto-deploy --force --keep-on-failure --yes --output --quiet --verbose --help --version"
+            opts="-o -q -v -i -y -h -V --output --quiet --verbose --name --domain --description --display-name --capability --keyword --knowledge-source --from-spec --template --output-dir --environment --memory --cpu --base-image --git-base-url --push --no-push --dry-run --interactive --auto-deploy --force --keep-on-failure --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -872,14 +817,6 @@ _pc__hybrid() {
                     ;;
                 --git-base-url)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1120,12 +1057,20 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__deploy__subcmd__agent)
-            opts="-o -q -v -h -V --environment --replicas --target --wait --timeout --skip-scan --port --memory --cpu --manifests-dir --apply --namespace --output --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --output --quiet --verbose --environment --replicas --target --wait --timeout --skip-scan --port --memory --cpu --manifests-dir --apply --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 --environment)
                     COMPREPLY=($(compgen -W "development staging production" -- "${cur}"))
                     return 0
@@ -1160,14 +1105,6 @@ _pc__hybrid() {
                     ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1214,78 +1151,8 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__audit)
-            opts="ingest query tail export verify"
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__audit__subcmd__export)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__audit__subcmd__ingest)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__audit__subcmd__query)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__audit__subcmd__tail)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__audit__subcmd__verify)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1312,50 +1179,8 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__config)
-            opts="show set-git-token clear-git-token"
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__config__subcmd__clear__subcmd__git__subcmd__token)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__config__subcmd__set__subcmd__git__subcmd__token)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__config__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1382,78 +1207,8 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__daemon)
-            opts="run start stop status restart"
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__restart)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__run)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__start)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__status)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__daemon__subcmd__stop)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1536,120 +1291,8 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__mcp)
-            opts="register validate list show remove export client-config rules"
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__mcp__subcmd__client__subcmd__config)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__mcp__subcmd__export)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__mcp__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__mcp__subcmd__register)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__mcp__subcmd__remove)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__mcp__subcmd__rules)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__mcp__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pc__subcmd__hybrid__subcmd__help__subcmd__mcp__subcmd__validate)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1726,12 +1369,20 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__logs)
-            opts="-f -o -q -v -h -V --replica --target --tail --follow --output --quiet --verbose --help --version"
+            opts="-o -q -v -f -h -V --output --quiet --verbose --replica --target --tail --follow --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 --replica)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1742,14 +1393,6 @@ _pc__hybrid() {
                     ;;
                 --tail)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2150,26 +1793,26 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__restart)
-            opts="-o -q -v -h -V --target --all --timeout --output --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --output --quiet --verbose --target --all --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --target)
-                    COMPREPLY=($(compgen -W "local docker kubernetes" -- "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "local docker kubernetes" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2202,22 +1845,22 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__undeploy)
-            opts="-o -q -v -h -V --target --output --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --output --quiet --verbose --target --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --target)
-                    COMPREPLY=($(compgen -W "local docker kubernetes" -- "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "local docker kubernetes" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -44,6 +44,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pc-hybrid;create-agent'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
             cand --name 'Agent name, snake_case (e.g. tax_advisor)'
             cand --domain 'Domain area (e.g. security, finance, web_development, data_analysis)'
             cand --description 'What the agent does'
@@ -59,8 +61,10 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --cpu 'CPU limit, e.g. 0.5'
             cand --base-image 'Base image of the generated Dockerfile'
             cand --git-base-url 'Git base URL; origin becomes <URL>/<name>.git'
-            cand -o 'Output format of data written to stdout'
-            cand --output 'Output format of data written to stdout'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
             cand --push 'Push to origin (default: AGENT_FACTORY_AUTO_PUSH, true)'
             cand --no-push 'Do not push, even when a remote is configured'
             cand --dry-run 'Show what would be created; write nothing'
@@ -71,10 +75,6 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --keep-on-failure 'Keep what earlier steps made when a step fails, for inspection'
             cand -y 'Answer yes to the confirmation of the interactive summary'
             cand --yes 'Answer yes to the confirmation of the interactive summary'
-            cand -q 'Print only data and errors; no progress or notes on stderr'
-            cand --quiet 'Print only data and errors; no progress or notes on stderr'
-            cand -v 'More detail on stderr (-v for info, -vv for debug)'
-            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -105,6 +105,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --version 'Print version'
         }
         &'pc-hybrid;deploy-agent'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
             cand --environment 'The environment deployed to'
             cand --replicas 'How many replicas (1 to 20)'
             cand --target 'Where it runs'
@@ -114,24 +116,22 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --cpu 'CPU limit instead of the agent''s own, e.g. 0.5 or 500m'
             cand --manifests-dir 'Kubernetes: where the manifests are written (default: <data>/manifests/<agent>)'
             cand --namespace 'Kubernetes: the namespace'
-            cand -o 'Output format of data written to stdout'
-            cand --output 'Output format of data written to stdout'
-            cand --wait 'Wait until every replica is healthy; roll back when one is not'
-            cand --skip-scan 'Skip the pre-deploy scan (recorded with the deployment)'
-            cand --apply 'Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig)'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
             cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand --wait 'Wait until every replica is healthy; roll back when one is not'
+            cand --skip-scan 'Skip the pre-deploy scan (recorded with the deployment)'
+            cand --apply 'Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'pc-hybrid;undeploy'= {
-            cand --target 'Only this target (default: every target it is deployed to)'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --target 'Only this target (default: every target it is deployed to)'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -142,32 +142,32 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --version 'Print version'
         }
         &'pc-hybrid;logs'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
             cand --replica 'The replica, from 0'
             cand --target 'Only this target (default: the first deployment)'
             cand --tail 'Lines from the end'
-            cand -o 'Output format of data written to stdout'
-            cand --output 'Output format of data written to stdout'
-            cand -f 'Keep printing what is appended'
-            cand --follow 'Keep printing what is appended'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
             cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -f 'Keep printing what is appended'
+            cand --follow 'Keep printing what is appended'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'pc-hybrid;restart'= {
-            cand --target 'Only this target'
-            cand --timeout 'Seconds a replica may take to become healthy'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
-            cand --all 'Restart every replica, healthy or not'
+            cand --target 'Only this target'
+            cand --timeout 'Seconds a replica may take to become healthy'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
             cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand --all 'Restart every replica, healthy or not'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -661,77 +661,14 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;restart'= {
         }
         &'pc-hybrid;help;mcp'= {
-            cand register 'Validate a server definition and store it in the registry'
-            cand validate 'Run the same checks as `register` on one or more files; store nothing'
-            cand list 'List the registered servers, agents and custom ones'
-            cand show 'Show one registered server: manifest, conditions and findings'
-            cand remove 'Remove a custom server (one version, or all of them)'
-            cand export 'Print a registered server as a server.json (to publish it) or an MCPServer manifest'
-            cand client-config 'Print the configuration that connects an MCP client to a registered server'
-            cand rules 'List the security policy rules every server is checked against'
-        }
-        &'pc-hybrid;help;mcp;register'= {
-        }
-        &'pc-hybrid;help;mcp;validate'= {
-        }
-        &'pc-hybrid;help;mcp;list'= {
-        }
-        &'pc-hybrid;help;mcp;show'= {
-        }
-        &'pc-hybrid;help;mcp;remove'= {
-        }
-        &'pc-hybrid;help;mcp;export'= {
-        }
-        &'pc-hybrid;help;mcp;client-config'= {
-        }
-        &'pc-hybrid;help;mcp;rules'= {
         }
         &'pc-hybrid;help;audit'= {
-            cand ingest 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored'
-            cand query 'Events matching every filter given, oldest first'
-            cand tail 'The newest events; with --follow, keep printing new ones'
-            cand export 'Every event (or those since a time) as JSONL or CSV'
-            cand verify 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
-        }
-        &'pc-hybrid;help;audit;ingest'= {
-        }
-        &'pc-hybrid;help;audit;query'= {
-        }
-        &'pc-hybrid;help;audit;tail'= {
-        }
-        &'pc-hybrid;help;audit;export'= {
-        }
-        &'pc-hybrid;help;audit;verify'= {
         }
         &'pc-hybrid;help;config'= {
-            cand show 'Print every resolved setting with where it came from (secrets redacted)'
-            cand set-git-token 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
-            cand clear-git-token 'Remove the git token from the OS keyring'
-        }
-        &'pc-hybrid;help;config;show'= {
-        }
-        &'pc-hybrid;help;config;set-git-token'= {
-        }
-        &'pc-hybrid;help;config;clear-git-token'= {
         }
         &'pc-hybrid;help;doctor'= {
         }
         &'pc-hybrid;help;daemon'= {
-            cand run 'Serve in the foreground, logging to stderr (for systemd and containers)'
-            cand start 'Start in the background; returns once it answers'
-            cand stop 'Stop gracefully: running operations finish and every acknowledged event is durable'
-            cand status 'Pid, version, protocol, uptime, socket, stores, audit queue and requests served'
-            cand restart 'Stop, then start (after an upgrade, or when the protocol does not match)'
-        }
-        &'pc-hybrid;help;daemon;run'= {
-        }
-        &'pc-hybrid;help;daemon;start'= {
-        }
-        &'pc-hybrid;help;daemon;stop'= {
-        }
-        &'pc-hybrid;help;daemon;status'= {
-        }
-        &'pc-hybrid;help;daemon;restart'= {
         }
         &'pc-hybrid;help;completions'= {
         }

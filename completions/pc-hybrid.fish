@@ -45,6 +45,9 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "doctor" -d 'Che
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "daemon" -d 'The background daemon: one store handle and one audit pipeline for every command'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l name -d 'Agent name, snake_case (e.g. tax_advisor)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l domain -d 'Domain area (e.g. security, finance, web_development, data_analysis)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l description -d 'What the agent does' -r
@@ -62,9 +65,8 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l mem
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l cpu -d 'CPU limit, e.g. 0.5' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l base-image -d 'Base image of the generated Dockerfile' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l git-base-url -d 'Git base URL; origin becomes <URL>/<name>.git' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
-json\t''
-yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l push -d 'Push to origin (default: AGENT_FACTORY_AUTO_PUSH, true)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l no-push -d 'Do not push, even when a remote is configured'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l dry-run -d 'Show what would be created; write nothing'
@@ -73,8 +75,6 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l aut
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l force -d 'Replace an existing agent of the same name'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l keep-on-failure -d 'Keep what earlier steps made when a step fails, for inspection'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s y -l yes -d 'Answer yes to the confirmation of the interactive summary'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s V -l version -d 'Print version'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
@@ -91,6 +91,9 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s q -l
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l environment -d 'The environment deployed to' -r -f -a "development\t''
 staging\t''
 production\t''"
@@ -104,49 +107,46 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l mem
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l cpu -d 'CPU limit instead of the agent\'s own, e.g. 0.5 or 500m' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l manifests-dir -d 'Kubernetes: where the manifests are written (default: <data>/manifests/<agent>)' -r -F
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l namespace -d 'Kubernetes: the namespace' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
-json\t''
-yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l wait -d 'Wait until every replica is healthy; roll back when one is not'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l skip-scan -d 'Skip the pre-deploy scan (recorded with the deployment)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l apply -d 'Kubernetes: pipe the manifests to `kubectl apply` (needs a kubeconfig)'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s V -l version -d 'Print version'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -l target -d 'Only this target (default: every target it is deployed to)' -r -f -a "local\t''
-docker\t''
-kubernetes\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -l target -d 'Only this target (default: every target it is deployed to)' -r -f -a "local\t''
+docker\t''
+kubernetes\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l replica -d 'The replica, from 0' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l target -d 'Only this target (default: the first deployment)' -r -f -a "local\t''
 docker\t''
 kubernetes\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l tail -d 'Lines from the end' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
-json\t''
-yaml\t''"
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s f -l follow -d 'Keep printing what is appended'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s f -l follow -d 'Keep printing what is appended'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l target -d 'Only this target' -r -f -a "local\t''
 docker\t''
 kubernetes\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l timeout -d 'Seconds a replica may take to become healthy' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
-json\t''
-yaml\t''"
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l all -d 'Restart every replica, healthy or not'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l all -d 'Restart every replica, healthy or not'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and not __fish_seen_subcommand_from register validate list show remove export client-config rules help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
@@ -447,24 +447,3 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "daemon" -d 'The background daemon: one store handle and one audit pipeline for every command'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "register" -d 'Validate a server definition and store it in the registry'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "validate" -d 'Run the same checks as `register` on one or more files; store nothing'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'List the registered servers, agents and custom ones'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "show" -d 'Show one registered server: manifest, conditions and findings'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "remove" -d 'Remove a custom server (one version, or all of them)'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "export" -d 'Print a registered server as a server.json (to publish it) or an MCPServer manifest'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "client-config" -d 'Print the configuration that connects an MCP client to a registered server'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "rules" -d 'List the security policy rules every server is checked against'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "ingest" -d 'Store events (JSONL in the audit schema) from a file or stdin; bad lines are reported with their numbers and the others stored'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "query" -d 'Events matching every filter given, oldest first'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "tail" -d 'The newest events; with --follow, keep printing new ones'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "export" -d 'Every event (or those since a time) as JSONL or CSV'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every resolved setting with where it came from (secrets redacted)'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set-git-token" -d 'Store a git token for HTTPS pushes in the OS keyring, read from stdin'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "clear-git-token" -d 'Remove the git token from the OS keyring'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from daemon" -f -a "run" -d 'Serve in the foreground, logging to stderr (for systemd and containers)'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from daemon" -f -a "start" -d 'Start in the background; returns once it answers'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from daemon" -f -a "stop" -d 'Stop gracefully: running operations finish and every acknowledged event is durable'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from daemon" -f -a "status" -d 'Pid, version, protocol, uptime, socket, stores, audit queue and requests served'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and __fish_seen_subcommand_from daemon" -f -a "restart" -d 'Stop, then start (after an upgrade, or when the protocol does not match)'

@@ -48,36 +48,97 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an agent project from a template, commit it to git, push and register it.
-    CreateAgent(Box<CreateAgentArgs>),
+    CreateAgent(Lazy<Box<CreateAgentArgs>>),
     /// Show the steps of an agent creation.
-    Status(StatusArgs),
+    Status(Lazy<StatusArgs>),
     /// List the agents with their deployments: target, environment, replicas wanted and
     /// healthy, endpoints, artifact and last health check.
     ListAgents,
     /// Deploy an agent: local processes (default), Docker containers or Kubernetes manifests.
-    DeployAgent(DeployAgentArgs),
+    DeployAgent(Lazy<DeployAgentArgs>),
     /// Stop and remove an agent's deployments.
-    Undeploy(UndeployArgs),
+    Undeploy(Lazy<UndeployArgs>),
     /// Show the log of one replica of a deployed agent.
-    Logs(LogsArgs),
+    Logs(Lazy<LogsArgs>),
     /// Start again the replicas of a deployment that are not healthy.
-    Restart(RestartArgs),
+    Restart(Lazy<RestartArgs>),
     /// The MCP registry: register, validate, list, show, remove and export MCP servers.
     #[command(subcommand)]
-    Mcp(McpCommand),
+    Mcp(Lazy<McpCommand>),
     /// The audit trail: ingest, query, tail, export and verify events.
     #[command(subcommand)]
-    Audit(AuditCommand),
+    Audit(Lazy<AuditCommand>),
     /// Inspect the resolved configuration.
     #[command(subcommand)]
-    Config(ConfigCommand),
+    Config(Lazy<ConfigCommand>),
     /// Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store.
     Doctor,
     /// The background daemon: one store handle and one audit pipeline for every command.
     #[command(subcommand)]
-    Daemon(DaemonCommand),
+    Daemon(Lazy<DaemonCommand>),
     /// Print a shell completion script.
-    Completions(CompletionsArgs),
+    Completions(Lazy<CompletionsArgs>),
+}
+
+/// A command's arguments or subcommands, which clap builds only when that command is the
+/// one on the command line (`clap::Command::defer`). Building every command's arguments to
+/// parse one was a third of the instructions of a command answered by the daemon; help,
+/// completions and man pages build them all as before.
+#[derive(Debug)]
+pub struct Lazy<T>(pub T);
+
+impl<T> std::ops::Deref for Lazy<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Lazy<T> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Lazy)
+    }
+
+    fn from_arg_matches_mut(m: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Lazy)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, m: &mut clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+}
+
+impl<T: Subcommand> Subcommand for Lazy<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands)
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands_for_update)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
 }
 
 #[derive(Debug, Args)]

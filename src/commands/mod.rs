@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::cli::{Cli, Command, ConfigCommand};
+use crate::cli::{Cli, Command, ConfigCommand, Lazy};
 use crate::error::Result;
 use crate::ops::{self, Caller, Cancel, Context, Request, Response, Sink, Step};
 use crate::output::{Format, Output, StepProgress};
@@ -192,9 +192,11 @@ fn request(
         Command::Restart(a) => plain(deploy::restart_request(a)),
         Command::Mcp(m) => plain(mcp::request(m, env)?),
         Command::Audit(a) => plain(audit::request(a)),
-        Command::Config(ConfigCommand::Show) => plain(Request::ConfigShow),
-        Command::Config(ConfigCommand::SetGitToken) => plain(config::set_git_token_request()?),
-        Command::Config(ConfigCommand::ClearGitToken) => plain(Request::ClearGitToken),
+        Command::Config(Lazy(ConfigCommand::Show)) => plain(Request::ConfigShow),
+        Command::Config(Lazy(ConfigCommand::SetGitToken)) => {
+            plain(config::set_git_token_request()?)
+        }
+        Command::Config(Lazy(ConfigCommand::ClearGitToken)) => plain(Request::ClearGitToken),
         Command::Doctor => plain(Request::Doctor),
         Command::Completions(_) | Command::Daemon(_) => {
             unreachable!("completions and the daemon's lifecycle are not operations")
