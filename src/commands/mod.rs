@@ -120,7 +120,11 @@ async fn delegate(
         Err(client::ConnectError::Failed(e)) => return Err(e),
     };
     let cancel = Cancel::new();
-    let watcher = interrupts(cancel.clone());
+    // As in-process: what runs long (and an ingest, whose acknowledgements should reach the
+    // caller) ends cleanly on Ctrl-C. Anything else dies as usual, and the daemon, seeing
+    // the connection close, cancels what it was doing for it.
+    let watcher = (cancellable(&request) || matches!(request, Request::Ingest(_)))
+        .then(|| interrupts(cancel.clone()));
     let sink = OutputSink::new(out);
     let result = match request {
         // The input is the caller's: read here and streamed to the daemon's pipeline.
@@ -138,7 +142,9 @@ async fn delegate(
         }
         _ => conn.execute(request.clone(), &sink, &cancel).await,
     };
-    watcher.abort();
+    if let Some(w) = watcher {
+        w.abort();
+    }
     Ok(Some(result))
 }
 
