@@ -123,7 +123,7 @@ async fn delegate(
     // As in-process: what runs long (and an ingest, whose acknowledgements should reach the
     // caller) ends cleanly on Ctrl-C. Anything else dies as usual, and the daemon, seeing
     // the connection close, cancels what it was doing for it.
-    let watcher = (cancellable(&request) || matches!(request, Request::Ingest(_)))
+    let watcher = (cancellable(request) || matches!(request, Request::Ingest(_)))
         .then(|| interrupts(cancel.clone()));
     let sink = OutputSink::new(out);
     let result = match request {
