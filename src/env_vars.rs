@@ -51,5 +51,21 @@ env_vars! {
     HTTPS_PROXY = "HTTPS_PROXY": "Proxy for HTTPS; passed on to sandboxed server commands (also https_proxy).";
     HTTP_PROXY = "HTTP_PROXY": "Proxy for HTTP; passed on to sandboxed server commands (also http_proxy).";
     NO_PROXY = "NO_PROXY": "Hosts not to proxy; passed on to sandboxed server commands (also no_proxy).";
+    OIDC_ISSUER_URL = "OIDC_ISSUER_URL": "OpenID provider's issuer URL (any provider, found by discovery); the profile `default`.";
+    KEYCLOAK_SERVER_URL = "KEYCLOAK_SERVER_URL": "Keycloak server URL (with or without the legacy /auth prefix); with KEYCLOAK_REALM names the issuer.";
+    KEYCLOAK_REALM = "KEYCLOAK_REALM": "Keycloak realm (reference default promptcraft).";
+    KEYCLOAK_CLIENT_ID = "KEYCLOAK_CLIENT_ID": "The OAuth client pc-hybrid logs in as (reference default promptcraft-app).";
+    KEYCLOAK_CLIENT_SECRET = "KEYCLOAK_CLIENT_SECRET": "The client's secret, for `login --client-credentials` (CI); never give it as a flag.";
+    OIDC_AUDIENCE = "OIDC_AUDIENCE": "The audience access tokens must carry (default: the client id).";
+    PC_HYBRID_PROFILE = "PC_HYBRID_PROFILE": "The SSO profile to use (as --profile).";
+    PC_HYBRID_TOKEN_STORAGE = "PC_HYBRID_TOKEN_STORAGE": "Where login tokens are kept: keyring (default), file or daemon.";
+    PC_HYBRID_AUTH_REQUIRED = "PC_HYBRID_AUTH_REQUIRED": "Refuse operations without a valid SSO session (true/false; default: ENTERPRISE_MODE).";
+    ENTERPRISE_MODE = "ENTERPRISE_MODE": "Enterprise mode: SSO is required unless PC_HYBRID_AUTH_REQUIRED says otherwise.";
+    REDIS_URL = "REDIS_URL": "Redis holding the daemons' sessions (`session:<id>`), shared by several daemons.";
+    ENCRYPTION_KEY = "ENCRYPTION_KEY": "Key the daemons encrypt tokens kept in Redis with (at least 32 characters, the same on every daemon).";
+    PC_HYBRID_DAEMON_URL = "PC_HYBRID_DAEMON_URL": "A daemon's team API (https://host:port) to run commands through, with the login's access token.";
+    DISPLAY = "DISPLAY": "An X display: `login` opens a browser only when there is one (or WAYLAND_DISPLAY).";
+    WAYLAND_DISPLAY = "WAYLAND_DISPLAY": "A Wayland display: `login` opens a browser only when there is one.";
+    SSH_CONNECTION = "SSH_CONNECTION": "Set over SSH: `login` uses the device flow there unless told otherwise.";
     NO_COLOR = "NO_COLOR": "Disable colour in all output when set to any value.";
 }

@@ -158,3 +158,13 @@ pub fn http_url(s: &str) -> Result<url::Url, String> {
     }
     Ok(u)
 }
+
+/// Whether `u` points at this machine's loopback interface.
+pub fn is_loopback_url(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}

@@ -101,3 +101,38 @@ pub fn redact_url_in_text(text: &str) -> String {
         .replace_all(text, |c: &regex::Captures| redact_url(&c[0]))
         .into_owned()
 }
+
+/// Serde for a `Secret` in clear: only for what goes into the token store or across the
+/// daemon's private socket, never into output, logs or audit data.
+pub mod clear {
+    use super::Secret;
+
+    pub fn serialize<S: serde::Serializer>(v: &Secret, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.expose())
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+        <String as serde::Deserialize>::deserialize(d).map(Secret::new)
+    }
+
+    /// The same for an optional secret.
+    pub mod option {
+        use super::Secret;
+
+        pub fn serialize<S: serde::Serializer>(
+            v: &Option<Secret>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match v {
+                Some(v) => s.serialize_some(v.expose()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Secret>, D::Error> {
+            <Option<String> as serde::Deserialize>::deserialize(d).map(|o| o.map(Secret::new))
+        }
+    }
+}

@@ -52,6 +52,9 @@ pub struct ConfigFile {
     pub docker_host: Option<String>,
     /// How commands reach the operation layer: auto, always (through the daemon) or never.
     pub daemon: Option<String>,
+    /// Single sign-on: providers, where tokens are kept, whether a login is required, roles.
+    #[serde(default)]
+    pub auth: AuthConfig,
     // reference design flat keys
     pub git_base_url: Option<String>,
     pub registry_url: Option<String>,
@@ -73,6 +76,45 @@ pub struct AgentFactoryConfig {
     pub git_author_email: Option<String>,
 }
 
+/// The `auth:` section of the config file.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Refuse operations without a valid session (default: true when ENTERPRISE_MODE=true).
+    pub required: Option<bool>,
+    /// Where login tokens are kept: keyring, file or daemon.
+    pub token_storage: Option<String>,
+    /// The profile used when `--profile` is not given.
+    pub profile: Option<String>,
+    /// Longest a session lasts, in hours (default 8).
+    pub session_hours: Option<u32>,
+    /// A daemon session unused this long ends, in minutes (default 60).
+    pub idle_minutes: Option<u32>,
+    /// The claim holding a user's roles, for providers not shaped like Keycloak (a dotted path).
+    pub roles_claim: Option<String>,
+    /// Role name -> permissions (`*` for all); a role listed here replaces its default.
+    #[serde(default)]
+    pub roles: std::collections::BTreeMap<String, Vec<String>>,
+    /// Named providers (issuer + client).
+    #[serde(default)]
+    pub profiles: std::collections::BTreeMap<String, ProfileConfig>,
+}
+
+/// One OpenID provider and the client this tool is registered as there.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileConfig {
+    pub issuer: Option<String>,
+    /// Keycloak: the server URL and realm, instead of `issuer`.
+    pub keycloak_server_url: Option<String>,
+    pub keycloak_realm: Option<String>,
+    pub client_id: Option<String>,
+    /// The audience access tokens must carry (default: the client id).
+    pub audience: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub roles_claim: Option<String>,
+}
+
 /// Values given on the command line; `None` means not given.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -83,6 +125,7 @@ pub struct Overrides {
     pub template: Option<String>,
     pub base_image: Option<String>,
     pub log_level: Option<String>,
+    pub profile: Option<String>,
 }
 
 /// Directories the tool uses.
@@ -129,6 +172,77 @@ pub struct Settings {
     /// The kubeconfig for `--apply`, when there is one.
     pub kubeconfig: Option<PathBuf>,
     pub audit: AuditSettings,
+    pub auth: AuthSettings,
+}
+
+/// Where login tokens are kept.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenStorage {
+    /// The OS keyring (Secret Service, macOS keychain, Windows credential manager).
+    Keyring,
+    /// A file of mode 0600 in a 0700 folder of the config directory.
+    File,
+    /// In the memory of the running daemon (or Redis, with REDIS_URL), like ssh-agent.
+    Daemon,
+}
+
+impl TokenStorage {
+    pub fn parse(s: &str) -> Option<TokenStorage> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "keyring" => Some(TokenStorage::Keyring),
+            "file" => Some(TokenStorage::File),
+            "daemon" => Some(TokenStorage::Daemon),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStorage::Keyring => "keyring",
+            TokenStorage::File => "file",
+            TokenStorage::Daemon => "daemon",
+        }
+    }
+}
+
+/// One provider profile, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    /// The issuer as configured (without a trailing slash).
+    pub issuer: String,
+    /// Keycloak configured by server URL: discovery may also try the legacy `/auth` prefix.
+    pub keycloak_legacy: bool,
+    pub client_id: String,
+    pub audience: String,
+    pub scopes: Vec<String>,
+    pub roles_claim: Option<String>,
+    pub source: Source,
+}
+
+/// How single sign-on works here.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub required: Setting<bool>,
+    pub token_storage: Setting<TokenStorage>,
+    /// The profile commands use, when any is configured.
+    pub profile: Option<Profile>,
+    /// Every configured profile's name.
+    pub profiles: Vec<String>,
+    pub session_hours: u32,
+    pub idle_minutes: u32,
+    pub roles: crate::auth::roles::RoleMap,
+    /// The client secret for the client credentials grant (never from a flag).
+    pub client_secret: Option<crate::secret::Secret>,
+    /// Shared session store of daemons.
+    pub redis_url: Option<crate::secret::Secret>,
+    /// The key daemons encrypt the tokens they keep in Redis with.
+    pub encryption_key: Option<crate::secret::Secret>,
+    /// A daemon's team API to use instead of the local socket.
+    pub daemon_url: Option<String>,
 }
 
 /// How the audit trail is kept.
@@ -576,8 +690,10 @@ impl Settings {
                     .collect::<Result<Vec<_>>>()?,
             }
         };
+        let auth = resolve_auth(&l, env, flags)?;
         Ok(Settings {
             audit,
+            auth,
             paths,
             database,
             git_base_url,
@@ -748,6 +864,273 @@ impl Settings {
             ),
         ]
     }
+}
+
+/// The `auth` settings: profiles from the config file and from the environment (the
+/// reference design's KEYCLOAK_* variables, or OIDC_ISSUER_URL), the role map, storage.
+fn resolve_auth(
+    l: &Layer,
+    env: &dyn Fn(&str) -> Option<String>,
+    flags: &Overrides,
+) -> Result<AuthSettings> {
+    let nonempty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let enterprise = match nonempty(ev::ENTERPRISE_MODE) {
+        None => false,
+        Some(v) => env_bool(ev::ENTERPRISE_MODE)(&v)?,
+    };
+    let required = l.pick(
+        None,
+        Some(ev::PC_HYBRID_AUTH_REQUIRED),
+        env_bool(ev::PC_HYBRID_AUTH_REQUIRED),
+        |f| f.auth.required,
+        enterprise,
+    )?;
+    let required = if required.source == Source::Default && enterprise {
+        Setting {
+            value: true,
+            source: Source::Env(ev::ENTERPRISE_MODE.into()),
+        }
+    } else {
+        required
+    };
+    let token_storage = l.pick(
+        None,
+        Some(ev::PC_HYBRID_TOKEN_STORAGE),
+        |v| {
+            TokenStorage::parse(v).ok_or_else(|| {
+                Error::invalid(
+                    format!("${}", ev::PC_HYBRID_TOKEN_STORAGE),
+                    format!("`{}` is not keyring, file or daemon", v.escape_debug()),
+                )
+            })
+        },
+        |f| {
+            f.auth
+                .token_storage
+                .as_deref()
+                .and_then(TokenStorage::parse)
+        },
+        TokenStorage::Keyring,
+    )?;
+    for (path, f) in &l.files {
+        if let Some(v) = &f.auth.token_storage {
+            if TokenStorage::parse(v).is_none() {
+                return Err(Error::usage(
+                    format!(
+                        "{}: auth.token_storage: `{v}` is not keyring, file or daemon",
+                        path.display()
+                    ),
+                    None,
+                ));
+            }
+        }
+    }
+    let first = |get: &dyn Fn(&AuthConfig) -> Option<u32>| {
+        l.files
+            .iter()
+            .find_map(|(p, f)| get(&f.auth).map(|v| (p.clone(), v)))
+    };
+    let session_hours = match first(&|a| a.session_hours) {
+        Some((p, 0)) => {
+            return Err(Error::usage(
+                format!("{}: auth.session_hours must be 1 or more", p.display()),
+                None,
+            ))
+        }
+        Some((_, h)) => h,
+        None => 8,
+    };
+    let idle_minutes = match first(&|a| a.idle_minutes) {
+        Some((p, 0)) => {
+            return Err(Error::usage(
+                format!("{}: auth.idle_minutes must be 1 or more", p.display()),
+                None,
+            ))
+        }
+        Some((_, m)) => m,
+        None => 60,
+    };
+    let roles_claim = l.files.iter().find_map(|(_, f)| f.auth.roles_claim.clone());
+    let mut role_overrides = std::collections::BTreeMap::new();
+    for (path, f) in l.files.iter().rev() {
+        for (role, perms) in &f.auth.roles {
+            role_overrides.insert(role.clone(), (path.clone(), perms.clone()));
+        }
+    }
+    let roles = crate::auth::roles::RoleMap::with_overrides(&role_overrides)?;
+
+    let client_id_env = nonempty(ev::KEYCLOAK_CLIENT_ID);
+    let audience_env = nonempty(ev::OIDC_AUDIENCE);
+    let scopes_default = || {
+        ["openid", "profile", "email", "offline_access"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut profiles: Vec<Profile> = Vec::new();
+    // The environment's provider is the profile named `default`.
+    let env_issuer = match (
+        nonempty(ev::OIDC_ISSUER_URL),
+        nonempty(ev::KEYCLOAK_SERVER_URL),
+        nonempty(ev::KEYCLOAK_REALM),
+    ) {
+        (Some(i), _, _) => Some((i, false, Source::Env(ev::OIDC_ISSUER_URL.into()))),
+        (None, Some(server), Some(realm)) => Some((
+            keycloak_issuer(&server, &realm, ev::KEYCLOAK_SERVER_URL)?,
+            true,
+            Source::Env(ev::KEYCLOAK_SERVER_URL.into()),
+        )),
+        (None, Some(_), None) => {
+            return Err(Error::invalid(
+                "$KEYCLOAK_REALM",
+                "KEYCLOAK_SERVER_URL is set but KEYCLOAK_REALM is not: both name the issuer",
+            ))
+        }
+        _ => None,
+    };
+    if let Some((issuer, keycloak_legacy, source)) = env_issuer {
+        check_issuer(&issuer, &where_(&source))?;
+        let client_id = client_id_env
+            .clone()
+            .unwrap_or_else(|| "promptcraft-app".into());
+        profiles.push(Profile {
+            name: "default".into(),
+            issuer: issuer.trim_end_matches('/').into(),
+            keycloak_legacy,
+            audience: audience_env.clone().unwrap_or_else(|| client_id.clone()),
+            client_id,
+            scopes: scopes_default(),
+            roles_claim: roles_claim.clone(),
+            source,
+        });
+    }
+    for (path, f) in &l.files {
+        for (name, p) in &f.auth.profiles {
+            if profiles.iter().any(|q| &q.name == name) {
+                continue;
+            }
+            let at = |field: &str| format!("{}: auth.profiles.{name}.{field}", path.display());
+            crate::model::check_name(name)
+                .map_err(|m| Error::usage(at("(name)") + ": " + &m, None))?;
+            let (issuer, keycloak_legacy) =
+                match (&p.issuer, &p.keycloak_server_url, &p.keycloak_realm) {
+                    (Some(i), None, None) => (i.clone(), false),
+                    (None, Some(s), Some(r)) => {
+                        (keycloak_issuer(s, r, &at("keycloak_server_url"))?, true)
+                    }
+                    _ => {
+                        return Err(Error::usage(
+                            format!(
+                                "{}: give `issuer`, or `keycloak_server_url` and `keycloak_realm`",
+                                at("")
+                            ),
+                            None,
+                        ))
+                    }
+                };
+            check_issuer(&issuer, &at("issuer"))?;
+            let client_id = p
+                .client_id
+                .clone()
+                .or(client_id_env.clone())
+                .ok_or_else(|| Error::usage(format!("{}: missing", at("client_id")), None))?;
+            profiles.push(Profile {
+                name: name.clone(),
+                issuer: issuer.trim_end_matches('/').into(),
+                keycloak_legacy,
+                audience: p
+                    .audience
+                    .clone()
+                    .or(audience_env.clone())
+                    .unwrap_or_else(|| client_id.clone()),
+                client_id,
+                scopes: p.scopes.clone().unwrap_or_else(scopes_default),
+                roles_claim: p.roles_claim.clone().or(roles_claim.clone()),
+                source: Source::Config(path.clone()),
+            });
+        }
+    }
+    let chosen = flags
+        .profile
+        .clone()
+        .or_else(|| nonempty(ev::PC_HYBRID_PROFILE))
+        .or_else(|| l.files.iter().find_map(|(_, f)| f.auth.profile.clone()));
+    let profile = match chosen {
+        Some(name) => Some(
+            profiles
+                .iter()
+                .find(|p| p.name == name)
+                .cloned()
+                .ok_or_else(|| {
+                    Error::usage(
+                        format!(
+                            "no SSO profile is named `{}` (configured: {})",
+                            name.escape_debug(),
+                            if profiles.is_empty() {
+                                "none".to_string()
+                            } else {
+                                profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+                            }
+                        ),
+                        Some("set OIDC_ISSUER_URL (or KEYCLOAK_SERVER_URL and KEYCLOAK_REALM), or add auth.profiles to the config file"),
+                    )
+                })?,
+        ),
+        None => profiles.first().cloned(),
+    };
+    let secret = |name: &str| nonempty(name).map(crate::secret::Secret::new);
+    let daemon_url = nonempty(ev::PC_HYBRID_DAEMON_URL);
+    if let Some(u) = &daemon_url {
+        crate::net::http_url(u)
+            .map_err(|m| Error::invalid(format!("${}", ev::PC_HYBRID_DAEMON_URL), m))?;
+    }
+    Ok(AuthSettings {
+        required,
+        token_storage,
+        profiles: profiles.iter().map(|p| p.name.clone()).collect(),
+        profile,
+        session_hours,
+        idle_minutes,
+        roles,
+        client_secret: secret(ev::KEYCLOAK_CLIENT_SECRET),
+        redis_url: secret(ev::REDIS_URL),
+        encryption_key: secret(ev::ENCRYPTION_KEY),
+        daemon_url,
+    })
+}
+
+/// Keycloak's issuer of a realm: `<server>/realms/<realm>`; the server URL keeps its
+/// legacy `/auth` prefix when it has one.
+fn keycloak_issuer(server: &str, realm: &str, what: &str) -> Result<String> {
+    if realm.is_empty()
+        || !realm
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(Error::usage(
+            format!("{what}: `{}` is not a realm name", realm.escape_debug()),
+            None,
+        ));
+    }
+    Ok(format!("{}/realms/{realm}", server.trim_end_matches('/')))
+}
+
+/// An issuer is an https URL (http only on loopback, for a provider on this machine).
+fn check_issuer(issuer: &str, what: &str) -> Result<()> {
+    let u = crate::net::http_url(issuer).map_err(|m| Error::usage(format!("{what}: {m}"), None))?;
+    if u.scheme() == "http" && !crate::net::is_loopback_url(&u) {
+        return Err(Error::usage(
+            format!("{what}: `{issuer}` is plain http; tokens would cross the network unencrypted"),
+            Some("use the provider's https URL (http is accepted only for 127.0.0.1, ::1 and localhost)"),
+        ));
+    }
+    if u.query().is_some() || u.fragment().is_some() {
+        return Err(Error::usage(
+            format!("{what}: an issuer has no query or fragment"),
+            None,
+        ));
+    }
+    Ok(())
 }
 
 fn where_(source: &Source) -> String {

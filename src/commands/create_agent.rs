@@ -74,6 +74,7 @@ pub fn overrides(c: &Command) -> Overrides {
             template: a.template.clone(),
             base_image: a.base_image.clone(),
             log_level: None,
+            profile: None,
         },
         _ => Overrides::default(),
     }

@@ -175,7 +175,7 @@ fn refuse_peer(state: &State, uid: Option<u32>) -> HttpResponse<Body> {
                 .map(|u| format!("uid:{u}"))
                 .unwrap_or_else(|| "unknown".into()),
             uid: uid.unwrap_or(u32::MAX),
-            correlation_id: uuid::Uuid::now_v7().to_string(),
+            ..Caller::local("")
         };
         let _ = r.record(
             crate::audit::Action {

@@ -29,27 +29,7 @@ pub use registry::{
 pub use sink::{Cancel, Sink, Step, Steps};
 pub use trail::{AuditFilter, Ingest, IngestSource, Input};
 
-/// What an operation needs the caller to be allowed to do. The SSO roles map onto these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    AgentCreate,
-    AgentRead,
-    /// Deploy, undeploy and restart outside production.
-    AgentDeploy,
-    /// Anything deployed to production.
-    AgentDeployProduction,
-    McpRegister,
-    McpValidate,
-    McpRead,
-    McpRemove,
-    AuditRead,
-    AuditExport,
-    AuditIngest,
-    ConfigRead,
-    ConfigWrite,
-    SystemCheck,
-}
+pub use crate::auth::roles::Permission;
 
 impl Permission {
     /// Whether the operation reads the audit trail itself.
