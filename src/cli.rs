@@ -41,6 +41,10 @@ pub struct Cli {
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -68,6 +72,19 @@ pub enum Command {
     /// The audit trail: ingest, query, tail, export and verify events.
     #[command(subcommand)]
     Audit(Lazy<AuditCommand>),
+    /// Log in to the SSO provider: device code, browser, client credentials or a token.
+    ///
+    /// Without a flag, the device flow is used over SSH, in a container or without a
+    /// display, and the browser flow otherwise.
+    Login(Lazy<LoginArgs>),
+    /// Log out: revoke the session at the provider, then forget its tokens here.
+    Logout,
+    /// Who the session says you are: user, organization, roles, token expiries, where the
+    /// tokens are kept and which operations your roles allow.
+    Whoami,
+    /// Tokens for scripts: print a valid access token, or check whether you are logged in.
+    #[command(subcommand)]
+    Auth(Lazy<AuthCommand>),
     /// Inspect the resolved configuration.
     #[command(subcommand)]
     Config(Lazy<ConfigCommand>),
@@ -360,7 +377,7 @@ pub enum ConfigCommand {
 #[derive(Debug, Subcommand)]
 pub enum DaemonCommand {
     /// Serve in the foreground, logging to stderr (for systemd and containers).
-    Run,
+    Run(DaemonRunArgs),
     /// Start in the background; returns once it answers.
     Start,
     /// Stop gracefully: running operations finish and every acknowledged event is durable.
@@ -369,6 +386,49 @@ pub enum DaemonCommand {
     Status,
     /// Stop, then start (after an upgrade, or when the protocol does not match).
     Restart,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Device authorization: open a URL on any device and confirm the code shown here.
+    #[arg(long, conflicts_with_all = ["browser", "client_credentials", "with_token", "port"])]
+    pub device: bool,
+    /// Authorization code with PKCE: a browser on this machine comes back to a loopback port.
+    #[arg(long, conflicts_with_all = ["client_credentials", "with_token"])]
+    pub browser: bool,
+    /// The client's own credentials, for CI: KEYCLOAK_CLIENT_ID with the secret from
+    /// KEYCLOAK_CLIENT_SECRET or stdin (never from a flag).
+    #[arg(long, conflicts_with_all = ["with_token", "port"])]
+    pub client_credentials: bool,
+    /// Read an access token from stdin; it is verified before it is stored.
+    #[arg(long, conflicts_with = "port")]
+    pub with_token: bool,
+    /// The loopback port of the browser flow, e.g. to forward it with `ssh -L`.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Print a valid access token (refreshed first when it is about to expire).
+    Token,
+    /// Exit 0 when logged in, 3 when not.
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct DaemonRunArgs {
+    /// Also serve the API over TCP on ADDR:PORT for other machines' CLIs and scripts; every
+    /// request needs `Authorization: Bearer <JWT>` of the SSO provider. TLS is required on
+    /// any address but loopback.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+    /// PEM certificate chain of the TCP listener.
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the TCP listener.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -112,6 +112,15 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// Who the caller is could not be established (no login, an invalid or expired token,
+    /// a login that failed): exit 3, 401 to the daemon's API.
+    #[error("{message}")]
+    Unauthenticated {
+        message: String,
+        hint: Option<String>,
+    },
+
+    /// The caller is known but may not do this: exit 3, 403 to the daemon's API.
     #[error("{message}")]
     Permission {
         message: String,
@@ -185,7 +194,7 @@ impl Error {
             Error::Invalid(_) | Error::Usage { .. } | Error::NotFound { .. } => exit::INVALID,
             Error::Failed { .. } | Error::Io { .. } => exit::FAILED,
             Error::Unavailable { .. } => exit::UNAVAILABLE,
-            Error::Permission { .. } => exit::AUTH,
+            Error::Permission { .. } | Error::Unauthenticated { .. } => exit::AUTH,
             Error::Store(_) => exit::FAILED,
             Error::Internal(_) => exit::INTERNAL,
         }
@@ -197,7 +206,8 @@ impl Error {
             | Error::NotFound { hint, .. }
             | Error::Failed { hint, .. }
             | Error::Unavailable { hint, .. }
-            | Error::Permission { hint, .. } => hint.clone(),
+            | Error::Permission { hint, .. }
+            | Error::Unauthenticated { hint, .. } => hint.clone(),
             Error::Invalid(_) => Some("fix the fields above and run the command again".into()),
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
                 Some("check the permissions of the path above".into())

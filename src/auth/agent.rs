@@ -110,7 +110,7 @@ fn check_id(id: &str) -> Result<()> {
     if id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
         Ok(())
     } else {
-        Err(Error::Permission {
+        Err(Error::Unauthenticated {
             message: "the session handle is not valid".into(),
             hint: Some("run `pc-hybrid login`".into()),
         })
@@ -269,7 +269,7 @@ impl Agent {
                     return Ok(None);
                 };
                 let Some(plain) = open(key, id, &sealed) else {
-                    return Err(Error::Permission {
+                    return Err(Error::Unauthenticated {
                         message: format!("session {id} in Redis cannot be opened with this daemon's ENCRYPTION_KEY"),
                         hint: Some("give every daemon the same ENCRYPTION_KEY, or log in again".into()),
                     });
@@ -409,7 +409,7 @@ impl Agent {
                 let claims = provider
                     .verify(tokens.access_token.expose())
                     .await
-                    .map_err(|e| Error::Permission {
+                    .map_err(|e| Error::Unauthenticated {
                         message: format!("the refreshed access token is not valid: {e}"),
                         hint: None,
                     })?;

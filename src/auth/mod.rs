@@ -23,8 +23,8 @@ pub struct Caller {
     pub identity: Option<Identity>,
     /// The session the caller's requests belong to (audit events' `session_id`).
     pub session_id: Option<String>,
-    /// Where the session's tokens are kept, for `whoami`.
-    pub storage: Option<String>,
+    /// The session, when the caller has one of this tool's.
+    pub session: Option<SessionInfo>,
     /// The caller's address, for requests over the network.
     pub ip_address: Option<String>,
     /// Came over the network (the team API): roles are always enforced.
@@ -41,17 +41,60 @@ impl Caller {
             correlation_id: uuid::Uuid::now_v7().to_string(),
             identity: None,
             session_id: None,
-            storage: None,
+            session: None,
             ip_address: None,
             remote: false,
         }
     }
 
     /// This caller, authenticated as `identity`.
-    pub fn authenticated(mut self, identity: Identity, session_id: Option<String>) -> Caller {
+    pub fn authenticated(mut self, identity: Identity, session: Option<SessionInfo>) -> Caller {
         self.user = identity.username.clone();
-        self.session_id = session_id.or_else(|| identity.provider_session.clone());
+        self.session_id = session
+            .as_ref()
+            .map(|s| s.id.clone())
+            .or_else(|| identity.provider_session.clone());
+        self.session = session;
         self.identity = Some(identity);
         self
+    }
+}
+
+/// A boxed future of this crate's results, for the traits the CLI hands down.
+pub type BoxFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = crate::error::Result<T>> + Send + 'a>>;
+
+/// Hands a new session to the daemon that keeps sessions (`token_storage: daemon`) and
+/// remembers its handle. The daemon's client implements it and the CLI hands it in, because
+/// the daemon depends on the operation layer that logs in.
+pub trait Keeper: Send + Sync {
+    fn keep<'a>(&'a self, session: &'a session::Session) -> BoxFuture<'a, String>;
+}
+
+/// The session a caller's requests belong to, as `whoami` shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct SessionInfo {
+    pub id: String,
+    pub profile: String,
+    pub grant: session::Grant,
+    /// Where the tokens are kept.
+    pub storage: String,
+    pub access_expires_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+impl SessionInfo {
+    pub fn of(s: &session::Session, storage: String) -> SessionInfo {
+        SessionInfo {
+            id: s.id.clone(),
+            profile: s.profile.clone(),
+            grant: s.grant,
+            storage,
+            access_expires_at: s.access_expires_at,
+            refresh_expires_at: s.refresh_expires_at,
+            expires_at: s.expires_at,
+        }
     }
 }

@@ -435,7 +435,7 @@ impl Provider {
                 format!("the token endpoint {url} answered {status}"),
                 None,
             ))),
-            Err(_) => Err(TokenError::Other(Error::Permission {
+            Err(_) => Err(TokenError::Other(Error::Unauthenticated {
                 message: format!("the token endpoint {url} refused the request ({status})"),
                 hint: None,
             })),
@@ -481,7 +481,7 @@ impl Provider {
                     None => e.error,
                 })
                 .unwrap_or_else(|_| status.to_string());
-            return Err(Error::Permission {
+            return Err(Error::Unauthenticated {
                 message: format!("the provider refused to start a device login: {why}"),
                 hint: Some(format!(
                     "check that the client `{}` may use the device grant",
@@ -528,7 +528,7 @@ impl Provider {
                     interval += Duration::from_secs(5);
                 }
                 Err(TokenError::OAuth { code, .. }) if code == "access_denied" => {
-                    return Err(Error::Permission {
+                    return Err(Error::Unauthenticated {
                         message: "the login was denied at the provider".into(),
                         hint: Some("run `pc-hybrid login` again and approve the request".into()),
                     })
@@ -670,7 +670,7 @@ fn not_found(issuer: &str) -> Error {
 }
 
 fn expired(seconds: u64) -> Error {
-    Error::Permission {
+    Error::Unauthenticated {
         message: format!(
             "the login code expired after {} minutes without an answer; nothing was stored",
             seconds.div_ceil(60)
@@ -695,7 +695,7 @@ enum TokenError {
 impl TokenError {
     fn into_error(self, what: &str) -> Error {
         match self {
-            TokenError::OAuth { code, description } => Error::Permission {
+            TokenError::OAuth { code, description } => Error::Unauthenticated {
                 message: format!(
                     "{what} was refused by the provider: {code}{}",
                     description.map(|d| format!(" ({d})")).unwrap_or_default()
@@ -793,7 +793,7 @@ impl Loopback {
             let accepted = tokio::select! {
                 a = listener.accept() => a,
                 _ = tokio::time::sleep_until(deadline) => {
-                    return Err(Error::Permission {
+                    return Err(Error::Unauthenticated {
                         message: format!("no answer from the browser within {} minutes; nothing was stored", timeout.as_secs() / 60),
                         hint: Some("run `pc-hybrid login` again, or `login --device` where no browser can reach this machine".into()),
                     });
@@ -871,7 +871,7 @@ async fn callback(stream: tokio::net::TcpStream, state: &Secret, issuer: &str) -
     {
         (
             respond("400 Bad Request", "This login answer does not belong to the login pc-hybrid started. Nothing was stored; run pc-hybrid login again."),
-            Callback::Failed(Error::Permission {
+            Callback::Failed(Error::Unauthenticated {
                 message: "the browser came back with a `state` that is not this login's (a stale tab or a forged redirect); nothing was stored".into(),
                 hint: Some("run `pc-hybrid login` again".into()),
             }),
@@ -882,7 +882,7 @@ async fn callback(stream: tokio::net::TcpStream, state: &Secret, issuer: &str) -
                 "400 Bad Request",
                 "The answer came from another provider. Nothing was stored.",
             ),
-            Callback::Failed(Error::Permission {
+            Callback::Failed(Error::Unauthenticated {
                 message: format!(
                     "the login answer names the issuer `{}`, not `{issuer}`; nothing was stored",
                     params["iss"].chars().take(200).collect::<String>()
@@ -897,7 +897,7 @@ async fn callback(stream: tokio::net::TcpStream, state: &Secret, issuer: &str) -
                 "200 OK",
                 "The login was not completed. You can close this window.",
             ),
-            Callback::Failed(Error::Permission {
+            Callback::Failed(Error::Unauthenticated {
                 message: format!(
                     "the provider ended the login: {}{}",
                     err.chars().take(64).collect::<String>(),
@@ -921,7 +921,7 @@ async fn callback(stream: tokio::net::TcpStream, state: &Secret, issuer: &str) -
     } else {
         (
             respond("400 Bad Request", "The answer has no code."),
-            Callback::Failed(Error::Permission {
+            Callback::Failed(Error::Unauthenticated {
                 message: "the browser came back without an authorization code; nothing was stored"
                     .into(),
                 hint: None,

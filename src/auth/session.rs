@@ -42,7 +42,7 @@ impl Grant {
 }
 
 /// One login's tokens. Serialized in clear only into a token store or the daemon's socket.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Session {
     pub id: String,
     pub profile: String,
@@ -50,10 +50,13 @@ pub struct Session {
     pub client_id: String,
     pub grant: Grant,
     #[serde(with = "crate::secret::clear")]
+    #[schemars(with = "String")]
     pub access_token: Secret,
     #[serde(default, with = "crate::secret::clear::option")]
+    #[schemars(with = "Option<String>")]
     pub refresh_token: Option<Secret>,
     #[serde(default, with = "crate::secret::clear::option")]
+    #[schemars(with = "Option<String>")]
     pub id_token: Option<Secret>,
     /// Seconds since the epoch.
     pub access_expires_at: i64,
@@ -291,7 +294,7 @@ pub async fn identify(provider: &Provider, token: &str) -> Result<Identity> {
     let claims = provider
         .verify(token)
         .await
-        .map_err(|e| Error::Permission {
+        .map_err(|e| Error::Unauthenticated {
             message: format!("the access token is not valid: {e}"),
             hint: Some("run `pc-hybrid login`".into()),
         })?;
@@ -433,7 +436,7 @@ impl Local {
                 let claims = provider
                     .verify(tokens.access_token.expose())
                     .await
-                    .map_err(|e| Error::Permission {
+                    .map_err(|e| Error::Unauthenticated {
                         message: format!("the refreshed access token is not valid: {e}"),
                         hint: None,
                     })?;

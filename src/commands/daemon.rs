@@ -56,7 +56,7 @@ pub async fn run(
 ) -> Result<()> {
     let paths = Paths::of(&s.paths);
     match cmd {
-        DaemonCommand::Run => {
+        DaemonCommand::Run(args) => {
             let stop = Cancel::new();
             {
                 let stop = stop.clone();
@@ -78,7 +78,15 @@ pub async fn run(
                 "pc-hybrid daemon serving on {}",
                 paths.socket.display()
             ));
-            daemon::serve(s, inherited(env), stop).await
+            let listen = match &args.listen {
+                Some(addr) => Some(daemon::tcp::Listen::parse(
+                    addr,
+                    args.tls_cert.as_deref(),
+                    args.tls_key.as_deref(),
+                )?),
+                None => None,
+            };
+            daemon::serve(s, inherited(env), listen, stop).await
         }
         DaemonCommand::Start => start(&paths, out).await,
         DaemonCommand::Stop => {

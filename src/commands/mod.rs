@@ -2,6 +2,7 @@
 //! operation layer, and its response rendered by the single output path.
 
 pub mod audit;
+pub mod auth;
 pub mod completions;
 pub mod config;
 pub mod create_agent;
@@ -21,7 +22,7 @@ use crate::cli::{Cli, Command, ConfigCommand, Lazy};
 use crate::error::Result;
 use crate::ops::{self, Caller, Cancel, Context, Request, Response, Sink, Step};
 use crate::output::{Format, Output, StepProgress};
-use crate::settings::Settings;
+use crate::settings::{Settings, TokenStorage};
 
 /// Format a timestamp for tables.
 pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
@@ -34,36 +35,100 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         completions::run(args, out);
         return Ok(());
     }
-    let settings = Settings::resolve(env, &create_agent::overrides(&cli.command))?;
+    let mut overrides = create_agent::overrides(&cli.command);
+    overrides.profile = cli.profile.clone();
+    let settings = Settings::resolve(env, &overrides)?;
     crate::output::init_logging(&settings.log_level.value, cli.verbose, cli.quiet);
     if let Command::Daemon(d) = &cli.command {
         return daemon::run(d, settings, env, out).await;
     }
     let (request, origin) = request(&cli.command, &settings, env, out)?;
-    if request.spec().runs == ops::Runs::Anywhere || matches!(request, Request::Ingest(_)) {
-        if let Some(reply) = delegate(&settings, &request, out).await? {
-            return finish(
-                reply,
-                &origin,
-                matches!(request, Request::CreateAgent(_)),
-                out,
-            );
+    let is_create = matches!(request, Request::CreateAgent(_));
+    let status_only = matches!(request, Request::AuthStatus);
+    let daemon_sessions = settings.auth.token_storage.value == TokenStorage::Daemon;
+    let mut ctx = Context::new(settings, crate::audit::event::Component::Cli)
+        .with_daemon_probe(std::sync::Arc::new(crate::daemon::Probe));
+    // A login's own operations run here unless the daemon holds the sessions.
+    let session_op = matches!(
+        request,
+        Request::Logout | Request::WhoAmI | Request::AuthToken | Request::AuthStatus
+    );
+    let delegable = (request.spec().runs == ops::Runs::Anywhere
+        || matches!(request, Request::Ingest(_)))
+        && (!session_op || daemon_sessions);
+    if delegable {
+        if let Some(reply) = delegate(&ctx, &request, out).await? {
+            if matches!(request, Request::Logout) {
+                forget_handle(&ctx);
+            }
+            return finish(reply, &origin, is_create, status_only, out);
         }
     }
-    let ctx = Context::new(settings, crate::audit::event::Component::Cli)
-        .with_daemon_probe(std::sync::Arc::new(crate::daemon::Probe));
+    if matches!(request, Request::Login(_)) && daemon_sessions {
+        let socket = crate::settings::DaemonPaths::of(&ctx.settings.paths).socket;
+        if crate::daemon::status(&socket).await?.is_some() {
+            let handles = ops::auth::credentials_dir(&ctx);
+            ctx = ctx.with_keeper(std::sync::Arc::new(crate::daemon::client::SessionKeeper {
+                socket,
+                handles,
+            }));
+        }
+    }
     let caller = Caller::local(&ctx.settings.audit.user);
+    // Logging in or out needs no session of its own.
+    let caller = if matches!(request, Request::Login(_) | Request::Logout) {
+        caller
+    } else {
+        ops::auth::identify(&ctx, caller, ops::auth::Credential::Local).await?
+    };
     let cancel = Cancel::new();
     // What runs long or waits on something outside (a creation, a deploy, a follow, a live
-    // check) is cancelled by Ctrl-C; anything else keeps Ctrl-C's usual meaning.
+    // check, a login) is cancelled by Ctrl-C; anything else keeps Ctrl-C's usual meaning.
     let watcher = cancellable(&request).then(|| interrupts(cancel.clone()));
-    let is_create = matches!(request, Request::CreateAgent(_));
     let sink = OutputSink::new(out);
     let result = ops::execute(&ctx, &caller, request, &sink, &cancel).await;
     if let Some(w) = watcher {
         w.abort();
     }
-    finish(result, &origin, is_create, out)
+    finish(result, &origin, is_create, status_only, out)
+}
+
+/// The handle of this profile's daemon-held session, when there is one.
+fn session_handle(ctx: &Context) -> Option<String> {
+    let profile = ctx.settings.auth.profile.as_ref()?;
+    crate::auth::token_store::TokenStore::file(ops::auth::credentials_dir(ctx))
+        .get(&crate::daemon::client::handle_key(&profile.name))
+        .ok()
+        .flatten()
+        .map(|s| s.expose().trim().to_owned())
+}
+
+fn forget_handle(ctx: &Context) {
+    if let Some(profile) = &ctx.settings.auth.profile {
+        let _ = crate::auth::token_store::TokenStore::file(ops::auth::credentials_dir(ctx))
+            .delete(&crate::daemon::client::handle_key(&profile.name));
+    }
+}
+
+/// What requests to the daemon present: the handle of the session it holds, or the access
+/// token of this process's token store (refreshed first when it is about to expire).
+async fn credential(ctx: &Context) -> Result<ops::auth::Credential> {
+    use ops::auth::Credential;
+    if ctx.settings.auth.profile.is_none() {
+        return Ok(Credential::Nothing);
+    }
+    if ctx.settings.auth.token_storage.value == TokenStorage::Daemon {
+        return Ok(session_handle(ctx).map_or(Credential::Nothing, Credential::Session));
+    }
+    match ops::auth::local_token(ctx).await {
+        Ok(Some(t)) => Ok(Credential::Bearer(t)),
+        Ok(None) => Ok(Credential::Nothing),
+        Err(e) if ctx.settings.auth.required.value => Err(e),
+        Err(e) => {
+            log::debug!("no SSO token for the daemon: {e}");
+            Ok(Credential::Nothing)
+        }
+    }
 }
 
 /// Render an operation's result: its data, then its failure.
@@ -71,6 +136,7 @@ fn finish(
     result: Result<ops::Reply>,
     origin: &create_agent::Origin,
     is_create: bool,
+    status_only: bool,
     out: &Output,
 ) -> Result<()> {
     let reply = match result {
@@ -82,7 +148,14 @@ fn finish(
         }
         Err(e) => return Err(e),
     };
-    render(&reply.response, out)?;
+    match (&reply.response, status_only) {
+        // `auth status` is for scripts: its exit code is the answer; a line for people.
+        (Response::WhoAmI(w), true) if out.format == Format::Table => out.note(&format!(
+            "logged in as {} at {}",
+            w.identity.username, w.identity.issuer
+        )),
+        _ => render(&reply.response, out)?,
+    }
     // The process ends once this is printed: freeing a listing's thousands of blocks one
     // by one takes longer than rendering them.
     std::mem::forget(reply.response);
@@ -95,11 +168,12 @@ fn finish(
 /// Run `request` in the daemon when the settings say so and one answers: None when it is
 /// to run in this process.
 async fn delegate(
-    s: &Settings,
+    ctx: &Context,
     request: &Request,
     out: &Output,
 ) -> Result<Option<Result<ops::Reply>>> {
     use crate::daemon::{client, Mode};
+    let s = &ctx.settings;
     let mode = s.daemon.value;
     if mode == Mode::Never {
         return Ok(None);
@@ -119,6 +193,7 @@ async fn delegate(
         }
         Err(client::ConnectError::Failed(e)) => return Err(e),
     };
+    let conn = conn.with_credential(&credential(ctx).await?)?;
     let cancel = Cancel::new();
     // As in-process: what runs long (and an ingest, whose acknowledgements should reach the
     // caller) ends cleanly on Ctrl-C. Anything else dies as usual, and the daemon, seeing
@@ -174,6 +249,7 @@ fn cancellable(r: &Request) -> bool {
         Request::AuditTail { follow, .. } => *follow,
         Request::RegisterServer(r) => r.live.live,
         Request::ValidateServers(v) => v.live.live,
+        Request::Login(_) => true,
         _ => false,
     }
 }
@@ -198,6 +274,10 @@ fn request(
         Command::Restart(a) => plain(deploy::restart_request(a)),
         Command::Mcp(m) => plain(mcp::request(m, env)?),
         Command::Audit(a) => plain(audit::request(a)),
+        Command::Login(a) => plain(auth::login_request(a, env)?),
+        Command::Logout => plain(Request::Logout),
+        Command::Whoami => plain(Request::WhoAmI),
+        Command::Auth(a) => plain(auth::request(a)),
         Command::Config(Lazy(ConfigCommand::Show)) => plain(Request::ConfigShow),
         Command::Config(Lazy(ConfigCommand::SetGitToken)) => {
             plain(config::set_git_token_request()?)
@@ -240,6 +320,28 @@ pub fn render(r: &Response, out: &Output) -> Result<()> {
         Response::Verified(v) => out.data(&audit::Verified(v)),
         Response::Settings(s) => out.data(&config::View(s)),
         Response::Checks(c) => out.data(&doctor::Report(c)),
+        Response::LoggedIn(l) => {
+            out.note(&format!(
+                "logged in as {} at {}{}",
+                l.identity.username,
+                l.identity.issuer,
+                if l.concurrent {
+                    " (by a login that finished while this one waited)"
+                } else {
+                    ""
+                }
+            ));
+            out.data(&auth::In(l))
+        }
+        Response::LoggedOut(l) => out.data(&auth::Out(l)),
+        Response::WhoAmI(w) => out.data(&auth::Who(w)),
+        Response::Token(t) => match out.format {
+            Format::Table => {
+                out.write(format!("{}\n", t.token.expose()).as_bytes());
+                Ok(())
+            }
+            _ => out.data(&auth::Token(t)),
+        },
         Response::Streamed | Response::Done => Ok(()),
     }
 }

@@ -139,6 +139,7 @@ pub enum ProblemKind {
     Failed,
     Unavailable,
     Permission,
+    Unauthenticated,
     Store,
     Internal,
 }
@@ -185,6 +186,7 @@ impl Problem {
             Error::Io { .. } => (ProblemKind::Failed, 500, "operation failed"),
             Error::Unavailable { .. } => (ProblemKind::Unavailable, 503, "service unavailable"),
             Error::Permission { .. } => (ProblemKind::Permission, 403, "forbidden"),
+            Error::Unauthenticated { .. } => (ProblemKind::Unauthenticated, 401, "unauthorized"),
             Error::Store(_) => (ProblemKind::Store, 500, "store error"),
             Error::Internal(_) => (ProblemKind::Internal, 500, "internal error"),
         };
@@ -205,7 +207,8 @@ impl Problem {
                 | Error::NotFound { hint, .. }
                 | Error::Failed { hint, .. }
                 | Error::Unavailable { hint, .. }
-                | Error::Permission { hint, .. } => hint.clone(),
+                | Error::Permission { hint, .. }
+                | Error::Unauthenticated { hint, .. } => hint.clone(),
                 _ => None,
             },
             errors: match e {
@@ -263,10 +266,28 @@ impl Problem {
                 message: self.detail,
                 hint: self.hint,
             },
+            ProblemKind::Unauthenticated => Error::Unauthenticated {
+                message: self.detail,
+                hint: self.hint,
+            },
             ProblemKind::Store => Error::Store(self.detail),
             ProblemKind::Internal => Error::Internal(self.detail),
         }
     }
+}
+
+/// The header naming the daemon-held session a request on the socket is made in.
+pub const SESSION_HEADER: &str = "pc-hybrid-session";
+
+/// `POST /auth/sessions` (socket only): a session whose tokens the daemon is to hold.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct NewSession(pub crate::auth::session::Session);
+
+/// The handle of a session the daemon now holds.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SessionKept {
+    pub session_id: String,
 }
 
 /// `POST /api/v4/operations`: one operation, run as the CLI would run it.
@@ -355,6 +376,8 @@ pub enum Endpoint {
     Register,
     AuditEvents,
     AuditIngest,
+    WhoAmI,
+    Sessions,
 }
 
 /// One route: a method and a path under `PREFIX`, `{name}` segments taking one non-empty
@@ -384,6 +407,8 @@ pub const ROUTES: &[Route] = &[
     Route { method: "GET", path: "/mcp/servers", endpoint: Endpoint::Servers, summary: "The registered MCP servers (`mcp list`)" },
     Route { method: "POST", path: "/admin/mcp/register", endpoint: Endpoint::Register, summary: "Register an MCP server: a registration (section 2.3), a manifest or a server.json" },
     Route { method: "GET", path: "/audit/events", endpoint: Endpoint::AuditEvents, summary: "Audit events matching the filters (`audit query`)" },
+    Route { method: "GET", path: "/auth/whoami", endpoint: Endpoint::WhoAmI, summary: "Who the request's credential says the caller is, and what its roles allow (`whoami`)" },
+    Route { method: "POST", path: "/auth/sessions", endpoint: Endpoint::Sessions, summary: "Hold a new login's session (socket only; `token_storage: daemon`)" },
     Route { method: "POST", path: "/audit/events", endpoint: Endpoint::AuditIngest, summary: "Ingest events, one JSON object per line, as they arrive (`audit ingest`); acknowledgements stream back" },
 ];
 

@@ -19,6 +19,8 @@ type RequestBody = BoxBody<Bytes, std::io::Error>;
 pub struct Connection {
     sender: hyper::client::conn::http1::SendRequest<RequestBody>,
     socket: std::path::PathBuf,
+    /// Who the requests are made as: a session handle or a bearer token.
+    credential: Option<(http::HeaderName, http::HeaderValue)>,
 }
 
 /// Why no connection was made.
@@ -63,10 +65,38 @@ pub async fn connect(socket: &Path) -> std::result::Result<Connection, ConnectEr
     Ok(Connection {
         sender,
         socket: socket.to_path_buf(),
+        credential: None,
     })
 }
 
 impl Connection {
+    /// Make the requests as `credential` presents.
+    pub fn with_credential(mut self, credential: &crate::ops::auth::Credential) -> Result<Self> {
+        use crate::ops::auth::Credential;
+        let header = |name: http::HeaderName, value: String| {
+            let mut v =
+                http::HeaderValue::from_str(&value).map_err(|_| Error::Unauthenticated {
+                    message: "the stored credential is not a valid header value".into(),
+                    hint: Some("run `pc-hybrid login`".into()),
+                })?;
+            // Kept out of any debug output of the request.
+            v.set_sensitive(true);
+            Ok::<_, Error>(Some((name, v)))
+        };
+        self.credential = match credential {
+            Credential::Session(id) => header(
+                http::HeaderName::from_static(api::SESSION_HEADER),
+                id.clone(),
+            )?,
+            Credential::Bearer(t) => header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {}", t.expose()),
+            )?,
+            Credential::Local | Credential::Nothing => None,
+        };
+        Ok(self)
+    }
+
     /// Send one request and check the protocol of the answer.
     pub async fn send(
         &mut self,
@@ -87,14 +117,16 @@ impl Connection {
         content_type: &str,
         body: RequestBody,
     ) -> Result<http::Response<Incoming>> {
-        let req = http::Request::builder()
+        let mut req = http::Request::builder()
             .method(method)
             .uri(format!("http://localhost{}{path}", api::PREFIX))
             .header(http::header::HOST, "localhost")
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-            .header(http::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .header(http::header::CONTENT_TYPE, content_type);
+        if let Some((name, value)) = &self.credential {
+            req = req.header(name, value.clone());
+        }
+        let req = req.body(body).map_err(|e| Error::Internal(e.to_string()))?;
         let resp = self
             .sender
             .send_request(req)
@@ -310,5 +342,43 @@ fn decode<T: serde::de::DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> R
     match serde_json::from_slice::<Problem>(bytes) {
         Ok(p) => Err(p.into_error()),
         Err(_) => Err(Error::Internal(format!("the daemon answered {status}"))),
+    }
+}
+
+/// Hands new sessions to the daemon on `socket` (`token_storage: daemon`) and keeps their
+/// handles in `handles` (a private folder; a handle is useful only on the daemon's socket).
+pub struct SessionKeeper {
+    pub socket: std::path::PathBuf,
+    pub handles: std::path::PathBuf,
+}
+
+/// The name of a profile's session handle in the handles folder.
+pub fn handle_key(profile: &str) -> String {
+    format!("session.{profile}")
+}
+
+impl crate::auth::Keeper for SessionKeeper {
+    fn keep<'a>(
+        &'a self,
+        s: &'a crate::auth::session::Session,
+    ) -> crate::auth::BoxFuture<'a, String> {
+        Box::pin(async move {
+            let mut c = match connect(&self.socket).await {
+                Ok(c) => c,
+                Err(ConnectError::NotRunning) => return Err(Error::unavailable(
+                    "the daemon that keeps sessions stopped during the login; nothing was stored",
+                    Some("start it with `pc-hybrid daemon start` and log in again"),
+                )),
+                Err(ConnectError::Failed(e)) => return Err(e),
+            };
+            let kept: api::SessionKept = c
+                .post("/auth/sessions", &api::NewSession(s.clone()))
+                .await?;
+            crate::auth::token_store::TokenStore::file(self.handles.clone()).set(
+                &handle_key(&s.profile),
+                &crate::secret::Secret::new(kept.session_id.clone()),
+            )?;
+            Ok(kept.session_id)
+        })
     }
 }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod client;
 pub mod openapi;
 pub mod server;
+pub mod tcp;
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -136,6 +137,7 @@ pub fn bind(path: &Path) -> Result<std::os::unix::net::UnixListener> {
 pub async fn serve(
     settings: crate::settings::Settings,
     inherited: Option<std::os::unix::net::UnixListener>,
+    listen: Option<tcp::Listen>,
     stop: crate::ops::Cancel,
 ) -> Result<()> {
     use std::sync::Arc;
@@ -158,10 +160,25 @@ pub async fn serve(
         .map_err(|e| Error::io(paths.socket.display().to_string(), e))?;
     let listener = tokio::net::UnixListener::from_std(listener)
         .map_err(|e| Error::io(paths.socket.display().to_string(), e))?;
-    let ctx = Arc::new(crate::ops::Context::new(
-        settings,
-        crate::audit::event::Component::Daemon,
-    ));
+    // The daemon holds sessions (`token_storage: daemon`), in Redis when REDIS_URL is set;
+    // a Redis that does not answer stops the start rather than every login.
+    let agent = {
+        let a = &settings.auth;
+        crate::auth::agent::Agent::new(
+            a.redis_url.as_ref(),
+            a.encryption_key.as_ref(),
+            a.idle_minutes,
+        )?
+    };
+    agent.ping()?;
+    let team = match &listen {
+        Some(l) => Some(tcp::bind(l).await?),
+        None => None,
+    };
+    let ctx = Arc::new(
+        crate::ops::Context::new(settings, crate::audit::event::Component::Daemon)
+            .with_agent(Arc::new(agent)),
+    );
     // Opened before the first request: a trail that cannot be written stops the start
     // under fail-closed, instead of failing every request.
     let recorder = ctx.recorder()?;
@@ -192,6 +209,14 @@ pub async fn serve(
         });
     }
     log::info!("serving on {}", paths.socket.display());
+    if let (Some(team), Some(l)) = (team, listen) {
+        log::info!(
+            "serving the team API on {}://{}",
+            if l.tls.is_some() { "https" } else { "http" },
+            l.addr
+        );
+        tokio::spawn(tcp::serve(team, l.tls, state.clone()));
+    }
     let served = server::serve(listener, state, std::time::Duration::from_secs(60)).await;
     let _ = recorder.record(event("daemon.stop"), &caller);
     let sealed = recorder.seal();

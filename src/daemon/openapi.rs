@@ -267,6 +267,22 @@ fn operation(gen: &mut SchemaGenerator, route: &Route, problem: &Value) -> Value
                 }),
             );
         }
+        Endpoint::WhoAmI => {
+            responses.insert(
+                "200".into(),
+                ok("The caller", schema::<ops::auth::WhoAmI>(gen)),
+            );
+        }
+        Endpoint::Sessions => {
+            body = Some(content("application/json", schema::<api::NewSession>(gen)));
+            responses.insert(
+                "201".into(),
+                ok(
+                    "The daemon holds the session",
+                    schema::<api::SessionKept>(gen),
+                ),
+            );
+        }
     }
     responses.insert(
         "default".into(),
@@ -307,5 +323,7 @@ fn operation_id(route: &Route) -> &'static str {
         Endpoint::Register => "mcp.register",
         Endpoint::AuditEvents => "audit.query",
         Endpoint::AuditIngest => "audit.ingest",
+        Endpoint::WhoAmI => "auth.whoami",
+        Endpoint::Sessions => "auth.session_keep",
     }
 }

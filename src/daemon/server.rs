@@ -123,8 +123,25 @@ pub async fn serve(
     Ok(())
 }
 
+/// Who is at the other end of a connection.
+#[derive(Debug, Clone, Copy)]
+pub enum Peer {
+    /// On the socket: the peer's uid, as the kernel says.
+    Local(Option<u32>),
+    /// Over TCP (the team API): its address; who it is comes from its bearer token.
+    Remote(std::net::SocketAddr),
+}
+
 async fn connection(stream: tokio::net::UnixStream, state: Arc<State>) {
-    let peer = stream.peer_cred().ok().map(|c| c.uid());
+    let peer = Peer::Local(stream.peer_cred().ok().map(|c| c.uid()));
+    serve_connection(stream, state, peer).await
+}
+
+/// Serve HTTP/1.1 on one accepted connection of any kind.
+pub async fn serve_connection<S>(stream: S, state: Arc<State>, peer: Peer)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let svc = hyper::service::service_fn(move |req| {
         let state = state.clone();
         async move { Ok::<_, Infallible>(handle(req, state, peer).await) }
@@ -200,14 +217,87 @@ fn refuse_peer(state: &State, uid: Option<u32>) -> HttpResponse<Body> {
     }))
 }
 
-async fn handle(
-    req: HttpRequest<Incoming>,
-    state: Arc<State>,
-    peer: Option<u32>,
-) -> HttpResponse<Body> {
-    if peer != Some(state.uid) {
-        return refuse_peer(&state, peer);
+/// The credential a request presents: a bearer token, or (on the socket only) the handle of
+/// a session the daemon holds.
+fn credential(
+    req: &HttpRequest<Incoming>,
+    remote: bool,
+) -> std::result::Result<ops::auth::Credential, Problem> {
+    use ops::auth::Credential;
+    if let Some(v) = req.headers().get(http::header::AUTHORIZATION) {
+        let token = v
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        return match token {
+            Some(t) => Ok(Credential::Bearer(crate::secret::Secret::new(t))),
+            None => Err(Problem::of(&Error::Unauthenticated {
+                message: "the Authorization header is not `Bearer <token>`".into(),
+                hint: None,
+            })),
+        };
     }
+    if remote {
+        return Err(Problem::of(&Error::Unauthenticated {
+            message: "this API needs `Authorization: Bearer <access token>` of the SSO provider"
+                .into(),
+            hint: Some("get one with `pc-hybrid auth token`".into()),
+        }));
+    }
+    match req
+        .headers()
+        .get(api::SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(id) => Ok(Credential::Session(id.trim().to_owned())),
+        None => Ok(Credential::Nothing),
+    }
+}
+
+fn unauthorized(p: Problem) -> HttpResponse<Body> {
+    let mut r = problem(&p);
+    r.headers_mut().insert(
+        http::header::WWW_AUTHENTICATE,
+        http::HeaderValue::from_static("Bearer realm=\"pc-hybrid\""),
+    );
+    r
+}
+
+async fn handle(req: HttpRequest<Incoming>, state: Arc<State>, peer: Peer) -> HttpResponse<Body> {
+    let mut caller = Caller::local(&state.ctx.settings.audit.user);
+    let remote = match peer {
+        Peer::Local(uid) if uid == Some(state.uid) => false,
+        Peer::Local(uid) => return refuse_peer(&state, uid),
+        Peer::Remote(addr) => {
+            caller.remote = true;
+            caller.user = "anonymous".into();
+            caller.ip_address = Some(addr.ip().to_string());
+            true
+        }
+    };
+    let credential = match credential(&req, remote) {
+        Ok(c) => c,
+        Err(p) => {
+            ops::auth::record_auth(
+                &state.ctx,
+                &caller,
+                "auth.bearer",
+                crate::audit::event::Status::Failure,
+                Some(p.detail.clone()),
+            );
+            return unauthorized(p);
+        }
+    };
+    let caller = match ops::auth::identify(&state.ctx, caller, credential).await {
+        Ok(c) => c,
+        Err(e @ Error::Unauthenticated { .. }) => return unauthorized(Problem::of(&e)),
+        Err(e) => return problem(&Problem::of(&e)),
+    };
     state.served.fetch_add(1, Ordering::Relaxed);
     let path = req.uri().path().to_owned();
     let found = match path.strip_prefix(api::PREFIX) {
@@ -266,6 +356,12 @@ async fn handle(
         ),
         Endpoint::OpenApi => json(StatusCode::OK, &super::openapi::document()),
         Endpoint::DaemonStatus => json(StatusCode::OK, &state.status()),
+        Endpoint::DaemonStop | Endpoint::Sessions if remote => {
+            problem(&Problem::of(&Error::Permission {
+                message: format!("{path} is served only on the daemon's socket"),
+                hint: None,
+            }))
+        }
         Endpoint::DaemonStop => {
             state.stop.cancel();
             json(
@@ -276,38 +372,49 @@ async fn handle(
             )
         }
         Endpoint::Operations => match body::<api::OperationCall>(req).await {
-            Ok(call) => operation(&state, call.request),
+            Ok(call) => operation(&state, caller, call.request),
             Err(p) => problem(&p),
         },
-        Endpoint::Agents => answer(&state, Request::ListAgents).await,
-        Endpoint::Servers => answer(&state, Request::ListServers).await,
+        Endpoint::Agents => answer(&state, caller, Request::ListAgents).await,
+        Endpoint::Servers => answer(&state, caller, Request::ListServers).await,
+        Endpoint::WhoAmI => answer(&state, caller, Request::WhoAmI).await,
+        Endpoint::Sessions => match body::<api::NewSession>(req).await {
+            Ok(s) => keep_session(&state, s.0).await,
+            Err(p) => problem(&p),
+        },
         Endpoint::AuditEvents => match audit_filter(req.uri().query()) {
-            Ok(f) => answer(&state, Request::AuditQuery(f)).await,
+            Ok(f) => answer(&state, caller, Request::AuditQuery(f)).await,
             Err(p) => problem(&p),
         },
         Endpoint::AuditIngest => match ingest_query(req.uri().query()) {
-            Ok((ack, source)) => ingest(&state, req, ack, source).await,
+            Ok((ack, source)) => ingest(&state, caller, req, ack, source).await,
             Err(p) => problem(&p),
         },
         Endpoint::CreateAgent => match body::<crate::factory::spec::AgentRequest>(req).await {
-            Ok(spec) => create(&state, spec).await,
+            Ok(spec) => create(&state, caller, spec).await,
             Err(p) => problem(&p),
         },
         Endpoint::CreationStatus => {
-            answer(&state, Request::CreationStatus { creation_id: param }).await
+            answer(
+                &state,
+                caller,
+                Request::CreationStatus { creation_id: param },
+            )
+            .await
         }
         Endpoint::Register => match raw_body(req).await {
-            Ok(text) => register(&state, text).await,
+            Ok(text) => register(&state, caller, text).await,
             Err(p) => problem(&p),
         },
         Endpoint::Deploy => match deploy_body(req, param).await {
-            Ok(d) => answer(&state, Request::Deploy(Box::new(d))).await,
+            Ok(d) => answer(&state, caller, Request::Deploy(Box::new(d))).await,
             Err(p) => problem(&p),
         },
         Endpoint::Undeploy => match target_of(req.uri().query()) {
             Ok(target) => {
                 answer(
                     &state,
+                    caller,
                     Request::Undeploy(ops::Undeploy {
                         name: param,
                         target,
@@ -317,6 +424,34 @@ async fn handle(
             }
             Err(p) => problem(&p),
         },
+    }
+}
+
+/// `POST /auth/sessions`: hold a new login's session once its access token verifies.
+async fn keep_session(
+    state: &Arc<State>,
+    mut s: crate::auth::session::Session,
+) -> HttpResponse<Body> {
+    let Some(agent) = state.ctx.agent() else {
+        return problem(&Problem::of(&Error::Internal(
+            "this daemon keeps no sessions".into(),
+        )));
+    };
+    let provider = match state.ctx.provider().await {
+        Ok(p) => p,
+        Err(e) => return problem(&Problem::of(&e)),
+    };
+    if let Err(e) = provider.verify(s.access_token.expose()).await {
+        return unauthorized(Problem::of(&Error::Unauthenticated {
+            message: format!("the session's access token is not valid: {e}"),
+            hint: Some("run `pc-hybrid login`".into()),
+        }));
+    }
+    s.id = uuid::Uuid::new_v4().to_string();
+    s.last_activity = crate::auth::session::now();
+    match agent.put(&s) {
+        Ok(()) => json(StatusCode::CREATED, &api::SessionKept { session_id: s.id }),
+        Err(e) => problem(&Problem::of(&e)),
     }
 }
 
@@ -371,6 +506,7 @@ fn target_of(query: Option<&str>) -> std::result::Result<Option<crate::deploy::T
 /// creation recorded; it goes on in the daemon, its steps at the progress endpoint.
 async fn create(
     state: &Arc<State>,
+    caller: Caller,
     spec: crate::factory::spec::AgentRequest,
 ) -> HttpResponse<Body> {
     let id = uuid::Uuid::now_v7().to_string();
@@ -381,6 +517,7 @@ async fn create(
     };
     let mut rx = spawn(
         state,
+        caller,
         Request::CreateAgent(Box::new(ops::CreateAgent {
             request: spec,
             flags,
@@ -437,13 +574,13 @@ async fn create(
 }
 
 /// `POST /admin/mcp/register`: the definition in the body, in any of the three formats.
-async fn register(state: &Arc<State>, text: String) -> HttpResponse<Body> {
+async fn register(state: &Arc<State>, caller: Caller, text: String) -> HttpResponse<Body> {
     let request = Request::RegisterServer(Box::new(ops::RegisterServer {
         source: ops::ServerSource::Body(text),
         live: Default::default(),
         replace: false,
     }));
-    let last = finished(state, request).await;
+    let last = finished(state, caller, request).await;
     let summary = |r: &crate::registry::Report| api::Registered {
         name: r.name.clone(),
         version: r.version.clone(),
@@ -629,6 +766,7 @@ impl std::io::Read for BodyReader {
 /// empty body is an ingest of nothing, as an empty file is.
 async fn ingest(
     state: &Arc<State>,
+    caller: Caller,
     req: HttpRequest<Incoming>,
     ack: bool,
     source: String,
@@ -676,7 +814,7 @@ async fn ingest(
         source: ops::IngestSource::Stream(input),
         ack,
     });
-    frames(spawn(state, request))
+    frames(spawn(state, caller, request))
 }
 
 /// A sink that turns what an operation reports into frames on a channel.
@@ -744,7 +882,7 @@ impl Sink for Frames {
 /// Run `request` on a blocking thread of its own (stores are synchronous; one request never
 /// waits behind another), its frames on the channel returned. Dropping the receiver (the
 /// client went away) cancels the operation.
-fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Chunk> {
+fn spawn(state: &Arc<State>, caller: Caller, request: Request) -> mpsc::UnboundedReceiver<Chunk> {
     let (tx, rx) = mpsc::unbounded_channel();
     let cancel = Cancel::new();
     // Ends with the operation, so that its sender does not hold the stream open.
@@ -784,7 +922,6 @@ fn spawn(state: &Arc<State>, request: Request) -> mpsc::UnboundedReceiver<Chunk>
     tokio::task::spawn_blocking(move || {
         let (op, started) = (request.id(), Instant::now());
         let frames = Frames { tx };
-        let caller = Caller::local(&state.ctx.settings.audit.user);
         let run = |rt: &tokio::runtime::Runtime| match rt
             .block_on(ops::execute(&state.ctx, &caller, request, &frames, &cancel))
         {
@@ -825,7 +962,7 @@ thread_local! {
 }
 
 /// `POST /operations`: the operation's frames as they come (`application/x-ndjson`).
-fn operation(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
+fn operation(state: &Arc<State>, caller: Caller, request: Request) -> HttpResponse<Body> {
     if request.spec().runs == Runs::Caller {
         return problem(&Problem::of(&Error::usage(
             format!(
@@ -835,7 +972,7 @@ fn operation(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
             None,
         )));
     }
-    frames(spawn(state, request))
+    frames(spawn(state, caller, request))
 }
 
 /// An operation's frames as they come (`application/x-ndjson`).
@@ -858,8 +995,8 @@ fn frames(rx: mpsc::UnboundedReceiver<Chunk>) -> HttpResponse<Body> {
 
 /// Run `request` to its end; its last frame (the reply, or its failure). What it reported
 /// on the way has no reader here.
-async fn finished(state: &Arc<State>, request: Request) -> Option<Frame> {
-    let mut rx = spawn(state, request);
+async fn finished(state: &Arc<State>, caller: Caller, request: Request) -> Option<Frame> {
+    let mut rx = spawn(state, caller, request);
     while let Some((b, last)) = rx.recv().await {
         if last {
             return serde_json::from_slice(&b).ok();
@@ -869,8 +1006,8 @@ async fn finished(state: &Arc<State>, request: Request) -> Option<Frame> {
 }
 
 /// A resource endpoint: run `request`, answer with its data as JSON, or its problem.
-async fn answer(state: &Arc<State>, request: Request) -> HttpResponse<Body> {
-    match finished(state, request).await {
+async fn answer(state: &Arc<State>, caller: Caller, request: Request) -> HttpResponse<Body> {
+    match finished(state, caller, request).await {
         Some(Frame::Reply(ReplyFrame { error: Some(p), .. }))
         | Some(Frame::Failed(FailedFrame { problem: p })) => problem(&p),
         Some(Frame::Reply(ReplyFrame { response, .. })) => {

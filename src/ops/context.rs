@@ -22,6 +22,12 @@ pub struct Context {
     recorder: Mutex<Option<Arc<Recorder>>>,
     /// How `doctor` asks the daemon, where the process can (the CLI's).
     daemon_probe: Option<Arc<dyn crate::doctor::DaemonProbe>>,
+    /// The profile's OpenID provider, discovered on first use.
+    provider: tokio::sync::OnceCell<Arc<crate::auth::oidc::Provider>>,
+    /// The sessions the daemon holds (the daemon's context only).
+    agent: Option<Arc<crate::auth::agent::Agent>>,
+    /// Who keeps a new session when the daemon does (the CLI's context).
+    keeper: Option<Arc<dyn crate::auth::Keeper>>,
 }
 
 impl Context {
@@ -32,7 +38,54 @@ impl Context {
             store: Mutex::new(None),
             recorder: Mutex::new(None),
             daemon_probe: None,
+            provider: tokio::sync::OnceCell::new(),
+            agent: None,
+            keeper: None,
         }
+    }
+
+    /// Keep sessions in `agent` (the daemon).
+    pub fn with_agent(mut self, agent: Arc<crate::auth::agent::Agent>) -> Context {
+        self.agent = Some(agent);
+        self
+    }
+
+    pub fn agent(&self) -> Option<&crate::auth::agent::Agent> {
+        self.agent.as_deref()
+    }
+
+    /// Hand new sessions to `keeper` (the daemon, for `token_storage: daemon`).
+    pub fn with_keeper(mut self, keeper: Arc<dyn crate::auth::Keeper>) -> Context {
+        self.keeper = Some(keeper);
+        self
+    }
+
+    pub fn keeper(&self) -> Option<&dyn crate::auth::Keeper> {
+        self.keeper.as_deref()
+    }
+
+    /// The configured profile's provider: discovered once per process (its metadata and
+    /// keys cached on disk for an hour).
+    pub async fn provider(&self) -> Result<Arc<crate::auth::oidc::Provider>> {
+        let profile = self.settings.auth.profile.as_ref().ok_or_else(|| {
+            crate::error::Error::usage(
+                "no SSO provider is configured",
+                Some("set OIDC_ISSUER_URL (or KEYCLOAK_SERVER_URL and KEYCLOAK_REALM), or add auth.profiles to the config file"),
+            )
+        })?;
+        self.provider
+            .get_or_try_init(|| async {
+                let http = crate::net::client()?;
+                crate::auth::oidc::Provider::discover(
+                    profile,
+                    &http,
+                    Some(&self.settings.paths.data_dir),
+                )
+                .await
+                .map(Arc::new)
+            })
+            .await
+            .cloned()
     }
 
     /// Let `doctor` ask the daemon through `probe`.
@@ -87,10 +140,33 @@ impl Context {
         }
     }
 
-    /// Whether `caller` may make `request`. Everyone may, until SSO maps roles onto
-    /// permissions; the daemon has already refused callers that are not its own user.
-    pub fn authorise(&self, _caller: &Caller, _request: &Request) -> Result<()> {
-        Ok(())
+    /// Whether `caller` may make `request`. Roles are enforced when SSO is required here,
+    /// and always for callers over the network; what concerns only the caller's own
+    /// machine and session (`doctor`, `config`, login) needs no role.
+    pub fn authorise(&self, caller: &Caller, request: &Request) -> Result<()> {
+        let p = request.permission();
+        if p.is_personal() || !(self.settings.auth.required.value || caller.remote) {
+            return Ok(());
+        }
+        let Some(identity) = &caller.identity else {
+            return Err(crate::error::Error::Unauthenticated {
+                message: format!(
+                    "{} needs a login: single sign-on is required here",
+                    request.id()
+                ),
+                hint: Some("run `pc-hybrid login`".into()),
+            });
+        };
+        let roles = identity.roles();
+        if self.settings.auth.roles.allows(&roles, p) {
+            Ok(())
+        } else {
+            Err(self
+                .settings
+                .auth
+                .roles
+                .denial(&identity.username, &roles, request.id(), p))
+        }
     }
 
     /// With data classification on, what an event touching `agent` says about its data:

@@ -3,6 +3,7 @@
 //! request and response, and `execute`, which every entry point goes through: authorise,
 //! record the request, run the domain, record the outcome, deliver to the audit sinks.
 
+pub mod auth;
 pub mod context;
 pub mod sink;
 
@@ -120,6 +121,12 @@ pub const SPECS: &[Spec] = &[
     spec("audit.tail", T::DataAccess, C::Compliance, Reads, P::AuditRead, Anywhere),
     spec("audit.export", T::DataAccess, C::Compliance, Reads, P::AuditExport, Anywhere),
     spec("audit.verify", T::Execution, C::Compliance, Reads, P::AuditRead, Anywhere),
+    // Runs the flow where the user is (a browser, a terminal, stdin).
+    spec("auth.login", T::Authentication, C::Security, Acts, P::Session, Here),
+    spec("auth.logout", T::Authentication, C::Security, Acts, P::Session, Anywhere),
+    spec("auth.whoami", T::DataAccess, C::Security, Reads, P::Session, Anywhere),
+    spec("auth.token", T::DataAccess, C::Security, Reads, P::Session, Anywhere),
+    spec("auth.status", T::DataAccess, C::Security, Reads, P::Session, Anywhere),
     // The caller's own settings, and which path its commands take.
     spec("config.show", T::DataAccess, C::Security, Reads, P::ConfigRead, Here),
     // The caller's keyring, and a token read from the caller's stdin.
@@ -184,6 +191,16 @@ pub enum Request {
     },
     #[serde(rename = "audit.verify")]
     AuditVerify,
+    #[serde(rename = "auth.login")]
+    Login(Box<auth::Login>),
+    #[serde(rename = "auth.logout")]
+    Logout,
+    #[serde(rename = "auth.whoami")]
+    WhoAmI,
+    #[serde(rename = "auth.token")]
+    AuthToken,
+    #[serde(rename = "auth.status")]
+    AuthStatus,
     #[serde(rename = "config.show")]
     ConfigShow,
     #[serde(rename = "config.git_token.set")]
@@ -220,6 +237,11 @@ impl Request {
             Request::AuditTail { .. } => "audit.tail",
             Request::AuditExport { .. } => "audit.export",
             Request::AuditVerify => "audit.verify",
+            Request::Login(_) => "auth.login",
+            Request::Logout => "auth.logout",
+            Request::WhoAmI => "auth.whoami",
+            Request::AuthToken => "auth.token",
+            Request::AuthStatus => "auth.status",
             Request::ConfigShow => "config.show",
             Request::SetGitToken { .. } => "config.git_token.set",
             Request::ClearGitToken => "config.git_token.clear",
@@ -273,6 +295,11 @@ impl Request {
             | Request::AuditTail { .. }
             | Request::AuditExport { .. }
             | Request::AuditVerify => "audit_trail".into(),
+            Request::Login(_)
+            | Request::Logout
+            | Request::WhoAmI
+            | Request::AuthToken
+            | Request::AuthStatus => "session".into(),
             Request::ConfigShow => "settings".into(),
             Request::SetGitToken { .. } | Request::ClearGitToken => "keyring".into(),
             Request::Doctor => "environment".into(),
@@ -319,6 +346,10 @@ pub enum Response {
     Events(Vec<Value>),
     Verified(crate::audit::trail::VerifyReport),
     Settings(Vec<crate::settings::ShownSetting>),
+    LoggedIn(Box<auth::LoggedIn>),
+    LoggedOut(auth::LoggedOut),
+    WhoAmI(Box<auth::WhoAmI>),
+    Token(auth::AccessToken),
     Checks(Vec<crate::doctor::Check>),
     /// The data went out as a stream (logs, a follow, an export); nothing more to print.
     Streamed,
@@ -391,16 +422,20 @@ pub async fn execute(
                   status: Status,
                   error: Option<String>,
                   ms: f64,
-                  outcome: bool|
+                  outcome: bool,
+                  who: &Caller,
+                  kind: Option<(EventType, Category, Severity)>|
      -> Result<()> {
         let severity = match status {
             Status::Failure => Severity::Error,
             _ => Severity::Info,
         };
+        let (event_type, category, severity) =
+            kind.unwrap_or((spec.event_type, spec.category, severity));
         let data = ctx.data_flags(agent.as_deref())?;
         let action = crate::audit::Action {
-            event_type: spec.event_type,
-            category: spec.category,
+            event_type,
+            category,
             severity,
             operation,
             resource: resource.clone(),
@@ -414,9 +449,9 @@ pub async fn execute(
         // A sink is sent what is durable: with sinks, this command's outcome is waited for,
         // so that this command delivers it.
         let recorded = if outcome && ctx.settings.audit.sinks.is_empty() {
-            recorder.record_outcome(action, caller)?
+            recorder.record_outcome(action, who)?
         } else {
-            recorder.record(action, caller)?
+            recorder.record(action, who)?
         };
         if let crate::audit::recorder::Recorded::Lost(why) = recorded {
             if !warned.swap(true, std::sync::atomic::Ordering::Relaxed) {
@@ -434,6 +469,12 @@ pub async fn execute(
             Some(e.to_string()),
             0.0,
             false,
+            caller,
+            Some((
+                EventType::Authorization,
+                Category::Security,
+                Severity::Warning,
+            )),
         )?;
         return Err(e);
     }
@@ -444,13 +485,15 @@ pub async fn execute(
             None,
             0.0,
             false,
+            caller,
+            None,
         )?;
     }
     if spec.permission.reads_trail() {
         recorder.flush();
     }
     let started = Instant::now();
-    let result = run(ctx, request, sink, cancel).await;
+    let result = run(ctx, caller, request, sink, cancel).await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let failure = match &result {
         Ok(Reply { error: Some(e), .. }) | Err(e) => Some(e.to_string()),
@@ -461,7 +504,17 @@ pub async fn execute(
     } else {
         Status::Success
     };
-    let recorded = record(spec.id.into(), status, failure, ms, true);
+    // A login's outcome is recorded as the user it authenticated, in its new session.
+    let who = match &result {
+        Ok(Reply {
+            response: Response::LoggedIn(l),
+            ..
+        }) => caller
+            .clone()
+            .authenticated(l.identity.clone(), Some(l.session.clone())),
+        _ => caller.clone(),
+    };
+    let recorded = record(spec.id.into(), status, failure, ms, true, &who, None);
     if recorded.is_ok() {
         // An ingest may have stored many events for the sinks: it waits longer for them.
         let budget = if spec.effect == Effect::Appends {
@@ -477,7 +530,13 @@ pub async fn execute(
     Ok(reply)
 }
 
-async fn run(ctx: &Context, request: Request, sink: &dyn Sink, cancel: &Cancel) -> Result<Reply> {
+async fn run(
+    ctx: &Context,
+    caller: &Caller,
+    request: Request,
+    sink: &dyn Sink,
+    cancel: &Cancel,
+) -> Result<Reply> {
     match request {
         Request::CreateAgent(c) => agents::create(ctx, *c, sink, cancel).await,
         Request::CreationStatus { creation_id } => agents::status(ctx, &creation_id),
@@ -501,6 +560,10 @@ async fn run(ctx: &Context, request: Request, sink: &dyn Sink, cancel: &Cancel) 
         Request::AuditTail { lines, follow } => trail::tail(ctx, lines, follow, sink, cancel).await,
         Request::AuditExport { format, since } => trail::export(ctx, format, since, sink),
         Request::AuditVerify => trail::verify(ctx),
+        Request::Login(l) => auth::login(ctx, &l, sink, cancel).await,
+        Request::Logout => auth::logout(ctx, caller, sink).await,
+        Request::WhoAmI | Request::AuthStatus => auth::whoami(ctx, caller),
+        Request::AuthToken => auth::token(ctx, caller),
         Request::ConfigShow => Ok(Response::Settings(ctx.settings.show()).into()),
         Request::SetGitToken { token } => system::set_git_token(ctx, &token, sink),
         Request::ClearGitToken => system::clear_git_token(ctx, sink),
