@@ -20,6 +20,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -37,6 +38,10 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand audit 'The audit trail: ingest, query, tail, export and verify events'
+            cand login 'Log in to the SSO provider: device code, browser, client credentials or a token'
+            cand logout 'Log out: revoke the session at the provider, then forget its tokens here'
+            cand whoami 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow'
+            cand auth 'Tokens for scripts: print a valid access token, or check whether you are logged in'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
             cand daemon 'The background daemon: one store handle and one audit pipeline for every command'
@@ -46,6 +51,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;create-agent'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand --name 'Agent name, snake_case (e.g. tax_advisor)'
             cand --domain 'Domain area (e.g. security, finance, web_development, data_analysis)'
             cand --description 'What the agent does'
@@ -83,6 +89,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;status'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -95,6 +102,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;list-agents'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -107,6 +115,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;deploy-agent'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand --environment 'The environment deployed to'
             cand --replicas 'How many replicas (1 to 20)'
             cand --target 'Where it runs'
@@ -131,6 +140,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;undeploy'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand --target 'Only this target (default: every target it is deployed to)'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
@@ -144,6 +154,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;logs'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand --replica 'The replica, from 0'
             cand --target 'Only this target (default: the first deployment)'
             cand --tail 'Lines from the end'
@@ -161,6 +172,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;restart'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand --target 'Only this target'
             cand --timeout 'Seconds a replica may take to become healthy'
             cand -q 'Print only data and errors; no progress or notes on stderr'
@@ -176,6 +188,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;mcp'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -200,6 +213,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --input 'A value the definition leaves to whoever runs the server (an argument''s valueHint or flag name, an environment variable, a URL variable); repeatable. Secrets are taken only from the environment variable of the same name, never from the command line'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand --live 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)'
             cand --replace 'Overwrite a custom server already registered with this name and version'
             cand -q 'Print only data and errors; no progress or notes on stderr'
@@ -217,6 +231,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --input 'A value the definition leaves to whoever runs the server (an argument''s valueHint or flag name, an environment variable, a URL variable); repeatable. Secrets are taken only from the environment variable of the same name, never from the command line'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand --live 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
@@ -230,6 +245,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;mcp;list'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -243,6 +259,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --version 'One version (default: show the highest; remove all)'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -254,6 +271,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --version 'One version (default: show the highest; remove all)'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -267,6 +285,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --namespace 'Reverse-DNS namespace of the server.json name, e.g. io.github.your-user'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -279,6 +298,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --client 'The MCP client'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -289,6 +309,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;mcp;rules'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -330,6 +351,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;audit'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -348,6 +370,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;audit;ingest'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand --ack 'Print each event''s id (and sequence) only once it is durable'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
@@ -371,6 +394,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --limit 'Show at most this many: the newest that match, oldest first'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -385,6 +409,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --lines 'How many of the newest events to show first'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -f 'Keep printing events as they are stored, one line each (JSON Lines with -o json, YAML documents with -o yaml), until interrupted'
             cand --follow 'Keep printing events as they are stored, one line each (JSON Lines with -o json, YAML documents with -o yaml), until interrupted'
             cand -q 'Print only data and errors; no progress or notes on stderr'
@@ -401,6 +426,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --since 'From this time (RFC 3339 or a duration back from now)'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -413,6 +439,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;audit;verify'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -442,9 +469,107 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         }
         &'pc-hybrid;audit;help;help'= {
         }
+        &'pc-hybrid;login'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand --port 'The loopback port of the browser flow, e.g. to forward it with `ssh -L`'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand --device 'Device authorization: open a URL on any device and confirm the code shown here'
+            cand --browser 'Authorization code with PKCE: a browser on this machine comes back to a loopback port'
+            cand --client-credentials 'The client''s own credentials, for CI: KEYCLOAK_CLIENT_ID with the secret from KEYCLOAK_CLIENT_SECRET or stdin (never from a flag)'
+            cand --with-token 'Read an access token from stdin; it is verified before it is stored'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;logout'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;whoami'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;auth'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand token 'Print a valid access token (refreshed first when it is about to expire)'
+            cand status 'Exit 0 when logged in, 3 when not'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;auth;token'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;auth;status'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;auth;help'= {
+            cand token 'Print a valid access token (refreshed first when it is about to expire)'
+            cand status 'Exit 0 when logged in, 3 when not'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;auth;help;token'= {
+        }
+        &'pc-hybrid;auth;help;status'= {
+        }
+        &'pc-hybrid;auth;help;help'= {
+        }
         &'pc-hybrid;config'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -461,6 +586,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;config;show'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -473,6 +599,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;config;set-git-token'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -485,6 +612,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;config;clear-git-token'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -511,6 +639,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;doctor'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -523,6 +652,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;daemon'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -539,8 +669,12 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pc-hybrid;daemon;run'= {
+            cand --listen 'Also serve the API over TCP on ADDR:PORT for other machines'' CLIs and scripts; every request needs `Authorization: Bearer <JWT>` of the SSO provider. TLS is required on any address but loopback'
+            cand --tls-cert 'PEM certificate chain of the TCP listener'
+            cand --tls-key 'PEM private key of the TCP listener'
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -553,6 +687,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;daemon;start'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -565,6 +700,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;daemon;stop'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -577,6 +713,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;daemon;status'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -589,6 +726,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;daemon;restart'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -621,6 +759,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;completions'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
             cand -q 'Print only data and errors; no progress or notes on stderr'
             cand --quiet 'Print only data and errors; no progress or notes on stderr'
             cand -v 'More detail on stderr (-v for info, -vv for debug)'
@@ -640,6 +779,10 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand audit 'The audit trail: ingest, query, tail, export and verify events'
+            cand login 'Log in to the SSO provider: device code, browser, client credentials or a token'
+            cand logout 'Log out: revoke the session at the provider, then forget its tokens here'
+            cand whoami 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow'
+            cand auth 'Tokens for scripts: print a valid access token, or check whether you are logged in'
             cand config 'Inspect the resolved configuration'
             cand doctor 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
             cand daemon 'The background daemon: one store handle and one audit pipeline for every command'
@@ -663,6 +806,14 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;mcp'= {
         }
         &'pc-hybrid;help;audit'= {
+        }
+        &'pc-hybrid;help;login'= {
+        }
+        &'pc-hybrid;help;logout'= {
+        }
+        &'pc-hybrid;help;whoami'= {
+        }
+        &'pc-hybrid;help;auth'= {
         }
         &'pc-hybrid;help;config'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pc_hybrid_global_optspecs
-    string join \n o/output= q/quiet v/verbose h/help V/version
+    string join \n o/output= q/quiet v/verbose profile= h/help V/version
 end
 
 function __fish_pc_hybrid_needs_command
@@ -27,6 +27,7 @@ end
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -s h -l help -d 'Print help'
@@ -40,6 +41,10 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "logs" -d 'Show 
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "restart" -d 'Start again the replicas of a deployment that are not healthy'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "audit" -d 'The audit trail: ingest, query, tail, export and verify events'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "login" -d 'Log in to the SSO provider: device code, browser, client credentials or a token'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "logout" -d 'Log out: revoke the session at the provider, then forget its tokens here'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "whoami" -d 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow'
+complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "auth" -d 'Tokens for scripts: print a valid access token, or check whether you are logged in'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "config" -d 'Inspect the resolved configuration'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
 complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "daemon" -d 'The background daemon: one store handle and one audit pipeline for every command'
@@ -48,6 +53,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_needs_command" -f -a "help" -d 'Print
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l name -d 'Agent name, snake_case (e.g. tax_advisor)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l domain -d 'Domain area (e.g. security, finance, web_development, data_analysis)' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -l description -d 'What the agent does' -r
@@ -80,6 +86,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand create-agent" -s V -
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s h -l help -d 'Print help'
@@ -87,6 +94,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand status" -s V -l vers
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s h -l help -d 'Print help'
@@ -94,6 +102,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand list-agents" -s V -l
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -l environment -d 'The environment deployed to' -r -f -a "development\t''
 staging\t''
 production\t''"
@@ -117,6 +126,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand deploy-agent" -s V -
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -l target -d 'Only this target (default: every target it is deployed to)' -r -f -a "local\t''
 docker\t''
 kubernetes\t''"
@@ -127,6 +137,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand undeploy" -s V -l ve
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l replica -d 'The replica, from 0' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -l target -d 'Only this target (default: the first deployment)' -r -f -a "local\t''
 docker\t''
@@ -140,6 +151,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logs" -s V -l versio
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -l target -d 'Only this target' -r -f -a "local\t''
 docker\t''
 kubernetes\t''"
@@ -152,6 +164,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand restart" -s V -l ver
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and not __fish_seen_subcommand_from register validate list show remove export client-config rules help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and not __fish_seen_subcommand_from register validate list show remove export client-config rules help" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and not __fish_seen_subcommand_from register validate list show remove export client-config rules help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and not __fish_seen_subcommand_from register validate list show remove export client-config rules help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and not __fish_seen_subcommand_from register validate list show remove export client-config rules help" -s h -l help -d 'Print help'
@@ -173,6 +186,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from register" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from register" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from register" -l live -d 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from register" -l replace -d 'Overwrite a custom server already registered with this name and version'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
@@ -187,6 +201,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from validate" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from validate" -l live -d 'Also start the server in a sandbox and check it over MCP (initialize, tools/list)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
@@ -195,6 +210,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from list" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -203,6 +219,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from show" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -210,6 +227,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
@@ -220,6 +238,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from export" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -230,12 +249,14 @@ vscode\t''"
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from client-config" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from client-config" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from client-config" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from client-config" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from client-config" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from rules" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from rules" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from rules" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from rules" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen_subcommand_from rules" -s h -l help -d 'Print help'
@@ -252,6 +273,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand mcp; and __fish_seen
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fish_seen_subcommand_from ingest query tail export verify help" -s h -l help -d 'Print help'
@@ -265,6 +287,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and not __fis
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -l ack -d 'Print each event\'s id (and sequence) only once it is durable'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from ingest" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
@@ -293,6 +316,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_se
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from query" -s h -l help -d 'Print help'
@@ -301,6 +325,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_se
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Keep printing events as they are stored, one line each (JSON Lines with -o json, YAML documents with -o yaml), until interrupted'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from tail" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
@@ -312,6 +337,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_se
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
@@ -319,6 +345,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_se
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
@@ -329,9 +356,69 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_se
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "export" -d 'Every event (or those since a time) as JSONL or CSV'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check every hash and checkpoint signature; exit 1 naming the first bad sequence'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -l port -d 'The loopback port of the browser flow, e.g. to forward it with `ssh -L`' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -l device -d 'Device authorization: open a URL on any device and confirm the code shown here'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -l browser -d 'Authorization code with PKCE: a browser on this machine comes back to a loopback port'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -l client-credentials -d 'The client\'s own credentials, for CI: KEYCLOAK_CLIENT_ID with the secret from KEYCLOAK_CLIENT_SECRET or stdin (never from a flag)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -l with-token -d 'Read an access token from stdin; it is verified before it is stored'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logout" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logout" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logout" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand whoami" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand whoami" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand whoami" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand whoami" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -f -a "token" -d 'Print a valid access token (refreshed first when it is about to expire)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -f -a "status" -d 'Exit 0 when logged in, 3 when not'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and not __fish_seen_subcommand_from token status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from token" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from token" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "token" -d 'Print a valid access token (refreshed first when it is about to expire)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Exit 0 when logged in, 3 when not'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fish_seen_subcommand_from show set-git-token clear-git-token help" -s h -l help -d 'Print help'
@@ -343,6 +430,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and not __fi
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -350,6 +438,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_s
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from set-git-token" -s h -l help -d 'Print help'
@@ -357,6 +446,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_s
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_seen_subcommand_from clear-git-token" -s h -l help -d 'Print help'
@@ -368,6 +458,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand config; and __fish_s
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s h -l help -d 'Print help'
@@ -375,6 +466,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand doctor" -s V -l vers
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fish_seen_subcommand_from run start stop status restart help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fish_seen_subcommand_from run start stop status restart help" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fish_seen_subcommand_from run start stop status restart help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fish_seen_subcommand_from run start stop status restart help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fish_seen_subcommand_from run start stop status restart help" -s h -l help -d 'Print help'
@@ -385,9 +477,13 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fi
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fish_seen_subcommand_from run start stop status restart help" -f -a "status" -d 'Pid, version, protocol, uptime, socket, stores, audit queue and requests served'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fish_seen_subcommand_from run start stop status restart help" -f -a "restart" -d 'Stop, then start (after an upgrade, or when the protocol does not match)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and not __fish_seen_subcommand_from run start stop status restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from run" -l listen -d 'Also serve the API over TCP on ADDR:PORT for other machines\' CLIs and scripts; every request needs `Authorization: Bearer <JWT>` of the SSO provider. TLS is required on any address but loopback' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from run" -l tls-cert -d 'PEM certificate chain of the TCP listener' -r -F
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from run" -l tls-key -d 'PEM private key of the TCP listener' -r -F
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from run" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from run" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
@@ -395,6 +491,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_s
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from start" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from start" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
@@ -402,6 +499,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_s
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from stop" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
@@ -409,6 +507,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_s
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from status" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
@@ -416,6 +515,7 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_s
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from restart" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from restart" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from restart" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from restart" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
@@ -429,21 +529,26 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand daemon; and __fish_s
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "status" -d 'Show the steps of an agent creation'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "list-agents" -d 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "deploy-agent" -d 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "undeploy" -d 'Stop and remove an agent\'s deployments'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "logs" -d 'Show the log of one replica of a deployed agent'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "restart" -d 'Start again the replicas of a deployment that are not healthy'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "audit" -d 'The audit trail: ingest, query, tail, export and verify events'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "config" -d 'Inspect the resolved configuration'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "daemon" -d 'The background daemon: one store handle and one audit pipeline for every command'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit config doctor daemon completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "create-agent" -d 'Create an agent project from a template, commit it to git, push and register it'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "status" -d 'Show the steps of an agent creation'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "list-agents" -d 'List the agents with their deployments: target, environment, replicas wanted and healthy, endpoints, artifact and last health check'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "deploy-agent" -d 'Deploy an agent: local processes (default), Docker containers or Kubernetes manifests'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "undeploy" -d 'Stop and remove an agent\'s deployments'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "logs" -d 'Show the log of one replica of a deployed agent'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "restart" -d 'Start again the replicas of a deployment that are not healthy'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "mcp" -d 'The MCP registry: register, validate, list, show, remove and export MCP servers'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "audit" -d 'The audit trail: ingest, query, tail, export and verify events'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "login" -d 'Log in to the SSO provider: device code, browser, client credentials or a token'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "logout" -d 'Log out: revoke the session at the provider, then forget its tokens here'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "whoami" -d 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "auth" -d 'Tokens for scripts: print a valid access token, or check whether you are logged in'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "config" -d 'Inspect the resolved configuration'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "doctor" -d 'Check the environment: git identity, Docker Engine, keyring, Python and MCP SDK, store'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "daemon" -d 'The background daemon: one store handle and one audit pipeline for every command'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand help; and not __fish_seen_subcommand_from create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

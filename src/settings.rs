@@ -175,53 +175,7 @@ pub struct Settings {
     pub auth: AuthSettings,
 }
 
-/// Where login tokens are kept.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum TokenStorage {
-    /// The OS keyring (Secret Service, macOS keychain, Windows credential manager).
-    Keyring,
-    /// A file of mode 0600 in a 0700 folder of the config directory.
-    File,
-    /// In the memory of the running daemon (or Redis, with REDIS_URL), like ssh-agent.
-    Daemon,
-}
-
-impl TokenStorage {
-    pub fn parse(s: &str) -> Option<TokenStorage> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "keyring" => Some(TokenStorage::Keyring),
-            "file" => Some(TokenStorage::File),
-            "daemon" => Some(TokenStorage::Daemon),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenStorage::Keyring => "keyring",
-            TokenStorage::File => "file",
-            TokenStorage::Daemon => "daemon",
-        }
-    }
-}
-
-/// One provider profile, resolved.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Profile {
-    pub name: String,
-    /// The issuer as configured (without a trailing slash).
-    pub issuer: String,
-    /// Keycloak configured by server URL: discovery may also try the legacy `/auth` prefix.
-    pub keycloak_legacy: bool,
-    pub client_id: String,
-    pub audience: String,
-    pub scopes: Vec<String>,
-    pub roles_claim: Option<String>,
-    pub source: Source,
-}
+pub use crate::auth::{Profile, TokenStorage};
 
 /// How single sign-on works here.
 #[derive(Debug, Clone)]
@@ -1001,7 +955,6 @@ fn resolve_auth(
             client_id,
             scopes: scopes_default(),
             roles_claim: roles_claim.clone(),
-            source,
         });
     }
     for (path, f) in &l.files {
@@ -1046,7 +999,6 @@ fn resolve_auth(
                 client_id,
                 scopes: p.scopes.clone().unwrap_or_else(scopes_default),
                 roles_claim: p.roles_claim.clone().or(roles_claim.clone()),
-                source: Source::Config(path.clone()),
             });
         }
     }
@@ -1117,6 +1069,12 @@ fn keycloak_issuer(server: &str, realm: &str, what: &str) -> Result<String> {
 
 /// An issuer is an https URL (http only on loopback, for a provider on this machine).
 fn check_issuer(issuer: &str, what: &str) -> Result<()> {
+    if issuer.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::usage(
+            format!("{what}: the issuer URL contains spaces or control characters"),
+            None,
+        ));
+    }
     let u = crate::net::http_url(issuer).map_err(|m| Error::usage(format!("{what}: {m}"), None))?;
     if u.scheme() == "http" && !crate::net::is_loopback_url(&u) {
         return Err(Error::usage(

@@ -297,10 +297,9 @@ pub struct Action {
 
 pub fn own_event(
     a: Action,
-    user: &str,
+    caller: &crate::auth::Caller,
     organization: &str,
     host: &str,
-    correlation_id: &str,
     component: event::Component,
 ) -> Event {
     Event {
@@ -313,7 +312,7 @@ pub fn own_event(
         },
         context: event::Context {
             agent_id: a.agent_id,
-            correlation_id: Some(correlation_id.into()),
+            correlation_id: Some(caller.correlation_id.clone()),
             request_id: Some(uuid::Uuid::now_v7().to_string()),
             user_agent: Some(format!("pc-hybrid/{}", env!("CARGO_PKG_VERSION"))),
             workflow_id: None,
@@ -330,16 +329,21 @@ pub fn own_event(
             status_code: None,
         },
         sensitive_fields: Vec::new(),
-        session_id: None,
+        session_id: caller.session_id.clone(),
         severity: a.severity,
         source: event::Source {
             component,
             host: host.into(),
-            ip_address: None,
+            ip_address: caller.ip_address.clone(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
         timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        user_id: user.into(),
+        // The reference design's user id is the provider's subject when there is one.
+        user_id: caller
+            .identity
+            .as_ref()
+            .map(|i| i.subject.clone())
+            .unwrap_or_else(|| caller.user.clone()),
     }
 }
 

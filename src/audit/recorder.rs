@@ -127,14 +127,7 @@ impl Recorder {
 
     /// The event of `caller`'s action, as this installation writes it.
     fn event(&self, a: Action, caller: &crate::auth::Caller) -> Event {
-        own_event(
-            a,
-            &caller.user,
-            &self.organization,
-            &self.host,
-            &caller.correlation_id,
-            self.component,
-        )
+        own_event(a, caller, &self.organization, &self.host, self.component)
     }
 
     /// Append events and wait until they are durable.

@@ -11,6 +11,53 @@ pub mod token_store;
 
 pub use session::Identity;
 
+/// Where login tokens are kept.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenStorage {
+    /// The OS keyring (Secret Service, macOS keychain, Windows credential manager).
+    Keyring,
+    /// A file of mode 0600 in a 0700 folder of the config directory.
+    File,
+    /// In the memory of the running daemon (or Redis, with REDIS_URL), like ssh-agent.
+    Daemon,
+}
+
+impl TokenStorage {
+    pub fn parse(s: &str) -> Option<TokenStorage> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "keyring" => Some(TokenStorage::Keyring),
+            "file" => Some(TokenStorage::File),
+            "daemon" => Some(TokenStorage::Daemon),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStorage::Keyring => "keyring",
+            TokenStorage::File => "file",
+            TokenStorage::Daemon => "daemon",
+        }
+    }
+}
+
+/// One provider profile, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    /// The issuer as configured (without a trailing slash).
+    pub issuer: String,
+    /// Keycloak configured by server URL: discovery may also try the legacy `/auth` prefix.
+    pub keycloak_legacy: bool,
+    pub client_id: String,
+    pub audience: String,
+    pub scopes: Vec<String>,
+    pub roles_claim: Option<String>,
+}
+
 /// Who asks for an operation, and the correlation id its events share.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caller {

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::jwt::{self, Expect, JwtError, KeySet};
+use super::Profile;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::settings::Profile;
 use tokio_util::sync::CancellationToken as Cancel;
 
 /// Each request to the provider is given this long.

@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 
 use super::oidc::{Provider, TokenResponse};
 use super::token_store::TokenStore;
+use super::TokenStorage;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use crate::settings::TokenStorage;
 
 /// An access token this close to its expiry is refreshed before use.
 pub const REFRESH_BEFORE: i64 = 30;

@@ -130,7 +130,14 @@ impl Tabular for Who<'_> {
             "SSO required",
             if w.required { "yes" } else { "no" }.to_string(),
         ));
-        rows.push(("allowed operations", list(&w.operations)));
+        rows.push((
+            "allowed operations",
+            if w.operations.is_empty() {
+                "-".into()
+            } else {
+                w.operations.join("\n")
+            },
+        ));
         vec![out.record(&rows)]
     }
 }

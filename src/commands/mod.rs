@@ -75,8 +75,8 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         }
     }
     let caller = Caller::local(&ctx.settings.audit.user);
-    // Logging in or out needs no session of its own.
-    let caller = if matches!(request, Request::Login(_) | Request::Logout) {
+    // Logging in needs no session of its own.
+    let caller = if matches!(request, Request::Login(_)) {
         caller
     } else {
         ops::auth::identify(&ctx, caller, ops::auth::Credential::Local).await?
