@@ -21,12 +21,14 @@ pub const MIN_KEY_CHARS: usize = 32;
 
 enum Backend {
     Memory(Mutex<HashMap<String, Session>>),
-    Redis {
-        client: redis::Client,
-        conn: Mutex<Option<redis::Connection>>,
-        key: LessSafeKey,
-        shown: String,
-    },
+    Redis(Box<Redis>),
+}
+
+struct Redis {
+    client: redis::Client,
+    conn: Mutex<Option<redis::Connection>>,
+    key: LessSafeKey,
+    shown: String,
 }
 
 pub struct Agent {
@@ -137,12 +139,12 @@ impl Agent {
                 let client = redis::Client::open(url.expose()).map_err(|e| {
                     Error::usage(format!("REDIS_URL `{shown}` is not a Redis URL: {e}"), None)
                 })?;
-                Backend::Redis {
+                Backend::Redis(Box::new(Redis {
                     client,
                     conn: Mutex::new(None),
                     key: sealing_key(key)?,
                     shown,
-                }
+                }))
             }
         };
         Ok(Agent {
@@ -156,7 +158,7 @@ impl Agent {
     pub fn describe(&self) -> String {
         match &self.backend {
             Backend::Memory(_) => "daemon memory".into(),
-            Backend::Redis { shown, .. } => format!("Redis {shown} (tokens sealed)"),
+            Backend::Redis(r) => format!("Redis {} (tokens sealed)", r.shown),
         }
     }
 
@@ -164,9 +166,10 @@ impl Agent {
         &self,
         f: impl FnOnce(&mut redis::Connection) -> redis::RedisResult<T>,
     ) -> Result<T> {
-        let Backend::Redis { client, conn, .. } = &self.backend else {
+        let Backend::Redis(r) = &self.backend else {
             return Err(Error::Internal("not a Redis session store".into()));
         };
+        let (client, conn) = (&r.client, &r.conn);
         let mut slot = conn.lock().unwrap_or_else(|p| p.into_inner());
         if slot.is_none() {
             let c = client
@@ -210,7 +213,8 @@ impl Agent {
                     .insert(s.id.clone(), s.clone());
                 Ok(())
             }
-            Backend::Redis { key, .. } => {
+            Backend::Redis(r) => {
+                let key = &r.key;
                 let plain = serde_json::to_vec(s).map_err(|e| Error::Internal(e.to_string()))?;
                 let sealed = seal(key, &s.id, &plain)?;
                 let claims =
@@ -258,7 +262,8 @@ impl Agent {
         check_id(id)?;
         match &self.backend {
             Backend::Memory(m) => Ok(m.lock().unwrap_or_else(|p| p.into_inner()).get(id).cloned()),
-            Backend::Redis { key, .. } => {
+            Backend::Redis(r) => {
+                let key = &r.key;
                 let sealed: Option<String> = self.redis(|c| {
                     redis::cmd("HGET")
                         .arg(format!("session:{id}"))

@@ -24,7 +24,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const CACHE_FOR: Duration = Duration::from_secs(3600);
 /// A token naming a key not in the set fetches the set again, at most this often: rotation
 /// works, and a flood of forged `kid`s does not become a flood of requests to the provider.
-pub const REFETCH_EVERY: Duration = Duration::from_secs(30);
+pub const REFETCH_EVERY: Duration = Duration::from_secs(10);
 
 /// What discovery says about a provider (the fields this tool uses).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -217,7 +217,8 @@ impl Provider {
             profile: profile.clone(),
             metadata,
             keys: RwLock::new(Arc::new(keys)),
-            keys_fetched: Mutex::new(Some(Instant::now())),
+            // Discovery does not count: a key that appears right after it is fetched at once.
+            keys_fetched: Mutex::new(None),
             http: http.clone(),
             cache_file,
             skew_seconds: skew,

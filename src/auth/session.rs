@@ -60,6 +60,9 @@ pub struct Session {
     pub id_token: Option<Secret>,
     /// Seconds since the epoch.
     pub access_expires_at: i64,
+    /// When the access token was issued: its lifetime decides how early it is refreshed.
+    #[serde(default)]
+    pub access_issued_at: i64,
     #[serde(default)]
     pub refresh_expires_at: Option<i64>,
     pub created_at: i64,
@@ -107,6 +110,7 @@ impl Session {
             refresh_token: None,
             id_token: None,
             access_expires_at: t,
+            access_issued_at: t,
             refresh_expires_at: None,
             created_at: t,
             last_activity: t,
@@ -119,6 +123,7 @@ impl Session {
     /// Take the tokens of a refresh (a rotated refresh token replaces the old one).
     pub fn take(&mut self, tokens: TokenResponse, claims: &Map<String, Value>) {
         let t = now();
+        self.access_issued_at = claims.get("iat").and_then(Value::as_i64).unwrap_or(t);
         self.access_expires_at = exp_of(claims)
             .or(tokens.expires_in.map(|e| t + e))
             .unwrap_or(t + 60);
@@ -141,8 +146,16 @@ impl Session {
         self.access_token = tokens.access_token;
     }
 
+    /// Whether the access token is about to expire: within `REFRESH_BEFORE`, or the last
+    /// quarter of a shorter lifetime (a token that lives a minute is not refreshed at once).
     pub fn needs_refresh(&self) -> bool {
-        self.access_expires_at - now() < REFRESH_BEFORE
+        let life = self.access_expires_at - self.access_issued_at;
+        let margin = if life > 0 {
+            REFRESH_BEFORE.min(life / 4).max(1)
+        } else {
+            REFRESH_BEFORE
+        };
+        self.access_expires_at - now() < margin
     }
 
     /// Why the session is over, if it is.
@@ -490,6 +503,7 @@ mod tests {
             refresh_token: Some(Secret::new("r")),
             id_token: None,
             access_expires_at: t + 300,
+            access_issued_at: t,
             refresh_expires_at: None,
             created_at: t - 9 * 3600,
             last_activity: t - 3600,

@@ -28,6 +28,8 @@ use crate::ops::{self, Caller, Cancel, Context, Request, Runs, Sink, Step};
 
 /// Largest request body taken.
 pub const MAX_BODY: usize = 1 << 20;
+/// Largest request head taken on the team API.
+const MAX_HEADERS: usize = 2 << 20;
 /// How long a client may take to send a request's headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a running operation with nothing to send shows its client it is there.
@@ -146,10 +148,16 @@ where
         let state = state.clone();
         async move { Ok::<_, Infallible>(handle(req, state, peer).await) }
     });
-    let conn = hyper::server::conn::http1::Builder::new()
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
-        .serve_connection(TokioIo::new(stream), svc);
+        .header_read_timeout(HEADER_TIMEOUT);
+    // An oversized bearer token is read and refused as a token (401, audited) rather than
+    // dropped by the HTTP parser unseen.
+    if matches!(peer, Peer::Remote(_)) {
+        builder.max_buf_size(MAX_HEADERS);
+    }
+    let conn = builder.serve_connection(TokioIo::new(stream), svc);
     if let Err(e) = conn.await {
         log::debug!("connection: {e}");
     }

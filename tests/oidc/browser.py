@@ -57,6 +57,7 @@ def main():
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     url, data = args.url, None
+    aborted = False
     for _ in range(20):
         try:
             with opener.open(urllib.request.Request(url, data=data), timeout=30) as r:
@@ -69,7 +70,7 @@ def main():
             sys.exit(1)
         forms = Forms()
         forms.feed(body)
-        if not forms.forms:
+        if not forms.forms or aborted:
             print(final)
             return
         form = forms.forms[0]
@@ -81,6 +82,7 @@ def main():
             fields["user_code"] = args.user_code or ""
         if form.get("id") == "op.deviceConfirmForm" and args.abort:
             fields["abort"] = "yes"
+            aborted = True
         url = urllib.parse.urljoin(final, form["action"])
         data = urllib.parse.urlencode(fields).encode()
     print("too many pages")
