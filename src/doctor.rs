@@ -386,3 +386,182 @@ fn audit_keys(data_dir: &Path) -> Check {
         None,
     )
 }
+
+/// What the SSO checks look at.
+pub struct SsoInputs<'a> {
+    pub auth: &'a crate::settings::AuthSettings,
+    /// Where `token_storage: file` keeps tokens.
+    pub credentials: &'a Path,
+    /// Whether a daemon answers (for `token_storage: daemon`).
+    pub daemon_answers: bool,
+    /// Who the caller is logged in as, and until when, if anyone.
+    pub session: Option<(String, i64)>,
+}
+
+/// The SSO checks: discovery reachable, PKCE and device flow offered, key set loadable,
+/// clock skew against the provider, where tokens are (or would be) kept, the session.
+pub async fn sso(i: &SsoInputs<'_>) -> Vec<Check> {
+    use crate::auth::TokenStorage;
+    let Some(profile) = &i.auth.profile else {
+        return vec![check(
+            "sso",
+            Status::Ok,
+            "no SSO provider configured; commands run as the OS user",
+            Some("set OIDC_ISSUER_URL, or KEYCLOAK_SERVER_URL and KEYCLOAK_REALM, to use single sign-on"),
+        )];
+    };
+    let mut out = Vec::new();
+    let http = match crate::net::client() {
+        Ok(h) => h,
+        Err(e) => return vec![check("sso discovery", Status::Fail, e.to_string(), None)],
+    };
+    // Fetched fresh, not from the cache: the check is of the provider as it is now.
+    match crate::auth::oidc::Provider::discover(profile, &http, None).await {
+        Err(e) => out.push(check(
+            "sso discovery",
+            Status::Fail,
+            e.to_string(),
+            e.hint().as_deref(),
+        )),
+        Ok(p) => {
+            out.push(check(
+                "sso discovery",
+                Status::Ok,
+                format!(
+                    "profile {}: issuer {}, client {}",
+                    profile.name,
+                    p.issuer(),
+                    profile.client_id
+                ),
+                None,
+            ));
+            let m = &p.metadata;
+            let flows = [
+                (m.offers_pkce(), "authorization code + PKCE (S256)"),
+                (m.offers_device(), "device authorization"),
+                (
+                    m.grant_types_supported.is_empty()
+                        || m.grant_types_supported
+                            .iter()
+                            .any(|g| g == "client_credentials"),
+                    "client credentials",
+                ),
+                (
+                    m.revocation_endpoint.is_some() || m.end_session_endpoint.is_some(),
+                    "revocation",
+                ),
+            ];
+            let missing: Vec<&str> = flows
+                .iter()
+                .filter(|(ok, _)| !ok)
+                .map(|(_, n)| *n)
+                .collect();
+            out.push(if missing.is_empty() {
+                check("sso flows", Status::Ok, "PKCE, device flow, client credentials and revocation offered", None)
+            } else {
+                check(
+                    "sso flows",
+                    Status::Warn,
+                    format!("not offered: {}", missing.join(", ")),
+                    Some("enable them for the client at the provider, or use the flows that are offered"),
+                )
+            });
+            out.push(check(
+                "sso keys",
+                Status::Ok,
+                format!("{} signing key(s) at {}", p.keys().len(), m.jwks_uri),
+                None,
+            ));
+            out.push(match p.skew_seconds {
+                None => check("sso clock", Status::Warn, "the provider sent no Date header; skew unknown", None),
+                Some(s) if s.abs() > crate::auth::jwt::LEEWAY_SECONDS => check(
+                    "sso clock",
+                    Status::Fail,
+                    format!("this clock is {}s off the provider's; tokens would be judged expired or not yet valid", s.abs()),
+                    Some("synchronise the clock (NTP)"),
+                ),
+                Some(s) if s.abs() > 5 => check("sso clock", Status::Warn, format!("{}s off the provider's (tolerated: {}s)", s.abs(), crate::auth::jwt::LEEWAY_SECONDS), None),
+                Some(s) => check("sso clock", Status::Ok, format!("{}s off the provider's", s.abs()), None),
+            });
+        }
+    }
+    let storage = i.auth.token_storage.value;
+    out.push(match storage {
+        TokenStorage::Keyring => match TokenStore::with_service("pc-hybrid-doctor").probe() {
+            Ok(b) => check(
+                "sso token storage",
+                Status::Ok,
+                format!("keyring: {b}"),
+                None,
+            ),
+            Err(e) => check(
+                "sso token storage",
+                Status::Fail,
+                format!("keyring: {e}"),
+                Some("set auth.token_storage (PC_HYBRID_TOKEN_STORAGE) to `file` or `daemon`"),
+            ),
+        },
+        TokenStorage::File => match crate::auth::token_store::private_dir(i.credentials) {
+            Ok(()) => check(
+                "sso token storage",
+                Status::Ok,
+                format!("file: {} (0700, files 0600)", i.credentials.display()),
+                None,
+            ),
+            Err(e) => check(
+                "sso token storage",
+                Status::Fail,
+                format!("file: {e}"),
+                e.hint().as_deref(),
+            ),
+        },
+        TokenStorage::Daemon => {
+            let shared = match &i.auth.redis_url {
+                Some(u) => format!(
+                    ", sessions in Redis {}",
+                    crate::secret::redact_url(u.expose())
+                ),
+                None => ", sessions in its memory".into(),
+            };
+            if i.daemon_answers {
+                check(
+                    "sso token storage",
+                    Status::Ok,
+                    format!("daemon: it answers{shared}"),
+                    None,
+                )
+            } else {
+                check(
+                    "sso token storage",
+                    Status::Fail,
+                    format!("daemon: none answers{shared}"),
+                    Some("start it with `pc-hybrid daemon start`"),
+                )
+            }
+        }
+    });
+    out.push(match &i.session {
+        Some((user, until)) => check(
+            "sso session",
+            Status::Ok,
+            format!(
+                "logged in as {user} until {}",
+                chrono::DateTime::from_timestamp(*until, 0)
+                    .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                    .unwrap_or_default()
+            ),
+            None,
+        ),
+        None => check(
+            "sso session",
+            if i.auth.required.value {
+                Status::Fail
+            } else {
+                Status::Warn
+            },
+            "not logged in",
+            Some("run `pc-hybrid login`"),
+        ),
+    });
+    out
+}

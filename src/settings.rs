@@ -705,6 +705,17 @@ impl Settings {
             env: Some(ev::PROMPTCRAFT_HOME.into()),
         };
         let disp = |p: &Path| Some(p.display().to_string());
+        // A value resolved from several places at once (the environment or the config file).
+        let plain = |key: &str, value: Option<String>, env: Option<&str>| ShownSetting {
+            key: key.into(),
+            source: if value.is_some() {
+                "resolved".into()
+            } else {
+                "not set".into()
+            },
+            value,
+            env: env.map(str::to_owned),
+        };
         vec![
             derived("paths.config_file", &p.config_file),
             ShownSetting {
@@ -815,6 +826,66 @@ impl Settings {
                 &self.docker_host,
                 Some(self.docker_host.value.clone()),
                 Some(ev::DOCKER_HOST),
+            ),
+            row(
+                "auth.required",
+                &self.auth.required,
+                Some(self.auth.required.value.to_string()),
+                Some(ev::PC_HYBRID_AUTH_REQUIRED),
+            ),
+            row(
+                "auth.token_storage",
+                &self.auth.token_storage,
+                Some(self.auth.token_storage.value.as_str().into()),
+                Some(ev::PC_HYBRID_TOKEN_STORAGE),
+            ),
+            plain(
+                "auth.profile",
+                self.auth.profile.as_ref().map(|p| {
+                    format!(
+                        "{} (of {}): issuer {}, client {}, audience {}",
+                        p.name,
+                        self.auth.profiles.join(", "),
+                        p.issuer,
+                        p.client_id,
+                        p.audience
+                    )
+                }),
+                Some(ev::OIDC_ISSUER_URL),
+            ),
+            plain(
+                "auth.sessions",
+                Some(format!(
+                    "at most {} h, idle {} min",
+                    self.auth.session_hours, self.auth.idle_minutes
+                )),
+                None,
+            ),
+            plain(
+                "auth.client_secret",
+                self.auth.client_secret.as_ref().map(|_| "*** (set)".into()),
+                Some(ev::KEYCLOAK_CLIENT_SECRET),
+            ),
+            plain(
+                "auth.redis_url",
+                self.auth
+                    .redis_url
+                    .as_ref()
+                    .map(|u| crate::secret::redact_url(u.expose())),
+                Some(ev::REDIS_URL),
+            ),
+            plain(
+                "auth.encryption_key",
+                self.auth
+                    .encryption_key
+                    .as_ref()
+                    .map(|_| "*** (set)".into()),
+                Some(ev::ENCRYPTION_KEY),
+            ),
+            plain(
+                "auth.daemon_url",
+                self.auth.daemon_url.clone(),
+                Some(ev::PC_HYBRID_DAEMON_URL),
             ),
         ]
     }

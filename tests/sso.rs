@@ -1028,3 +1028,139 @@ fn the_keyring_that_cannot_store_names_the_alternatives() {
     }
     assert!(!env.home.join("credentials").exists());
 }
+
+/// A CA and a certificate for localhost and 127.0.0.1 it signed: (ca, cert, key).
+fn tls_files(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl (Debian's openssl)");
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=pc-hybrid test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "1",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
+}
+
+#[test]
+fn another_machines_cli_uses_the_team_api_over_tls() {
+    let idp = Idp::start(json!({}));
+    let tls = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = tls_files(tls.path());
+    let server = idp.env().var("PC_HYBRID_DAEMON", "auto");
+    // A key others can read is refused.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let (c, k) = (cert.display().to_string(), key.display().to_string());
+    let o = server.run(&[
+        "daemon",
+        "run",
+        "--listen",
+        &listen,
+        "--tls-cert",
+        &c,
+        "--tls-key",
+        &k,
+    ]);
+    assert_eq!(o.code, 3, "{o:?}");
+    assert!(o.stderr.contains("chmod 600"), "{o:?}");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let _d = run_daemon(
+        &server,
+        &["--listen", &listen, "--tls-cert", &c, "--tls-key", &k],
+    );
+
+    // The other machine: its own home, its own login, the daemon's URL.
+    let client = idp
+        .env()
+        .var("PC_HYBRID_DAEMON", "auto")
+        .var("PC_HYBRID_DAEMON_URL", &format!("https://localhost:{port}"))
+        .var("SSL_CERT_FILE", &ca.display().to_string());
+    let o = client.run(&["list-agents"]);
+    assert_eq!(o.code, 3, "{o:?}");
+    assert!(o.stderr.contains("pc-hybrid login"), "{o:?}");
+    assert_eq!(device_login(&client, "bob").code, 0);
+    client.ok(&["list-agents"]);
+    client.ok(&["mcp", "list"]);
+    let o = client.run(&["mcp", "remove", "some-server"]);
+    assert_eq!(o.code, 3, "{o:?}");
+    assert!(o.stderr.contains("`mcp_remove`"), "{o:?}");
+    // The server's trail names the remote user, from its token.
+    let events = audit_events(&server);
+    let listed = events
+        .iter()
+        .find(|e| e["action"]["operation"] == "agent.list" && e["user_id"] == "bob")
+        .expect("the remote call is recorded as bob's");
+    assert_eq!(listed["source"]["ip_address"], "127.0.0.1");
+    // Without the CA the server is not trusted.
+    let untrusting = idp
+        .env()
+        .var("PC_HYBRID_DAEMON", "auto")
+        .var("PC_HYBRID_DAEMON_URL", &format!("https://localhost:{port}"));
+    assert_eq!(device_login(&untrusting, "bob").code, 0);
+    let o = untrusting.run(&["list-agents"]);
+    assert_eq!(o.code, 4, "{o:?}");
+}

@@ -178,22 +178,38 @@ async fn delegate(
     if mode == Mode::Never {
         return Ok(None);
     }
-    let socket = crate::settings::DaemonPaths::of(&s.paths).socket;
-    let conn = match client::connect(&socket).await {
-        Ok(c) => c,
-        Err(client::ConnectError::NotRunning) if mode == Mode::Auto => return Ok(None),
-        Err(client::ConnectError::NotRunning) => {
-            return Err(crate::error::Error::unavailable(
-                format!(
-                    "no daemon answers on {} (PC_HYBRID_DAEMON=always)",
-                    socket.display()
+    // A team API named outright is where every command goes: running here instead would
+    // act on another store.
+    let conn = if let Some(url) = &s.auth.daemon_url {
+        let Some(token) = ops::auth::local_token(ctx).await? else {
+            return Err(crate::error::Error::Unauthenticated {
+                message: format!("{url} needs a login: this machine holds no access token"),
+                hint: Some(
+                    "run `pc-hybrid login` (with auth.token_storage `keyring` or `file`)".into(),
                 ),
-                Some("start it with `pc-hybrid daemon start`, or set PC_HYBRID_DAEMON=auto"),
-            ))
-        }
-        Err(client::ConnectError::Failed(e)) => return Err(e),
+            });
+        };
+        client::connect_url(url)
+            .await?
+            .with_credential(&ops::auth::Credential::Bearer(token))?
+    } else {
+        let socket = crate::settings::DaemonPaths::of(&s.paths).socket;
+        let conn = match client::connect(&socket).await {
+            Ok(c) => c,
+            Err(client::ConnectError::NotRunning) if mode == Mode::Auto => return Ok(None),
+            Err(client::ConnectError::NotRunning) => {
+                return Err(crate::error::Error::unavailable(
+                    format!(
+                        "no daemon answers on {} (PC_HYBRID_DAEMON=always)",
+                        socket.display()
+                    ),
+                    Some("start it with `pc-hybrid daemon start`, or set PC_HYBRID_DAEMON=auto"),
+                ))
+            }
+            Err(client::ConnectError::Failed(e)) => return Err(e),
+        };
+        conn.with_credential(&credential(ctx).await?)?
     };
-    let conn = conn.with_credential(&credential(ctx).await?)?;
     let cancel = Cancel::new();
     // As in-process: what runs long (and an ingest, whose acknowledgements should reach the
     // caller) ends cleanly on Ctrl-C. Anything else dies as usual, and the daemon, seeing

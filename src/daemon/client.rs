@@ -18,7 +18,10 @@ type RequestBody = BoxBody<Bytes, std::io::Error>;
 /// An open connection to a daemon.
 pub struct Connection {
     sender: hyper::client::conn::http1::SendRequest<RequestBody>,
-    socket: std::path::PathBuf,
+    /// Where the daemon is, for messages: its socket or its team API's URL.
+    socket: String,
+    /// The Host header: `localhost` on the socket, the URL's authority over TCP.
+    host: String,
     /// Who the requests are made as: a session handle or a bearer token.
     credential: Option<(http::HeaderName, http::HeaderValue)>,
 }
@@ -32,12 +35,9 @@ pub enum ConnectError {
     Failed(Error),
 }
 
-fn unreachable(socket: &Path, why: impl std::fmt::Display) -> Error {
+fn unreachable(socket: &str, why: impl std::fmt::Display) -> Error {
     Error::unavailable(
-        format!(
-            "the daemon at {} cannot be reached: {why}",
-            socket.display()
-        ),
+        format!("the daemon at {socket} cannot be reached: {why}"),
         Some("start it with `pc-hybrid daemon start`, or set PC_HYBRID_DAEMON=never"),
     )
 }
@@ -54,17 +54,82 @@ pub async fn connect(socket: &Path) -> std::result::Result<Connection, ConnectEr
         {
             return Err(ConnectError::NotRunning)
         }
-        Err(e) => return Err(ConnectError::Failed(unreachable(socket, e))),
+        Err(e) => {
+            return Err(ConnectError::Failed(unreachable(
+                &socket.display().to_string(),
+                e,
+            )))
+        }
     };
     let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
-        .map_err(|e| ConnectError::Failed(unreachable(socket, e)))?;
+        .map_err(|e| ConnectError::Failed(unreachable(&socket.display().to_string(), e)))?;
     tokio::spawn(async move {
         let _ = conn.await;
     });
     Ok(Connection {
         sender,
-        socket: socket.to_path_buf(),
+        socket: socket.display().to_string(),
+        host: "localhost".into(),
+        credential: None,
+    })
+}
+
+/// Connect to a daemon's team API at `url` (http on loopback, else https verified against
+/// the system's trust store).
+pub async fn connect_url(url: &str) -> Result<Connection> {
+    let u = crate::net::http_url(url).map_err(|m| Error::invalid("$PC_HYBRID_DAEMON_URL", m))?;
+    if u.scheme() == "http" && !crate::net::is_loopback_url(&u) {
+        return Err(Error::usage(
+            format!("{url}: a team API off this machine is reached over https only"),
+            None,
+        ));
+    }
+    let host = u
+        .host_str()
+        .unwrap_or("localhost")
+        .trim_matches(['[', ']'])
+        .to_owned();
+    let port = u.port_or_known_default().unwrap_or(443);
+    let place = url.trim_end_matches('/').to_owned();
+    let tcp = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio::net::TcpStream::connect((host.as_str(), port)),
+    )
+    .await
+    .map_err(|_| unreachable(&place, "no answer within 5 s"))?
+    .map_err(|e| unreachable(&place, e))?;
+    let _ = tcp.set_nodelay(true);
+    let authority = match u.port() {
+        Some(p) => format!("{}:{p}", u.host_str().unwrap_or(&host)),
+        None => u.host_str().unwrap_or(&host).to_owned(),
+    };
+    macro_rules! handshake {
+        ($io:expr) => {{
+            let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new($io))
+                .await
+                .map_err(|e| unreachable(&place, e))?;
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+            sender
+        }};
+    }
+    let sender = if u.scheme() == "https" {
+        let name = rustls::pki_types::ServerName::try_from(host.clone())
+            .map_err(|e| Error::invalid("$PC_HYBRID_DAEMON_URL", e.to_string()))?;
+        let tls = tokio_rustls::TlsConnector::from(crate::net::tls_config()?)
+            .connect(name, tcp)
+            .await
+            .map_err(|e| unreachable(&place, e))?;
+        handshake!(tls)
+    } else {
+        handshake!(tcp)
+    };
+    Ok(Connection {
+        sender,
+        socket: place,
+        host: authority,
         credential: None,
     })
 }
@@ -119,8 +184,8 @@ impl Connection {
     ) -> Result<http::Response<Incoming>> {
         let mut req = http::Request::builder()
             .method(method)
-            .uri(format!("http://localhost{}{path}", api::PREFIX))
-            .header(http::header::HOST, "localhost")
+            .uri(format!("{}{path}", api::PREFIX))
+            .header(http::header::HOST, self.host.as_str())
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
             .header(http::header::CONTENT_TYPE, content_type);
         if let Some((name, value)) = &self.credential {
@@ -141,7 +206,7 @@ impl Connection {
             return Err(Error::unavailable(
                 format!(
                     "the daemon at {} speaks protocol {}, this pc-hybrid protocol {PROTOCOL_VERSION}",
-                    self.socket.display(),
+                    self.socket,
                     theirs.map(|v| v.to_string()).unwrap_or_else(|| "unknown".into())
                 ),
                 Some("run `pc-hybrid daemon restart` to run the daemon of this pc-hybrid"),

@@ -567,6 +567,6 @@ async fn run(
         Request::ConfigShow => Ok(Response::Settings(ctx.settings.show()).into()),
         Request::SetGitToken { token } => system::set_git_token(ctx, &token, sink),
         Request::ClearGitToken => system::clear_git_token(ctx, sink),
-        Request::Doctor => system::doctor(ctx).await,
+        Request::Doctor => system::doctor(ctx, caller).await,
     }
 }

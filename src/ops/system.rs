@@ -29,9 +29,10 @@ pub fn clear_git_token(_ctx: &Context, sink: &dyn Sink) -> Result<Reply> {
     Ok(Response::Done.into())
 }
 
-pub async fn doctor(ctx: &Context) -> Result<Reply> {
+pub async fn doctor(ctx: &Context, caller: &crate::auth::Caller) -> Result<Reply> {
     let s = &ctx.settings;
-    let checks = doctor::run(&doctor::Inputs {
+    let socket = crate::settings::DaemonPaths::of(&s.paths).socket;
+    let mut checks = doctor::run(&doctor::Inputs {
         python: &s.python.value,
         docker_host: &s.docker_host.value,
         author_name: s.git_author_name.value.as_deref(),
@@ -40,10 +41,31 @@ pub async fn doctor(ctx: &Context) -> Result<Reply> {
         audit_store: &s.audit.store,
         data_dir: &s.paths.data_dir,
         daemon: s.daemon.value,
-        socket: &crate::settings::DaemonPaths::of(&s.paths).socket,
+        socket: &socket,
         probe: ctx.daemon_probe(),
     })
     .await;
+    let daemon_answers = match ctx.daemon_probe() {
+        Some(p) => matches!(p.probe(&socket).await, Ok(Some(_))),
+        None => false,
+    };
+    checks.extend(
+        doctor::sso(&doctor::SsoInputs {
+            auth: &s.auth,
+            credentials: &super::auth::credentials_dir(ctx),
+            daemon_answers,
+            session: caller.identity.as_ref().map(|i| {
+                (
+                    i.username.clone(),
+                    caller
+                        .session
+                        .as_ref()
+                        .map_or(i.access_expires_at, |s| s.expires_at),
+                )
+            }),
+        })
+        .await,
+    );
     let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
     let error = (failed > 0).then(|| {
         Error::failed(
