@@ -501,6 +501,15 @@ pub async fn sso(i: &SsoInputs<'_>) -> Vec<Check> {
                 Some("set auth.token_storage (PC_HYBRID_TOKEN_STORAGE) to `file` or `daemon`"),
             ),
         },
+        TokenStorage::File if !i.credentials.exists() => check(
+            "sso token storage",
+            Status::Ok,
+            format!(
+                "file: {} (made 0700 at the first login)",
+                i.credentials.display()
+            ),
+            None,
+        ),
         TokenStorage::File => match crate::auth::token_store::private_dir(i.credentials) {
             Ok(()) => check(
                 "sso token storage",

@@ -162,7 +162,8 @@ fn doctor_reports_every_check() {
             "audit store",
             "daemon",
             "data directory",
-            "audit keys"
+            "audit keys",
+            "sso"
         ]
     );
     let by = |n: &str| {

@@ -1164,3 +1164,65 @@ fn another_machines_cli_uses_the_team_api_over_tls() {
     let o = untrusting.run(&["list-agents"]);
     assert_eq!(o.code, 4, "{o:?}");
 }
+
+#[test]
+fn doctor_checks_the_provider_and_the_session() {
+    let idp = Idp::start(json!({}));
+    let env = idp.env();
+    let checks = |env: &Env| -> Vec<(String, String, String)> {
+        let o = env.run(&["doctor", "-o", "json"]);
+        o.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["check"].as_str().unwrap().starts_with("sso"))
+            .map(|c| {
+                (
+                    c["check"].as_str().unwrap().to_owned(),
+                    c["status"].as_str().unwrap().to_owned(),
+                    c["detail"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let c = checks(&env);
+    let names: Vec<&str> = c.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "sso discovery",
+            "sso flows",
+            "sso keys",
+            "sso clock",
+            "sso token storage",
+            "sso session"
+        ]
+    );
+    for (name, status, detail) in &c[..5] {
+        assert_eq!(status, "ok", "{name}: {detail}");
+    }
+    assert!(c[0].2.contains(&idp.issuer), "{c:?}");
+    assert!(c[2].2.contains("1 signing key"), "{c:?}");
+    assert_eq!(c[5].1, "warn", "not logged in: {c:?}");
+    // Doctor makes no folder of its own.
+    assert!(!env.home.join("credentials").exists());
+    assert_eq!(device_login(&env, "bob").code, 0);
+    let c = checks(&env);
+    assert_eq!(c[5].1, "ok");
+    assert!(c[5].2.contains("logged in as bob"), "{c:?}");
+
+    // The keyring that cannot store, and a provider that is down, fail with what to do.
+    let down = Env::new()
+        .var(
+            "OIDC_ISSUER_URL",
+            &format!("http://127.0.0.1:{}/realms/x", free_port()),
+        )
+        .var("PC_HYBRID_TOKEN_STORAGE", "daemon")
+        .var("PC_HYBRID_DAEMON", "never");
+    let c = checks(&down);
+    assert_eq!(c[0].0, "sso discovery");
+    assert_eq!(c[0].1, "fail", "{c:?}");
+    let storage = c.iter().find(|c| c.0 == "sso token storage").unwrap();
+    assert_eq!(storage.1, "fail");
+    assert!(storage.2.contains("none answers"), "{c:?}");
+}
