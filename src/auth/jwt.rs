@@ -279,10 +279,14 @@ pub fn verify(keys: &KeySet, token: &str, expect: &Expect) -> Result<Map<String,
     else {
         return Err(JwtError::Malformed("it does not have three parts"));
     };
-    let header_bytes = B64
-        .decode(h)
-        .map_err(|_| JwtError::Malformed("its header is not base64url"))?;
-    let header: Header = serde_json::from_slice(&header_bytes)
+    let mut header_buf = [0u8; 1024];
+    let n = B64.decode_slice(h, &mut header_buf).map_err(|e| {
+        JwtError::Malformed(match e {
+            base64::DecodeSliceError::OutputSliceTooSmall => "its header is too long",
+            _ => "its header is not base64url",
+        })
+    })?;
+    let header: Header = serde_json::from_slice(&header_buf[..n])
         .map_err(|_| JwtError::Malformed("its header is not a JSON object with `alg`"))?;
     // RFC 7515 4.1.11: an extension this verifier does not understand must be refused.
     if header.crit.is_some() {
@@ -310,12 +314,17 @@ pub fn verify(keys: &KeySet, token: &str, expect: &Expect) -> Result<Map<String,
         },
         alg: alg.into(),
     })?;
-    let signature = B64
-        .decode(s)
-        .map_err(|_| JwtError::Malformed("its signature is not base64url"))?;
+    // On the stack: the largest signature allowed (RSA-8192) is 1 KiB.
+    let mut signature = [0u8; 1024];
+    let n = B64.decode_slice(s, &mut signature).map_err(|e| {
+        JwtError::Malformed(match e {
+            base64::DecodeSliceError::OutputSliceTooSmall => "its signature is too long",
+            _ => "its signature is not base64url",
+        })
+    })?;
     let signed = &token[..h.len() + 1 + p.len()];
     parsed
-        .verify_sig(signed.as_bytes(), &signature)
+        .verify_sig(signed.as_bytes(), &signature[..n])
         .map_err(|_| JwtError::Signature)?;
     let payload = B64
         .decode(p)
