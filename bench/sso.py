@@ -75,7 +75,7 @@ def main():
              "PC_HYBRID_DAEMON": "never"}
     med = statistics.median
     try:
-        subprocess.run([binary, "daemon", "start", "-q"], check=True, env=served)
+        subprocess.run([binary, "daemon", "start", "-q"], check=True, env=served, stdout=subprocess.DEVNULL)
         login(binary, served)
         login(binary, local)
         for e in (served, local):
