@@ -1226,3 +1226,40 @@ fn doctor_checks_the_provider_and_the_session() {
     assert_eq!(storage.1, "fail");
     assert!(storage.2.contains("none answers"), "{c:?}");
 }
+
+#[test]
+fn parallel_logins_make_one_flow() {
+    let idp = Idp::start(json!({}));
+    let env = idp.env();
+    let first = start_login(&env, &["login", "--device"]);
+    // Started while the first waits for its user: they wait for it, and start no flow.
+    let others: Vec<Child> = (0..3)
+        .map(|_| {
+            env.cmd(&["login", "--device"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    let b = browse(&first.url, &["--user", "bob"]);
+    assert_eq!(b.code, 0, "{b:?}");
+    let o = first.finish();
+    assert_eq!(o.code, 0, "{o:?}");
+    for c in others {
+        let o = c.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        assert!(err.contains("waiting for it"), "{err}");
+        assert!(err.contains("finished while this one waited"), "{err}");
+        assert!(
+            !err.contains("user_code"),
+            "a second flow was started: {err}"
+        );
+    }
+    assert_eq!(
+        env.ok(&["whoami", "-o", "json"]).json()["identity"]["username"],
+        "bob"
+    );
+}
