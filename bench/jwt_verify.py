@@ -24,21 +24,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import idp  # bench/idp.py
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def provider(work):
-    tools = os.environ.get("PC_HYBRID_TEST_TOOLS", str(ROOT / ".test-tools"))
-    if not (Path(tools) / "node_modules/oidc-provider").is_dir():
-        raise SystemExit("npm oidc-provider is missing: run scripts/test.sh once (it installs .test-tools)")
-    cfg = work / "provider.json"
-    cfg.write_text(json.dumps({"keys_file": str(work / "keys.json")}))
-    p = subprocess.Popen(["node", str(ROOT / "tests/oidc/provider.mjs"), str(cfg)], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PC_HYBRID_TEST_TOOLS": tools})
-    for line in p.stdout:
-        if line.startswith("ready "):
-            return p, line.split()[1]
-    raise SystemExit("the provider did not start")
 
 
 def main():
@@ -55,7 +43,7 @@ def main():
     exe = next(json.loads(l)["executable"] for l in out.splitlines()
                if json.loads(l).get("reason") == "compiler-artifact" and json.loads(l)["target"]["name"] == "jwt_verify")
     work = Path(tempfile.mkdtemp(prefix="pc-bench-jwt-"))
-    proc, issuer = provider(work)
+    proc, issuer = idp.start(work)
     try:
         token_url = f"{issuer}/protocol/openid-connect/token"
         req = lambda: urllib.request.Request(token_url, data=urllib.parse.urlencode(

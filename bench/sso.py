@@ -24,24 +24,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import idp  # bench/idp.py
 import release  # bench/release.py
 from daemon import timed  # bench/daemon.py
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def provider(work):
-    tools = os.environ.get("PC_HYBRID_TEST_TOOLS", str(ROOT / ".test-tools"))
-    if not (Path(tools) / "node_modules/oidc-provider").is_dir():
-        raise SystemExit("npm oidc-provider is missing: run scripts/test.sh once (it installs .test-tools)")
-    cfg = work / "provider.json"
-    cfg.write_text('{"keys_file": "%s"}' % (work / "keys.json"))
-    p = subprocess.Popen(["node", str(ROOT / "tests/oidc/provider.mjs"), str(cfg)], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PC_HYBRID_TEST_TOOLS": tools})
-    for line in p.stdout:
-        if line.startswith("ready "):
-            return p, line.split()[1]
-    raise SystemExit("the provider did not start")
 
 
 def login(binary, env, user="alice"):
@@ -64,7 +51,7 @@ def main():
     args = ap.parse_args()
     binary = release.binary(args.binary)
     work = Path(tempfile.mkdtemp(prefix="pc-bench-sso-"))
-    proc, issuer = provider(work)
+    proc, issuer = idp.start(work)
     base = {k: v for k, v in os.environ.items()
             if not k.startswith(("AGENT_FACTORY_", "ANALYTICS_", "AUDIT_", "PC_HYBRID_", "OIDC_", "KEYCLOAK_"))}
     base.update({"OIDC_ISSUER_URL": issuer, "KEYCLOAK_CLIENT_ID": "pc-hybrid-cli",

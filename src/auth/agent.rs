@@ -208,9 +208,10 @@ impl Agent {
         check_id(&s.id)?;
         match &self.backend {
             Backend::Memory(m) => {
-                m.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(s.id.clone(), s.clone());
+                let mut m = m.lock().unwrap_or_else(|p| p.into_inner());
+                // Sessions nobody came back for are dropped here, not kept for ever.
+                m.retain(|_, s| s.ended(Some(self.idle_minutes)).is_none());
+                m.insert(s.id.clone(), s.clone());
                 Ok(())
             }
             Backend::Redis(r) => {
@@ -389,36 +390,18 @@ impl Agent {
         secret: Option<&Secret>,
     ) -> Result<(Option<Session>, Option<String>)> {
         // Read again under the lock: another daemon may have refreshed it meanwhile.
-        let Some(mut s) = self.get(id)? else {
+        let Some(s) = self.get(id)? else {
             return Ok((None, Some("the session ended".into())));
         };
         if !s.needs_refresh() {
             return Ok((Some(s), None));
         }
-        let Some(refresh) = s.refresh_token.clone() else {
-            let _ = self.delete(id);
-            return Ok((
-                None,
-                Some("the access token expired and there is no refresh token".into()),
-            ));
-        };
-        match provider.refresh(&refresh, secret).await? {
-            None => {
+        match super::session::refresh(provider, s, secret).await? {
+            super::session::Refreshed::Ended(why) => {
                 let _ = self.delete(id);
-                Ok((
-                    None,
-                    Some("the provider no longer accepts the session's refresh token".into()),
-                ))
+                Ok((None, Some(why)))
             }
-            Some(tokens) => {
-                let claims = provider
-                    .verify(tokens.access_token.expose())
-                    .await
-                    .map_err(|e| Error::Unauthenticated {
-                        message: format!("the refreshed access token is not valid: {e}"),
-                        hint: None,
-                    })?;
-                s.take(tokens, &claims);
+            super::session::Refreshed::Fresh(s) => {
                 self.put(&s)?;
                 Ok((Some(s), Some("refreshed".into())))
             }

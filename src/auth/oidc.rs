@@ -401,24 +401,41 @@ impl Provider {
         }
     }
 
-    async fn token_request(
+    /// POST `form` to `url` as this client (`what` names the endpoint in messages): the
+    /// answer's status and body.
+    async fn post_form(
         &self,
+        what: &str,
+        url: &str,
         mut form: Vec<(&'static str, String)>,
         secret: Option<&Secret>,
-    ) -> std::result::Result<TokenResponse, TokenError> {
-        let url = &self.metadata.token_endpoint;
-        let req = self.http.post(url).timeout(REQUEST_TIMEOUT);
-        let req = client_auth(req, &mut form, &self.profile.client_id, secret);
+    ) -> Result<(reqwest::StatusCode, hyper::body::Bytes)> {
+        let req = client_auth(
+            self.http.post(url).timeout(REQUEST_TIMEOUT),
+            &mut form,
+            &self.profile.client_id,
+            secret,
+        );
         let r = req
             .form(&form)
             .send()
             .await
-            .map_err(|e| TokenError::Other(unreachable("token endpoint", url, &e)))?;
+            .map_err(|e| unreachable(what, url, &e))?;
         let status = r.status();
-        let body = r
-            .bytes()
+        let body = r.bytes().await.map_err(|e| unreachable(what, url, &e))?;
+        Ok((status, body))
+    }
+
+    async fn token_request(
+        &self,
+        form: Vec<(&'static str, String)>,
+        secret: Option<&Secret>,
+    ) -> std::result::Result<TokenResponse, TokenError> {
+        let url = &self.metadata.token_endpoint;
+        let (status, body) = self
+            .post_form("token endpoint", url, form, secret)
             .await
-            .map_err(|e| TokenError::Other(unreachable("token endpoint", url, &e)))?;
+            .map_err(TokenError::Other)?;
         if status.is_success() {
             return serde_json::from_slice(&body).map_err(|_| {
                 TokenError::Other(Error::unavailable(
@@ -458,23 +475,10 @@ impl Provider {
                 Some("use `login --browser`, or enable the device grant for the client"),
             ));
         };
-        let mut form = vec![("scope", self.scope())];
-        let req = client_auth(
-            self.http.post(url).timeout(REQUEST_TIMEOUT),
-            &mut form,
-            &self.profile.client_id,
-            secret,
-        );
-        let r = req
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| unreachable("device authorization", url, &e))?;
-        let status = r.status();
-        let body = r
-            .bytes()
-            .await
-            .map_err(|e| unreachable("device authorization", url, &e))?;
+        let form = vec![("scope", self.scope())];
+        let (status, body) = self
+            .post_form("device authorization", url, form, secret)
+            .await?;
         if !status.is_success() {
             let why = serde_json::from_slice::<OAuthError>(&body)
                 .map(|e| match e.error_description {
@@ -608,7 +612,7 @@ impl Provider {
         id_token: Option<&Secret>,
         secret: Option<&Secret>,
     ) -> Result<()> {
-        let (url, mut form) = match (
+        let (url, form) = match (
             &self.metadata.revocation_endpoint,
             &self.metadata.end_session_endpoint,
         ) {
@@ -633,22 +637,12 @@ impl Provider {
                 ))
             }
         };
-        let req = client_auth(
-            self.http.post(url).timeout(REQUEST_TIMEOUT),
-            &mut form,
-            &self.profile.client_id,
-            secret,
-        );
-        let r = req
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| unreachable("revocation", url, &e))?;
-        if r.status().is_success() || r.status().is_redirection() {
+        let (status, _) = self.post_form("revocation", url, form, secret).await?;
+        if status.is_success() || status.is_redirection() {
             Ok(())
         } else {
             Err(Error::failed(
-                format!("the provider answered {} to the revocation", r.status()),
+                format!("the provider answered {status} to the revocation"),
                 None,
             ))
         }

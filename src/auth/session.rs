@@ -325,6 +325,42 @@ pub fn identity_of(provider: &Provider, claims: &Map<String, Value>) -> Identity
     )
 }
 
+/// What refreshing a session gave.
+pub enum Refreshed {
+    /// New tokens (a rotated refresh token with them).
+    Fresh(Session),
+    /// The session is over, for this reason; its keeper forgets it.
+    Ended(String),
+}
+
+/// Refresh `s` at `provider`; the new access token is verified before it is taken.
+pub async fn refresh(
+    provider: &Provider,
+    mut s: Session,
+    secret: Option<&Secret>,
+) -> Result<Refreshed> {
+    let Some(refresh) = s.refresh_token.clone() else {
+        return Ok(Refreshed::Ended(
+            "the access token expired and there is no refresh token".into(),
+        ));
+    };
+    let Some(tokens) = provider.refresh(&refresh, secret).await? else {
+        return Ok(Refreshed::Ended(
+            "the provider no longer accepts the session's refresh token".into(),
+        ));
+    };
+    let claims = provider
+        .verify(tokens.access_token.expose())
+        .await
+        .map_err(|e| Error::Unauthenticated {
+            message: format!("the refreshed access token is not valid: {e}"),
+            hint: None,
+        })?;
+    s.take(tokens, &claims);
+    s.last_activity = now();
+    Ok(Refreshed::Fresh(s))
+}
+
 /// A file lock held across processes; released when dropped.
 pub struct FileLock {
     _file: std::fs::File,
@@ -423,7 +459,7 @@ impl Local {
             return Ok((Some(s), None));
         }
         let _lock = lock(&self.locks, &key(profile), Duration::from_secs(30), || {}).await?;
-        let Some(mut s) = self.load(profile)? else {
+        let Some(s) = self.load(profile)? else {
             return Ok((None, None));
         };
         if !s.needs_refresh() {
@@ -433,28 +469,12 @@ impl Local {
             let _ = self.forget(profile);
             return Ok((None, Some(why)));
         }
-        let Some(refresh) = s.refresh_token.clone() else {
-            let _ = self.forget(profile);
-            return Ok((None, Some("the access token expired".into())));
-        };
-        match provider.refresh(&refresh, secret).await? {
-            None => {
+        match refresh(provider, s, secret).await? {
+            Refreshed::Ended(why) => {
                 let _ = self.forget(profile);
-                Ok((
-                    None,
-                    Some("the provider no longer accepts the session's refresh token".into()),
-                ))
+                Ok((None, Some(why)))
             }
-            Some(tokens) => {
-                let claims = provider
-                    .verify(tokens.access_token.expose())
-                    .await
-                    .map_err(|e| Error::Unauthenticated {
-                        message: format!("the refreshed access token is not valid: {e}"),
-                        hint: None,
-                    })?;
-                s.take(tokens, &claims);
-                s.last_activity = now();
+            Refreshed::Fresh(s) => {
                 self.save(&s)?;
                 Ok((Some(s), Some("refreshed".into())))
             }
