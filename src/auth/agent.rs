@@ -403,7 +403,7 @@ impl Agent {
             }
             super::session::Refreshed::Fresh(s) => {
                 self.put(&s)?;
-                Ok((Some(s), Some("refreshed".into())))
+                Ok((Some(*s), Some("refreshed".into())))
             }
         }
     }

@@ -328,7 +328,7 @@ pub fn identity_of(provider: &Provider, claims: &Map<String, Value>) -> Identity
 /// What refreshing a session gave.
 pub enum Refreshed {
     /// New tokens (a rotated refresh token with them).
-    Fresh(Session),
+    Fresh(Box<Session>),
     /// The session is over, for this reason; its keeper forgets it.
     Ended(String),
 }
@@ -358,7 +358,7 @@ pub async fn refresh(
         })?;
     s.take(tokens, &claims);
     s.last_activity = now();
-    Ok(Refreshed::Fresh(s))
+    Ok(Refreshed::Fresh(Box::new(s)))
 }
 
 /// A file lock held across processes; released when dropped.
@@ -476,7 +476,7 @@ impl Local {
             }
             Refreshed::Fresh(s) => {
                 self.save(&s)?;
-                Ok((Some(s), Some("refreshed".into())))
+                Ok((Some(*s), Some("refreshed".into())))
             }
         }
     }
