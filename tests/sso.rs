@@ -659,10 +659,12 @@ impl Drop for Daemon<'_> {
 fn run_daemon<'a>(env: &'a Env, args: &[&str]) -> Daemon<'a> {
     let mut all = vec!["daemon", "run"];
     all.extend_from_slice(args);
+    // Its log is kept beside the home, where the tests look for leaked secrets.
+    let log = std::fs::File::create(env.dir.path().join("daemon.stderr")).unwrap();
     let child = env
         .cmd(&all)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -888,6 +890,7 @@ fn daemons_share_sessions_through_redis_and_seal_the_tokens() {
             .var("ENCRYPTION_KEY", key)
             .var("ANALYTICS_DB_URL", &db)
             .var("ENTERPRISE_MODE", "true")
+            .var("LOG_LEVEL", "DEBUG")
     };
     let (a, b) = (mk(), mk());
     {
@@ -967,8 +970,10 @@ fn daemons_share_sessions_through_redis_and_seal_the_tokens() {
     let _ = redis.wait();
     // No token in any file the daemons or the CLI wrote.
     let keep = |_: &Path| false;
-    assert_nowhere(&a.home, &[&token], &keep);
-    assert_nowhere(&b.home, &[&token], &keep);
+    let logged = std::fs::read_to_string(a.dir.path().join("daemon.stderr")).unwrap();
+    assert!(logged.contains("info:"), "the daemon logged: {logged:.200}");
+    assert_nowhere(a.dir.path(), &[&token], &keep);
+    assert_nowhere(b.dir.path(), &[&token], &keep);
     assert_nowhere(shared.path(), &[&token], &keep);
 }
 

@@ -940,6 +940,84 @@ mod tests {
         );
     }
 
+    /// A token endpoint that answers pending, then slow_down, then tokens, recording when
+    /// it was polled. The real test provider never says `slow_down` (oidc-provider leaves it
+    /// to the host), so the poll loop's answer to it is checked here.
+    #[tokio::test]
+    async fn the_device_poll_slows_down_when_told() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let polls = Arc::new(Mutex::new(Vec::<Instant>::new()));
+        let n = Arc::new(AtomicUsize::new(0));
+        {
+            let (polls, n) = (polls.clone(), n.clone());
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                loop {
+                    let (mut s, _) = listener.accept().await.unwrap();
+                    let mut buf = vec![0u8; 4096];
+                    let _ = s.read(&mut buf).await;
+                    polls.lock().unwrap().push(Instant::now());
+                    let (status, body) = match n.fetch_add(1, Ordering::SeqCst) {
+                        0 => ("400 Bad Request", r#"{"error":"authorization_pending"}"#),
+                        1 => ("400 Bad Request", r#"{"error":"slow_down"}"#),
+                        _ => (
+                            "200 OK",
+                            r#"{"access_token":"a.b.c","token_type":"Bearer","expires_in":60}"#,
+                        ),
+                    };
+                    let r = format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                    let _ = s.write_all(r.as_bytes()).await;
+                }
+            });
+        }
+        let base = format!("http://127.0.0.1:{port}");
+        let p = Provider {
+            profile: Profile {
+                name: "t".into(),
+                issuer: base.clone(),
+                keycloak_legacy: false,
+                client_id: "cli".into(),
+                audience: "app".into(),
+                scopes: vec!["openid".into()],
+                roles_claim: None,
+            },
+            metadata: Metadata {
+                issuer: base.clone(),
+                authorization_endpoint: None,
+                token_endpoint: format!("{base}/token"),
+                device_authorization_endpoint: None,
+                revocation_endpoint: None,
+                end_session_endpoint: None,
+                jwks_uri: format!("{base}/certs"),
+                code_challenge_methods_supported: vec![],
+                grant_types_supported: vec![],
+            },
+            keys: RwLock::new(Arc::new(KeySet::default())),
+            keys_fetched: Mutex::new(None),
+            http: crate::net::client().unwrap(),
+            cache_file: None,
+            skew_seconds: None,
+        };
+        let d = DeviceAuthorization {
+            device_code: Secret::new("dc"),
+            user_code: "ABCD".into(),
+            verification_uri: format!("{base}/device"),
+            verification_uri_complete: None,
+            expires_in: 60,
+            interval: Some(1),
+        };
+        let t = p.device_finish(&d, None, &Cancel::new()).await.unwrap();
+        assert_eq!(t.access_token.expose(), "a.b.c");
+        let at = polls.lock().unwrap().clone();
+        assert_eq!(at.len(), 3);
+        let (first, second) = (at[1] - at[0], at[2] - at[1]);
+        assert!(first < Duration::from_millis(1900), "{first:?}");
+        // The interval was 1 s; after slow_down it is 6 s.
+        assert!(second >= Duration::from_millis(5900), "{second:?}");
+    }
+
     #[test]
     fn a_taken_port_is_a_clear_error_at_once() {
         let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
