@@ -1268,3 +1268,53 @@ fn parallel_logins_make_one_flow() {
         "bob"
     );
 }
+
+#[test]
+fn profiles_keep_their_own_sessions() {
+    let idp = Idp::start(json!({}));
+    let env = Env::new()
+        .var("PC_HYBRID_TOKEN_STORAGE", "file")
+        .var("PC_HYBRID_DAEMON", "never");
+    std::fs::create_dir_all(&env.home).unwrap();
+    std::fs::write(
+        env.home.join("config.yaml"),
+        format!(
+            "auth:\n  profile: corp\n  profiles:\n    corp: {{issuer: \"{i}\", client_id: pc-hybrid-cli, audience: promptcraft-app}}\n    lab: {{issuer: \"{i}\", client_id: pc-hybrid-cli, audience: promptcraft-app}}\n",
+            i = idp.issuer
+        ),
+    )
+    .unwrap();
+    assert_eq!(device_login(&env, "bob").code, 0);
+    let p = start_login(&env, &["--profile", "lab", "login", "--device"]);
+    assert_eq!(browse(&p.url, &["--user", "carol"]).code, 0);
+    assert_eq!(p.finish().code, 0);
+    let who = |args: &[&str]| env.ok(args).json()["identity"]["username"].clone();
+    assert_eq!(who(&["whoami", "-o", "json"]), "bob");
+    assert_eq!(who(&["--profile", "lab", "whoami", "-o", "json"]), "carol");
+    let env_lab = Env::new().var("PROMPTCRAFT_HOME", &env.home.display().to_string());
+    let env_lab = env_lab
+        .var("PC_HYBRID_PROFILE", "lab")
+        .var("PC_HYBRID_TOKEN_STORAGE", "file");
+    assert_eq!(
+        env_lab.ok(&["whoami", "-o", "json"]).json()["identity"]["username"],
+        "carol"
+    );
+    let o = env.run(&["--profile", "nope", "whoami"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(
+        o.stderr.contains("`nope`") && o.stderr.contains("corp, lab"),
+        "{o:?}"
+    );
+    // A profile with neither an issuer nor Keycloak's server is named with its file and key.
+    std::fs::write(
+        env.home.join("config.yaml"),
+        "auth:\n  profiles:\n    broken: {client_id: x}\n",
+    )
+    .unwrap();
+    let o = env.run(&["whoami"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(
+        o.stderr.contains("config.yaml: auth.profiles.broken"),
+        "{o:?}"
+    );
+}

@@ -12,10 +12,14 @@ use crate::ops::Request;
 use crate::output::{Output, Tabular};
 use crate::secret::Secret;
 
-/// Whether a person at this terminal could use a browser on this machine: a display, and
-/// not a remote shell or a container (where a loopback callback cannot be reached).
+/// Whether a person at this terminal could use a browser on this machine: someone watching
+/// (stderr is a terminal: a background job opens no tabs), a display, and not a remote shell
+/// or a container (where a loopback callback cannot be reached).
 fn has_browser(env: &dyn Fn(&str) -> Option<String>) -> bool {
     use crate::env_vars as ev;
+    if !std::io::stderr().is_terminal() {
+        return false;
+    }
     let set = |n: &str| env(n).is_some_and(|v| !v.is_empty());
     if set(ev::SSH_CONNECTION) || set("SSH_TTY") || set("container") {
         return false;
