@@ -966,6 +966,13 @@ fn daemons_share_sessions_through_redis_and_seal_the_tokens() {
     assert_eq!(o.code, 3, "{o:?}");
     drop(da);
     drop(db_);
+    // Without its daemon, the CLI says where the sessions are, and logout forgets the handle.
+    let o = a.run(&["whoami"]);
+    assert_eq!(o.code, 3, "{o:?}");
+    assert!(o.stderr.contains("daemon start"), "{o:?}");
+    let o = a.run(&["logout"]);
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(!creds.join("session.default").exists());
     let _ = redis.kill();
     let _ = redis.wait();
     // No token in any file the daemons or the CLI wrote.

@@ -85,10 +85,14 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     // What runs long or waits on something outside (a creation, a deploy, a follow, a live
     // check, a login) is cancelled by Ctrl-C; anything else keeps Ctrl-C's usual meaning.
     let watcher = cancellable(&request).then(|| interrupts(cancel.clone()));
+    let is_logout = matches!(request, Request::Logout);
     let sink = OutputSink::new(out);
     let result = ops::execute(&ctx, &caller, request, &sink, &cancel).await;
     if let Some(w) = watcher {
         w.abort();
+    }
+    if is_logout && daemon_sessions {
+        forget_handle(&ctx);
     }
     finish(result, &origin, is_create, status_only, out)
 }

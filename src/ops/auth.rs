@@ -316,16 +316,21 @@ pub async fn login(ctx: &Context, l: &Login, sink: &dyn Sink, cancel: &Cancel) -
     let a = &ctx.settings.auth;
     let profile = a.profile.as_ref().ok_or_else(no_profile)?;
     let storage = a.token_storage.value;
-    let keeper = ctx.keeper();
-    if storage == TokenStorage::Daemon && keeper.is_none() {
-        return Err(Error::unavailable(
-            "token_storage is `daemon` but no daemon answers to hold the session",
-            Some("start it with `pc-hybrid daemon start`, or choose auth.token_storage `keyring` or `file`"),
-        ));
+    // Where the new session goes: this process's token store, or the daemon.
+    enum Keep<'a> {
+        Here(Local),
+        Daemon(&'a dyn crate::auth::Keeper),
     }
-    let local = (storage != TokenStorage::Daemon)
-        .then(|| local(ctx))
-        .transpose()?;
+    let keep = match (storage, ctx.keeper()) {
+        (TokenStorage::Daemon, Some(k)) => Keep::Daemon(k),
+        (TokenStorage::Daemon, None) => {
+            return Err(Error::unavailable(
+                "token_storage is `daemon` but no daemon answers to hold the session",
+                Some("start it with `pc-hybrid daemon start`, or choose auth.token_storage `keyring` or `file`"),
+            ))
+        }
+        _ => Keep::Here(local(ctx)?),
+    };
     let locks = ctx.settings.paths.runtime_dir.join("auth");
     let waited = AtomicBool::new(false);
     let _lock = session::lock(
@@ -340,7 +345,7 @@ pub async fn login(ctx: &Context, l: &Login, sink: &dyn Sink, cancel: &Cancel) -
     .await?;
     let provider = ctx.provider().await?;
     if waited.load(Ordering::Relaxed) {
-        if let Some(local) = &local {
+        if let Keep::Here(local) = &keep {
             if let (Some(s), _) = local.current(&provider, a.client_secret.as_ref()).await? {
                 let identity = session::identify(&provider, s.access_token.expose()).await?;
                 return Ok(Response::LoggedIn(Box::new(LoggedIn {
@@ -445,16 +450,15 @@ pub async fn login(ctx: &Context, l: &Login, sink: &dyn Sink, cancel: &Cancel) -
         })?;
     let identity = session::identity_of(&provider, &claims);
     let mut s = Session::new(&provider, grant, tokens, &claims, a.session_hours);
-    let where_ = match (&local, keeper) {
-        (Some(local), _) => {
+    let where_ = match keep {
+        Keep::Here(local) => {
             local.save(&s)?;
             local.store.describe()
         }
-        (None, Some(k)) => {
+        Keep::Daemon(k) => {
             s.id = k.keep(&s).await?;
             "daemon".to_string()
         }
-        (None, None) => unreachable!("checked above"),
     };
     Ok(Response::LoggedIn(Box::new(LoggedIn {
         identity,
@@ -474,6 +478,10 @@ pub async fn logout(ctx: &Context, caller: &Caller, sink: &dyn Sink) -> Result<R
             Some(info) => agent.delete(&info.id)?,
             None => None,
         },
+        None if a.token_storage.value == TokenStorage::Daemon => {
+            sink.warn("no daemon answers: the sessions it held in memory ended with it; one kept in Redis stays there until it expires");
+            None
+        }
         None => {
             let local = local(ctx)?;
             let s = local.load(&profile.name)?;
@@ -523,12 +531,18 @@ pub async fn logout(ctx: &Context, caller: &Caller, sink: &dyn Sink) -> Result<R
 }
 
 fn not_logged_in(ctx: &Context) -> Error {
+    let daemon =
+        ctx.agent().is_none() && ctx.settings.auth.token_storage.value == TokenStorage::Daemon;
     Error::Unauthenticated {
         message: match &ctx.settings.auth.profile {
             Some(p) => format!("not logged in to {} ({})", p.name, p.issuer),
             None => "not logged in: no SSO provider is configured".into(),
         },
-        hint: Some("run `pc-hybrid login`".into()),
+        hint: Some(if daemon {
+            "the daemon holds the sessions here (token_storage: daemon) and none answers: `pc-hybrid daemon start`, then `pc-hybrid login`".into()
+        } else {
+            "run `pc-hybrid login`".into()
+        }),
     }
 }
 
