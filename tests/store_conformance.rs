@@ -736,7 +736,112 @@ fn an_unknown_stored_word_is_an_error_naming_it(backend: Backend) {
     assert!(e.contains("unknown creation status `paused`"), "{e}");
 }
 
+fn execution(i: usize, agent: &str, user: &str) -> store::ExecutionRecord {
+    store::ExecutionRecord {
+        execution_id: format!("x-{i:04}"),
+        timestamp: at(1) + chrono::Duration::seconds(i as i64),
+        agent_id: agent.into(),
+        tool: "search".into(),
+        user_id: user.into(),
+        organization: Some("acme".into()),
+        session_id: Some("s-1".into()),
+        replica: Some((i % 2) as u32),
+        latency_ms: 12.345 + i as f64,
+        status: if i % 5 == 0 {
+            store::ExecutionStatus::Error
+        } else {
+            store::ExecutionStatus::Success
+        },
+        request_bytes: 100,
+        response_bytes: 2000 + i as u64,
+        tokens_in: Some(50),
+        tokens_out: None,
+        cost: Some(0.001234),
+        model: Some("gpt-4o".into()),
+        trace_id: Some(format!("{i:032x}")),
+        error: (i % 5 == 0).then(|| "upstream failed".into()),
+        feedback: None,
+    }
+}
+
+/// Executions are kept exactly (times to the microsecond, latency and cost to the
+/// millionth), deduplicated by id, filtered and ordered alike, and take feedback.
+fn executions_and_feedback(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = new_store(backend, &dir.path().join("x"));
+    let s = store::open_executions(&url).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 9);
+    let rows: Vec<_> = (0..20)
+        .map(|i| {
+            execution(
+                i,
+                if i < 12 { "tax" } else { "legal" },
+                if i % 2 == 0 { "bob" } else { "eve" },
+            )
+        })
+        .collect();
+    assert_eq!(s.insert_executions(&rows).unwrap(), vec![true; 20]);
+    // A retry of some, with a new one: only the new one is stored.
+    let again = vec![
+        rows[3].clone(),
+        execution(20, "tax", "bob"),
+        rows[0].clone(),
+    ];
+    assert_eq!(
+        s.insert_executions(&again).unwrap(),
+        vec![false, true, false]
+    );
+    let q = |f: &dyn Fn(&mut store::ExecutionQuery)| {
+        let mut q = store::ExecutionQuery {
+            limit: 100,
+            ..Default::default()
+        };
+        f(&mut q);
+        s.executions(&q).unwrap()
+    };
+    let all = q(&|_| {});
+    assert_eq!(all.len(), 21);
+    assert_eq!(all[0].execution_id, "x-0020", "newest first");
+    let back = s.execution("x-0007").unwrap().unwrap();
+    assert_eq!(back, rows[7], "kept exactly");
+    assert_eq!(q(&|q| q.agent = Some("legal".into())).len(), 8);
+    assert_eq!(q(&|q| q.user = Some("bob".into())).len(), 11);
+    assert_eq!(
+        q(&|q| q.status = Some(store::ExecutionStatus::Error)).len(),
+        5
+    );
+    let since = q(&|q| {
+        q.since = Some(at(1) + chrono::Duration::seconds(10));
+        q.until = Some(at(1) + chrono::Duration::seconds(15));
+    });
+    let ids: Vec<&str> = since.iter().map(|e| e.execution_id.as_str()).collect();
+    assert_eq!(ids, ["x-0014", "x-0013", "x-0012", "x-0011", "x-0010"]);
+    assert_eq!(q(&|q| q.limit = 3).len(), 3);
+    assert_eq!(s.execution("nope").unwrap(), None);
+
+    let fb = store::Feedback {
+        rating: 4,
+        correct: Some(true),
+        user_id: "bob".into(),
+        given_at: at(3),
+    };
+    assert!(s.set_feedback("x-0002", &fb).unwrap());
+    assert!(!s.set_feedback("nope", &fb).unwrap());
+    let changed = store::Feedback {
+        rating: 2,
+        correct: None,
+        ..fb.clone()
+    };
+    assert!(s.set_feedback("x-0002", &changed).unwrap());
+    assert_eq!(
+        s.execution("x-0002").unwrap().unwrap().feedback,
+        Some(changed)
+    );
+    assert_eq!(s.execution("x-0003").unwrap().unwrap().feedback, None);
+}
+
 on_both_stores!(
+    executions_and_feedback,
     each_concern_keeps_its_own_tables,
     agents_creations_and_registry,
     deployments,

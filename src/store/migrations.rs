@@ -193,10 +193,57 @@ DROP INDEX audit_by_type;
 DROP INDEX audit_by_agent;
 "#,
     ),
+    (
+        9,
+        Concern::Executions,
+        "executions and their feedback",
+        r#"
+CREATE TABLE executions (
+    id             TEXT PRIMARY KEY,
+    at_us          INTEGER NOT NULL,
+    agent_id       TEXT NOT NULL,
+    tool           TEXT NOT NULL,
+    user_id        TEXT NOT NULL,
+    organization   TEXT,
+    session_id     TEXT,
+    replica        INTEGER,
+    latency_us     INTEGER NOT NULL,
+    status         TEXT NOT NULL,
+    request_bytes  INTEGER NOT NULL,
+    response_bytes INTEGER NOT NULL,
+    tokens_in      INTEGER,
+    tokens_out     INTEGER,
+    cost_micros    INTEGER,
+    model          TEXT,
+    trace_id       TEXT,
+    error          TEXT
+);
+CREATE INDEX executions_by_time ON executions(at_us);
+CREATE INDEX executions_by_agent ON executions(agent_id, at_us);
+CREATE INDEX executions_by_user ON executions(user_id, at_us);
+CREATE TABLE execution_feedback (
+    execution_id TEXT PRIMARY KEY REFERENCES executions(id) ON DELETE CASCADE,
+    rating       INTEGER NOT NULL,
+    correct      INTEGER,
+    user_id      TEXT NOT NULL,
+    given_at_us  INTEGER NOT NULL
+);
+"#,
+    ),
 ];
 
 pub fn latest() -> u32 {
     MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}
+
+/// The newest migration of `concerns`: the schema version a database opened for them gets.
+pub fn latest_of(concerns: &[Concern]) -> u32 {
+    MIGRATIONS
+        .iter()
+        .filter(|m| concerns.contains(&m.1))
+        .map(|m| m.0)
+        .max()
+        .unwrap_or(0)
 }
 
 /// The schema version of a database holding the migrations `applied`, as opened for
@@ -362,5 +409,42 @@ ALTER TABLE audit_checkpoints ADD COLUMN anchors_purge BOOLEAN NOT NULL DEFAULT 
         Concern::Audit,
         "audit postings (SQLite only: PostgreSQL keeps its user, type and agent indexes)",
         "SELECT 1;",
+    ),
+    (
+        9,
+        Concern::Executions,
+        "executions and their feedback",
+        r#"
+CREATE TABLE executions (
+    id             TEXT PRIMARY KEY,
+    at_us          BIGINT NOT NULL,
+    agent_id       TEXT NOT NULL,
+    tool           TEXT NOT NULL,
+    user_id        TEXT NOT NULL,
+    organization   TEXT,
+    session_id     TEXT,
+    replica        INTEGER,
+    latency_us     BIGINT NOT NULL,
+    status         TEXT NOT NULL,
+    request_bytes  BIGINT NOT NULL,
+    response_bytes BIGINT NOT NULL,
+    tokens_in      BIGINT,
+    tokens_out     BIGINT,
+    cost_micros    BIGINT,
+    model          TEXT,
+    trace_id       TEXT,
+    error          TEXT
+);
+CREATE INDEX executions_by_time ON executions(at_us);
+CREATE INDEX executions_by_agent ON executions(agent_id, at_us);
+CREATE INDEX executions_by_user ON executions(user_id, at_us);
+CREATE TABLE execution_feedback (
+    execution_id TEXT PRIMARY KEY REFERENCES executions(id) ON DELETE CASCADE,
+    rating       SMALLINT NOT NULL,
+    correct      BOOLEAN,
+    user_id      TEXT NOT NULL,
+    given_at_us  BIGINT NOT NULL
+);
+"#,
     ),
 ];

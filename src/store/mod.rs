@@ -1,6 +1,7 @@
 //! The storage interfaces, one per concern (the domain's data; the audit trail's rows), and
 //! how a store is opened from its URL. SQLite is the embedded default.
 
+pub mod executions;
 mod migrations;
 mod postgres;
 mod postings;
@@ -18,6 +19,7 @@ pub use crate::model::{
 };
 use crate::secret::redact_url;
 
+pub use executions::{ExecutionQuery, ExecutionRecord, ExecutionStatus, ExecutionStore, Feedback};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -396,6 +398,8 @@ impl<T: DomainStore + AuditStore + ?Sized> Store for T {}
 pub enum Concern {
     Domain,
     Audit,
+    /// Executions of tools and their feedback.
+    Executions,
 }
 
 /// Where the store is, as resolved from settings.
@@ -447,6 +451,14 @@ pub fn open_audit(url: &StoreUrl) -> Result<Box<dyn AuditStore>> {
     Ok(match url {
         StoreUrl::Sqlite(path) => Box::new(SqliteStore::open_for(path, &[Concern::Audit])?),
         StoreUrl::Postgres(u) => Box::new(PostgresStore::open_for(u, &[Concern::Audit])?),
+    })
+}
+
+/// Open (creating and migrating when needed) the executions store at `url`.
+pub fn open_executions(url: &StoreUrl) -> Result<Box<dyn ExecutionStore>> {
+    Ok(match url {
+        StoreUrl::Sqlite(path) => Box::new(SqliteStore::open_for(path, &[Concern::Executions])?),
+        StoreUrl::Postgres(u) => Box::new(PostgresStore::open_for(u, &[Concern::Executions])?),
     })
 }
 

@@ -861,3 +861,125 @@ impl super::AuditStore for PostgresStore {
         })
     }
 }
+
+const EXECUTION_COLUMNS: &str = "e.id, e.at_us, e.agent_id, e.tool, e.user_id, e.organization, e.session_id, e.replica, e.latency_us, e.status, e.request_bytes, e.response_bytes, e.tokens_in, e.tokens_out, e.cost_micros, e.model, e.trace_id, e.error, f.rating, f.correct, f.user_id, f.given_at_us";
+
+fn execution_row(r: &Row) -> Result<super::ExecutionRecord> {
+    use super::executions::from_micros;
+    let rating: Option<i16> = r.get(18);
+    Ok(super::ExecutionRecord {
+        execution_id: r.get(0),
+        timestamp: from_micros(r.get(1)),
+        agent_id: r.get(2),
+        tool: r.get(3),
+        user_id: r.get(4),
+        organization: r.get(5),
+        session_id: r.get(6),
+        replica: r.get::<_, Option<i32>>(7).map(|v| v as u32),
+        latency_ms: r.get::<_, i64>(8) as f64 / 1000.0,
+        status: word(r, 9)?,
+        request_bytes: r.get::<_, i64>(10) as u64,
+        response_bytes: r.get::<_, i64>(11) as u64,
+        tokens_in: r.get::<_, Option<i64>>(12).map(|v| v as u64),
+        tokens_out: r.get::<_, Option<i64>>(13).map(|v| v as u64),
+        cost: r.get::<_, Option<i64>>(14).map(|v| v as f64 / 1e6),
+        model: r.get(15),
+        trace_id: r.get(16),
+        error: r.get(17),
+        feedback: rating.map(|rating| super::Feedback {
+            rating: rating as u8,
+            correct: r.get(19),
+            user_id: r.get(20),
+            given_at: from_micros(r.get(21)),
+        }),
+    })
+}
+
+impl super::ExecutionStore for PostgresStore {
+    fn insert_executions(&self, rows: &[super::ExecutionRecord]) -> Result<Vec<bool>> {
+        use super::executions::{micros, to_millionths};
+        self.transaction(|tx| {
+            let stmt = tx.prepare(
+                "INSERT INTO executions (id, at_us, agent_id, tool, user_id, organization, session_id, replica, latency_us, status, request_bytes, response_bytes, tokens_in, tokens_out, cost_micros, model, trace_id, error) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (id) DO NOTHING",
+            )?;
+            let mut out = Vec::with_capacity(rows.len());
+            for e in rows {
+                let n = tx.execute(
+                    &stmt,
+                    &[
+                        &e.execution_id,
+                        &micros(&e.timestamp),
+                        &e.agent_id,
+                        &e.tool,
+                        &e.user_id,
+                        &e.organization,
+                        &e.session_id,
+                        &e.replica.map(|v| v as i32),
+                        &to_millionths(e.latency_ms, 1000.0),
+                        &e.status.as_str(),
+                        &(e.request_bytes as i64),
+                        &(e.response_bytes as i64),
+                        &e.tokens_in.map(|v| v as i64),
+                        &e.tokens_out.map(|v| v as i64),
+                        &e.cost.map(|c| to_millionths(c, 1e6)),
+                        &e.model,
+                        &e.trace_id,
+                        &e.error,
+                    ],
+                )?;
+                out.push(n > 0);
+            }
+            Ok(out)
+        })
+    }
+
+    fn executions(&self, q: &super::ExecutionQuery) -> Result<Vec<super::ExecutionRecord>> {
+        use super::executions::micros;
+        let status = q.status.map(|s| s.as_str());
+        let since = q.since.as_ref().map(micros);
+        let until = q.until.as_ref().map(micros);
+        let limit = q.limit.clamp(1, i64::MAX as usize) as i64;
+        self.with(|c| {
+            rows(
+                c.query(
+                    &format!(
+                        "SELECT {EXECUTION_COLUMNS} FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id \
+                         WHERE ($1::text IS NULL OR e.agent_id = $1) AND ($2::text IS NULL OR e.user_id = $2) AND ($3::text IS NULL OR e.status = $3) \
+                         AND ($4::bigint IS NULL OR e.at_us >= $4) AND ($5::bigint IS NULL OR e.at_us < $5) ORDER BY e.at_us DESC, e.id DESC LIMIT $6"
+                    ),
+                    &[&q.agent, &q.user, &status, &since, &until, &limit],
+                )?,
+                execution_row,
+            )
+        })
+    }
+
+    fn execution(&self, id: &str) -> Result<Option<super::ExecutionRecord>> {
+        self.with(|c| {
+            let r = c.query(
+                &format!("SELECT {EXECUTION_COLUMNS} FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id WHERE e.id = $1"),
+                &[&id],
+            )?;
+            Ok(rows(r, execution_row)?.into_iter().next())
+        })
+    }
+
+    fn set_feedback(&self, execution_id: &str, f: &super::Feedback) -> Result<bool> {
+        let given = super::executions::micros(&f.given_at);
+        let rating = i16::from(f.rating);
+        self.transaction(|tx| {
+            let exists = !tx
+                .query("SELECT 1 FROM executions WHERE id = $1", &[&execution_id])?
+                .is_empty();
+            if exists {
+                tx.execute(
+                    "INSERT INTO execution_feedback (execution_id, rating, correct, user_id, given_at_us) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (execution_id) DO UPDATE SET rating = excluded.rating, correct = excluded.correct, user_id = excluded.user_id, given_at_us = excluded.given_at_us",
+                    &[&execution_id, &rating, &f.correct, &f.user_id, &given],
+                )?;
+            }
+            Ok(exists)
+        })
+    }
+}

@@ -514,7 +514,8 @@ stored_as_word!(
     crate::model::EntryKind,
     crate::model::Phase,
     crate::model::SourceFormat,
-    super::DeploymentStatus
+    super::DeploymentStatus,
+    super::ExecutionStatus
 );
 
 const AGENT_COLUMNS: &str = "name, display_name, domain, description, status, created_at, updated_at, project_dir, repository_url, commit_id, template, creation_id, spec";
@@ -1347,8 +1348,148 @@ fn insert_entry(tx: &rusqlite::Transaction, e: &RegistryEntry) -> Result<()> {
     Ok(())
 }
 
+const EXECUTION_COLUMNS: &str = "e.id, e.at_us, e.agent_id, e.tool, e.user_id, e.organization, e.session_id, e.replica, e.latency_us, e.status, e.request_bytes, e.response_bytes, e.tokens_in, e.tokens_out, e.cost_micros, e.model, e.trace_id, e.error, f.rating, f.correct, f.user_id, f.given_at_us";
+
+fn execution_row(r: &rusqlite::Row) -> rusqlite::Result<super::ExecutionRecord> {
+    use super::executions::from_micros;
+    let rating: Option<i64> = r.get(18)?;
+    Ok(super::ExecutionRecord {
+        execution_id: r.get(0)?,
+        timestamp: from_micros(r.get(1)?),
+        agent_id: r.get(2)?,
+        tool: r.get(3)?,
+        user_id: r.get(4)?,
+        organization: r.get(5)?,
+        session_id: r.get(6)?,
+        replica: r.get::<_, Option<i64>>(7)?.map(|v| v as u32),
+        latency_ms: r.get::<_, i64>(8)? as f64 / 1000.0,
+        status: r.get(9)?,
+        request_bytes: r.get::<_, i64>(10)? as u64,
+        response_bytes: r.get::<_, i64>(11)? as u64,
+        tokens_in: r.get::<_, Option<i64>>(12)?.map(|v| v as u64),
+        tokens_out: r.get::<_, Option<i64>>(13)?.map(|v| v as u64),
+        cost: r.get::<_, Option<i64>>(14)?.map(|v| v as f64 / 1e6),
+        model: r.get(15)?,
+        trace_id: r.get(16)?,
+        error: r.get(17)?,
+        feedback: match rating {
+            None => None,
+            Some(rating) => Some(super::Feedback {
+                rating: rating as u8,
+                correct: r.get::<_, Option<bool>>(19)?,
+                user_id: r.get(20)?,
+                given_at: from_micros(r.get(21)?),
+            }),
+        },
+    })
+}
+
+impl super::ExecutionStore for SqliteStore {
+    fn insert_executions(&self, rows: &[super::ExecutionRecord]) -> Result<Vec<bool>> {
+        use super::executions::{micros, to_millionths};
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut out = Vec::with_capacity(rows.len());
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO executions (id, at_us, agent_id, tool, user_id, organization, session_id, replica, latency_us, status, request_bytes, response_bytes, tokens_in, tokens_out, cost_micros, model, trace_id, error) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT (id) DO NOTHING",
+            )?;
+            for e in rows {
+                let n = stmt.execute(rusqlite::params![
+                    e.execution_id,
+                    micros(&e.timestamp),
+                    e.agent_id,
+                    e.tool,
+                    e.user_id,
+                    e.organization,
+                    e.session_id,
+                    e.replica.map(i64::from),
+                    to_millionths(e.latency_ms, 1000.0),
+                    e.status,
+                    e.request_bytes as i64,
+                    e.response_bytes as i64,
+                    e.tokens_in.map(|v| v as i64),
+                    e.tokens_out.map(|v| v as i64),
+                    e.cost.map(|c| to_millionths(c, 1e6)),
+                    e.model,
+                    e.trace_id,
+                    e.error,
+                ])?;
+                out.push(n > 0);
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn executions(&self, q: &super::ExecutionQuery) -> Result<Vec<super::ExecutionRecord>> {
+        use super::executions::micros;
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {EXECUTION_COLUMNS} FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id \
+             WHERE (?1 IS NULL OR e.agent_id = ?1) AND (?2 IS NULL OR e.user_id = ?2) AND (?3 IS NULL OR e.status = ?3) \
+             AND (?4 IS NULL OR e.at_us >= ?4) AND (?5 IS NULL OR e.at_us < ?5) ORDER BY e.at_us DESC, e.id DESC LIMIT ?6"
+        ))?;
+        let rows = stmt
+            .query_map(
+                rusqlite::params![
+                    q.agent,
+                    q.user,
+                    q.status,
+                    q.since.as_ref().map(micros),
+                    q.until.as_ref().map(micros),
+                    q.limit.clamp(1, i64::MAX as usize) as i64,
+                ],
+                execution_row,
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn execution(&self, id: &str) -> Result<Option<super::ExecutionRecord>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {EXECUTION_COLUMNS} FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id WHERE e.id = ?1"
+        ))?;
+        Ok(stmt.query_row([id], execution_row).optional()?)
+    }
+
+    fn set_feedback(&self, execution_id: &str, f: &super::Feedback) -> Result<bool> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT 1 FROM executions WHERE id = ?1",
+                [execution_id],
+                |_| Ok(true),
+            )
+            .optional()?
+            .unwrap_or(false);
+        if exists {
+            tx.execute(
+                "INSERT INTO execution_feedback (execution_id, rating, correct, user_id, given_at_us) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (execution_id) DO UPDATE SET rating = excluded.rating, correct = excluded.correct, user_id = excluded.user_id, given_at_us = excluded.given_at_us",
+                rusqlite::params![
+                    execution_id,
+                    f.rating,
+                    f.correct,
+                    f.user_id,
+                    super::executions::micros(&f.given_at)
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(exists)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    fn both_latest() -> u32 {
+        super::super::migrations::latest_of(&[super::Concern::Domain, super::Concern::Audit])
+    }
+
     use super::*;
     use crate::store::{AuditStore, StoreInfo};
 
@@ -1383,7 +1524,7 @@ mod tests {
             c.execute("INSERT INTO audit_events VALUES (2, 'id-2', '2026-01-02T00:00:00Z', 'v', 'execution', 'info', 'success', 'r', NULL, X'7B7D', zeroblob(32))", []).unwrap();
         }
         let s = SqliteStore::open(&p).unwrap();
-        assert_eq!(s.schema_version().unwrap(), latest());
+        assert_eq!(s.schema_version().unwrap(), both_latest());
         let c = s.conn();
         let kept: (String, Vec<u8>) = c
             .query_row(
@@ -1719,7 +1860,7 @@ mod tests {
         let store = SqliteStore::open(&p).unwrap();
         store.check().unwrap();
         assert_eq!(store.audit_head().unwrap(), None);
-        assert_eq!(store.schema_version().unwrap(), latest());
+        assert_eq!(store.schema_version().unwrap(), both_latest());
     }
 
     #[test]
@@ -1727,10 +1868,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("sub/x.db");
         let s = SqliteStore::open(&p).unwrap();
-        assert_eq!(s.schema_version().unwrap(), latest());
+        assert_eq!(s.schema_version().unwrap(), both_latest());
         drop(s);
         let s = SqliteStore::open(&p).unwrap();
-        assert_eq!(s.schema_version().unwrap(), latest());
+        assert_eq!(s.schema_version().unwrap(), both_latest());
         s.check().unwrap();
         #[cfg(unix)]
         {

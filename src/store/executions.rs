@@ -1,0 +1,112 @@
+//! Executions: one row per tool call (through the gateway, `invoke`, or imported), with the
+//! feedback given on it. The record analytics aggregate; both stores keep it alike.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::StoreInfo;
+use crate::error::Result;
+
+crate::model::wire_enum! {
+    /// How a tool call ended.
+    pub enum ExecutionStatus as "execution status" {
+        Success = "success",
+        /// The tool, or the way to it, failed.
+        Error = "error",
+        Timeout = "timeout",
+        /// Refused by governance (a role, a limit, a withheld definition).
+        Denied = "denied",
+    }
+}
+
+/// One tool call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExecutionRecord {
+    pub execution_id: String,
+    pub timestamp: DateTime<Utc>,
+    /// The agent or registered server the tool belongs to.
+    pub agent_id: String,
+    pub tool: String,
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The replica that answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica: Option<u32>,
+    pub latency_ms: f64,
+    pub status: ExecutionStatus,
+    #[serde(default)]
+    pub request_bytes: u64,
+    #[serde(default)]
+    pub response_bytes: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_in: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_out: Option<u64>,
+    /// In the organization's currency; kept to the millionth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The feedback given on it, when there is some (read only; `feedback` sets it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<Feedback>,
+}
+
+/// A user's judgement of one execution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// 1 (bad) to 5 (good): the insights' user satisfaction.
+    pub rating: u8,
+    /// Whether the answer was right: the insights' agent accuracy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct: Option<bool>,
+    pub user_id: String,
+    pub given_at: DateTime<Utc>,
+}
+
+/// Which executions to list, newest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExecutionQuery {
+    pub agent: Option<String>,
+    pub user: Option<String>,
+    pub status: Option<ExecutionStatus>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: usize,
+}
+
+/// Microseconds since the epoch: how both stores keep times, latencies and costs, so that
+/// sums are exact and ranges compare as integers.
+pub fn micros(t: &DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+pub fn from_micros(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+/// A quantity in millionths (latency in µs from ms, cost in micro-units), rounded.
+pub fn to_millionths(v: f64, scale: f64) -> i64 {
+    (v * scale).round() as i64
+}
+
+/// The executions and their feedback.
+pub trait ExecutionStore: StoreInfo {
+    /// Store `rows` in one durable transaction; a row whose id is stored already is
+    /// skipped. Per row, whether it was new.
+    fn insert_executions(&self, rows: &[ExecutionRecord]) -> Result<Vec<bool>>;
+    fn executions(&self, q: &ExecutionQuery) -> Result<Vec<ExecutionRecord>>;
+    fn execution(&self, id: &str) -> Result<Option<ExecutionRecord>>;
+    /// Record (or replace) the feedback on `execution_id`; false when there is no such
+    /// execution.
+    fn set_feedback(&self, execution_id: &str, f: &Feedback) -> Result<bool>;
+}
