@@ -747,7 +747,7 @@ fn execution(i: usize, agent: &str, user: &str) -> store::ExecutionRecord {
         session_id: Some("s-1".into()),
         replica: Some((i % 2) as u32),
         latency_ms: 12.345 + i as f64,
-        status: if i % 5 == 0 {
+        status: if i.is_multiple_of(5) {
             store::ExecutionStatus::Error
         } else {
             store::ExecutionStatus::Success
@@ -759,7 +759,7 @@ fn execution(i: usize, agent: &str, user: &str) -> store::ExecutionRecord {
         cost: Some(0.001234),
         model: Some("gpt-4o".into()),
         trace_id: Some(format!("{i:032x}")),
-        error: (i % 5 == 0).then(|| "upstream failed".into()),
+        error: i.is_multiple_of(5).then(|| "upstream failed".into()),
         feedback: None,
     }
 }
