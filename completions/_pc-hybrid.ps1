@@ -41,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start again the replicas of a deployment that are not healthy')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'The MCP registry: register, validate, list, show, remove and export MCP servers')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The audit trail: ingest, query, tail, export and verify events')
+            [CompletionResult]::new('executions', 'executions', [CompletionResultType]::ParameterValue, 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines')
+            [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Judge an execution: a rating from 1 to 5, and whether its answer was correct')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to the SSO provider: device code, browser, client credentials or a token')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out: revoke the session at the provider, then forget its tokens here')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow')
@@ -512,6 +514,69 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
         'pc-hybrid;audit;help;help' {
             break
         }
+        'pc-hybrid;executions' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]')
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only this agent''s (or registered server''s)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only this user''s')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this time on: RFC 3339, or a duration back from now (30m, 24h, 7d)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Before this time')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only those that ended so')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'The newest N that match')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import executions recorded elsewhere: one JSON object per line (`-` or no FILE for stdin). Each line is checked; those already stored (by id) are counted, not stored again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pc-hybrid;executions;import' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;executions;help' {
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import executions recorded elsewhere: one JSON object per line (`-` or no FILE for stdin). Each line is checked; those already stored (by id) are counted, not stored again')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pc-hybrid;executions;help;import' {
+            break
+        }
+        'pc-hybrid;executions;help;help' {
+            break
+        }
+        'pc-hybrid;feedback' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]')
+            [CompletionResult]::new('--rating', '--rating', [CompletionResultType]::ParameterName, 'From 1 (bad) to 5 (good)')
+            [CompletionResult]::new('--correct', '--correct', [CompletionResultType]::ParameterName, 'Whether the answer was correct')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pc-hybrid;login' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
@@ -856,6 +921,8 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start again the replicas of a deployment that are not healthy')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'The MCP registry: register, validate, list, show, remove and export MCP servers')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The audit trail: ingest, query, tail, export and verify events')
+            [CompletionResult]::new('executions', 'executions', [CompletionResultType]::ParameterValue, 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines')
+            [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Judge an execution: a rating from 1 to 5, and whether its answer was correct')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to the SSO provider: device code, browser, client credentials or a token')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out: revoke the session at the provider, then forget its tokens here')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow')
@@ -892,6 +959,12 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;help;audit' {
+            break
+        }
+        'pc-hybrid;help;executions' {
+            break
+        }
+        'pc-hybrid;help;feedback' {
             break
         }
         'pc-hybrid;help;login' {

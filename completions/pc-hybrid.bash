@@ -40,6 +40,12 @@ _pc__hybrid() {
             pc__hybrid,doctor)
                 cmd="pc__hybrid__subcmd__doctor"
                 ;;
+            pc__hybrid,executions)
+                cmd="pc__hybrid__subcmd__executions"
+                ;;
+            pc__hybrid,feedback)
+                cmd="pc__hybrid__subcmd__feedback"
+                ;;
             pc__hybrid,help)
                 cmd="pc__hybrid__subcmd__help"
                 ;;
@@ -184,6 +190,18 @@ _pc__hybrid() {
             pc__hybrid__subcmd__daemon__subcmd__help,stop)
                 cmd="pc__hybrid__subcmd__daemon__subcmd__help__subcmd__stop"
                 ;;
+            pc__hybrid__subcmd__executions,help)
+                cmd="pc__hybrid__subcmd__executions__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__executions,import)
+                cmd="pc__hybrid__subcmd__executions__subcmd__import"
+                ;;
+            pc__hybrid__subcmd__executions__subcmd__help,help)
+                cmd="pc__hybrid__subcmd__executions__subcmd__help__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__executions__subcmd__help,import)
+                cmd="pc__hybrid__subcmd__executions__subcmd__help__subcmd__import"
+                ;;
             pc__hybrid__subcmd__help,audit)
                 cmd="pc__hybrid__subcmd__help__subcmd__audit"
                 ;;
@@ -207,6 +225,12 @@ _pc__hybrid() {
                 ;;
             pc__hybrid__subcmd__help,doctor)
                 cmd="pc__hybrid__subcmd__help__subcmd__doctor"
+                ;;
+            pc__hybrid__subcmd__help,executions)
+                cmd="pc__hybrid__subcmd__help__subcmd__executions"
+                ;;
+            pc__hybrid__subcmd__help,feedback)
+                cmd="pc__hybrid__subcmd__help__subcmd__feedback"
                 ;;
             pc__hybrid__subcmd__help,help)
                 cmd="pc__hybrid__subcmd__help__subcmd__help"
@@ -299,7 +323,7 @@ _pc__hybrid() {
 
     case "${cmd}" in
         pc__hybrid)
-            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help"
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp audit executions feedback login logout whoami auth config doctor daemon completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1408,8 +1432,160 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__executions)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --agent --user --since --until --status --limit --help --version import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "success error timeout denied" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__executions__subcmd__help)
+            opts="import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__executions__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__executions__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__executions__subcmd__import)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__feedback)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --rating --correct --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rating)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --correct)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__help)
-            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp audit login logout whoami auth config doctor daemon completions help"
+            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp audit executions feedback login logout whoami auth config doctor daemon completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1521,6 +1697,34 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__executions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__feedback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -38,6 +38,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand audit 'The audit trail: ingest, query, tail, export and verify events'
+            cand executions 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines'
+            cand feedback 'Judge an execution: a rating from 1 to 5, and whether its answer was correct'
             cand login 'Log in to the SSO provider: device code, browser, client credentials or a token'
             cand logout 'Log out: revoke the session at the provider, then forget its tokens here'
             cand whoami 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow'
@@ -469,6 +471,63 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         }
         &'pc-hybrid;audit;help;help'= {
         }
+        &'pc-hybrid;executions'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand --agent 'Only this agent''s (or registered server''s)'
+            cand --user 'Only this user''s'
+            cand --since 'From this time on: RFC 3339, or a duration back from now (30m, 24h, 7d)'
+            cand --until 'Before this time'
+            cand --status 'Only those that ended so'
+            cand --limit 'The newest N that match'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand import 'Import executions recorded elsewhere: one JSON object per line (`-` or no FILE for stdin). Each line is checked; those already stored (by id) are counted, not stored again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;executions;import'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;executions;help'= {
+            cand import 'Import executions recorded elsewhere: one JSON object per line (`-` or no FILE for stdin). Each line is checked; those already stored (by id) are counted, not stored again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;executions;help;import'= {
+        }
+        &'pc-hybrid;executions;help;help'= {
+        }
+        &'pc-hybrid;feedback'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand --rating 'From 1 (bad) to 5 (good)'
+            cand --correct 'Whether the answer was correct'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pc-hybrid;login'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
@@ -779,6 +838,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand audit 'The audit trail: ingest, query, tail, export and verify events'
+            cand executions 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines'
+            cand feedback 'Judge an execution: a rating from 1 to 5, and whether its answer was correct'
             cand login 'Log in to the SSO provider: device code, browser, client credentials or a token'
             cand logout 'Log out: revoke the session at the provider, then forget its tokens here'
             cand whoami 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow'
@@ -806,6 +867,10 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;mcp'= {
         }
         &'pc-hybrid;help;audit'= {
+        }
+        &'pc-hybrid;help;executions'= {
+        }
+        &'pc-hybrid;help;feedback'= {
         }
         &'pc-hybrid;help;login'= {
         }

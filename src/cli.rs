@@ -72,6 +72,10 @@ pub enum Command {
     /// The audit trail: ingest, query, tail, export and verify events.
     #[command(subcommand)]
     Audit(Lazy<AuditCommand>),
+    /// Tool calls (executions) recorded here or imported: list them, or import JSON Lines.
+    Executions(Lazy<ExecutionsArgs>),
+    /// Judge an execution: a rating from 1 to 5, and whether its answer was correct.
+    Feedback(Lazy<FeedbackArgs>),
     /// Log in to the SSO provider: device code, browser, client credentials or a token.
     ///
     /// Without a flag, the device flow is used over SSH, in a container or without a
@@ -386,6 +390,54 @@ pub enum DaemonCommand {
     Status,
     /// Stop, then start (after an upgrade, or when the protocol does not match).
     Restart,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ExecutionsArgs {
+    #[command(subcommand)]
+    pub command: Option<ExecutionsCommand>,
+    /// Only this agent's (or registered server's).
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// Only this user's.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// From this time on: RFC 3339, or a duration back from now (30m, 24h, 7d).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Before this time.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Only those that ended so.
+    #[arg(long, value_parser = names(["success", "error", "timeout", "denied"]))]
+    pub status: Option<String>,
+    /// The newest N that match.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExecutionsCommand {
+    /// Import executions recorded elsewhere: one JSON object per line (`-` or no FILE for
+    /// stdin). Each line is checked; those already stored (by id) are counted, not stored
+    /// again.
+    Import {
+        /// The file, or `-` for stdin.
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    /// The execution's id (`pc-hybrid executions` shows them).
+    pub execution_id: String,
+    /// From 1 (bad) to 5 (good).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub rating: u8,
+    /// Whether the answer was correct.
+    #[arg(long)]
+    pub correct: Option<bool>,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,7 @@ pub struct Inputs<'a> {
     pub author_email: Option<&'a str>,
     pub store: &'a StoreUrl,
     pub audit_store: &'a StoreUrl,
+    pub executions_store: &'a StoreUrl,
     pub data_dir: &'a Path,
     /// How commands run, and the daemon's socket.
     pub daemon: crate::settings::DaemonMode,
@@ -87,6 +88,9 @@ pub async fn run(i: &Inputs<'_>) -> Vec<Check> {
         }),
         store_check("audit store", i.audit_store, |u| {
             store::open_audit(u).map(|s| s as Box<dyn StoreInfo>)
+        }),
+        store_check("executions store", i.executions_store, |u| {
+            store::open_executions(u).map(|s| s as Box<dyn StoreInfo>)
         }),
         daemon(i.daemon, i.socket, i.probe).await,
         data_dir(i.data_dir),

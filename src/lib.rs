@@ -1,5 +1,6 @@
 //! pc-hybrid: the PromptCraft-Hybrid command-line tool as a library; `main.rs` is a thin shell.
 
+pub mod analytics; // executions of tools: checked, imported, judged; what is computed from them
 pub mod audit; // audit trail: events, hash chain, signed checkpoints
 pub mod auth; // OIDC, token store (keyring), roles
 pub mod cli; // clap definitions: the command-line surface

@@ -173,6 +173,8 @@ pub struct Settings {
     pub kubeconfig: Option<PathBuf>,
     pub audit: AuditSettings,
     pub auth: AuthSettings,
+    /// Where executions are kept: `<data>/executions.db`, or the PostgreSQL store.
+    pub executions_store: StoreUrl,
 }
 
 pub use crate::auth::{Profile, TokenStorage};
@@ -645,7 +647,12 @@ impl Settings {
             }
         };
         let auth = resolve_auth(&l, env, flags)?;
+        let executions_store = match &database.value {
+            StoreUrl::Postgres(u) => StoreUrl::Postgres(u.clone()),
+            StoreUrl::Sqlite(_) => StoreUrl::Sqlite(paths.data_dir.join("executions.db")),
+        };
         Ok(Settings {
+            executions_store,
             audit,
             auth,
             paths,

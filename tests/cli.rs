@@ -160,6 +160,7 @@ fn doctor_reports_every_check() {
             "python + mcp sdk",
             "store",
             "audit store",
+            "executions store",
             "daemon",
             "data directory",
             "audit keys",

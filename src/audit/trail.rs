@@ -32,16 +32,20 @@ pub struct IngestReport {
 }
 
 /// Lines of input, at most `MAX_LINE` bytes each; a longer line is consumed and reported.
-struct Lines {
+pub struct Lines {
     input: Box<dyn BufRead + Send>,
     /// Whether what `input` had buffered is used up, so that its next fill reads.
     empty: bool,
 }
 
 impl Lines {
+    pub fn new(input: Box<dyn BufRead + Send>) -> Lines {
+        Lines { input, empty: true }
+    }
+
     /// The next line into `buf`, and whether it was too long (`buf` is then empty).
     /// `drained` is called before each read of the input, which may wait for more.
-    fn next(
+    pub fn next(
         &mut self,
         buf: &mut Vec<u8>,
         drained: &mut dyn FnMut(),

@@ -35,8 +35,12 @@ pub enum Permission {
     McpValidate,
     McpRead,
     McpRemove,
-    /// Analytics: insights, reports, metrics.
+    /// Analytics: executions, insights, reports, metrics.
     AnalyticsRead,
+    /// Import executions recorded elsewhere.
+    ExecutionsImport,
+    /// Judge an execution (rating, correctness).
+    Feedback,
     AuditRead,
     AuditExport,
     AuditIngest,
@@ -58,6 +62,8 @@ pub const ALL: &[Permission] = &[
     Permission::McpRead,
     Permission::McpRemove,
     Permission::AnalyticsRead,
+    Permission::ExecutionsImport,
+    Permission::Feedback,
     Permission::AuditRead,
     Permission::AuditExport,
     Permission::AuditIngest,
@@ -86,6 +92,8 @@ impl Permission {
             Permission::McpRead => "mcp_read",
             Permission::McpRemove => "mcp_remove",
             Permission::AnalyticsRead => "analytics_read",
+            Permission::ExecutionsImport => "executions_import",
+            Permission::Feedback => "feedback",
             Permission::AuditRead => "audit_read",
             Permission::AuditExport => "audit_export",
             Permission::AuditIngest => "audit_ingest",
@@ -128,13 +136,14 @@ impl Default for RoleMap {
                 P::McpRegister,
                 P::McpValidate,
                 P::McpRead,
+                P::Feedback,
             ]
             .into_iter()
             .collect(),
         );
         roles.insert(
             "analyst".to_string(),
-            [P::AnalyticsRead, P::AgentRead, P::McpRead]
+            [P::AnalyticsRead, P::AgentRead, P::McpRead, P::Feedback]
                 .into_iter()
                 .collect(),
         );

@@ -9,6 +9,7 @@ pub mod create_agent;
 pub mod daemon;
 pub mod deploy;
 pub mod doctor;
+pub mod executions;
 pub mod list_agents;
 pub mod mcp;
 pub mod status;
@@ -294,6 +295,8 @@ fn request(
         Command::Restart(a) => plain(deploy::restart_request(a)),
         Command::Mcp(m) => plain(mcp::request(m, env)?),
         Command::Audit(a) => plain(audit::request(a)),
+        Command::Executions(a) => plain(executions::request(a)?),
+        Command::Feedback(a) => plain(executions::feedback_request(a)),
         Command::Login(a) => plain(auth::login_request(a, env)?),
         Command::Logout => plain(Request::Logout),
         Command::Whoami => plain(Request::WhoAmI),
@@ -340,6 +343,13 @@ pub fn render(r: &Response, out: &Output) -> Result<()> {
         Response::Verified(v) => out.data(&audit::Verified(v)),
         Response::Settings(s) => out.data(&config::View(s)),
         Response::Checks(c) => out.data(&doctor::Report(c)),
+        Response::Executions(e) => {
+            if e.is_empty() && out.format == Format::Table {
+                out.note("no executions match");
+            }
+            out.data(&executions::Listed(e))
+        }
+        Response::ExecutionsImported(r) => out.data(&executions::Imported(r)),
         Response::LoggedIn(l) => {
             out.note(&format!(
                 "logged in as {} at {}{}",

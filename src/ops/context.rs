@@ -19,6 +19,7 @@ pub struct Context {
     /// Who writes the events: the CLI, or the daemon on a caller's behalf.
     component: Component,
     store: Mutex<Option<Arc<dyn DomainStore>>>,
+    executions: Mutex<Option<Arc<dyn crate::store::ExecutionStore>>>,
     recorder: Mutex<Option<Arc<Recorder>>>,
     /// How `doctor` asks the daemon, where the process can (the CLI's).
     daemon_probe: Option<Arc<dyn crate::doctor::DaemonProbe>>,
@@ -36,6 +37,7 @@ impl Context {
             settings,
             component,
             store: Mutex::new(None),
+            executions: Mutex::new(None),
             recorder: Mutex::new(None),
             daemon_probe: None,
             provider: tokio::sync::OnceCell::new(),
@@ -105,6 +107,18 @@ impl Context {
             return Ok(s.clone());
         }
         let s: Arc<dyn DomainStore> = Arc::from(store::open_domain(&self.settings.database.value)?);
+        *slot = Some(s.clone());
+        Ok(s)
+    }
+
+    /// The executions store, opened on first use.
+    pub fn executions(&self) -> Result<Arc<dyn crate::store::ExecutionStore>> {
+        let mut slot = self.executions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = slot.as_ref() {
+            return Ok(s.clone());
+        }
+        let s: Arc<dyn crate::store::ExecutionStore> =
+            Arc::from(store::open_executions(&self.settings.executions_store)?);
         *slot = Some(s.clone());
         Ok(s)
     }

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod context;
+pub mod executions;
 pub mod sink;
 
 mod agents;
@@ -121,6 +122,10 @@ pub const SPECS: &[Spec] = &[
     spec("audit.tail", T::DataAccess, C::Compliance, Reads, P::AuditRead, Anywhere),
     spec("audit.export", T::DataAccess, C::Compliance, Reads, P::AuditExport, Anywhere),
     spec("audit.verify", T::Execution, C::Compliance, Reads, P::AuditRead, Anywhere),
+    spec("executions.list", T::DataAccess, C::Performance, Reads, P::AnalyticsRead, Anywhere),
+    // Reads stdin or a file of the caller.
+    spec("executions.import", T::ConfigurationChange, C::Performance, Acts, P::ExecutionsImport, Here),
+    spec("execution.feedback", T::ConfigurationChange, C::Performance, Acts, P::Feedback, Anywhere),
     // Runs the flow where the user is (a browser, a terminal, stdin).
     spec("auth.login", T::Authentication, C::Security, Acts, P::Session, Here),
     spec("auth.logout", T::Authentication, C::Security, Acts, P::Session, Anywhere),
@@ -191,6 +196,12 @@ pub enum Request {
     },
     #[serde(rename = "audit.verify")]
     AuditVerify,
+    #[serde(rename = "executions.list")]
+    Executions(executions::ExecutionFilter),
+    #[serde(rename = "executions.import")]
+    ImportExecutions(executions::ImportSource),
+    #[serde(rename = "execution.feedback")]
+    Feedback(executions::GiveFeedback),
     #[serde(rename = "auth.login")]
     Login(Box<auth::Login>),
     #[serde(rename = "auth.logout")]
@@ -237,6 +248,9 @@ impl Request {
             Request::AuditTail { .. } => "audit.tail",
             Request::AuditExport { .. } => "audit.export",
             Request::AuditVerify => "audit.verify",
+            Request::Executions(_) => "executions.list",
+            Request::ImportExecutions(_) => "executions.import",
+            Request::Feedback(_) => "execution.feedback",
             Request::Login(_) => "auth.login",
             Request::Logout => "auth.logout",
             Request::WhoAmI => "auth.whoami",
@@ -295,6 +309,8 @@ impl Request {
             | Request::AuditTail { .. }
             | Request::AuditExport { .. }
             | Request::AuditVerify => "audit_trail".into(),
+            Request::Executions(_) | Request::ImportExecutions(_) => "executions".into(),
+            Request::Feedback(f) => f.execution_id.clone(),
             Request::Login(_)
             | Request::Logout
             | Request::WhoAmI
@@ -346,6 +362,8 @@ pub enum Response {
     Events(Vec<Value>),
     Verified(crate::audit::trail::VerifyReport),
     Settings(Vec<crate::settings::ShownSetting>),
+    Executions(Vec<crate::store::ExecutionRecord>),
+    ExecutionsImported(crate::analytics::executions::ImportReport),
     LoggedIn(Box<auth::LoggedIn>),
     LoggedOut(auth::LoggedOut),
     WhoAmI(Box<auth::WhoAmI>),
@@ -560,6 +578,9 @@ async fn run(
         Request::AuditTail { lines, follow } => trail::tail(ctx, lines, follow, sink, cancel).await,
         Request::AuditExport { format, since } => trail::export(ctx, format, since, sink),
         Request::AuditVerify => trail::verify(ctx),
+        Request::Executions(f) => executions::list(ctx, &f),
+        Request::ImportExecutions(s) => executions::import(ctx, &s, sink),
+        Request::Feedback(f) => executions::feedback(ctx, caller, &f, sink),
         Request::Login(l) => auth::login(ctx, &l, sink, cancel).await,
         Request::Logout => auth::logout(ctx, caller, sink).await,
         Request::WhoAmI | Request::AuthStatus => auth::whoami(ctx, caller),

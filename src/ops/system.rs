@@ -39,6 +39,7 @@ pub async fn doctor(ctx: &Context, caller: &crate::auth::Caller) -> Result<Reply
         author_email: s.git_author_email.value.as_deref(),
         store: &s.database.value,
         audit_store: &s.audit.store,
+        executions_store: &s.executions_store,
         data_dir: &s.paths.data_dir,
         daemon: s.daemon.value,
         socket: &socket,
