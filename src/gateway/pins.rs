@@ -20,21 +20,6 @@ pub const PINNED: &[&str] = &[
 /// A tool definition's pinned parts as canonical JSON: keys sorted at every depth, no
 /// whitespace, so that the same definition always hashes the same whatever its key order.
 pub fn canonical(def: &Value) -> Vec<u8> {
-    fn sorted(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
-                Value::Object(
-                    keys.into_iter()
-                        .map(|k| (k.clone(), sorted(&m[k])))
-                        .collect(),
-                )
-            }
-            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
     let mut picked = Map::new();
     if let Value::Object(m) = def {
         for k in PINNED {
