@@ -89,9 +89,7 @@ pub fn import(ctx: &Context, source: &ImportSource, sink: &dyn Sink) -> Result<R
         }
     };
     let report = domain::import(ctx.executions()?.as_ref(), input, chrono::Utc::now())?;
-    for r in &report.rejected {
-        sink.warn(&format!("{shown}:{}: {}: {}", r.line, r.field, r.message));
-    }
+    let error = super::trail::rejected_lines(sink, &shown, &report.rejected, "executions");
     sink.note(&format!(
         "{} read, {} stored, {} already stored, {} rejected",
         report.read,
@@ -99,15 +97,6 @@ pub fn import(ctx: &Context, source: &ImportSource, sink: &dyn Sink) -> Result<R
         report.duplicates,
         report.rejected.len()
     ));
-    let error = (!report.rejected.is_empty()).then(|| {
-        Error::usage(
-            format!(
-                "{} line(s) were rejected; the valid executions around them were stored",
-                report.rejected.len()
-            ),
-            Some("the lines above say what is wrong"),
-        )
-    });
     Ok(Reply {
         response: Response::ExecutionsImported(report),
         error,

@@ -101,6 +101,28 @@ fn hundred() -> usize {
     100
 }
 
+/// Warn of each line of `shown` that was rejected; the error to report after the data
+/// when any was (the valid `what` around them were stored).
+pub fn rejected_lines(
+    sink: &dyn Sink,
+    shown: &str,
+    rejected: &[crate::audit::trail::Rejected],
+    what: &str,
+) -> Option<Error> {
+    for r in rejected {
+        sink.warn(&format!("{shown}:{}: {}: {}", r.line, r.field, r.message));
+    }
+    (!rejected.is_empty()).then(|| {
+        Error::usage(
+            format!(
+                "{} line(s) were rejected; the valid {what} around them were stored",
+                rejected.len()
+            ),
+            Some("the lines above say what is wrong"),
+        )
+    })
+}
+
 /// RFC 3339, or a duration back from now (`30m`, `24h`, `7d`); `field` names it in errors.
 pub fn when(s: &str, field: &str) -> Result<String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
@@ -196,24 +218,13 @@ pub async fn ingest(ctx: &Context, a: Ingest, sink: &dyn Sink) -> Result<Reply> 
             s.audit.retention_days
         ));
     }
-    for r in &report.rejected {
-        sink.warn(&format!("{shown}:{}: {}: {}", r.line, r.field, r.message));
-    }
+    let error = rejected_lines(sink, &shown, &report.rejected, "events");
     sink.note(&format!(
         "{} stored, {} already stored, {} rejected",
         report.stored,
         report.duplicates,
         report.rejected.len()
     ));
-    let error = (!report.rejected.is_empty()).then(|| {
-        Error::usage(
-            format!(
-                "{} line(s) were rejected; the valid events around them were stored",
-                report.rejected.len()
-            ),
-            Some("the lines above say what is wrong"),
-        )
-    });
     Ok(Reply {
         response: if a.ack {
             Response::Streamed
