@@ -538,7 +538,9 @@ fn not_logged_in(ctx: &Context) -> Error {
             Some(p) => format!("not logged in to {} ({})", p.name, p.issuer),
             None => "not logged in: no SSO provider is configured".into(),
         },
-        hint: Some(if daemon {
+        hint: Some(if ctx.settings.auth.profile.is_none() {
+            "set OIDC_ISSUER_URL (or KEYCLOAK_SERVER_URL and KEYCLOAK_REALM), then `pc-hybrid login`".into()
+        } else if daemon {
             "the daemon holds the sessions here (token_storage: daemon) and none answers: `pc-hybrid daemon start`, then `pc-hybrid login`".into()
         } else {
             "run `pc-hybrid login`".into()
