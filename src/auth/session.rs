@@ -3,7 +3,6 @@
 //! process's token store (keyring or file), refreshed before they expire, once even when
 //! several processes need a token at the same moment.
 
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -374,20 +373,12 @@ pub async fn lock(
     wait: Duration,
     waiting: impl FnOnce(),
 ) -> Result<FileLock> {
-    use std::os::unix::fs::OpenOptionsExt;
     super::token_store::private_dir(dir)?;
     let path = dir.join(format!("{name}.lock"));
-    let f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(&path)
-        .map_err(|e| Error::io(path.display().to_string(), e))?;
+    let f = crate::lockfile::open(&path)?;
     let deadline = std::time::Instant::now() + wait;
     let mut waiting = Some(waiting);
-    // SAFETY: a valid descriptor; LOCK_NB makes flock return at once.
-    while unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+    while !crate::lockfile::try_lock(&f) {
         if let Some(w) = waiting.take() {
             w();
         }
@@ -447,10 +438,20 @@ impl Local {
         provider: &Provider,
         secret: Option<&Secret>,
     ) -> Result<(Option<Session>, Option<String>)> {
+        match self.load(&provider.profile.name)? {
+            Some(s) => self.current_from(s, provider, secret).await,
+            None => Ok((None, None)),
+        }
+    }
+
+    /// `current` for the session `s` the caller has already loaded.
+    pub async fn current_from(
+        &self,
+        s: Session,
+        provider: &Provider,
+        secret: Option<&Secret>,
+    ) -> Result<(Option<Session>, Option<String>)> {
         let profile = &provider.profile.name;
-        let Some(s) = self.load(profile)? else {
-            return Ok((None, None));
-        };
         if !s.needs_refresh() {
             if let Some(why) = s.ended(None) {
                 let _ = self.forget(profile);

@@ -4,7 +4,6 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -36,11 +35,6 @@ impl Drop for CreationLock {
     }
 }
 
-fn try_lock(f: &File) -> bool {
-    // SAFETY: a valid descriptor; LOCK_NB makes flock return at once.
-    unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
-}
-
 /// Take the lock of creation `id` in `dir`, naming what it makes.
 pub fn lock(
     dir: &Path,
@@ -60,7 +54,7 @@ pub fn lock(
         .mode(0o600)
         .open(&path)
         .map_err(io)?;
-    if !try_lock(&f) {
+    if !crate::lockfile::try_lock(&f) {
         return Err(Error::Internal(format!(
             "{} is locked already",
             path.display()
@@ -97,7 +91,7 @@ pub fn recover(store: &dyn DomainStore, dir: &Path) -> Result<Vec<String>> {
             continue;
         };
         // Held: its creation is still being made by a live process.
-        if !try_lock(&f) {
+        if !crate::lockfile::try_lock(&f) {
             continue;
         }
         let mut text = String::new();

@@ -184,7 +184,7 @@ pub async fn identify(ctx: &Context, caller: Caller, credential: Credential) -> 
                 return Ok(caller);
             }
             match local_session(ctx, &caller).await {
-                Ok(Some((identity, info))) => Ok(caller.authenticated(identity, Some(info))),
+                Ok(Some((identity, info, _))) => Ok(caller.authenticated(identity, Some(info))),
                 Ok(None) => Ok(caller),
                 Err(e) if required => Err(e),
                 Err(e) => {
@@ -248,16 +248,23 @@ pub async fn identify(ctx: &Context, caller: Caller, credential: Credential) -> 
     }
 }
 
-async fn local_session(ctx: &Context, caller: &Caller) -> Result<Option<(Identity, SessionInfo)>> {
+/// The session of this process's token store, refreshed when about to expire, with the
+/// identity its verified access token gives.
+async fn local_session(
+    ctx: &Context,
+    caller: &Caller,
+) -> Result<Option<(Identity, SessionInfo, Session)>> {
     let local = local(ctx)?;
     let profile = ctx.settings.auth.profile.as_ref().ok_or_else(no_profile)?;
     // Nothing stored: no provider needed, no network.
-    if local.load(&profile.name)?.is_none() {
+    let Some(stored) = local.load(&profile.name)? else {
         return Ok(None);
-    }
+    };
     let provider = ctx.provider().await?;
     let secret = ctx.settings.auth.client_secret.clone();
-    let (s, why) = local.current(&provider, secret.as_ref()).await?;
+    let (s, why) = local
+        .current_from(stored, &provider, secret.as_ref())
+        .await?;
     let Some(s) = s else {
         if let Some(why) = why {
             record_auth(ctx, caller, "auth.session_end", Status::Success, Some(why));
@@ -272,7 +279,7 @@ async fn local_session(ctx: &Context, caller: &Caller) -> Result<Option<(Identit
             .authenticated(identity.clone(), Some(info.clone()));
         record_auth(ctx, &c, "auth.refresh", Status::Success, None);
     }
-    Ok(Some((identity, info)))
+    Ok(Some((identity, info, s)))
 }
 
 /// The access token of this process's token store, refreshed first when it is about to
@@ -281,18 +288,17 @@ pub async fn local_token(ctx: &Context) -> Result<Option<Secret>> {
     let Some(profile) = &ctx.settings.auth.profile else {
         return Ok(None);
     };
-    let local = local(ctx)?;
-    let Some(s) = local.load(&profile.name)? else {
+    let Some(s) = local(ctx)?.load(&profile.name)? else {
         return Ok(None);
     };
+    // A token valid for a while yet goes as it is: the daemon verifies it.
     if !s.needs_refresh() {
         return Ok(Some(s.access_token));
     }
     let caller = Caller::local(&ctx.settings.audit.user);
     Ok(local_session(ctx, &caller)
         .await?
-        .and_then(|_| local.load(&profile.name).ok().flatten())
-        .map(|s| s.access_token))
+        .map(|(_, _, s)| s.access_token))
 }
 
 fn open_browser(url: &str) -> bool {
