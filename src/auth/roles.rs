@@ -41,6 +41,10 @@ pub enum Permission {
     ExecutionsImport,
     /// Judge an execution (rating, correctness).
     Feedback,
+    /// Call tools through the gateway (`invoke`, `/mcp`); the gateway's allow lists narrow it.
+    ToolsCall,
+    /// Approve a tool definition that changed since it was pinned.
+    ToolsApprove,
     AuditRead,
     AuditExport,
     AuditIngest,
@@ -64,6 +68,8 @@ pub const ALL: &[Permission] = &[
     Permission::AnalyticsRead,
     Permission::ExecutionsImport,
     Permission::Feedback,
+    Permission::ToolsCall,
+    Permission::ToolsApprove,
     Permission::AuditRead,
     Permission::AuditExport,
     Permission::AuditIngest,
@@ -94,6 +100,8 @@ impl Permission {
             Permission::AnalyticsRead => "analytics_read",
             Permission::ExecutionsImport => "executions_import",
             Permission::Feedback => "feedback",
+            Permission::ToolsCall => "tools_call",
+            Permission::ToolsApprove => "tools_approve",
             Permission::AuditRead => "audit_read",
             Permission::AuditExport => "audit_export",
             Permission::AuditIngest => "audit_ingest",
@@ -137,15 +145,22 @@ impl Default for RoleMap {
                 P::McpValidate,
                 P::McpRead,
                 P::Feedback,
+                P::ToolsCall,
             ]
             .into_iter()
             .collect(),
         );
         roles.insert(
             "analyst".to_string(),
-            [P::AnalyticsRead, P::AgentRead, P::McpRead, P::Feedback]
-                .into_iter()
-                .collect(),
+            [
+                P::AnalyticsRead,
+                P::AgentRead,
+                P::McpRead,
+                P::Feedback,
+                P::ToolsCall,
+            ]
+            .into_iter()
+            .collect(),
         );
         roles.insert(
             "auditor".to_string(),

@@ -1,5 +1,11 @@
-//! The MCP gateway: one endpoint in front of every agent and registered server. Here so
-//! far: how upstream tools are named to clients, and how their definitions are pinned.
+//! The MCP gateway: one endpoint in front of every deployed agent and runnable registered
+//! server, which merges their live tools, routes each call to a healthy replica, governs it
+//! (roles, allow lists, pinned definitions, limits) and measures it for the records.
 
+pub mod catalog;
 pub mod names;
 pub mod pins;
+pub mod policy;
+pub mod upstream;
+
+pub use catalog::{CallOutcome, Gateway, RpcError, Source, Who};

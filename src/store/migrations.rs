@@ -230,6 +230,23 @@ CREATE TABLE execution_feedback (
 );
 "#,
     ),
+    (
+        10,
+        Concern::Domain,
+        "tool definitions pinned per server",
+        r#"
+CREATE TABLE tool_pins (
+    server             TEXT NOT NULL,
+    tool               TEXT NOT NULL,
+    hash               TEXT NOT NULL,
+    definition         TEXT NOT NULL,
+    pinned_at          TEXT NOT NULL,
+    pending_hash       TEXT,
+    pending_definition TEXT,
+    PRIMARY KEY (server, tool)
+);
+"#,
+    ),
 ];
 
 pub fn latest() -> u32 {
@@ -445,6 +462,23 @@ CREATE TABLE execution_feedback (
     correct      BOOLEAN,
     user_id      TEXT NOT NULL,
     given_at_us  BIGINT NOT NULL
+);
+"#,
+    ),
+    (
+        10,
+        Concern::Domain,
+        "tool definitions pinned per server",
+        r#"
+CREATE TABLE tool_pins (
+    server             TEXT NOT NULL,
+    tool               TEXT NOT NULL,
+    hash               TEXT NOT NULL,
+    definition         TEXT NOT NULL,
+    pinned_at          TEXT NOT NULL,
+    pending_hash       TEXT,
+    pending_definition TEXT,
+    PRIMARY KEY (server, tool)
 );
 "#,
     ),

@@ -329,6 +329,26 @@ pub trait DomainStore: StoreInfo {
     /// All deployments, or those of one agent.
     fn deployments(&self, agent_name: Option<&str>) -> Result<Vec<DeploymentRecord>>;
     fn remove_deployment(&self, agent_name: &str, target: crate::model::Target) -> Result<bool>;
+
+    /// The tool definitions pinned for `server`, by tool name.
+    fn tool_pins(&self, server: &str) -> Result<Vec<ToolPin>>;
+    /// Store these pins of `server` (each replacing the one of its tool), in one transaction.
+    fn save_pins(&self, server: &str, pins: &[ToolPin]) -> Result<()>;
+}
+
+/// A tool definition as it was approved (pinned when first seen at a registration or a
+/// deployment), and a different one an upstream presented since, held back until approved.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct ToolPin {
+    pub tool: String,
+    /// `gateway::pins::hash` of the approved definition.
+    pub hash: String,
+    pub definition: serde_json::Value,
+    pub pinned_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_definition: Option<serde_json::Value>,
 }
 
 /// The audit trail: the chain of events, its checkpoints and the sinks' cursors.
@@ -548,6 +568,38 @@ fn ts(t: &DateTime<Utc>) -> String {
 
 fn parse_ts(s: &str) -> std::result::Result<DateTime<Utc>, chrono::ParseError> {
     DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc))
+}
+
+/// A `tool_pins` row back: (tool, hash, definition, pinned_at, pending hash, pending definition).
+type PinRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+fn pin_of(r: PinRow) -> Result<ToolPin> {
+    let bad = |what: &str, e: String| {
+        Error::Store(format!(
+            "a stored tool pin of `{}` has a bad {what}: {e}",
+            r.0
+        ))
+    };
+    Ok(ToolPin {
+        hash: r.1,
+        definition: serde_json::from_str(&r.2).map_err(|e| bad("definition", e.to_string()))?,
+        pinned_at: parse_ts(&r.3).map_err(|e| bad("time", e.to_string()))?,
+        pending_hash: r.4,
+        pending_definition: r
+            .5
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| bad("pending definition", e.to_string()))?,
+        tool: r.0,
+    })
 }
 
 /// The `detail` column of a deployment: its replicas and target-specific facts together.

@@ -632,6 +632,47 @@ impl super::DomainStore for PostgresStore {
         })
     }
 
+    fn tool_pins(&self, server: &str) -> Result<Vec<super::ToolPin>> {
+        self.with(|c| {
+            let mut out = Vec::new();
+            for r in c.query(
+                "SELECT tool, hash, definition, pinned_at, pending_hash, pending_definition FROM tool_pins WHERE server = $1 ORDER BY tool",
+                &[&server],
+            )? {
+                out.push(super::pin_of((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                    r.try_get(5)?,
+                ))?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn save_pins(&self, server: &str, pins: &[super::ToolPin]) -> Result<()> {
+        self.transaction(|tx| {
+            for p in pins {
+                tx.execute(
+                    "INSERT INTO tool_pins (server, tool, hash, definition, pinned_at, pending_hash, pending_definition) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (server, tool) DO UPDATE SET hash = excluded.hash, definition = excluded.definition, pinned_at = excluded.pinned_at, pending_hash = excluded.pending_hash, pending_definition = excluded.pending_definition",
+                    &[
+                        &server,
+                        &p.tool,
+                        &p.hash,
+                        &p.definition.to_string(),
+                        &super::ts(&p.pinned_at),
+                        &p.pending_hash,
+                        &p.pending_definition.as_ref().map(|d| d.to_string()),
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     fn remove_deployment(&self, agent_name: &str, target: crate::model::Target) -> Result<bool> {
         self.with(|c| {
             Ok(c.execute(

@@ -835,6 +835,52 @@ impl super::DomainStore for SqliteStore {
         Ok(n > 0)
     }
 
+    fn tool_pins(&self, server: &str) -> Result<Vec<super::ToolPin>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT tool, hash, definition, pinned_at, pending_hash, pending_definition FROM tool_pins WHERE server = ?1 ORDER BY tool",
+        )?;
+        let rows = stmt.query_map([server], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(super::pin_of(row?)?);
+        }
+        Ok(out)
+    }
+
+    fn save_pins(&self, server: &str, pins: &[super::ToolPin]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO tool_pins (server, tool, hash, definition, pinned_at, pending_hash, pending_definition) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                 ON CONFLICT (server, tool) DO UPDATE SET hash = excluded.hash, definition = excluded.definition, pinned_at = excluded.pinned_at, pending_hash = excluded.pending_hash, pending_definition = excluded.pending_definition",
+            )?;
+            for p in pins {
+                stmt.execute(params![
+                    server,
+                    p.tool,
+                    p.hash,
+                    p.definition.to_string(),
+                    super::ts(&p.pinned_at),
+                    p.pending_hash,
+                    p.pending_definition.as_ref().map(|d| d.to_string()),
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn remove_servers(&self, name: &str, version: Option<&str>) -> Result<Vec<(String, String)>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;

@@ -1,0 +1,890 @@
+//! The gateway itself: the upstreams of every deployed agent and runnable registered server,
+//! their live tools merged under the gateway's names (definitions checked against their
+//! pins), and the path of one call: find, authorise, limit, validate, route to the least
+//! busy healthy replica, time out, cancel, measure.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tokio::sync::{broadcast, mpsc};
+
+use super::names::{self, Hidden};
+use super::pins::{self, Verdict};
+use super::policy::{GatewayConfig, Meter};
+use super::upstream::{Endpoint, Note, Upstream, UpstreamError};
+use crate::store::{DomainStore, ExecutionStatus, ToolPin};
+
+/// Where one server's replicas are reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub server: String,
+    /// A deployed agent (else a registered server).
+    pub agent: bool,
+    pub replicas: Vec<(u32, Endpoint)>,
+}
+
+/// What the gateway is built with.
+pub struct Options {
+    pub http: reqwest::Client,
+    pub config: GatewayConfig,
+    pub connect_timeout: Duration,
+}
+
+/// One tool as clients see it.
+pub struct Tool {
+    pub name: String,
+    pub server: String,
+    pub tool: String,
+    /// The upstream's definition with the gateway's name.
+    pub definition: Value,
+    validator: OnceLock<Option<Arc<jsonschema::Validator>>>,
+}
+
+/// A tool not offered, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Withheld {
+    pub server: String,
+    pub tool: String,
+    pub reason: String,
+}
+
+/// One replica's state, as `gateway status` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReplicaState {
+    pub server: String,
+    pub replica: u32,
+    pub endpoint: String,
+    pub healthy: bool,
+    pub outstanding: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+}
+
+/// The merged tools at one moment.
+#[derive(Default)]
+pub struct Catalog {
+    pub version: u64,
+    pub tools: Vec<Arc<Tool>>,
+    index: HashMap<String, usize>,
+    pub withheld: Vec<Withheld>,
+}
+
+impl Catalog {
+    pub fn tool(&self, name: &str) -> Option<&Arc<Tool>> {
+        self.index.get(name).map(|i| &self.tools[*i])
+    }
+}
+
+/// A warning the gateway raised while refreshing (a definition that changed, a new tool),
+/// for the caller to audit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub server: String,
+    pub tool: String,
+    pub message: String,
+}
+
+/// Who is calling, as the gateway needs it.
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub user: String,
+    /// The caller's roles, when the access rules apply to it.
+    pub roles: Option<Vec<String>>,
+}
+
+/// A JSON-RPC error for the client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    pub fn new(code: i64, message: impl Into<String>) -> RpcError {
+        RpcError {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+}
+
+pub const INVALID_PARAMS: i64 = -32602;
+/// The gateway's own refusals and upstream failures (the implementation-defined range).
+pub const DENIED: i64 = -32001;
+pub const LIMITED: i64 = -32002;
+pub const TIMED_OUT: i64 = -32003;
+pub const UPSTREAM: i64 = -32004;
+pub const TOO_LARGE: i64 = -32005;
+pub const CANCELLED: i64 = -32800;
+
+/// How one call went: the answer for the client and the facts for its execution record.
+#[derive(Debug, Clone)]
+pub struct CallOutcome {
+    pub answer: Result<Value, RpcError>,
+    pub status: ExecutionStatus,
+    /// HTTP-like: 200, 400 (arguments), 403, 404, 413, 429, 499 (cancelled), 502, 504.
+    pub status_code: i64,
+    pub server: String,
+    pub tool: String,
+    pub replica: Option<u32>,
+    pub request_bytes: u64,
+    pub response_bytes: u64,
+    pub tokens_in: Option<u64>,
+    pub tokens_out: Option<u64>,
+    pub cost: Option<f64>,
+    pub model: Option<String>,
+    pub latency: Duration,
+}
+
+impl CallOutcome {
+    fn refused(
+        server: &str,
+        tool: &str,
+        status: ExecutionStatus,
+        status_code: i64,
+        error: RpcError,
+        request_bytes: u64,
+    ) -> CallOutcome {
+        CallOutcome {
+            answer: Err(error),
+            status,
+            status_code,
+            server: server.into(),
+            tool: tool.into(),
+            replica: None,
+            request_bytes,
+            response_bytes: 0,
+            tokens_in: None,
+            tokens_out: None,
+            cost: None,
+            model: None,
+            latency: Duration::ZERO,
+        }
+    }
+
+    /// The message of a failure, for the records.
+    pub fn error(&self) -> Option<String> {
+        match &self.answer {
+            Err(e) => Some(e.message.clone()),
+            Ok(r) if r.get("isError").and_then(Value::as_bool) == Some(true) => Some(
+                r.pointer("/content/0/text")
+                    .and_then(Value::as_str)
+                    .unwrap_or("the tool reported an error")
+                    .chars()
+                    .take(500)
+                    .collect(),
+            ),
+            Ok(_) => None,
+        }
+    }
+}
+
+pub struct Gateway {
+    opts: Options,
+    catalog: RwLock<Arc<Catalog>>,
+    upstreams: Mutex<BTreeMap<String, Vec<Arc<Upstream>>>>,
+    refreshing: tokio::sync::Mutex<()>,
+    changed: broadcast::Sender<u64>,
+    notes: mpsc::UnboundedSender<Note>,
+    notes_rx: Mutex<Option<mpsc::UnboundedReceiver<Note>>>,
+    meter: Meter,
+    version: AtomicU64,
+}
+
+impl Gateway {
+    pub fn new(opts: Options) -> Gateway {
+        let (notes, rx) = mpsc::unbounded_channel();
+        Gateway {
+            opts,
+            catalog: RwLock::new(Arc::new(Catalog::default())),
+            upstreams: Mutex::new(BTreeMap::new()),
+            refreshing: tokio::sync::Mutex::new(()),
+            changed: broadcast::channel(16).0,
+            notes,
+            notes_rx: Mutex::new(Some(rx)),
+            meter: Meter::default(),
+            version: AtomicU64::new(0),
+        }
+    }
+
+    pub fn config(&self) -> &GatewayConfig {
+        &self.opts.config
+    }
+
+    /// The merged tools now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Told each time the tools offered change (their catalog version).
+    pub fn subscribe(&self) -> broadcast::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// What upstreams say by themselves (a list changed, a process ended); taken once, by
+    /// whoever keeps the catalog fresh.
+    pub fn take_notes(&self) -> Option<mpsc::UnboundedReceiver<Note>> {
+        self.notes_rx.lock().ok().and_then(|mut r| r.take())
+    }
+
+    /// Every replica and how it is.
+    pub fn replicas(&self) -> Vec<ReplicaState> {
+        let ups = self.upstreams.lock().map(|u| u.clone()).unwrap_or_default();
+        ups.values()
+            .flatten()
+            .map(|u| {
+                let failure = u.failure();
+                ReplicaState {
+                    server: u.server.clone(),
+                    replica: u.replica,
+                    endpoint: u.endpoint.shown(),
+                    healthy: failure.is_none(),
+                    outstanding: u.outstanding(),
+                    failure,
+                }
+            })
+            .collect()
+    }
+
+    /// Make the catalog anew from `sources`: connect what is new, drop what is gone, list
+    /// every server's tools live and judge them against the pins in `store`. `pin` names
+    /// servers whose definitions are taken as they are now (just deployed or registered).
+    pub async fn refresh(
+        &self,
+        sources: Vec<Source>,
+        store: &dyn DomainStore,
+        pin: &[String],
+    ) -> crate::error::Result<Vec<Warning>> {
+        let _one = self.refreshing.lock().await;
+        let wanted: BTreeMap<String, Source> =
+            sources.into_iter().map(|s| (s.server.clone(), s)).collect();
+        let mut stale = Vec::new();
+        {
+            let mut ups = self.upstreams.lock().map_err(|_| poisoned())?;
+            let gone: Vec<String> = ups
+                .keys()
+                .filter(|k| !wanted.contains_key(*k))
+                .cloned()
+                .collect();
+            for g in gone {
+                stale.extend(ups.remove(&g).unwrap_or_default());
+            }
+            for (name, src) in &wanted {
+                let have = ups.entry(name.clone()).or_default();
+                let same = have.len() == src.replicas.len()
+                    && have
+                        .iter()
+                        .zip(&src.replicas)
+                        .all(|(u, (i, e))| u.replica == *i && &u.endpoint == e);
+                if !same {
+                    stale.append(have);
+                    *have = src
+                        .replicas
+                        .iter()
+                        .map(|(i, e)| {
+                            Upstream::new(
+                                name,
+                                *i,
+                                e.clone(),
+                                self.opts.http.clone(),
+                                self.notes.clone(),
+                                self.opts.connect_timeout,
+                            )
+                        })
+                        .collect();
+                }
+            }
+        }
+        for s in stale {
+            tokio::spawn(async move { s.shutdown().await });
+        }
+        let ups = self.upstreams.lock().map_err(|_| poisoned())?.clone();
+        let listed = futures_util::future::join_all(
+            ups.iter()
+                .map(|(name, replicas)| async move { (name.clone(), list_tools(replicas).await) }),
+        )
+        .await;
+
+        let mut warnings = Vec::new();
+        let mut withheld = Vec::new();
+        let mut offered: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut defs: HashMap<(String, String), Value> = HashMap::new();
+        for (server, tools) in listed {
+            let tools = match tools {
+                Ok(t) => t,
+                Err(why) => {
+                    withheld.push(Withheld {
+                        server: server.clone(),
+                        tool: "*".into(),
+                        reason: format!("no replica answers tools/list: {why}"),
+                    });
+                    continue;
+                }
+            };
+            let judged = judge(store, &server, &tools, pin.contains(&server))?;
+            warnings.extend(judged.warnings);
+            withheld.extend(judged.withheld);
+            for def in judged.allowed {
+                let tool = def
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                offered
+                    .entry(server.clone())
+                    .or_default()
+                    .push(tool.clone());
+                defs.insert((server.clone(), tool), def);
+            }
+        }
+        let aliases: HashMap<(String, String), String> = self
+            .opts
+            .config
+            .aliases
+            .iter()
+            .filter_map(|(k, v)| {
+                k.split_once('/')
+                    .map(|(s, t)| ((s.to_owned(), t.to_owned()), v.clone()))
+            })
+            .collect();
+        let (exposed, hidden) = names::assign(&offered, self.opts.config.naming, &aliases);
+        withheld.extend(hidden.into_iter().map(|h: Hidden| Withheld {
+            server: h.server,
+            tool: h.tool,
+            reason: h.reason,
+        }));
+        let mut tools = Vec::with_capacity(exposed.len());
+        let mut index = HashMap::with_capacity(exposed.len());
+        for e in exposed {
+            let Some(mut def) = defs.remove(&(e.server.clone(), e.tool.clone())) else {
+                continue;
+            };
+            if let Some(o) = def.as_object_mut() {
+                o.insert("name".into(), json!(e.name));
+            }
+            index.insert(e.name.clone(), tools.len());
+            tools.push(Arc::new(Tool {
+                name: e.name,
+                server: e.server,
+                tool: e.tool,
+                definition: def,
+                validator: OnceLock::new(),
+            }));
+        }
+        withheld.sort_by(|a, b| (&a.server, &a.tool).cmp(&(&b.server, &b.tool)));
+        let old = self.catalog();
+        let same = old.tools.len() == tools.len()
+            && old
+                .tools
+                .iter()
+                .zip(&tools)
+                .all(|(a, b)| a.name == b.name && a.definition == b.definition);
+        let version = if same {
+            old.version
+        } else {
+            self.version.fetch_add(1, Ordering::Relaxed) + 1
+        };
+        let catalog = Arc::new(Catalog {
+            version,
+            tools,
+            index,
+            withheld,
+        });
+        if let Ok(mut c) = self.catalog.write() {
+            *c = catalog;
+        }
+        if !same {
+            let _ = self.changed.send(version);
+        }
+        Ok(warnings)
+    }
+
+    /// Call the tool the client knows as `name`.
+    pub async fn call(
+        &self,
+        who: &Who,
+        name: &str,
+        arguments: Value,
+        progress: Option<mpsc::UnboundedSender<Value>>,
+        cancel: &tokio_util::sync::CancellationToken,
+    ) -> CallOutcome {
+        let started = Instant::now();
+        let request_bytes = serde_json::to_vec(&arguments)
+            .map(|v| v.len() as u64)
+            .unwrap_or(0);
+        let catalog = self.catalog();
+        let Some(tool) = catalog.tool(name).cloned() else {
+            let (server, t) = name.split_once(names::SEPARATOR).unwrap_or(("", name));
+            let why = catalog
+                .withheld
+                .iter()
+                .find(|w| w.server == server && w.tool == t)
+                .map(|w| format!("tool `{name}` is withheld: {}", w.reason))
+                .unwrap_or_else(|| format!("no tool `{name}`; tools/list shows the tools"));
+            let mut out = CallOutcome::refused(
+                server,
+                t,
+                ExecutionStatus::Error,
+                404,
+                RpcError::new(INVALID_PARAMS, why),
+                request_bytes,
+            );
+            out.latency = started.elapsed();
+            return out;
+        };
+        let refuse = |status, code, err: RpcError| {
+            let mut o =
+                CallOutcome::refused(&tool.server, &tool.tool, status, code, err, request_bytes);
+            o.latency = started.elapsed();
+            o
+        };
+        let cfg = &self.opts.config;
+        if let Err(why) = cfg.allows(who.roles.as_deref(), &tool.server, &tool.tool) {
+            return refuse(
+                ExecutionStatus::Denied,
+                403,
+                RpcError::new(DENIED, format!("{} may not call `{name}`: {why}", who.user)),
+            );
+        }
+        if request_bytes > cfg.max_argument_bytes() {
+            return refuse(
+                ExecutionStatus::Error,
+                413,
+                RpcError::new(
+                    TOO_LARGE,
+                    format!(
+                        "the arguments are {request_bytes} bytes, over the gateway's limit of {}",
+                        cfg.max_argument_bytes()
+                    ),
+                ),
+            );
+        }
+        if let Some(errors) = tool.invalid(&arguments) {
+            let mut e = RpcError::new(
+                INVALID_PARAMS,
+                format!(
+                    "the arguments do not fit the input schema of `{name}`: {}",
+                    errors.join("; ")
+                ),
+            );
+            e.data = Some(json!({"errors": errors}));
+            return refuse(ExecutionStatus::Error, 400, e);
+        }
+        if let Err(why) = self
+            .meter
+            .admit(&cfg.limits, &who.user, &tool.server, &tool.tool)
+        {
+            return refuse(ExecutionStatus::Denied, 429, RpcError::new(LIMITED, why));
+        }
+
+        let replicas = self
+            .upstreams
+            .lock()
+            .ok()
+            .and_then(|u| u.get(&tool.server).cloned())
+            .unwrap_or_default();
+        let params = json!({"name": tool.tool, "arguments": arguments});
+        let mut tried = Vec::new();
+        let mut last = String::from("no replica");
+        let deadline = started + cfg.call_timeout();
+        loop {
+            let Some(up) = pick(&replicas, &tried) else {
+                return refuse(
+                    ExecutionStatus::Error,
+                    502,
+                    RpcError::new(
+                        UPSTREAM,
+                        format!(
+                            "no replica of `{}` could take the call: {last}",
+                            tool.server
+                        ),
+                    ),
+                );
+            };
+            tried.push(up.replica);
+            let current = std::sync::atomic::AtomicI64::new(0);
+            let call = up.request_tracked("tools/call", params.clone(), progress.clone(), &current);
+            let result = tokio::select! {
+                r = call => Ok(r),
+                _ = tokio::time::sleep_until(deadline.into()) => Err((TIMED_OUT, "timeout")),
+                _ = cancel.cancelled() => Err((CANCELLED, "cancelled")),
+            };
+            let (answer, code, status) = match result {
+                Err((code, why)) => {
+                    let id = current.load(Ordering::Relaxed);
+                    if id > 0 {
+                        let up = up.clone();
+                        let reason = if code == TIMED_OUT {
+                            "the pc-hybrid gateway's call timeout"
+                        } else {
+                            "the client cancelled"
+                        };
+                        tokio::spawn(async move { up.cancel(id, reason).await });
+                    }
+                    let (message, status, http) = if code == TIMED_OUT {
+                        (
+                            format!(
+                                "`{name}` did not answer within {} s",
+                                cfg.call_timeout().as_secs()
+                            ),
+                            ExecutionStatus::Timeout,
+                            504,
+                        )
+                    } else {
+                        (
+                            format!("the call to `{name}` was {why}"),
+                            ExecutionStatus::Error,
+                            499,
+                        )
+                    };
+                    (Err(RpcError::new(code, message)), http, status)
+                }
+                Ok(Err(UpstreamError::Connect(why))) => {
+                    last = format!("replica {}: {why}", up.replica);
+                    continue;
+                }
+                Ok(Err(e)) => (
+                    Err(RpcError::new(
+                        UPSTREAM,
+                        format!("`{}` replica {} failed: {e}", tool.server, up.replica),
+                    )),
+                    502,
+                    ExecutionStatus::Error,
+                ),
+                Ok(Ok((msg, _))) => match (msg.get("result"), msg.get("error")) {
+                    (Some(r), _) => {
+                        let failed = r.get("isError").and_then(Value::as_bool) == Some(true);
+                        (
+                            Ok(r.clone()),
+                            200,
+                            if failed {
+                                ExecutionStatus::Error
+                            } else {
+                                ExecutionStatus::Success
+                            },
+                        )
+                    }
+                    (None, Some(e)) => (
+                        Err(RpcError {
+                            code: e.get("code").and_then(Value::as_i64).unwrap_or(UPSTREAM),
+                            message: e
+                                .get("message")
+                                .and_then(Value::as_str)
+                                .unwrap_or("the upstream failed")
+                                .chars()
+                                .take(1000)
+                                .collect(),
+                            data: None,
+                        }),
+                        502,
+                        ExecutionStatus::Error,
+                    ),
+                    _ => (
+                        Err(RpcError::new(
+                            UPSTREAM,
+                            format!("`{}` answered neither a result nor an error", tool.server),
+                        )),
+                        502,
+                        ExecutionStatus::Error,
+                    ),
+                },
+            };
+            let response_bytes = match &answer {
+                Ok(r) => serde_json::to_vec(r).map(|v| v.len() as u64).unwrap_or(0),
+                Err(_) => 0,
+            };
+            let mut out = CallOutcome {
+                status,
+                status_code: code,
+                server: tool.server.clone(),
+                tool: tool.tool.clone(),
+                replica: Some(up.replica),
+                request_bytes,
+                response_bytes,
+                tokens_in: None,
+                tokens_out: None,
+                cost: None,
+                model: None,
+                latency: started.elapsed(),
+                answer,
+            };
+            if response_bytes > cfg.max_result_bytes() {
+                out.answer = Err(RpcError::new(
+                    TOO_LARGE,
+                    format!(
+                        "the result is {response_bytes} bytes, over the gateway's limit of {}",
+                        cfg.max_result_bytes()
+                    ),
+                ));
+                out.status = ExecutionStatus::Error;
+                out.status_code = 413;
+            }
+            if let Ok(r) = &out.answer {
+                let meta = r.get("_meta").cloned();
+                usage(meta.as_ref(), &mut out);
+            }
+            if let Some(c) = out.cost {
+                self.meter
+                    .spend(&cfg.limits, &who.user, &tool.server, &tool.tool, c);
+            }
+            return out;
+        }
+    }
+
+    /// Stop every upstream process.
+    pub async fn shutdown(&self) {
+        let ups: Vec<Arc<Upstream>> = self
+            .upstreams
+            .lock()
+            .map(|mut u| std::mem::take(&mut *u).into_values().flatten().collect())
+            .unwrap_or_default();
+        for u in ups {
+            u.shutdown().await;
+        }
+    }
+}
+
+fn poisoned() -> crate::error::Error {
+    crate::error::Error::Internal("the gateway's state is poisoned".into())
+}
+
+impl Tool {
+    /// What is wrong with `arguments` by the tool's input schema, if anything.
+    fn invalid(&self, arguments: &Value) -> Option<Vec<String>> {
+        let v = self.validator.get_or_init(|| {
+            let schema = self.definition.get("inputSchema")?;
+            jsonschema::validator_for(schema).ok().map(Arc::new)
+        });
+        let v = v.as_ref()?;
+        let errors: Vec<String> = v
+            .iter_errors(arguments)
+            .take(5)
+            .map(|e| {
+                let at = e.instance_path().to_string();
+                let at = if at.is_empty() { "/".into() } else { at };
+                format!("at {at}: {e}")
+            })
+            .collect();
+        (!errors.is_empty()).then_some(errors)
+    }
+}
+
+/// The least busy healthy replica not yet tried; an unhealthy one only when none is left
+/// (it may have come back).
+fn pick(replicas: &[Arc<Upstream>], tried: &[u32]) -> Option<Arc<Upstream>> {
+    let left = replicas.iter().filter(|u| !tried.contains(&u.replica));
+    let healthy = left
+        .clone()
+        .filter(|u| u.failure().is_none())
+        .min_by_key(|u| u.outstanding());
+    healthy
+        .or_else(|| left.min_by_key(|u| u.outstanding()))
+        .cloned()
+}
+
+/// Tokens, cost and model, when the result's `_meta` reports them.
+fn usage(meta: Option<&Value>, out: &mut CallOutcome) {
+    let Some(meta) = meta else {
+        return;
+    };
+    let num = |p: &str| meta.pointer(p).and_then(Value::as_u64);
+    out.tokens_in = num("/tokens_in").or_else(|| num("/usage/input_tokens"));
+    out.tokens_out = num("/tokens_out").or_else(|| num("/usage/output_tokens"));
+    out.cost = meta
+        .get("cost")
+        .and_then(Value::as_f64)
+        .filter(|c| c.is_finite() && *c >= 0.0);
+    out.model = meta.get("model").and_then(Value::as_str).map(str::to_owned);
+}
+
+/// Every tool of a server, from the first replica that answers (following `nextCursor`).
+async fn list_tools(replicas: &[Arc<Upstream>]) -> Result<Vec<Value>, String> {
+    let mut last = "no replica".to_string();
+    for up in replicas {
+        let mut tools = Vec::new();
+        let mut cursor: Option<String> = None;
+        let listed: Result<(), String> = async {
+            for _ in 0..100 {
+                let params = match &cursor {
+                    Some(c) => json!({"cursor": c}),
+                    None => json!({}),
+                };
+                let (msg, _) = up
+                    .request("tools/list", params, None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let result = msg.get("result").ok_or_else(|| {
+                    format!(
+                        "tools/list was refused: {}",
+                        msg.pointer("/error/message")
+                            .and_then(Value::as_str)
+                            .unwrap_or("?")
+                    )
+                })?;
+                if let Some(t) = result.get("tools").and_then(Value::as_array) {
+                    tools.extend(t.iter().filter(|t| t.get("name").is_some()).cloned());
+                }
+                cursor = result
+                    .get("nextCursor")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                if cursor.is_none() {
+                    return Ok(());
+                }
+            }
+            Err("tools/list did not end after 100 pages".into())
+        }
+        .await;
+        match listed {
+            Ok(()) => return Ok(tools),
+            Err(e) => last = format!("replica {}: {e}", up.replica),
+        }
+    }
+    Err(last)
+}
+
+struct Judged {
+    allowed: Vec<Value>,
+    withheld: Vec<Withheld>,
+    warnings: Vec<Warning>,
+}
+
+/// Compare a server's live tools with their pins: the same are offered; the first ones a
+/// server ever shows (or all, when `take` says the server was just deployed or registered)
+/// are pinned; a changed or new one is withheld, kept as pending for an admin to approve,
+/// and warned about once.
+fn judge(
+    store: &dyn DomainStore,
+    server: &str,
+    tools: &[Value],
+    take: bool,
+) -> crate::error::Result<Judged> {
+    let pinned: HashMap<String, ToolPin> = store
+        .tool_pins(server)?
+        .into_iter()
+        .map(|p| (p.tool.clone(), p))
+        .collect();
+    let first = pinned.is_empty();
+    let now = chrono::Utc::now();
+    let mut out = Judged {
+        allowed: Vec::new(),
+        withheld: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut save = Vec::new();
+    for def in tools {
+        let name = def
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let hash = pins::hash(def);
+        let pin = pinned.get(&name);
+        if take || first {
+            if pin.is_none_or(|p| p.hash != hash || p.pending_hash.is_some()) {
+                save.push(ToolPin {
+                    tool: name,
+                    hash,
+                    definition: def.clone(),
+                    pinned_at: now,
+                    pending_hash: None,
+                    pending_definition: None,
+                });
+            }
+            out.allowed.push(def.clone());
+            continue;
+        }
+        match pins::judge(pin.map(|p| &p.definition), def) {
+            Verdict::Same => {
+                if let Some(p) = pin.filter(|p| p.pending_hash.is_some()) {
+                    // Back to what was approved: nothing is pending any more.
+                    save.push(ToolPin {
+                        pending_hash: None,
+                        pending_definition: None,
+                        ..p.clone()
+                    });
+                }
+                out.allowed.push(def.clone());
+            }
+            verdict => {
+                let what = match &verdict {
+                    Verdict::Changed(parts) => format!(
+                        "its definition changed since it was pinned ({})",
+                        parts.join(", ")
+                    ),
+                    _ => "it is new since the server's tools were pinned".into(),
+                };
+                let reason = format!(
+                    "{what}; withheld until approved with `pc-hybrid mcp approve {server}`"
+                );
+                if pin.and_then(|p| p.pending_hash.as_deref()) != Some(hash.as_str()) {
+                    out.warnings.push(Warning {
+                        server: server.into(),
+                        tool: name.clone(),
+                        message: format!("tool `{name}` of `{server}`: {reason}"),
+                    });
+                    save.push(match pin {
+                        Some(p) => ToolPin {
+                            pending_hash: Some(hash),
+                            pending_definition: Some(def.clone()),
+                            ..p.clone()
+                        },
+                        None => ToolPin {
+                            tool: name.clone(),
+                            // Nothing approved yet: an empty definition no tool has.
+                            hash: String::new(),
+                            definition: Value::Null,
+                            pinned_at: now,
+                            pending_hash: Some(hash),
+                            pending_definition: Some(def.clone()),
+                        },
+                    });
+                }
+                out.withheld.push(Withheld {
+                    server: server.into(),
+                    tool: name,
+                    reason,
+                });
+            }
+        }
+    }
+    if !save.is_empty() {
+        store.save_pins(server, &save)?;
+    }
+    Ok(out)
+}
+
+/// Approve what `server`'s tools present now (their pending definitions); the tools
+/// approved.
+pub fn approve(
+    store: &dyn DomainStore,
+    server: &str,
+    tool: Option<&str>,
+) -> crate::error::Result<Vec<String>> {
+    let pins = store.tool_pins(server)?;
+    let now = chrono::Utc::now();
+    let approved: Vec<ToolPin> = pins
+        .into_iter()
+        .filter(|p| p.pending_hash.is_some() && tool.is_none_or(|t| t == p.tool))
+        .map(|p| ToolPin {
+            hash: p.pending_hash.clone().unwrap_or_default(),
+            definition: p.pending_definition.clone().unwrap_or(Value::Null),
+            pinned_at: now,
+            pending_hash: None,
+            pending_definition: None,
+            tool: p.tool,
+        })
+        .collect();
+    store.save_pins(server, &approved)?;
+    Ok(approved.into_iter().map(|p| p.tool).collect())
+}
