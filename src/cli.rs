@@ -72,6 +72,13 @@ pub enum Command {
     /// The audit trail: ingest, query, tail, export and verify events.
     #[command(subcommand)]
     Audit(Lazy<AuditCommand>),
+    /// Call a tool of a deployed agent or registered server through the gateway: governed,
+    /// audited and recorded as an execution like any MCP client's call.
+    Invoke(Lazy<InvokeArgs>),
+    /// The MCP gateway: one MCP endpoint in front of every deployed agent and registered
+    /// server (the daemon serves it at /mcp).
+    #[command(subcommand)]
+    Gateway(Lazy<GatewayCommand>),
     /// Tool calls (executions) recorded here or imported: list them, or import JSON Lines.
     Executions(Lazy<ExecutionsArgs>),
     /// Judge an execution: a rating from 1 to 5, and whether its answer was correct.
@@ -429,6 +436,31 @@ pub enum ExecutionsCommand {
 }
 
 #[derive(Debug, Args)]
+pub struct InvokeArgs {
+    /// The deployed agent or registered server.
+    pub agent: String,
+    /// The tool, by the name the agent gives it.
+    pub tool: String,
+    /// An argument: `key=value` for a string, `key:=json` for any JSON value (a number,
+    /// true, an object); repeatable.
+    #[arg(long = "arg", value_name = "KEY=VALUE", conflicts_with = "json")]
+    pub args: Vec<String>,
+    /// All arguments as one JSON object.
+    #[arg(long, value_name = "OBJECT")]
+    pub json: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GatewayCommand {
+    /// The tools offered (by the name clients see), those withheld and why, and every
+    /// upstream replica with its health.
+    Status,
+    /// Serve the gateway over stdio, for a desktop MCP client (`mcp client-config gateway`
+    /// prints its configuration).
+    Stdio,
+}
+
+#[derive(Debug, Args)]
 pub struct FeedbackArgs {
     /// The execution's id (`pc-hybrid executions` shows them).
     pub execution_id: String,
@@ -517,6 +549,18 @@ pub enum McpCommand {
     ClientConfig(McpClientConfigArgs),
     /// List the security policy rules every server is checked against.
     Rules,
+    /// Approve the tool definitions a server presents now that differ from those pinned
+    /// (the gateway withholds such tools until then).
+    Approve(McpApproveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct McpApproveArgs {
+    /// The server (or agent).
+    pub name: String,
+    /// Only this tool (by the server's name for it).
+    #[arg(long)]
+    pub tool: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -55,6 +55,9 @@ pub struct ConfigFile {
     /// Single sign-on: providers, where tokens are kept, whether a login is required, roles.
     #[serde(default)]
     pub auth: AuthConfig,
+    /// The MCP gateway: naming, allow lists, limits, timeouts and sizes.
+    #[serde(default)]
+    pub gateway: crate::gateway::policy::GatewayConfig,
     // reference design flat keys
     pub git_base_url: Option<String>,
     pub registry_url: Option<String>,
@@ -175,6 +178,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Where executions are kept: `<data>/executions.db`, or the PostgreSQL store.
     pub executions_store: StoreUrl,
+    /// The gateway's configuration, from the first config file that has one.
+    pub gateway: crate::gateway::policy::GatewayConfig,
 }
 
 pub use crate::auth::{Profile, TokenStorage};
@@ -647,12 +652,14 @@ impl Settings {
             }
         };
         let auth = resolve_auth(&l, env, flags)?;
+        let gateway = resolve_gateway(&l)?;
         let executions_store = match &database.value {
             StoreUrl::Postgres(u) => StoreUrl::Postgres(u.clone()),
             StoreUrl::Sqlite(_) => StoreUrl::Sqlite(paths.data_dir.join("executions.db")),
         };
         Ok(Settings {
             executions_store,
+            gateway,
             audit,
             auth,
             paths,
@@ -900,6 +907,52 @@ impl Settings {
 
 /// The `auth` settings: profiles from the config file and from the environment (the
 /// reference design's KEYCLOAK_* variables, or OIDC_ISSUER_URL), the role map, storage.
+fn resolve_gateway(l: &Layer) -> Result<crate::gateway::policy::GatewayConfig> {
+    let default = crate::gateway::policy::GatewayConfig::default();
+    let Some((path, f)) = l.files.iter().find(|(_, f)| f.gateway != default) else {
+        return Ok(default);
+    };
+    let g = &f.gateway;
+    for (key, alias) in &g.aliases {
+        if !key
+            .split_once('/')
+            .is_some_and(|(s, t)| !s.is_empty() && !t.is_empty())
+        {
+            return Err(Error::usage(
+                format!(
+                    "{}: gateway.aliases: `{}` is not `<server>/<tool>`",
+                    path.display(),
+                    key.escape_debug()
+                ),
+                None,
+            ));
+        }
+        if !crate::gateway::names::valid(alias) {
+            return Err(Error::usage(
+                format!(
+                    "{}: gateway.aliases.{key}: `{}` is not a tool name MCP clients take (1 to 128 of A-Z, a-z, 0-9, `_`, `-`, `.`)",
+                    path.display(),
+                    alias.escape_debug()
+                ),
+                None,
+            ));
+        }
+    }
+    for (field, v) in [
+        ("call_timeout_seconds", g.call_timeout_seconds),
+        ("max_argument_bytes", g.max_argument_bytes),
+        ("max_result_bytes", g.max_result_bytes),
+    ] {
+        if v == Some(0) {
+            return Err(Error::usage(
+                format!("{}: gateway.{field} must be above 0", path.display()),
+                None,
+            ));
+        }
+    }
+    Ok(g.clone())
+}
+
 fn resolve_auth(
     l: &Layer,
     env: &dyn Fn(&str) -> Option<String>,

@@ -291,8 +291,13 @@ pub struct Action {
     pub error: Option<String>,
     pub response_time_ms: f64,
     pub agent_id: Option<String>,
-    /// Sensitivity and compliance flags, when data classification is on.
+    /// Sensitivity and compliance flags, when data classification is on; sizes and cost of
+    /// a tool call.
     pub data: event::Data,
+    /// The protocol method of a call through the gateway (`tools/call`).
+    pub method: Option<String>,
+    /// How a call ended, HTTP-like (200, 403, 504...).
+    pub status_code: Option<i64>,
 }
 
 pub fn own_event(
@@ -305,7 +310,7 @@ pub fn own_event(
     Event {
         action: event::Action {
             endpoint: None,
-            method: None,
+            method: a.method,
             operation: a.operation,
             resource: a.resource,
             resource_id: a.resource_id,
@@ -326,7 +331,7 @@ pub fn own_event(
             error_message: a.error,
             response_time_ms: Some(a.response_time_ms),
             status: a.status,
-            status_code: None,
+            status_code: a.status_code,
         },
         sensitive_fields: Vec::new(),
         session_id: caller.session_id.clone(),

@@ -166,6 +166,8 @@ impl Recorder {
                 response_time_ms: 0.0,
                 agent_id: None,
                 data: Default::default(),
+                method: None,
+                status_code: None,
             };
             events.push(self.event(gap, caller));
         }

@@ -50,6 +50,7 @@ pub fn request(cmd: &McpCommand, env: &dyn Fn(&str) -> Option<String>) -> Result
             client: a.client,
         },
         McpCommand::Rules => Request::Rules,
+        McpCommand::Approve(a) => super::gateway::approve_request(a),
     })
 }
 

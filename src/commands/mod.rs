@@ -10,6 +10,7 @@ pub mod daemon;
 pub mod deploy;
 pub mod doctor;
 pub mod executions;
+pub mod gateway;
 pub mod list_agents;
 pub mod mcp;
 pub mod status;
@@ -42,6 +43,9 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     crate::output::init_logging(&settings.log_level.value, cli.verbose, cli.quiet);
     if let Command::Daemon(d) = &cli.command {
         return daemon::run(d, settings, env, out).await;
+    }
+    if let Command::Gateway(Lazy(crate::cli::GatewayCommand::Stdio)) = &cli.command {
+        return gateway::stdio(settings).await;
     }
     let (request, origin) = request(&cli.command, &settings, env, out)?;
     let is_create = matches!(request, Request::CreateAgent(_));
@@ -295,6 +299,8 @@ fn request(
         Command::Restart(a) => plain(deploy::restart_request(a)),
         Command::Mcp(m) => plain(mcp::request(m, env)?),
         Command::Audit(a) => plain(audit::request(a)),
+        Command::Invoke(a) => plain(gateway::invoke_request(a)?),
+        Command::Gateway(g) => plain(gateway::request(g)),
         Command::Executions(a) => plain(executions::request(a)?),
         Command::Feedback(a) => plain(executions::feedback_request(a)),
         Command::Login(a) => plain(auth::login_request(a, env)?),
@@ -350,6 +356,21 @@ pub fn render(r: &Response, out: &Output) -> Result<()> {
             out.data(&executions::Listed(e))
         }
         Response::ExecutionsImported(r) => out.data(&executions::Imported(r)),
+        Response::Called(c) => match out.format {
+            Format::Table => {
+                out.write(gateway::Answer(c).text().as_bytes());
+                out.note(&format!(
+                    "execution {} ({}, {:.1} ms)",
+                    c.execution_id,
+                    c.status.as_str(),
+                    c.latency_ms
+                ));
+                Ok(())
+            }
+            _ => out.data(&gateway::Answer(c)),
+        },
+        Response::Gateway(v) => out.data(&gateway::View(v)),
+        Response::Approved(_) => Ok(()),
         Response::LoggedIn(l) => {
             out.note(&format!(
                 "logged in as {} at {}{}",

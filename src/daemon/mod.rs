@@ -198,6 +198,8 @@ pub async fn serve(
         response_time_ms: 0.0,
         agent_id: None,
         data: Default::default(),
+        method: None,
+        status_code: None,
     };
     recorder.record(event("daemon.start"), &caller)?;
     let state = Arc::new(server::State::new(ctx.clone(), paths.socket.clone()));

@@ -215,6 +215,8 @@ fn refuse_peer(state: &State, uid: Option<u32>) -> HttpResponse<Body> {
                 response_time_ms: 0.0,
                 agent_id: None,
                 data: Default::default(),
+                method: None,
+                status_code: None,
             },
             &caller,
         );

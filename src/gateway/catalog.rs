@@ -888,3 +888,14 @@ pub fn approve(
     store.save_pins(server, &approved)?;
     Ok(approved.into_iter().map(|p| p.tool).collect())
 }
+
+/// Pin `tools` as the approved definitions of `server` (it was just registered or
+/// deployed); the number pinned.
+pub fn pin_all(
+    store: &dyn DomainStore,
+    server: &str,
+    tools: &[Value],
+) -> crate::error::Result<usize> {
+    let judged = judge(store, server, tools, true)?;
+    Ok(judged.allowed.len())
+}

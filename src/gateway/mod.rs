@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod names;
 pub mod pins;
 pub mod policy;
+pub mod sources;
 pub mod upstream;
 
 pub use catalog::{CallOutcome, Gateway, RpcError, Source, Who};

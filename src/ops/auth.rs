@@ -165,6 +165,8 @@ pub fn record_auth(
             response_time_ms: 0.0,
             agent_id: None,
             data: Default::default(),
+            method: None,
+            status_code: None,
         },
         caller,
     );

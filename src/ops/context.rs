@@ -29,6 +29,13 @@ pub struct Context {
     agent: Option<Arc<crate::auth::agent::Agent>>,
     /// Who keeps a new session when the daemon does (the CLI's context).
     keeper: Option<Arc<dyn crate::auth::Keeper>>,
+    /// The MCP gateway, built on first use.
+    gateway: tokio::sync::OnceCell<Arc<crate::gateway::Gateway>>,
+    /// Serialises refreshes and says whether one ran.
+    gateway_refreshed: tokio::sync::Mutex<bool>,
+    writer: std::sync::OnceLock<Arc<crate::store::executions::Writer>>,
+    /// Serves many calls over a long life (the daemon, a stdio gateway).
+    long_lived: bool,
 }
 
 impl Context {
@@ -43,7 +50,18 @@ impl Context {
             provider: tokio::sync::OnceCell::new(),
             agent: None,
             keeper: None,
+            gateway: tokio::sync::OnceCell::new(),
+            gateway_refreshed: tokio::sync::Mutex::new(false),
+            writer: std::sync::OnceLock::new(),
+            long_lived: component == Component::Daemon,
         }
+    }
+
+    /// Mark a context that serves many calls over a long life: executions are written in
+    /// groups, not each before its answer.
+    pub fn long_lived(mut self) -> Context {
+        self.long_lived = true;
+        self
     }
 
     /// Keep sessions in `agent` (the daemon).
@@ -121,6 +139,100 @@ impl Context {
             Arc::from(store::open_executions(&self.settings.executions_store)?);
         *slot = Some(s.clone());
         Ok(s)
+    }
+
+    /// Where calls leave their executions (group commit), started on first use.
+    pub fn execution_writer(&self) -> Result<Arc<crate::store::executions::Writer>> {
+        if let Some(w) = self.writer.get() {
+            return Ok(w.clone());
+        }
+        let store = self.executions()?;
+        Ok(self
+            .writer
+            .get_or_init(|| Arc::new(crate::store::executions::Writer::new(store)))
+            .clone())
+    }
+
+    /// The gateway, with its catalog made once (of `only` that server, or of all).
+    pub async fn gateway(&self, only: Option<&str>) -> Result<Arc<crate::gateway::Gateway>> {
+        let g = self
+            .gateway
+            .get_or_try_init(|| async {
+                let opts = crate::gateway::catalog::Options {
+                    http: crate::net::client()?,
+                    config: self.settings.gateway.clone(),
+                    connect_timeout: Duration::from_secs(30),
+                };
+                Ok::<_, crate::error::Error>(Arc::new(crate::gateway::Gateway::new(opts)))
+            })
+            .await?
+            .clone();
+        if !*self.gateway_refreshed.lock().await {
+            self.refresh_gateway(only, &[]).await?;
+        }
+        Ok(g)
+    }
+
+    /// Whether this context serves many calls over a long life.
+    pub fn is_long_lived(&self) -> bool {
+        self.long_lived
+    }
+
+    /// The gateway, when this process has built one.
+    pub fn gateway_built(&self) -> Option<Arc<crate::gateway::Gateway>> {
+        self.gateway.get().cloned()
+    }
+
+    /// Make the gateway's catalog anew from what is deployed and registered now, pinning
+    /// the definitions of `pin`; changed definitions are audited as warnings.
+    pub async fn refresh_gateway(&self, only: Option<&str>, pin: &[String]) -> Result<()> {
+        let Some(g) = self.gateway.get().cloned() else {
+            return Ok(());
+        };
+        let mut done = self.gateway_refreshed.lock().await;
+        let s = &self.settings;
+        let run = crate::gateway::sources::RunOptions {
+            dir: s.paths.data_dir.join("gateway"),
+            path_env: s.sandbox_path.clone(),
+            passthrough_env: s.sandbox_passthrough.clone(),
+            cache_dir: s.cache_dir.clone(),
+            docker_host: s.docker_host.value.clone(),
+        };
+        let store = self.store()?;
+        let (mut sources, _) = crate::gateway::sources::sources(store.as_ref(), &run)?;
+        if let Some(one) = only {
+            sources.retain(|s| s.server == one);
+        }
+        let warnings = g.refresh(sources, store.as_ref(), pin).await?;
+        *done = true;
+        drop(done);
+        if warnings.is_empty() {
+            return Ok(());
+        }
+        let recorder = self.recorder()?;
+        let caller = Caller::local(&s.audit.user);
+        for w in warnings {
+            log::warn!("{}", w.message);
+            recorder.record(
+                crate::audit::Action {
+                    event_type: crate::audit::event::EventType::ConfigurationChange,
+                    category: crate::audit::event::Category::Security,
+                    severity: crate::audit::event::Severity::Warning,
+                    operation: "gateway.tool_withheld".into(),
+                    resource: format!("{}/{}", w.server, w.tool),
+                    resource_id: None,
+                    status: crate::audit::event::Status::Partial,
+                    error: Some(w.message),
+                    response_time_ms: 0.0,
+                    agent_id: Some(w.server),
+                    data: Default::default(),
+                    method: None,
+                    status_code: None,
+                },
+                &caller,
+            )?;
+        }
+        Ok(())
     }
 
     /// The audit recorder, opened on first use. Under fail-closed a trail that cannot be

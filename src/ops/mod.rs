@@ -6,7 +6,9 @@
 pub mod auth;
 pub mod context;
 pub mod executions;
+pub mod mcp;
 pub mod sink;
+pub mod tools;
 
 mod agents;
 mod registry;
@@ -50,6 +52,9 @@ pub enum Effect {
     /// Appends events to the trail itself: those events are its record, and its outcome is
     /// recorded after them.
     Appends,
+    /// A tool call: recorded once, when it ends (one event and one execution row), however
+    /// it ends; a requested-event would double the trail at thousands of calls a second.
+    Calls,
 }
 
 /// Where an operation runs when a daemon serves the others: in the caller's own process
@@ -91,7 +96,7 @@ const fn spec(
 }
 
 use Category as C;
-use Effect::{Acts, Appends, Reads};
+use Effect::{Acts, Appends, Calls, Reads};
 use EventType as T;
 use Permission as P;
 use Runs::{Anywhere, Caller as Here};
@@ -122,6 +127,9 @@ pub const SPECS: &[Spec] = &[
     spec("audit.tail", T::DataAccess, C::Compliance, Reads, P::AuditRead, Anywhere),
     spec("audit.export", T::DataAccess, C::Compliance, Reads, P::AuditExport, Anywhere),
     spec("audit.verify", T::Execution, C::Compliance, Reads, P::AuditRead, Anywhere),
+    spec("tool.call", T::Execution, C::Operational, Calls, P::ToolsCall, Anywhere),
+    spec("gateway.status", T::DataAccess, C::Operational, Reads, P::ToolsCall, Anywhere),
+    spec("mcp.approve", T::ConfigurationChange, C::Security, Acts, P::ToolsApprove, Anywhere),
     spec("executions.list", T::DataAccess, C::Performance, Reads, P::AnalyticsRead, Anywhere),
     // Reads stdin or a file of the caller.
     spec("executions.import", T::ConfigurationChange, C::Performance, Acts, P::ExecutionsImport, Here),
@@ -196,6 +204,12 @@ pub enum Request {
     },
     #[serde(rename = "audit.verify")]
     AuditVerify,
+    #[serde(rename = "tool.call")]
+    CallTool(Box<tools::CallTool>),
+    #[serde(rename = "gateway.status")]
+    GatewayStatus,
+    #[serde(rename = "mcp.approve")]
+    ApproveTools(tools::Approve),
     #[serde(rename = "executions.list")]
     Executions(executions::ExecutionFilter),
     #[serde(rename = "executions.import")]
@@ -248,6 +262,9 @@ impl Request {
             Request::AuditTail { .. } => "audit.tail",
             Request::AuditExport { .. } => "audit.export",
             Request::AuditVerify => "audit.verify",
+            Request::CallTool(_) => "tool.call",
+            Request::GatewayStatus => "gateway.status",
+            Request::ApproveTools(_) => "mcp.approve",
             Request::Executions(_) => "executions.list",
             Request::ImportExecutions(_) => "executions.import",
             Request::Feedback(_) => "execution.feedback",
@@ -309,6 +326,12 @@ impl Request {
             | Request::AuditTail { .. }
             | Request::AuditExport { .. }
             | Request::AuditVerify => "audit_trail".into(),
+            Request::CallTool(c) => match &c.server {
+                Some(s) => format!("{s}/{}", c.tool),
+                None => c.tool.clone(),
+            },
+            Request::GatewayStatus => "gateway".into(),
+            Request::ApproveTools(a) => a.server.clone(),
             Request::Executions(_) | Request::ImportExecutions(_) => "executions".into(),
             Request::Feedback(f) => f.execution_id.clone(),
             Request::Login(_)
@@ -332,6 +355,8 @@ impl Request {
             Request::Undeploy(u) => Some(&u.name),
             Request::Logs(l) => Some(&l.name),
             Request::Restart(r) => Some(&r.name),
+            Request::CallTool(c) => c.server.as_deref(),
+            Request::ApproveTools(a) => Some(&a.server),
             _ => None,
         }
     }
@@ -362,6 +387,10 @@ pub enum Response {
     Events(Vec<Value>),
     Verified(crate::audit::trail::VerifyReport),
     Settings(Vec<crate::settings::ShownSetting>),
+    Called(Box<tools::Called>),
+    Gateway(Box<tools::GatewayView>),
+    /// The tools whose definitions were approved.
+    Approved(Vec<String>),
     Executions(Vec<crate::store::ExecutionRecord>),
     ExecutionsImported(crate::analytics::executions::ImportReport),
     LoggedIn(Box<auth::LoggedIn>),
@@ -431,6 +460,9 @@ pub async fn execute(
     cancel: &Cancel,
 ) -> Result<Reply> {
     let spec = request.spec();
+    if spec.effect == Effect::Calls {
+        return tools::call(ctx, caller, request, sink, cancel).await;
+    }
     let resource = request.resource();
     let agent = request.agent().map(str::to_owned);
     let recorder = ctx.recorder()?;
@@ -463,6 +495,8 @@ pub async fn execute(
             response_time_ms: ms,
             agent_id: agent.clone(),
             data,
+            method: None,
+            status_code: None,
         };
         // A sink is sent what is durable: with sinks, this command's outcome is waited for,
         // so that this command delivers it.
@@ -578,6 +612,11 @@ async fn run(
         Request::AuditTail { lines, follow } => trail::tail(ctx, lines, follow, sink, cancel).await,
         Request::AuditExport { format, since } => trail::export(ctx, format, since, sink),
         Request::AuditVerify => trail::verify(ctx),
+        Request::CallTool(_) => Err(Error::Internal(
+            "a tool call is run by tools::call, not here".into(),
+        )),
+        Request::GatewayStatus => tools::status(ctx, caller).await,
+        Request::ApproveTools(a) => tools::approve(ctx, &a, sink).await,
         Request::Executions(f) => executions::list(ctx, &f),
         Request::ImportExecutions(s) => executions::import(ctx, &s, sink),
         Request::Feedback(f) => executions::feedback(ctx, caller, &f, sink),

@@ -149,6 +149,17 @@ pub async fn register(
                 "registered {} {} ({})",
                 e.name, e.version, e.format
             ));
+            let listed = report
+                .live
+                .as_ref()
+                .map(|l| l.tool_definitions.as_slice())
+                .unwrap_or_default();
+            if !listed.is_empty() {
+                let n = crate::gateway::catalog::pin_all(store.as_ref(), &e.name, listed)?;
+                sink.note(&format!(
+                    "pinned the definitions of its {n} tool(s) for the gateway"
+                ));
+            }
             if let Some(why) = e.report.value()["not_launchable"].as_str() {
                 sink.note(&format!(
                     "it cannot be started here, so it cannot be checked live: {why}"
@@ -244,7 +255,27 @@ pub async fn client_config(
     sink: &dyn Sink,
 ) -> Result<Reply> {
     let store = ctx.store()?;
-    let e = registry::find(store.as_ref(), &n.name, n.version.as_deref())?;
+    let e = match registry::find(store.as_ref(), &n.name, n.version.as_deref()) {
+        Err(Error::NotFound { .. }) if n.name == "gateway" && n.version.is_none() => {
+            let exe = std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| "pc-hybrid".into());
+            let c = registry::client_config::gateway_config(
+                client,
+                &exe,
+                ctx.settings.paths.home.as_deref(),
+            );
+            for note in c.notes {
+                sink.note(&note);
+            }
+            return Ok(Response::Document {
+                document: c.document,
+                json: true,
+            }
+            .into());
+        }
+        other => other?,
+    };
     let server = registry::server_of(&e)?;
     let how = {
         let progress = Steps::new(sink, "environment");

@@ -257,6 +257,28 @@ fn absolute(args: &[String], dir: Option<&Path>) -> Vec<String> {
         .collect()
 }
 
+/// The configuration that connects `client` to the gateway: `pc-hybrid gateway stdio`,
+/// run as `exe`, with the home it keeps its data in when that is not the default.
+pub fn gateway_config(client: Client, exe: &str, home: Option<&Path>) -> ClientConfig {
+    let mut env = BTreeMap::new();
+    if let Some(h) = home {
+        env.insert("PROMPTCRAFT_HOME".to_string(), h.display().to_string());
+    }
+    let entry = stdio_entry(client, exe, &["gateway".into(), "stdio".into()], &env);
+    let wrapper = if client == Client::Vscode {
+        "servers"
+    } else {
+        "mcpServers"
+    };
+    ClientConfig {
+        document: json!({ wrapper: { "pc-hybrid-gateway": entry } }),
+        notes: vec![
+            "every tool of the deployed agents and registered servers, through one entry".into(),
+            format!("merge this into {}", client.file()),
+        ],
+    }
+}
+
 pub fn client_config(s: &Server, client: Client, how: &Connect) -> ClientConfig {
     let key = dns_name(&s.name);
     let mut notes = Vec::new();

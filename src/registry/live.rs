@@ -101,6 +101,9 @@ pub struct LiveReport {
     pub server_info: Option<Value>,
     pub server_capabilities: Option<Value>,
     pub tools: Vec<String>,
+    /// The tools in full, as listed: pinned for the gateway when the server is registered.
+    #[serde(skip)]
+    pub tool_definitions: Vec<Value>,
     pub resources: Option<usize>,
     pub prompts: Option<usize>,
     pub health: Option<HealthResult>,
@@ -196,6 +199,7 @@ pub async fn run(s: &Server, o: &LiveOptions) -> Result<Outcome> {
         server_info: None,
         server_capabilities: None,
         tools: Vec::new(),
+        tool_definitions: Vec::new(),
         resources: None,
         prompts: None,
         health: None,
@@ -407,7 +411,7 @@ fn failure(
 
 /// The headers a remote's definition gives: fixed values with their `{variables}` filled in
 /// from the inputs (secrets from the environment), or the input named like the header.
-fn remote_headers(s: &Server, o: &LiveOptions) -> Vec<(String, String)> {
+pub(crate) fn remote_headers(s: &Server, o: &LiveOptions) -> Vec<(String, String)> {
     let Some(r) = s.remotes.iter().find(|r| Some(&r.url) == s.url.as_ref()) else {
         return Vec::new();
     };
@@ -458,11 +462,14 @@ fn install_hint(program: &str) -> Option<&'static str> {
 }
 
 /// argv, argv as shown (secrets masked), environment, port.
-type Plan = (Vec<String>, Vec<String>, BTreeMap<String, String>, u16);
+pub(crate) type Plan = (Vec<String>, Vec<String>, BTreeMap<String, String>, u16);
 
 /// The argv and environment of the command to start, and the base URL of an HTTP server;
 /// or the finding that says what is missing. `{port}` is a free loopback port.
-fn command_plan(s: &Server, o: &LiveOptions) -> Result<std::result::Result<Plan, LiveFinding>> {
+pub(crate) fn command_plan(
+    s: &Server,
+    o: &LiveOptions,
+) -> Result<std::result::Result<Plan, LiveFinding>> {
     let http = s.transport != Transport::Stdio;
     let package = s
         .launch_package
@@ -1003,6 +1010,7 @@ async fn handshake(
         .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_owned))
         .collect();
     compare(s, &tools, findings);
+    report.tool_definitions = tools;
     Ok(())
 }
 

@@ -110,3 +110,85 @@ pub trait ExecutionStore: StoreInfo {
     /// execution.
     fn set_feedback(&self, execution_id: &str, f: &Feedback) -> Result<bool>;
 }
+
+/// Writes executions as calls finish, many to a transaction (group commit): a call hands
+/// its row over and goes on; a row is durable once the transaction it joined commits,
+/// which `flush` waits for.
+pub struct Writer {
+    tx: std::sync::mpsc::Sender<Job>,
+    /// Rows handed over and rows that could not be written.
+    pub stats: std::sync::Arc<WriterStats>,
+}
+
+#[derive(Default)]
+pub struct WriterStats {
+    pub queued: std::sync::atomic::AtomicU64,
+    pub written: std::sync::atomic::AtomicU64,
+    pub failed: std::sync::atomic::AtomicU64,
+}
+
+enum Job {
+    Row(Box<ExecutionRecord>),
+    Flush(std::sync::mpsc::Sender<()>),
+}
+
+/// The most rows one transaction takes.
+const BATCH: usize = 2000;
+
+impl Writer {
+    pub fn new(store: std::sync::Arc<dyn ExecutionStore>) -> Writer {
+        use std::sync::atomic::Ordering;
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let stats = std::sync::Arc::new(WriterStats::default());
+        let st = stats.clone();
+        std::thread::Builder::new()
+            .name("executions".into())
+            .spawn(move || {
+                let mut rows: Vec<ExecutionRecord> = Vec::with_capacity(BATCH);
+                let mut waiting: Vec<std::sync::mpsc::Sender<()>> = Vec::new();
+                while let Ok(first) = rx.recv() {
+                    let mut next = Some(first);
+                    while let Some(job) = next.take() {
+                        match job {
+                            Job::Row(r) => rows.push(*r),
+                            Job::Flush(w) => waiting.push(w),
+                        }
+                        if rows.len() < BATCH {
+                            next = rx.try_recv().ok();
+                        }
+                    }
+                    if !rows.is_empty() {
+                        match store.insert_executions(&rows) {
+                            Ok(_) => st.written.fetch_add(rows.len() as u64, Ordering::Relaxed),
+                            Err(e) => {
+                                log::error!("writing {} execution(s): {e}", rows.len());
+                                st.failed.fetch_add(rows.len() as u64, Ordering::Relaxed)
+                            }
+                        };
+                        rows.clear();
+                    }
+                    for w in waiting.drain(..) {
+                        let _ = w.send(());
+                    }
+                }
+            })
+            .expect("a thread can be started");
+        Writer { tx, stats }
+    }
+
+    /// Hand `row` over to be written with the next transaction.
+    pub fn record(&self, row: ExecutionRecord) {
+        self.stats
+            .queued
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.tx.send(Job::Row(Box::new(row)));
+    }
+
+    /// Wait until every row handed over so far is written (or failed).
+    pub fn flush(&self) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        if self.tx.send(Job::Flush(tx)).is_ok() {
+            let _ = rx.recv();
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! The gateway's operations: call a tool (from `invoke` or an MCP client), show what the
+//! gateway offers, approve changed tool definitions. A call is recorded once, when it
+//! ends: one audit event and one execution row, whatever happened to it.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::audit::event::{Category, EventType, Severity, Status};
+use crate::error::{Error, Result};
+use crate::gateway::catalog::{self, ReplicaState, Withheld};
+use crate::gateway::{CallOutcome, RpcError, Who};
+use crate::store::{ExecutionRecord, ExecutionStatus};
+
+use super::{Caller, Cancel, Context, Reply, Request, Response, Sink};
+
+/// `pc-hybrid invoke`, or `tools/call` of an MCP client.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallTool {
+    /// The agent or server, when `tool` is its own name for the tool (`invoke`); absent
+    /// when `tool` is the gateway's name (an MCP client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    pub tool: String,
+    #[serde(default)]
+    pub arguments: Value,
+    /// The client's progress token: progress is sent back as items carrying it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_token: Option<Value>,
+}
+
+/// How a call ended, as `invoke` prints it and an MCP client gets it.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Called {
+    pub execution_id: String,
+    pub server: String,
+    pub tool: String,
+    pub status: ExecutionStatus,
+    pub latency_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<RpcError>,
+}
+
+/// `pc-hybrid mcp approve`.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approve {
+    pub server: String,
+    /// One tool; absent: every pending definition of the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+}
+
+/// What the gateway offers, to whom it is asked by.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct GatewayView {
+    pub version: u64,
+    pub tools: Vec<ToolRow>,
+    pub withheld: Vec<Withheld>,
+    pub replicas: Vec<ReplicaState>,
+    /// The version of the access rules and limits decisions are made under.
+    pub policy: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ToolRow {
+    pub name: String,
+    pub server: String,
+    pub tool: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The roles the access rules judge `caller` by: those of its identity; none where single
+/// sign-on is required and it has none; `None` (the rules do not apply) for the local user
+/// otherwise.
+pub fn roles_for(ctx: &Context, caller: &Caller) -> Option<Vec<String>> {
+    let enforced = ctx.settings.auth.required.value || caller.remote;
+    match (&caller.identity, enforced) {
+        (Some(i), _) => Some(i.roles()),
+        (None, true) => Some(Vec::new()),
+        (None, false) => None,
+    }
+}
+
+fn who(ctx: &Context, caller: &Caller) -> Who {
+    Who {
+        user: caller.user.clone(),
+        roles: roles_for(ctx, caller),
+    }
+}
+
+/// Run one call through the gateway and record it.
+pub async fn call(
+    ctx: &Context,
+    caller: &Caller,
+    request: Request,
+    sink: &dyn Sink,
+    cancel: &Cancel,
+) -> Result<Reply> {
+    let started = Instant::now();
+    let denial = ctx.authorise(caller, &request).err();
+    let Request::CallTool(c) = request else {
+        return Err(Error::Internal("tools::call takes a tool call".into()));
+    };
+    let gateway = ctx.gateway(c.server.as_deref()).await?;
+    let name = match &c.server {
+        Some(server) => gateway
+            .catalog()
+            .tools
+            .iter()
+            .find(|t| &t.server == server && t.tool == c.tool)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| format!("{server}{}{}", crate::gateway::names::SEPARATOR, c.tool)),
+        None => c.tool.clone(),
+    };
+    let outcome = match &denial {
+        Some(e) => {
+            let (server, tool) = match &c.server {
+                Some(s) => (s.clone(), c.tool.clone()),
+                None => split(&name),
+            };
+            CallOutcome {
+                answer: Err(RpcError::new(catalog::DENIED, e.to_string())),
+                status: ExecutionStatus::Denied,
+                status_code: 403,
+                server,
+                tool,
+                replica: None,
+                request_bytes: serde_json::to_vec(&c.arguments)
+                    .map(|v| v.len() as u64)
+                    .unwrap_or(0),
+                response_bytes: 0,
+                tokens_in: None,
+                tokens_out: None,
+                cost: None,
+                model: None,
+                latency: started.elapsed(),
+            }
+        }
+        None => {
+            let arguments = if c.arguments.is_null() {
+                json!({})
+            } else {
+                c.arguments.clone()
+            };
+            match &c.progress_token {
+                None => {
+                    gateway
+                        .call(&who(ctx, caller), &name, arguments, None, cancel)
+                        .await
+                }
+                Some(token) => {
+                    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+                    let who = who(ctx, caller);
+                    let call = gateway.call(&who, &name, arguments, Some(tx), cancel);
+                    tokio::pin!(call);
+                    loop {
+                        tokio::select! {
+                            out = &mut call => break out,
+                            Some(mut p) = rx.recv() => {
+                                if let Some(o) = p.as_object_mut() {
+                                    o.insert("progressToken".into(), token.clone());
+                                }
+                                sink.item(&p, &[]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let execution_id = uuid::Uuid::now_v7().to_string();
+    record(ctx, caller, &execution_id, &outcome)?;
+    let called = Called {
+        execution_id,
+        server: outcome.server.clone(),
+        tool: outcome.tool.clone(),
+        status: outcome.status,
+        latency_ms: outcome.latency.as_secs_f64() * 1000.0,
+        result: outcome.answer.as_ref().ok().cloned(),
+        error: outcome.answer.as_ref().err().cloned(),
+    };
+    let error = match (denial, &outcome.answer) {
+        (Some(e), _) => Some(e),
+        (_, Err(e)) => Some(match outcome.status_code {
+            403 | 429 => Error::Permission {
+                message: e.message.clone(),
+                hint: None,
+            },
+            400 | 404 | 413 => Error::usage(e.message.clone(), None),
+            _ => Error::failed(e.message.clone(), None),
+        }),
+        (_, Ok(_)) if outcome.status != ExecutionStatus::Success => Some(Error::failed(
+            format!(
+                "the tool reported an error: {}",
+                outcome.error().unwrap_or_default()
+            ),
+            None,
+        )),
+        _ => None,
+    };
+    Ok(Reply {
+        response: Response::Called(Box::new(called)),
+        error,
+    })
+}
+
+fn split(name: &str) -> (String, String) {
+    match name.split_once(crate::gateway::names::SEPARATOR) {
+        Some((s, t)) => (s.into(), t.into()),
+        None => (String::new(), name.into()),
+    }
+}
+
+/// The call's one audit event and one execution row.
+fn record(ctx: &Context, caller: &Caller, execution_id: &str, o: &CallOutcome) -> Result<()> {
+    let denied = o.status == ExecutionStatus::Denied;
+    let failed = o.status != ExecutionStatus::Success;
+    let mut data = ctx.data_flags(
+        Some(&o.server)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str()),
+    )?;
+    data.request_size_bytes = Some(o.request_bytes);
+    data.response_size_bytes = Some(o.response_bytes);
+    data.cost = o.cost;
+    let error = o.error();
+    let action = crate::audit::Action {
+        event_type: if denied {
+            EventType::Authorization
+        } else {
+            EventType::Execution
+        },
+        category: if denied {
+            Category::Security
+        } else {
+            Category::Operational
+        },
+        severity: match (denied, failed) {
+            (true, _) => Severity::Warning,
+            (false, true) => Severity::Error,
+            _ => Severity::Info,
+        },
+        operation: "tool.call".into(),
+        resource: format!("{}/{}", o.server, o.tool),
+        resource_id: Some(execution_id.into()),
+        status: if failed {
+            Status::Failure
+        } else {
+            Status::Success
+        },
+        error: error.clone(),
+        response_time_ms: o.latency.as_secs_f64() * 1000.0,
+        agent_id: Some(o.server.clone()).filter(|s| !s.is_empty()),
+        data,
+        method: Some("tools/call".into()),
+        status_code: Some(o.status_code),
+    };
+    ctx.recorder()?.record_outcome(action, caller)?;
+    let writer = ctx.execution_writer()?;
+    writer.record(ExecutionRecord {
+        execution_id: execution_id.into(),
+        timestamp: chrono::Utc::now(),
+        agent_id: o.server.clone(),
+        tool: o.tool.clone(),
+        user_id: caller
+            .identity
+            .as_ref()
+            .map(|i| i.subject.clone())
+            .unwrap_or_else(|| caller.user.clone()),
+        organization: caller
+            .identity
+            .as_ref()
+            .and_then(|i| i.organization.clone())
+            .or_else(|| Some(ctx.settings.organization.value.clone())),
+        session_id: caller.session_id.clone(),
+        replica: o.replica,
+        latency_ms: o.latency.as_secs_f64() * 1000.0,
+        status: o.status,
+        request_bytes: o.request_bytes,
+        response_bytes: o.response_bytes,
+        tokens_in: o.tokens_in,
+        tokens_out: o.tokens_out,
+        cost: o.cost,
+        model: o.model.clone(),
+        trace_id: Some(caller.correlation_id.replace('-', "")),
+        error,
+        feedback: None,
+    });
+    if !ctx.is_long_lived() {
+        // The process ends soon after: the row is written before it does.
+        writer.flush();
+    }
+    Ok(())
+}
+
+pub async fn status(ctx: &Context, caller: &Caller) -> Result<Reply> {
+    let gateway = ctx.gateway(None).await?;
+    let catalog = gateway.catalog();
+    let who = who(ctx, caller);
+    let config = gateway.config();
+    let tools = catalog
+        .tools
+        .iter()
+        .filter(|t| {
+            config
+                .allows(who.roles.as_deref(), &t.server, &t.tool)
+                .is_ok()
+        })
+        .map(|t| ToolRow {
+            name: t.name.clone(),
+            server: t.server.clone(),
+            tool: t.tool.clone(),
+            description: t
+                .definition
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        })
+        .collect();
+    Ok(Response::Gateway(Box::new(GatewayView {
+        version: catalog.version,
+        tools,
+        withheld: catalog.withheld.clone(),
+        replicas: gateway.replicas(),
+        policy: config.version(),
+    }))
+    .into())
+}
+
+pub async fn approve(ctx: &Context, a: &Approve, sink: &dyn Sink) -> Result<Reply> {
+    let store = ctx.store()?;
+    crate::registry::find(store.as_ref(), &a.server, None)?;
+    let approved = catalog::approve(store.as_ref(), &a.server, a.tool.as_deref())?;
+    if approved.is_empty() {
+        return Err(Error::not_found(
+            match &a.tool {
+                Some(t) => format!(
+                    "tool `{t}` of `{}` has no definition waiting for approval",
+                    a.server
+                ),
+                None => format!("`{}` has no tool definition waiting for approval", a.server),
+            },
+            Some("`pc-hybrid gateway status` lists the withheld tools and why"),
+        ));
+    }
+    sink.note(&format!(
+        "approved the current definition of {} tool(s) of {}: {}",
+        approved.len(),
+        a.server,
+        approved.join(", ")
+    ));
+    if ctx.gateway_built().is_some() {
+        ctx.refresh_gateway(None, &[]).await?;
+    }
+    Ok(Response::Approved(approved).into())
+}
