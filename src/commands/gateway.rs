@@ -177,28 +177,6 @@ impl Tabular for View<'_> {
     }
 }
 
-/// Where the progress of a call goes: the client, as notifications.
-struct Progress {
-    tx: tokio::sync::mpsc::UnboundedSender<Value>,
-}
-
-impl ops::Sink for Progress {
-    fn note(&self, _: &str) {}
-    fn warn(&self, msg: &str) {
-        log::warn!("{msg}");
-    }
-    fn step(&self, _: &str, _: &ops::Step) {}
-    fn steps_done(&self, _: &str) {}
-    fn item(&self, item: &Value, _: &[String]) -> bool {
-        self.tx
-            .send(serde_json::json!({"jsonrpc": "2.0", "method": "notifications/progress", "params": item}))
-            .is_ok()
-    }
-    fn bytes(&self, _: &[u8]) -> bool {
-        true
-    }
-}
-
 /// Serve the gateway on stdin and stdout until stdin ends: each request answered in a task
 /// of its own (a slow tool does not hold the others), cancellations passed on, the client
 /// told when the tools change.
@@ -271,7 +249,7 @@ pub async fn stdio(settings: Settings) -> Result<()> {
                 let (ctx, caller, tx, running) =
                     (ctx.clone(), caller.clone(), tx.clone(), running.clone());
                 tokio::spawn(async move {
-                    let sink = Progress { tx: tx.clone() };
+                    let sink = mcp::Progress { tx: tx.clone() };
                     let answer =
                         mcp::answer(&ctx, &caller, &id, &method, params, &sink, &cancel).await;
                     let cancelled = running

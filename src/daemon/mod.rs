@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod client;
+pub mod mcp;
 pub mod openapi;
 pub mod server;
 pub mod tcp;
@@ -219,7 +220,19 @@ pub async fn serve(
         );
         tokio::spawn(tcp::serve(team, l.tls, state.clone()));
     }
+    {
+        let (ctx, stop) = (ctx.clone(), state.stop.clone());
+        tokio::spawn(async move {
+            crate::ops::mcp::watch(&ctx, std::time::Duration::from_secs(10), &stop).await;
+        });
+    }
     let served = server::serve(listener, state, std::time::Duration::from_secs(60)).await;
+    if let Some(g) = ctx.gateway_built() {
+        g.shutdown().await;
+    }
+    if let Ok(w) = ctx.execution_writer() {
+        w.flush();
+    }
     let _ = recorder.record(event("daemon.stop"), &caller);
     let sealed = recorder.seal();
     if bound_here {

@@ -50,6 +50,8 @@ pub struct State {
     running: AtomicU64,
     /// Cancelled to stop: no new connections, then the running operations are waited for.
     pub stop: Cancel,
+    /// The gateway's MCP client sessions.
+    pub mcp: super::mcp::Sessions,
 }
 
 impl State {
@@ -63,6 +65,7 @@ impl State {
             served: AtomicU64::new(0),
             running: AtomicU64::new(0),
             stop: Cancel::new(),
+            mcp: Default::default(),
         }
     }
 
@@ -310,6 +313,9 @@ async fn handle(req: HttpRequest<Incoming>, state: Arc<State>, peer: Peer) -> Ht
     };
     state.served.fetch_add(1, Ordering::Relaxed);
     let path = req.uri().path().to_owned();
+    if path == "/mcp" {
+        return super::mcp::handle(req, state, caller).await;
+    }
     let found = match path.strip_prefix(api::PREFIX) {
         Some(route) => api::route(req.method().as_str(), route),
         None => Err(api::Miss::NotFound),

@@ -402,6 +402,13 @@ pub async fn deploy(ctx: &Context, a: &Deploy, sink: &dyn Sink, cancel: &Cancel)
     for w in &outcome.warnings {
         sink.warn(w);
     }
+    // Its tools as deployed are the definitions the gateway holds it to.
+    if let Err(e) = ctx.gateway_changed(&a.name, true).await {
+        sink.warn(&format!(
+            "the gateway could not list the tools of {}: {e}",
+            a.name
+        ));
+    }
     Ok(Response::Deployed(Box::new(outcome)).into())
 }
 
@@ -409,6 +416,9 @@ pub async fn undeploy(ctx: &Context, a: &Undeploy, sink: &dyn Sink) -> Result<Re
     let store = ctx.store()?;
     let _lock = one_at_a_time(ctx, &a.name, sink).await?;
     let removed = deploy::undeploy(store.as_ref(), &a.name, a.target).await?;
+    if let Err(e) = ctx.gateway_changed(&a.name, false).await {
+        log::warn!("refreshing the gateway: {e}");
+    }
     Ok(Response::Undeployed(removed).into())
 }
 

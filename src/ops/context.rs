@@ -153,9 +153,9 @@ impl Context {
             .clone())
     }
 
-    /// The gateway, with its catalog made once (of `only` that server, or of all).
-    pub async fn gateway(&self, only: Option<&str>) -> Result<Arc<crate::gateway::Gateway>> {
-        let g = self
+    /// The gateway, built on first use (its catalog still empty).
+    async fn gateway_handle(&self) -> Result<Arc<crate::gateway::Gateway>> {
+        Ok(self
             .gateway
             .get_or_try_init(|| async {
                 let opts = crate::gateway::catalog::Options {
@@ -166,11 +166,33 @@ impl Context {
                 Ok::<_, crate::error::Error>(Arc::new(crate::gateway::Gateway::new(opts)))
             })
             .await?
-            .clone();
+            .clone())
+    }
+
+    /// The gateway, with its catalog made once (of `only` that server, or of all).
+    pub async fn gateway(&self, only: Option<&str>) -> Result<Arc<crate::gateway::Gateway>> {
+        let g = self.gateway_handle().await?;
         if !*self.gateway_refreshed.lock().await {
             self.refresh_gateway(only, &[]).await?;
         }
         Ok(g)
+    }
+
+    /// What the gateway fronts changed: `server` was deployed, undeployed, registered or
+    /// removed. Its tools are listed (and, when `pin`, their definitions pinned) now, in
+    /// this process; a long-lived one makes its whole catalog anew.
+    pub async fn gateway_changed(&self, server: &str, pin: bool) -> Result<()> {
+        if !self.long_lived && !pin {
+            return Ok(());
+        }
+        self.gateway_handle().await?;
+        let only = (!self.long_lived).then_some(server);
+        let pins = if pin {
+            vec![server.to_owned()]
+        } else {
+            Vec::new()
+        };
+        self.refresh_gateway(only, &pins).await
     }
 
     /// Whether this context serves many calls over a long life.

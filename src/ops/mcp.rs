@@ -181,6 +181,28 @@ async fn tools(ctx: &Context, caller: &Caller) -> crate::error::Result<Vec<Value
         .collect())
 }
 
+/// Where the progress of a call goes: the client, as `notifications/progress` messages.
+pub struct Progress {
+    pub tx: tokio::sync::mpsc::UnboundedSender<Value>,
+}
+
+impl Sink for Progress {
+    fn note(&self, _: &str) {}
+    fn warn(&self, msg: &str) {
+        log::warn!("{msg}");
+    }
+    fn step(&self, _: &str, _: &super::Step) {}
+    fn steps_done(&self, _: &str) {}
+    fn item(&self, item: &Value, _: &[String]) -> bool {
+        self.tx
+            .send(json!({"jsonrpc": "2.0", "method": "notifications/progress", "params": item}))
+            .is_ok()
+    }
+    fn bytes(&self, _: &[u8]) -> bool {
+        true
+    }
+}
+
 /// Keep the gateway's catalog fresh for as long as it runs: again when an upstream says its
 /// list changed or its process ended, and every `every` (what was deployed or registered
 /// by another process).

@@ -143,6 +143,7 @@ pub async fn register(
     }
     let store = ctx.store()?;
     let result = registry::register(store.as_ref(), &report, a.replace);
+    let registered = result.as_ref().ok().map(|e| e.name.clone());
     let error = match result {
         Ok(e) => {
             sink.note(&format!(
@@ -169,6 +170,11 @@ pub async fn register(
         }
         Err(e) => Some(e),
     };
+    if let Some(name) = registered {
+        if let Err(err) = ctx.gateway_changed(&name, false).await {
+            log::warn!("refreshing the gateway: {err}");
+        }
+    }
     Ok(Reply {
         response: Response::Reports(vec![report]),
         error,
