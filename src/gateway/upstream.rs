@@ -437,7 +437,20 @@ impl Upstream {
                     self.reset(&live).await;
                     return Err(e);
                 }
-                other => return other.map(|a| (a, id)),
+                // Unreachable now (its process died): marked, so that calls go elsewhere
+                // until it answers again.
+                Err(e @ UpstreamError::Connect(_)) => {
+                    self.set_failure(Some(e.to_string()));
+                    self.reset(&live).await;
+                    return Err(e);
+                }
+                Ok(a) => {
+                    if self.failure().is_some() {
+                        self.set_failure(None);
+                    }
+                    return Ok((a, id));
+                }
+                Err(e) => return Err(e),
             }
         }
         Err(UpstreamError::Closed)
