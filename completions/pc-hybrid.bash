@@ -46,8 +46,14 @@ _pc__hybrid() {
             pc__hybrid,feedback)
                 cmd="pc__hybrid__subcmd__feedback"
                 ;;
+            pc__hybrid,gateway)
+                cmd="pc__hybrid__subcmd__gateway"
+                ;;
             pc__hybrid,help)
                 cmd="pc__hybrid__subcmd__help"
+                ;;
+            pc__hybrid,invoke)
+                cmd="pc__hybrid__subcmd__invoke"
                 ;;
             pc__hybrid,list-agents)
                 cmd="pc__hybrid__subcmd__list__subcmd__agents"
@@ -202,6 +208,24 @@ _pc__hybrid() {
             pc__hybrid__subcmd__executions__subcmd__help,import)
                 cmd="pc__hybrid__subcmd__executions__subcmd__help__subcmd__import"
                 ;;
+            pc__hybrid__subcmd__gateway,help)
+                cmd="pc__hybrid__subcmd__gateway__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__gateway,status)
+                cmd="pc__hybrid__subcmd__gateway__subcmd__status"
+                ;;
+            pc__hybrid__subcmd__gateway,stdio)
+                cmd="pc__hybrid__subcmd__gateway__subcmd__stdio"
+                ;;
+            pc__hybrid__subcmd__gateway__subcmd__help,help)
+                cmd="pc__hybrid__subcmd__gateway__subcmd__help__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__gateway__subcmd__help,status)
+                cmd="pc__hybrid__subcmd__gateway__subcmd__help__subcmd__status"
+                ;;
+            pc__hybrid__subcmd__gateway__subcmd__help,stdio)
+                cmd="pc__hybrid__subcmd__gateway__subcmd__help__subcmd__stdio"
+                ;;
             pc__hybrid__subcmd__help,audit)
                 cmd="pc__hybrid__subcmd__help__subcmd__audit"
                 ;;
@@ -232,8 +256,14 @@ _pc__hybrid() {
             pc__hybrid__subcmd__help,feedback)
                 cmd="pc__hybrid__subcmd__help__subcmd__feedback"
                 ;;
+            pc__hybrid__subcmd__help,gateway)
+                cmd="pc__hybrid__subcmd__help__subcmd__gateway"
+                ;;
             pc__hybrid__subcmd__help,help)
                 cmd="pc__hybrid__subcmd__help__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__help,invoke)
+                cmd="pc__hybrid__subcmd__help__subcmd__invoke"
                 ;;
             pc__hybrid__subcmd__help,list-agents)
                 cmd="pc__hybrid__subcmd__help__subcmd__list__subcmd__agents"
@@ -262,6 +292,9 @@ _pc__hybrid() {
             pc__hybrid__subcmd__help,whoami)
                 cmd="pc__hybrid__subcmd__help__subcmd__whoami"
                 ;;
+            pc__hybrid__subcmd__mcp,approve)
+                cmd="pc__hybrid__subcmd__mcp__subcmd__approve"
+                ;;
             pc__hybrid__subcmd__mcp,client-config)
                 cmd="pc__hybrid__subcmd__mcp__subcmd__client__subcmd__config"
                 ;;
@@ -288,6 +321,9 @@ _pc__hybrid() {
                 ;;
             pc__hybrid__subcmd__mcp,validate)
                 cmd="pc__hybrid__subcmd__mcp__subcmd__validate"
+                ;;
+            pc__hybrid__subcmd__mcp__subcmd__help,approve)
+                cmd="pc__hybrid__subcmd__mcp__subcmd__help__subcmd__approve"
                 ;;
             pc__hybrid__subcmd__mcp__subcmd__help,client-config)
                 cmd="pc__hybrid__subcmd__mcp__subcmd__help__subcmd__client__subcmd__config"
@@ -323,7 +359,7 @@ _pc__hybrid() {
 
     case "${cmd}" in
         pc__hybrid)
-            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp audit executions feedback login logout whoami auth config doctor daemon completions help"
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp audit invoke gateway executions feedback login logout whoami auth config doctor daemon completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1584,8 +1620,142 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__gateway)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version status stdio help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__gateway__subcmd__help)
+            opts="status stdio help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__gateway__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__gateway__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__gateway__subcmd__help__subcmd__stdio)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__gateway__subcmd__status)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__gateway__subcmd__stdio)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__help)
-            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp audit executions feedback login logout whoami auth config doctor daemon completions help"
+            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp audit invoke gateway executions feedback login logout whoami auth config doctor daemon completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1738,7 +1908,35 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__gateway)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__invoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1878,6 +2076,40 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__invoke)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --arg --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__list__subcmd__agents)
             opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1999,12 +2231,42 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__mcp)
-            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version register validate list show remove export client-config rules help"
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version register validate list show remove export client-config rules approve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__mcp__subcmd__approve)
+            opts="-o -q -v -h -V --tool --output --quiet --verbose --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
@@ -2097,8 +2359,22 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__mcp__subcmd__help)
-            opts="register validate list show remove export client-config rules help"
+            opts="register validate list show remove export client-config rules approve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__mcp__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

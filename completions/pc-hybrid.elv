@@ -38,6 +38,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand audit 'The audit trail: ingest, query, tail, export and verify events'
+            cand invoke 'Call a tool of a deployed agent or registered server through the gateway: governed, audited and recorded as an execution like any MCP client''s call'
+            cand gateway 'The MCP gateway: one MCP endpoint in front of every deployed agent and registered server (the daemon serves it at /mcp)'
             cand executions 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines'
             cand feedback 'Judge an execution: a rating from 1 to 5, and whether its answer was correct'
             cand login 'Log in to the SSO provider: device code, browser, client credentials or a token'
@@ -207,6 +209,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand export 'Print a registered server as a server.json (to publish it) or an MCPServer manifest'
             cand client-config 'Print the configuration that connects an MCP client to a registered server'
             cand rules 'List the security policy rules every server is checked against'
+            cand approve 'Approve the tool definitions a server presents now that differ from those pinned (the gateway withholds such tools until then)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pc-hybrid;mcp;register'= {
@@ -321,6 +324,20 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pc-hybrid;mcp;approve'= {
+            cand --tool 'Only this tool (by the server''s name for it)'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pc-hybrid;mcp;help'= {
             cand register 'Validate a server definition and store it in the registry'
             cand validate 'Run the same checks as `register` on one or more files; store nothing'
@@ -330,6 +347,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand export 'Print a registered server as a server.json (to publish it) or an MCPServer manifest'
             cand client-config 'Print the configuration that connects an MCP client to a registered server'
             cand rules 'List the security policy rules every server is checked against'
+            cand approve 'Approve the tool definitions a server presents now that differ from those pinned (the gateway withholds such tools until then)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pc-hybrid;mcp;help;register'= {
@@ -347,6 +365,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;mcp;help;client-config'= {
         }
         &'pc-hybrid;mcp;help;rules'= {
+        }
+        &'pc-hybrid;mcp;help;approve'= {
         }
         &'pc-hybrid;mcp;help;help'= {
         }
@@ -470,6 +490,74 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;audit;help;verify'= {
         }
         &'pc-hybrid;audit;help;help'= {
+        }
+        &'pc-hybrid;invoke'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand --arg 'An argument: `key=value` for a string, `key:=json` for any JSON value (a number, true, an object); repeatable'
+            cand --json 'All arguments as one JSON object'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;gateway'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'The tools offered (by the name clients see), those withheld and why, and every upstream replica with its health'
+            cand stdio 'Serve the gateway over stdio, for a desktop MCP client (`mcp client-config gateway` prints its configuration)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;gateway;status'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;gateway;stdio'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;gateway;help'= {
+            cand status 'The tools offered (by the name clients see), those withheld and why, and every upstream replica with its health'
+            cand stdio 'Serve the gateway over stdio, for a desktop MCP client (`mcp client-config gateway` prints its configuration)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;gateway;help;status'= {
+        }
+        &'pc-hybrid;gateway;help;stdio'= {
+        }
+        &'pc-hybrid;gateway;help;help'= {
         }
         &'pc-hybrid;executions'= {
             cand -o 'Output format of data written to stdout'
@@ -838,6 +926,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand restart 'Start again the replicas of a deployment that are not healthy'
             cand mcp 'The MCP registry: register, validate, list, show, remove and export MCP servers'
             cand audit 'The audit trail: ingest, query, tail, export and verify events'
+            cand invoke 'Call a tool of a deployed agent or registered server through the gateway: governed, audited and recorded as an execution like any MCP client''s call'
+            cand gateway 'The MCP gateway: one MCP endpoint in front of every deployed agent and registered server (the daemon serves it at /mcp)'
             cand executions 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines'
             cand feedback 'Judge an execution: a rating from 1 to 5, and whether its answer was correct'
             cand login 'Log in to the SSO provider: device code, browser, client credentials or a token'
@@ -867,6 +957,10 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;mcp'= {
         }
         &'pc-hybrid;help;audit'= {
+        }
+        &'pc-hybrid;help;invoke'= {
+        }
+        &'pc-hybrid;help;gateway'= {
         }
         &'pc-hybrid;help;executions'= {
         }

@@ -13,7 +13,7 @@ pub mod document; // JSON/YAML with line/column by JSON pointer, bounded parsing
 pub mod env_vars; // every environment variable the tool reads
 pub mod error; // typed errors, exit codes, hints
 pub mod factory; // agent factory: spec, templates, escaping, git
-pub mod gateway; // the MCP gateway: tool names, pinned tool definitions
+pub mod gateway; // the MCP gateway: upstreams, the merged catalog, routing, policy, pinned tool definitions
 pub mod lockfile; // locks held across processes (flock on a 0600 file)
 pub mod model; // the shared vocabulary: agent names, deployment targets, agent version and port
 pub mod net; // the one HTTP client, loopback ports

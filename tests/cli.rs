@@ -185,7 +185,7 @@ fn doctor_reports_every_check() {
     assert_eq!(by("store")["status"], "ok");
     let store = by("store")["detail"].as_str().unwrap().to_owned();
     assert!(
-        store.contains("pc-hybrid.db (schema 3, integrity ok)"),
+        store.contains("pc-hybrid.db (schema 10, integrity ok)"),
         "{store}"
     );
     assert_eq!(by("audit store")["status"], "ok");

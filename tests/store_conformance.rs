@@ -82,7 +82,7 @@ fn agents_creations_and_registry(backend: Backend) {
             "postgresql"
         }
     );
-    assert_eq!(s.schema_version().unwrap(), 8);
+    assert_eq!(s.schema_version().unwrap(), 10);
     s.check().unwrap();
 
     let step = |name: &str, status: StepStatus| StepRecord {
@@ -614,12 +614,13 @@ fn tables(url: &StoreUrl) -> Vec<String> {
 /// Each concern's database holds its own tables only, reports its own schema version, and
 /// a database named for both (or made before the split, holding everything) serves both.
 fn each_concern_keeps_its_own_tables(backend: Backend) {
-    const DOMAIN: [&str; 5] = [
+    const DOMAIN: [&str; 6] = [
         "agents",
         "creation_steps",
         "creations",
         "deployments",
         "mcp_servers",
+        "tool_pins",
     ];
     let dir = tempfile::tempdir().unwrap();
     let domain_url = new_store(backend, &dir.path().join("d"));
@@ -632,7 +633,7 @@ fn each_concern_keeps_its_own_tables(backend: Backend) {
         false,
     )
     .unwrap();
-    assert_eq!(d.schema_version().unwrap(), 3);
+    assert_eq!(d.schema_version().unwrap(), 10);
     let mut want: Vec<&str> = DOMAIN.to_vec();
     want.push("schema_migrations");
     want.sort();
@@ -664,7 +665,7 @@ fn each_concern_keeps_its_own_tables(backend: Backend) {
     // and gains the other's tables.
     drop((d, a));
     let both = store::open(&domain_url).unwrap();
-    assert_eq!(both.schema_version().unwrap(), 8);
+    assert_eq!(both.schema_version().unwrap(), 10);
     assert_eq!(both.list_agents().unwrap().len(), 1);
     assert_eq!(both.audit_head().unwrap(), None);
     let audit_again = store::open_audit(&audit_url).unwrap();
@@ -840,7 +841,37 @@ fn executions_and_feedback(backend: Backend) {
     assert_eq!(s.execution("x-0003").unwrap().unwrap().feedback, None);
 }
 
+/// Tool pins round-trip exactly (definitions as JSON, pending ones beside), one row per
+/// tool, a later save replacing the tool's row.
+fn tool_pins(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = new_store(backend, &dir.path().join("p"));
+    let s = store::open_domain(&url).unwrap();
+    assert!(s.tool_pins("srv").unwrap().is_empty());
+    let at = chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05.678Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let pin = |tool: &str, hash: &str| store::ToolPin {
+        tool: tool.into(),
+        hash: hash.into(),
+        definition: serde_json::json!({"name": tool, "inputSchema": {"type": "object"}}),
+        pinned_at: at,
+        pending_hash: None,
+        pending_definition: None,
+    };
+    s.save_pins("srv", &[pin("b", "h2"), pin("a", "h1")])
+        .unwrap();
+    s.save_pins("other", &[pin("a", "x")]).unwrap();
+    let mut changed = pin("a", "h1");
+    changed.pending_hash = Some("h9".into());
+    changed.pending_definition = Some(serde_json::json!({"name": "a", "description": "new"}));
+    s.save_pins("srv", std::slice::from_ref(&changed)).unwrap();
+    assert_eq!(s.tool_pins("srv").unwrap(), vec![changed, pin("b", "h2")]);
+    assert_eq!(s.tool_pins("other").unwrap(), vec![pin("a", "x")]);
+}
+
 on_both_stores!(
+    tool_pins,
     executions_and_feedback,
     each_concern_keeps_its_own_tables,
     agents_creations_and_registry,

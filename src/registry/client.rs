@@ -253,18 +253,7 @@ impl Client {
                 return Err(ClientError::Closed);
             };
             buf.extend_from_slice(&chunk);
-            while let Some(end) = find_event_end(&buf) {
-                let event: Vec<u8> = buf.drain(..end).collect();
-                let text = String::from_utf8_lossy(&event);
-                let data: String = text
-                    .lines()
-                    .filter_map(|l| l.strip_prefix("data:"))
-                    .map(|d| d.strip_prefix(' ').unwrap_or(d))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                if data.is_empty() {
-                    continue;
-                }
+            while let Some(data) = crate::gateway::upstream::next_event(&mut buf) {
                 if let Ok(v) = serde_json::from_str::<Value>(&data) {
                     if v.get("id").and_then(Value::as_i64) == Some(id) {
                         return Ok(Some(v));
@@ -277,30 +266,5 @@ impl Client {
                 ));
             }
         }
-    }
-}
-
-/// The end (exclusive, separator included) of the first complete SSE event in `buf`.
-fn find_event_end(buf: &[u8]) -> Option<usize> {
-    for i in 0..buf.len() {
-        if buf[i..].starts_with(b"\n\n") {
-            return Some(i + 2);
-        }
-        if buf[i..].starts_with(b"\r\n\r\n") {
-            return Some(i + 4);
-        }
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sse_events() {
-        assert_eq!(find_event_end(b"data: x\n\nrest"), Some(9));
-        assert_eq!(find_event_end(b"data: x\r\n\r\n"), Some(11));
-        assert_eq!(find_event_end(b"data: x\n"), None);
     }
 }
