@@ -18,6 +18,8 @@ use hyper::body::Bytes;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
+// One per connection, a handful per run: the size of the larger variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Conn {
     Http {
         send: hyper::client::conn::http1::SendRequest<Full<Bytes>>,

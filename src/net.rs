@@ -168,3 +168,44 @@ pub fn is_loopback_url(u: &url::Url) -> bool {
         None => false,
     }
 }
+
+/// The data of the first complete SSE event in `buf`, taken out of it.
+pub fn next_event(buf: &mut Vec<u8>) -> Option<String> {
+    loop {
+        let (end, sep) = (0..buf.len()).find_map(|i| {
+            if buf[i..].starts_with(b"\n\n") {
+                Some((i, 2))
+            } else if buf[i..].starts_with(b"\r\n\r\n") {
+                Some((i, 4))
+            } else {
+                None
+            }
+        })?;
+        let event: Vec<u8> = buf.drain(..end + sep).collect();
+        let text = String::from_utf8_lossy(&event[..end]);
+        let data: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .map(|d| d.strip_prefix(' ').unwrap_or(d))
+            .collect();
+        if !data.is_empty() {
+            return Some(data.join("\n"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sse_events_are_taken_one_by_one() {
+        let mut buf =
+            b"event: message\ndata: {\"a\":1}\n\n: keepalive\n\ndata: x\r\n\r\ndata: partial"
+                .to_vec();
+        assert_eq!(next_event(&mut buf).as_deref(), Some("{\"a\":1}"));
+        assert_eq!(next_event(&mut buf).as_deref(), Some("x"));
+        assert_eq!(next_event(&mut buf), None);
+        assert_eq!(buf, b"data: partial");
+    }
+}

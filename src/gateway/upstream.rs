@@ -365,7 +365,7 @@ impl Upstream {
             let mut buf = Vec::new();
             while let Ok(Some(chunk)) = resp.chunk().await {
                 buf.extend_from_slice(&chunk);
-                while let Some(data) = next_event(&mut buf) {
+                while let Some(data) = crate::net::next_event(&mut buf) {
                     if let Ok(msg) = serde_json::from_str::<Value>(&data) {
                         dispatch(&msg, &none, &progress, &notes, &server, None);
                     }
@@ -614,7 +614,7 @@ impl Upstream {
                 return Err(UpstreamError::Closed);
             };
             buf.extend_from_slice(&chunk);
-            while let Some(data) = next_event(&mut buf) {
+            while let Some(data) = crate::net::next_event(&mut buf) {
                 let Ok(v) = serde_json::from_str::<Value>(&data) else {
                     continue;
                 };
@@ -713,46 +713,5 @@ fn dispatch(
             }
         }
         _ => {}
-    }
-}
-
-/// The data of the first complete SSE event in `buf`, taken out of it.
-pub fn next_event(buf: &mut Vec<u8>) -> Option<String> {
-    loop {
-        let (end, sep) = (0..buf.len()).find_map(|i| {
-            if buf[i..].starts_with(b"\n\n") {
-                Some((i, 2))
-            } else if buf[i..].starts_with(b"\r\n\r\n") {
-                Some((i, 4))
-            } else {
-                None
-            }
-        })?;
-        let event: Vec<u8> = buf.drain(..end + sep).collect();
-        let text = String::from_utf8_lossy(&event[..end]);
-        let data: Vec<&str> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("data:"))
-            .map(|d| d.strip_prefix(' ').unwrap_or(d))
-            .collect();
-        if !data.is_empty() {
-            return Some(data.join("\n"));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sse_events_are_taken_one_by_one() {
-        let mut buf =
-            b"event: message\ndata: {\"a\":1}\n\n: keepalive\n\ndata: x\r\n\r\ndata: partial"
-                .to_vec();
-        assert_eq!(next_event(&mut buf).as_deref(), Some("{\"a\":1}"));
-        assert_eq!(next_event(&mut buf).as_deref(), Some("x"));
-        assert_eq!(next_event(&mut buf), None);
-        assert_eq!(buf, b"data: partial");
     }
 }

@@ -253,7 +253,7 @@ impl Client {
                 return Err(ClientError::Closed);
             };
             buf.extend_from_slice(&chunk);
-            while let Some(data) = crate::gateway::upstream::next_event(&mut buf) {
+            while let Some(data) = crate::net::next_event(&mut buf) {
                 if let Ok(v) = serde_json::from_str::<Value>(&data) {
                     if v.get("id").and_then(Value::as_i64) == Some(id) {
                         return Ok(Some(v));
