@@ -1325,3 +1325,136 @@ fn profiles_keep_their_own_sessions() {
         "{o:?}"
     );
 }
+
+/// `gateway stdio` fed `lines` on stdin; its answers by request id.
+fn gateway_stdio(env: &Env, lines: &[Value]) -> std::collections::HashMap<i64, Value> {
+    let mut c = env.cmd(&["gateway", "stdio"]);
+    c.stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for l in lines {
+        writeln!(stdin, "{l}").unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| Some((v.get("id")?.as_i64()?, v)))
+        .collect()
+}
+
+#[test]
+fn the_gateway_offers_and_runs_only_what_a_callers_roles_allow() {
+    let idp = Idp::start(json!({}));
+    let env = idp.env().var("ENTERPRISE_MODE", "true");
+    std::fs::create_dir_all(&env.home).unwrap();
+    std::fs::write(
+        env.home.join("config.yaml"),
+        "gateway:\n  access:\n    everything:\n      tools:\n        get-env: [platform-admin]\n",
+    )
+    .unwrap();
+    let manifest = env.work.join("everything.yaml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata:\n  name: everything\n  version: 1.0.0\nspec:\n  command:\n  - {}\n  - stdio\n  capabilities:\n  - name: echo\n    endpoint: /tools/echo\n    method: POST\n",
+            tools().join("node_modules/.bin/mcp-server-everything").display()
+        ),
+    )
+    .unwrap();
+    assert_eq!(device_login(&env, "alice").code, 0);
+    env.ok(&["mcp", "register", manifest.to_str().unwrap()]);
+    let names = |env: &Env| -> Vec<String> {
+        env.ok(&["gateway", "status", "-o", "json"]).json()["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(names(&env).contains(&"everything__get-env".to_string()));
+    env.ok(&["invoke", "everything", "get-env"]);
+    env.ok(&["logout"]);
+
+    // An agent developer may call tools, but not the one kept for admins: it is not listed
+    // to bob, and calling it anyway is refused, naming the rule's version, and audited.
+    assert_eq!(device_login(&env, "bob").code, 0);
+    let listed = names(&env);
+    assert!(
+        listed.contains(&"everything__echo".to_string()),
+        "{listed:?}"
+    );
+    assert!(
+        !listed.contains(&"everything__get-env".to_string()),
+        "{listed:?}"
+    );
+    let o = env.run(&["invoke", "everything", "get-env"]);
+    assert_eq!(o.code, 3, "{o:?}");
+    assert!(
+        o.stderr.contains("may not call") && o.stderr.contains("platform-admin"),
+        "{o:?}"
+    );
+    env.ok(&["invoke", "everything", "echo", "--arg", "message=hi"]);
+    // The same over MCP: tools/list leaves it out, tools/call refuses it.
+    let answers = gateway_stdio(
+        &env,
+        &[
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}),
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "everything__get-env", "arguments": {}}}),
+        ],
+    );
+    let listed: Vec<&str> = answers[&2]["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&"everything__echo") && !listed.contains(&"everything__get-env"));
+    assert_eq!(answers[&3]["error"]["code"], -32001, "{answers:?}");
+    env.ok(&["logout"]);
+
+    // An auditor may not call tools at all: nothing is listed, a call is refused.
+    assert_eq!(device_login(&env, "dave").code, 0);
+    let o = env.run(&["invoke", "everything", "echo", "--arg", "message=hi"]);
+    assert_eq!(o.code, 3, "{o:?}");
+    assert!(o.stderr.contains("tools_call"), "{o:?}");
+    let answers = gateway_stdio(
+        &env,
+        &[
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+        ],
+    );
+    assert_eq!(answers[&2]["result"]["tools"], json!([]), "{answers:?}");
+
+    // Every refusal is an authorization event of the user and a denied execution.
+    let events = audit_events(&env);
+    let refused: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["action"]["operation"] == "tool.call" && e["event_type"] == "authorization")
+        .collect();
+    let users: Vec<&str> = refused
+        .iter()
+        .map(|e| e["user_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        users.iter().filter(|u| **u == "bob").count(),
+        2,
+        "{users:?}"
+    );
+    assert_eq!(
+        users.iter().filter(|u| **u == "dave").count(),
+        1,
+        "{users:?}"
+    );
+    assert!(refused.iter().all(|e| e["outcome"]["status_code"] == 403));
+    env.ok(&["logout"]);
+    assert_eq!(device_login(&env, "alice").code, 0);
+    let rows = env
+        .ok(&["executions", "--status", "denied", "-o", "json"])
+        .json();
+    assert_eq!(rows.as_array().unwrap().len(), 3, "{rows}");
+}

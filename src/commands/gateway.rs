@@ -205,6 +205,7 @@ pub async fn stdio(settings: Settings) -> Result<()> {
     let running: Arc<std::sync::Mutex<std::collections::HashMap<String, Cancel>>> =
         Default::default();
     let mut announced = false;
+    let mut calls = tokio::task::JoinSet::new();
     let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         if line.trim().is_empty() {
@@ -225,14 +226,17 @@ pub async fn stdio(settings: Settings) -> Result<()> {
                 }
                 if method == "notifications/initialized" && !announced {
                     announced = true;
-                    let tx = tx.clone();
-                    let ctx = ctx.clone();
+                    let (tx, ctx, stop) = (tx.clone(), ctx.clone(), stop.clone());
                     tokio::spawn(async move {
                         let Ok(g) = ctx.gateway(None).await else {
                             return;
                         };
                         let mut changes = g.subscribe();
-                        while changes.recv().await.is_ok() {
+                        loop {
+                            tokio::select! {
+                                r = changes.recv() => if r.is_err() { return },
+                                _ = stop.cancelled() => return,
+                            }
                             let note = serde_json::json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"});
                             if tx.send(note).is_err() {
                                 return;
@@ -248,7 +252,7 @@ pub async fn stdio(settings: Settings) -> Result<()> {
                 }
                 let (ctx, caller, tx, running) =
                     (ctx.clone(), caller.clone(), tx.clone(), running.clone());
-                tokio::spawn(async move {
+                calls.spawn(async move {
                     let sink = mcp::Progress { tx: tx.clone() };
                     let answer =
                         mcp::answer(&ctx, &caller, &id, &method, params, &sink, &cancel).await;
@@ -265,6 +269,8 @@ pub async fn stdio(settings: Settings) -> Result<()> {
             }
         }
     }
+    // The client closed its side: what it asked is still answered, then everything stops.
+    while calls.join_next().await.is_some() {}
     stop.cancel();
     drop(tx);
     if let Some(g) = ctx.gateway_built() {
