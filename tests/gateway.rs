@@ -488,3 +488,63 @@ fn bad_messages_get_json_rpc_errors_and_the_daemon_goes_on() {
     env.ok(&["daemon", "status"]);
     env.ok(&["daemon", "stop"]);
 }
+
+#[test]
+fn upstreams_that_hang_break_or_flood_give_clear_errors_and_are_recorded() {
+    let env = common::Env::new();
+    let log = env.work.join("cancelled.log");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gateway/bad_server.py");
+    let file = env.work.join("bad.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata:\n  name: bad\n  version: 1.0.0\nspec:\n  command:\n  - {}\n  - {}\n  env:\n    BAD_SERVER_LOG: {}\n  capabilities:\n  - name: fine\n    endpoint: /tools/fine\n    method: POST\n",
+            common::python().display(),
+            script.display(),
+            log.display()
+        ),
+    )
+    .unwrap();
+    env.ok(&["mcp", "register", file.to_str().unwrap()]);
+    std::fs::write(
+        env.home.join("config.yaml"),
+        "gateway:\n  call_timeout_seconds: 1\n  max_result_bytes: 1048576\n",
+    )
+    .unwrap();
+    let socket = env.ok(&["daemon", "start", "-o", "json"]).json()["socket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut c = Client::start(&["uds", &socket], &env);
+    // A tool that never answers: a timeout, and the upstream told to stop.
+    let r = c.call("bad__hang", json!({}));
+    assert_eq!(r["error"]["code"], -32003, "{r}");
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("1 s"),
+        "{r}"
+    );
+    // A result over the limit.
+    let r = c.call("bad__huge", json!({}));
+    assert_eq!(r["error"]["code"], -32005, "{r}");
+    // A process that writes garbage and dies in the middle of a call.
+    let r = c.call("bad__garbage", json!({}));
+    assert_eq!(r["error"]["code"], -32004, "{r}");
+    // Started again for the next call; the client's session went on throughout.
+    let r = c.call("bad__fine", json!({}));
+    assert_eq!(text(&r), "fine", "{r}");
+    drop(c);
+    env.ok(&["daemon", "stop"]);
+    let cancelled = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(cancelled.contains("timeout"), "{cancelled:?}");
+    let rows = executions(&env);
+    let mut statuses: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    statuses.sort();
+    assert_eq!(statuses, ["error", "error", "success", "timeout"]);
+    let events = tool_call_events(&env);
+    let mut codes: Vec<i64> = events
+        .iter()
+        .map(|e| e["outcome"]["status_code"].as_i64().unwrap())
+        .collect();
+    codes.sort();
+    assert_eq!(codes, [200, 413, 502, 504]);
+}
