@@ -377,8 +377,48 @@ fn gateway_stdio_serves_a_desktop_client_and_bad_config_is_refused() {
     assert!(text(&r).contains('3'), "{r}");
     let r = c.call("everything__get-sum", json!({"a": "one"}));
     assert_eq!(r["error"]["code"], -32602, "{r}");
+    // Prompts and resources pass through: prompts under the gateway's names, resources
+    // under their own URIs, read from the server that offers them.
+    let prompts = c.ask(json!({"do": "prompts"}));
+    assert!(
+        prompts["prompts"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("everything__args-prompt")),
+        "{prompts}"
+    );
+    let r = c.ask(
+        json!({"do": "prompt", "name": "everything__args-prompt", "arguments": {"city": "Lyon"}}),
+    );
+    assert!(r["result"].to_string().contains("Lyon"), "{r}");
+    let r = c.ask(json!({"do": "prompt", "name": "everything__nope"}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let listed = c.ask(json!({"do": "resources"}));
+    let uri = listed["resources"][0].as_str().unwrap().to_owned();
+    assert!(uri.starts_with("demo://"), "{listed}");
+    let r = c.ask(json!({"do": "read", "uri": uri}));
+    assert!(r["result"]["contents"][0]["uri"] == json!(uri), "{r}");
+    // A URI only a template describes goes to the template's server.
+    assert!(listed["templates"]
+        .to_string()
+        .contains("demo://resource/dynamic/text/{resourceId}"));
+    let r = c.ask(json!({"do": "read", "uri": "demo://resource/dynamic/text/7"}));
+    assert!(r.get("result").is_some(), "{r}");
+    let r = c.ask(json!({"do": "read", "uri": "nobody://x"}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
     drop(c);
     assert_eq!(executions(&env).len(), 2);
+    let reads = env
+        .ok(&["audit", "query", "--limit", "1000", "-o", "json"])
+        .json();
+    let ops: Vec<&str> = reads
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"]["operation"].as_str())
+        .filter(|o| *o == "prompt.get" || *o == "resource.read")
+        .collect();
+    assert_eq!(ops.len(), 3, "{ops:?}");
 
     // The configuration a desktop client needs.
     let doc = env

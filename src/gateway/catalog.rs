@@ -71,11 +71,47 @@ pub struct Catalog {
     pub tools: Vec<Arc<Tool>>,
     index: HashMap<String, usize>,
     pub withheld: Vec<Withheld>,
+    /// Prompts under the gateway's names: (name, server, the server's name, definition).
+    pub prompts: Vec<(String, String, String, Value)>,
+    /// Resources as their servers publish them (a URI two servers publish is left out),
+    /// with their server.
+    pub resources: Vec<(String, Value)>,
+    /// Resource templates with their server.
+    pub templates: Vec<(String, Value)>,
 }
 
 impl Catalog {
     pub fn tool(&self, name: &str) -> Option<&Arc<Tool>> {
         self.index.get(name).map(|i| &self.tools[*i])
+    }
+
+    /// The server and its own name of the prompt clients know as `name`.
+    pub fn prompt(&self, name: &str) -> Option<(&str, &str)> {
+        self.prompts
+            .iter()
+            .find(|p| p.0 == name)
+            .map(|p| (p.1.as_str(), p.2.as_str()))
+    }
+
+    /// The server of the resource at `uri`: the one that lists it, else the one with a
+    /// template whose fixed start the URI has (the longest such start).
+    pub fn resource_server(&self, uri: &str) -> Option<&str> {
+        if let Some((s, _)) = self
+            .resources
+            .iter()
+            .find(|(_, r)| r.get("uri").and_then(Value::as_str) == Some(uri))
+        {
+            return Some(s);
+        }
+        self.templates
+            .iter()
+            .filter_map(|(s, t)| {
+                let tpl = t.get("uriTemplate")?.as_str()?;
+                let fixed = tpl.split('{').next().unwrap_or(tpl);
+                (!fixed.is_empty() && uri.starts_with(fixed)).then_some((fixed.len(), s))
+            })
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, s)| s.as_str())
     }
 }
 
@@ -123,6 +159,14 @@ pub const TIMED_OUT: i64 = -32003;
 pub const UPSTREAM: i64 = -32004;
 pub const TOO_LARGE: i64 = -32005;
 pub const CANCELLED: i64 = -32800;
+
+/// What one request to an upstream came to.
+pub struct Sent {
+    pub answer: Result<Value, RpcError>,
+    pub status: ExecutionStatus,
+    pub status_code: i64,
+    pub replica: Option<u32>,
+}
 
 /// How one call went: the answer for the client and the facts for its execution record.
 #[derive(Debug, Clone)]
@@ -309,11 +353,64 @@ impl Gateway {
             tokio::spawn(async move { s.shutdown().await });
         }
         let ups = self.upstreams.lock().map_err(|_| poisoned())?.clone();
-        let listed = futures_util::future::join_all(
-            ups.iter()
-                .map(|(name, replicas)| async move { (name.clone(), list_tools(replicas).await) }),
-        )
-        .await;
+        let listed =
+            futures_util::future::join_all(ups.iter().map(|(name, replicas)| async move {
+                (name.clone(), list_server(replicas).await)
+            }))
+            .await;
+        let mut prompt_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut prompt_defs: HashMap<(String, String), Value> = HashMap::new();
+        let mut resources: Vec<(String, Value)> = Vec::new();
+        let mut templates: Vec<(String, Value)> = Vec::new();
+        let listed: Vec<(String, Result<Vec<Value>, String>)> = listed
+            .into_iter()
+            .map(|(server, l)| match l {
+                Ok(l) => {
+                    for p in l.prompts {
+                        if let Some(n) = p.get("name").and_then(Value::as_str) {
+                            prompt_names
+                                .entry(server.clone())
+                                .or_default()
+                                .push(n.to_owned());
+                            prompt_defs.insert((server.clone(), n.to_owned()), p);
+                        }
+                    }
+                    resources.extend(l.resources.into_iter().map(|r| (server.clone(), r)));
+                    templates.extend(l.templates.into_iter().map(|t| (server.clone(), t)));
+                    let named = l
+                        .tools
+                        .into_iter()
+                        .filter(|t| t.get("name").and_then(Value::as_str).is_some())
+                        .collect();
+                    (server, Ok(named))
+                }
+                Err(e) => (server, Err(e)),
+            })
+            .collect();
+        // A URI two servers publish would be read from one of them at random: neither is.
+        let mut uris: HashMap<String, usize> = HashMap::new();
+        for (_, r) in &resources {
+            if let Some(u) = r.get("uri").and_then(Value::as_str) {
+                *uris.entry(u.to_owned()).or_default() += 1;
+            }
+        }
+        resources.retain(|(_, r)| {
+            r.get("uri")
+                .and_then(Value::as_str)
+                .is_some_and(|u| uris[u] == 1)
+        });
+        let (named_prompts, _) =
+            names::assign(&prompt_names, self.opts.config.naming, &HashMap::new());
+        let prompts: Vec<(String, String, String, Value)> = named_prompts
+            .into_iter()
+            .filter_map(|e| {
+                let mut def = prompt_defs.remove(&(e.server.clone(), e.tool.clone()))?;
+                if let Some(o) = def.as_object_mut() {
+                    o.insert("name".into(), json!(e.name));
+                }
+                Some((e.name, e.server, e.tool, def))
+            })
+            .collect();
 
         let mut warnings = Vec::new();
         let mut withheld = Vec::new();
@@ -399,6 +496,9 @@ impl Gateway {
             tools,
             index,
             withheld,
+            prompts,
+            resources,
+            templates,
         });
         if let Ok(mut c) = self.catalog.write() {
             *c = catalog;
@@ -487,39 +587,112 @@ impl Gateway {
             return refuse(ExecutionStatus::Denied, 429, RpcError::new(LIMITED, why));
         }
 
+        let params = json!({"name": tool.tool, "arguments": arguments});
+        let sent = self
+            .send(
+                &tool.server,
+                name,
+                "tools/call",
+                params,
+                progress,
+                cancel,
+                started,
+            )
+            .await;
+        let response_bytes = match &sent.answer {
+            Ok(r) => serde_json::to_vec(r).map(|v| v.len() as u64).unwrap_or(0),
+            Err(_) => 0,
+        };
+        let failed = sent
+            .answer
+            .as_ref()
+            .is_ok_and(|r| r.get("isError").and_then(Value::as_bool) == Some(true));
+        let mut out = CallOutcome {
+            status: if failed {
+                ExecutionStatus::Error
+            } else {
+                sent.status
+            },
+            status_code: sent.status_code,
+            server: tool.server.clone(),
+            tool: tool.tool.clone(),
+            replica: sent.replica,
+            request_bytes,
+            response_bytes,
+            tokens_in: None,
+            tokens_out: None,
+            cost: None,
+            model: None,
+            latency: started.elapsed(),
+            answer: sent.answer,
+        };
+        if response_bytes > cfg.max_result_bytes() {
+            out.answer = Err(RpcError::new(
+                TOO_LARGE,
+                format!(
+                    "the result is {response_bytes} bytes, over the gateway's limit of {}",
+                    cfg.max_result_bytes()
+                ),
+            ));
+            out.status = ExecutionStatus::Error;
+            out.status_code = 413;
+        }
+        if let Ok(r) = &out.answer {
+            let meta = r.get("_meta").cloned();
+            usage(meta.as_ref(), &mut out);
+        }
+        if let Some(c) = out.cost {
+            self.meter
+                .spend(&cfg.limits, &who.user, &tool.server, &tool.tool, c);
+        }
+        out
+    }
+
+    /// Send `method` to the least busy healthy replica of `server` (another one when it
+    /// cannot be reached), within the call timeout from `started`, passing a cancellation
+    /// on. `what` names the request in messages.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send(
+        &self,
+        server: &str,
+        what: &str,
+        method: &str,
+        params: Value,
+        progress: Option<mpsc::UnboundedSender<Value>>,
+        cancel: &tokio_util::sync::CancellationToken,
+        started: Instant,
+    ) -> Sent {
+        let cfg = &self.opts.config;
         let replicas = self
             .upstreams
             .lock()
             .ok()
-            .and_then(|u| u.get(&tool.server).cloned())
+            .and_then(|u| u.get(server).cloned())
             .unwrap_or_default();
-        let params = json!({"name": tool.tool, "arguments": arguments});
         let mut tried = Vec::new();
         let mut last = String::from("no replica");
         let deadline = started + cfg.call_timeout();
         loop {
             let Some(up) = pick(&replicas, &tried) else {
-                return refuse(
-                    ExecutionStatus::Error,
-                    502,
-                    RpcError::new(
+                return Sent {
+                    answer: Err(RpcError::new(
                         UPSTREAM,
-                        format!(
-                            "no replica of `{}` could take the call: {last}",
-                            tool.server
-                        ),
-                    ),
-                );
+                        format!("no replica of `{server}` could take the call: {last}"),
+                    )),
+                    status: ExecutionStatus::Error,
+                    status_code: 502,
+                    replica: None,
+                };
             };
             tried.push(up.replica);
             let current = std::sync::atomic::AtomicI64::new(0);
-            let call = up.request_tracked("tools/call", params.clone(), progress.clone(), &current);
+            let call = up.request_tracked(method, params.clone(), progress.clone(), &current);
             let result = tokio::select! {
                 r = call => Ok(r),
                 _ = tokio::time::sleep_until(deadline.into()) => Err((TIMED_OUT, "timeout")),
                 _ = cancel.cancelled() => Err((CANCELLED, "cancelled")),
             };
-            let (answer, code, status) = match result {
+            let (answer, status_code, status) = match result {
                 Err((code, why)) => {
                     let id = current.load(Ordering::Relaxed);
                     if id > 0 {
@@ -534,7 +707,7 @@ impl Gateway {
                     let (message, status, http) = if code == TIMED_OUT {
                         (
                             format!(
-                                "`{name}` did not answer within {} s",
+                                "`{what}` did not answer within {} s",
                                 cfg.call_timeout().as_secs()
                             ),
                             ExecutionStatus::Timeout,
@@ -542,7 +715,7 @@ impl Gateway {
                         )
                     } else {
                         (
-                            format!("the call to `{name}` was {why}"),
+                            format!("the call to `{what}` was {why}"),
                             ExecutionStatus::Error,
                             499,
                         )
@@ -556,24 +729,13 @@ impl Gateway {
                 Ok(Err(e)) => (
                     Err(RpcError::new(
                         UPSTREAM,
-                        format!("`{}` replica {} failed: {e}", tool.server, up.replica),
+                        format!("`{server}` replica {} failed: {e}", up.replica),
                     )),
                     502,
                     ExecutionStatus::Error,
                 ),
                 Ok(Ok((msg, _))) => match (msg.get("result"), msg.get("error")) {
-                    (Some(r), _) => {
-                        let failed = r.get("isError").and_then(Value::as_bool) == Some(true);
-                        (
-                            Ok(r.clone()),
-                            200,
-                            if failed {
-                                ExecutionStatus::Error
-                            } else {
-                                ExecutionStatus::Success
-                            },
-                        )
-                    }
+                    (Some(r), _) => (Ok(r.clone()), 200, ExecutionStatus::Success),
                     (None, Some(e)) => (
                         Err(RpcError {
                             code: e.get("code").and_then(Value::as_i64).unwrap_or(UPSTREAM),
@@ -592,52 +754,19 @@ impl Gateway {
                     _ => (
                         Err(RpcError::new(
                             UPSTREAM,
-                            format!("`{}` answered neither a result nor an error", tool.server),
+                            format!("`{server}` answered neither a result nor an error"),
                         )),
                         502,
                         ExecutionStatus::Error,
                     ),
                 },
             };
-            let response_bytes = match &answer {
-                Ok(r) => serde_json::to_vec(r).map(|v| v.len() as u64).unwrap_or(0),
-                Err(_) => 0,
-            };
-            let mut out = CallOutcome {
-                status,
-                status_code: code,
-                server: tool.server.clone(),
-                tool: tool.tool.clone(),
-                replica: Some(up.replica),
-                request_bytes,
-                response_bytes,
-                tokens_in: None,
-                tokens_out: None,
-                cost: None,
-                model: None,
-                latency: started.elapsed(),
+            return Sent {
                 answer,
+                status,
+                status_code,
+                replica: Some(up.replica),
             };
-            if response_bytes > cfg.max_result_bytes() {
-                out.answer = Err(RpcError::new(
-                    TOO_LARGE,
-                    format!(
-                        "the result is {response_bytes} bytes, over the gateway's limit of {}",
-                        cfg.max_result_bytes()
-                    ),
-                ));
-                out.status = ExecutionStatus::Error;
-                out.status_code = 413;
-            }
-            if let Ok(r) = &out.answer {
-                let meta = r.get("_meta").cloned();
-                usage(meta.as_ref(), &mut out);
-            }
-            if let Some(c) = out.cost {
-                self.meter
-                    .spend(&cfg.limits, &who.user, &tool.server, &tool.tool, c);
-            }
-            return out;
         }
     }
 
@@ -707,50 +836,86 @@ fn usage(meta: Option<&Value>, out: &mut CallOutcome) {
     out.model = meta.get("model").and_then(Value::as_str).map(str::to_owned);
 }
 
-/// Every tool of a server, from the first replica that answers (following `nextCursor`).
-async fn list_tools(replicas: &[Arc<Upstream>]) -> Result<Vec<Value>, String> {
+/// What one server offers.
+#[derive(Default)]
+struct Offer {
+    tools: Vec<Value>,
+    prompts: Vec<Value>,
+    resources: Vec<Value>,
+    templates: Vec<Value>,
+}
+
+/// What a server offers, from the first replica that answers: its tools, and its prompts
+/// and resources when its capabilities say it has them.
+async fn list_server(replicas: &[Arc<Upstream>]) -> Result<Offer, String> {
     let mut last = "no replica".to_string();
     for up in replicas {
-        let mut tools = Vec::new();
-        let mut cursor: Option<String> = None;
-        let listed: Result<(), String> = async {
-            for _ in 0..100 {
-                let params = match &cursor {
-                    Some(c) => json!({"cursor": c}),
-                    None => json!({}),
-                };
-                let (msg, _) = up
-                    .request("tools/list", params, None)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let result = msg.get("result").ok_or_else(|| {
-                    format!(
-                        "tools/list was refused: {}",
-                        msg.pointer("/error/message")
-                            .and_then(Value::as_str)
-                            .unwrap_or("?")
-                    )
-                })?;
-                if let Some(t) = result.get("tools").and_then(Value::as_array) {
-                    tools.extend(t.iter().filter(|t| t.get("name").is_some()).cloned());
-                }
-                cursor = result
-                    .get("nextCursor")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                if cursor.is_none() {
-                    return Ok(());
-                }
+        let listed: Result<Offer, String> = async {
+            let caps = up
+                .initialized()
+                .await
+                .map_err(|e| e.to_string())?
+                .get("capabilities")
+                .cloned()
+                .unwrap_or(Value::Null);
+            let mut offer = Offer {
+                tools: list_all(up, "tools/list", "tools").await?,
+                ..Offer::default()
+            };
+            if caps.get("prompts").is_some() {
+                offer.prompts = list_all(up, "prompts/list", "prompts").await?;
             }
-            Err("tools/list did not end after 100 pages".into())
+            if caps.get("resources").is_some() {
+                offer.resources = list_all(up, "resources/list", "resources").await?;
+                // Templates are optional even for servers with resources.
+                offer.templates = list_all(up, "resources/templates/list", "resourceTemplates")
+                    .await
+                    .unwrap_or_default();
+            }
+            Ok(offer)
         }
         .await;
         match listed {
-            Ok(()) => return Ok(tools),
+            Ok(o) => return Ok(o),
             Err(e) => last = format!("replica {}: {e}", up.replica),
         }
     }
     Err(last)
+}
+
+/// Every item of a paginated list (following `nextCursor`).
+async fn list_all(up: &Arc<Upstream>, method: &str, key: &str) -> Result<Vec<Value>, String> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..100 {
+        let params = match &cursor {
+            Some(c) => json!({"cursor": c}),
+            None => json!({}),
+        };
+        let (msg, _) = up
+            .request(method, params, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        let result = msg.get("result").ok_or_else(|| {
+            format!(
+                "{method} was refused: {}",
+                msg.pointer("/error/message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+            )
+        })?;
+        if let Some(t) = result.get(key).and_then(Value::as_array) {
+            items.extend(t.iter().cloned());
+        }
+        cursor = result
+            .get("nextCursor")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        if cursor.is_none() {
+            return Ok(items);
+        }
+    }
+    Err(format!("{method} did not end after 100 pages"))
 }
 
 struct Judged {

@@ -101,7 +101,11 @@ pub async fn answer(
             id,
             json!({
                 "protocolVersion": negotiate(params.get("protocolVersion").and_then(Value::as_str)),
-                "capabilities": {"tools": {"listChanged": true}},
+                "capabilities": {
+                    "tools": {"listChanged": true},
+                    "prompts": {},
+                    "resources": {},
+                },
                 "serverInfo": {
                     "name": "pc-hybrid-gateway",
                     "title": "PromptCraft-Hybrid gateway",
@@ -147,9 +151,18 @@ pub async fn answer(
                 Err(e) => error(id, INTERNAL_ERROR, &e.to_string()),
             }
         }
-        "resources/list" => result(id, json!({"resources": []})),
-        "resources/templates/list" => result(id, json!({"resourceTemplates": []})),
-        "prompts/list" => result(id, json!({"prompts": []})),
+        "resources/list" | "resources/templates/list" | "prompts/list" => {
+            match super::tools::offered(ctx, caller, method).await {
+                Ok(v) => result(id, v),
+                Err(e) => error(id, INTERNAL_ERROR, &e.to_string()),
+            }
+        }
+        "resources/read" | "prompts/get" => {
+            match super::tools::forward(ctx, caller, method, params, cancel).await {
+                Ok(v) => result(id, v),
+                Err(e) => json!({"jsonrpc": "2.0", "id": id, "error": e}),
+            }
+        }
         "logging/setLevel" => result(id, json!({})),
         other => error(
             id,

@@ -360,3 +360,148 @@ pub async fn approve(ctx: &Context, a: &Approve, sink: &dyn Sink) -> Result<Repl
     }
     Ok(Response::Approved(approved).into())
 }
+
+/// The prompts, resources or resource templates `caller` may use (`method` is the list
+/// asked for), as MCP lists them.
+pub async fn offered(ctx: &Context, caller: &Caller, method: &str) -> Result<Value> {
+    let gateway = ctx.gateway(None).await?;
+    let catalog = gateway.catalog();
+    let roles = roles_for(ctx, caller);
+    let open = |server: &str| {
+        ctx.authorise(caller, &Request::GatewayStatus).is_ok()
+            && gateway
+                .config()
+                .allows(roles.as_deref(), server, "")
+                .is_ok()
+    };
+    Ok(match method {
+        "prompts/list" => json!({"prompts": catalog
+            .prompts
+            .iter()
+            .filter(|p| open(&p.1))
+            .map(|p| p.3.clone())
+            .collect::<Vec<_>>()}),
+        "resources/list" => json!({"resources": catalog
+            .resources
+            .iter()
+            .filter(|r| open(&r.0))
+            .map(|r| r.1.clone())
+            .collect::<Vec<_>>()}),
+        _ => json!({"resourceTemplates": catalog
+            .templates
+            .iter()
+            .filter(|r| open(&r.0))
+            .map(|r| r.1.clone())
+            .collect::<Vec<_>>()}),
+    })
+}
+
+/// `resources/read` or `prompts/get` of `caller`, sent to the server that offers it and
+/// recorded as one audit event (a read of upstream data, not a tool call: no execution).
+pub async fn forward(
+    ctx: &Context,
+    caller: &Caller,
+    method: &str,
+    params: Value,
+    cancel: &Cancel,
+) -> std::result::Result<Value, RpcError> {
+    let started = Instant::now();
+    let gateway = ctx
+        .gateway(None)
+        .await
+        .map_err(|e| RpcError::new(catalog::UPSTREAM, e.to_string()))?;
+    let catalog = gateway.catalog();
+    let (server, what, params) = if method == "prompts/get" {
+        let name = params.get("name").and_then(Value::as_str).unwrap_or("");
+        let Some((server, own)) = catalog.prompt(name) else {
+            return Err(RpcError::new(
+                catalog::INVALID_PARAMS,
+                format!("no prompt `{name}`; prompts/list shows the prompts"),
+            ));
+        };
+        let mut p = params.clone();
+        p["name"] = json!(own);
+        (server.to_owned(), name.to_owned(), p)
+    } else {
+        let uri = params.get("uri").and_then(Value::as_str).unwrap_or("");
+        let Some(server) = catalog.resource_server(uri) else {
+            return Err(RpcError::new(
+                catalog::INVALID_PARAMS,
+                format!("no server offers the resource `{uri}`"),
+            ));
+        };
+        (server.to_owned(), uri.to_owned(), params)
+    };
+    let roles = roles_for(ctx, caller);
+    let refusal = ctx
+        .authorise(caller, &Request::GatewayStatus)
+        .err()
+        .map(|e| e.to_string())
+        .or_else(|| gateway.config().allows(roles.as_deref(), &server, "").err());
+    let request_bytes = serde_json::to_vec(&params)
+        .map(|v| v.len() as u64)
+        .unwrap_or(0);
+    let sent = match &refusal {
+        Some(why) => catalog::Sent {
+            answer: Err(RpcError::new(
+                catalog::DENIED,
+                format!("{} may not read `{what}`: {why}", caller.user),
+            )),
+            status: ExecutionStatus::Denied,
+            status_code: 403,
+            replica: None,
+        },
+        None => {
+            gateway
+                .send(&server, &what, method, params, None, cancel, started)
+                .await
+        }
+    };
+    let response_bytes = sent
+        .answer
+        .as_ref()
+        .map(|r| serde_json::to_vec(r).map(|v| v.len() as u64).unwrap_or(0))
+        .unwrap_or(0);
+    let denied = sent.status == ExecutionStatus::Denied;
+    let ok = sent.answer.is_ok();
+    let mut data = ctx
+        .data_flags(Some(&server))
+        .map_err(|e| RpcError::new(catalog::UPSTREAM, e.to_string()))?;
+    data.request_size_bytes = Some(request_bytes);
+    data.response_size_bytes = Some(response_bytes);
+    let action = crate::audit::Action {
+        event_type: if denied {
+            EventType::Authorization
+        } else {
+            EventType::DataAccess
+        },
+        category: if denied {
+            Category::Security
+        } else {
+            Category::Operational
+        },
+        severity: if ok {
+            Severity::Info
+        } else {
+            Severity::Warning
+        },
+        operation: if method == "prompts/get" {
+            "prompt.get".into()
+        } else {
+            "resource.read".into()
+        },
+        resource: what,
+        resource_id: None,
+        status: if ok { Status::Success } else { Status::Failure },
+        error: sent.answer.as_ref().err().map(|e| e.message.clone()),
+        response_time_ms: started.elapsed().as_secs_f64() * 1000.0,
+        agent_id: Some(server),
+        data,
+        method: Some(method.into()),
+        status_code: Some(sent.status_code),
+    };
+    ctx.recorder()
+        .and_then(|r| r.record_outcome(action, caller))
+        .map_err(|e| RpcError::new(catalog::UPSTREAM, e.to_string()))?;
+    sent.answer
+}

@@ -8,6 +8,8 @@ Commands on stdin, one JSON object per line; one JSON answer per line on stdout:
     {"do": "call", "name": N, "arguments": {}}  -> {"result": {...}} or {"error": {...}}
     {"do": "call", ..., "progress": true}       -> the same, plus "progress": [values]
     {"do": "changed", "timeout": S}             -> {"changed": true|false}
+    {"do": "prompts"} / {"do": "prompt", "name": N, "arguments": {}}
+    {"do": "resources"} / {"do": "read", "uri": U}
     {"do": "quit"}
 """
 
@@ -48,6 +50,26 @@ async def drive(session, changed):
                 out = {"error": {"code": e.error.code, "message": e.error.message}}
             if cmd.get("progress"):
                 out["progress"] = seen
+        elif do == "prompts":
+            r = await session.list_prompts()
+            out = {"prompts": [p.name for p in r.prompts]}
+        elif do == "prompt":
+            try:
+                r = await session.get_prompt(cmd["name"], cmd.get("arguments", {}))
+                out = {"result": r.model_dump(mode="json", by_alias=True, exclude_none=True)}
+            except McpError as e:
+                out = {"error": {"code": e.error.code, "message": e.error.message}}
+        elif do == "resources":
+            r = await session.list_resources()
+            t = await session.list_resource_templates()
+            out = {"resources": [str(x.uri) for x in r.resources],
+                   "templates": [x.uri_template for x in t.resource_templates]}
+        elif do == "read":
+            try:
+                r = await session.read_resource(cmd["uri"])
+                out = {"result": r.model_dump(mode="json", by_alias=True, exclude_none=True)}
+            except McpError as e:
+                out = {"error": {"code": e.error.code, "message": e.error.message}}
         elif do == "changed":
             try:
                 with anyio.fail_after(cmd.get("timeout", 10)):
