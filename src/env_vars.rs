@@ -67,5 +67,8 @@ env_vars! {
     DISPLAY = "DISPLAY": "An X display: `login` opens a browser only when there is one (or WAYLAND_DISPLAY).";
     WAYLAND_DISPLAY = "WAYLAND_DISPLAY": "A Wayland display: `login` opens a browser only when there is one.";
     SSH_CONNECTION = "SSH_CONNECTION": "Set over SSH: `login` uses the device flow there unless told otherwise.";
+    OTEL_EXPORTER_OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT": "OpenTelemetry collector (http://host:4318): each call through the gateway is exported as a span (OTLP/HTTP JSON).";
+    OTEL_EXPORTER_OTLP_HEADERS = "OTEL_EXPORTER_OTLP_HEADERS": "Headers for the collector, `key=value,key2=value2` (kept out of logs).";
+    OTEL_SERVICE_NAME = "OTEL_SERVICE_NAME": "The service name spans carry (default pc-hybrid).";
     NO_COLOR = "NO_COLOR": "Disable colour in all output when set to any value.";
 }

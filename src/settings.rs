@@ -180,6 +180,8 @@ pub struct Settings {
     pub executions_store: StoreUrl,
     /// The gateway's configuration, from the first config file that has one.
     pub gateway: crate::gateway::policy::GatewayConfig,
+    /// Where spans of gateway calls go, when a collector is configured.
+    pub otlp: Option<crate::gateway::trace::OtlpOptions>,
 }
 
 pub use crate::auth::{Profile, TokenStorage};
@@ -653,6 +655,44 @@ impl Settings {
         };
         let auth = resolve_auth(&l, env, flags)?;
         let gateway = resolve_gateway(&l)?;
+        let otlp = match env(ev::OTEL_EXPORTER_OTLP_ENDPOINT).filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(endpoint) => {
+                let u = url::Url::parse(endpoint.trim()).map_err(|e| {
+                    Error::invalid(
+                        format!("${}", ev::OTEL_EXPORTER_OTLP_ENDPOINT),
+                        e.to_string(),
+                    )
+                })?;
+                if !matches!(u.scheme(), "http" | "https") {
+                    return Err(Error::invalid(
+                        format!("${}", ev::OTEL_EXPORTER_OTLP_ENDPOINT),
+                        "an http:// or https:// URL",
+                    ));
+                }
+                let mut headers = Vec::new();
+                for pair in env(ev::OTEL_EXPORTER_OTLP_HEADERS)
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|p| !p.trim().is_empty())
+                {
+                    let Some((k, v)) = pair.split_once('=') else {
+                        return Err(Error::invalid(
+                            format!("${}", ev::OTEL_EXPORTER_OTLP_HEADERS),
+                            "a list of key=value (the values are not shown)",
+                        ));
+                    };
+                    headers.push((k.trim().to_owned(), crate::secret::Secret::new(v.trim())));
+                }
+                Some(crate::gateway::trace::OtlpOptions {
+                    endpoint: endpoint.trim().to_owned(),
+                    headers,
+                    service: env(ev::OTEL_SERVICE_NAME)
+                        .filter(|v| !v.trim().is_empty())
+                        .unwrap_or_else(|| "pc-hybrid".into()),
+                })
+            }
+        };
         let executions_store = match &database.value {
             StoreUrl::Postgres(u) => StoreUrl::Postgres(u.clone()),
             StoreUrl::Sqlite(_) => StoreUrl::Sqlite(paths.data_dir.join("executions.db")),
@@ -660,6 +700,7 @@ impl Settings {
         Ok(Settings {
             executions_store,
             gateway,
+            otlp,
             audit,
             auth,
             paths,

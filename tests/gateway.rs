@@ -588,3 +588,105 @@ fn upstreams_that_hang_break_or_flood_give_clear_errors_and_are_recorded() {
     codes.sort();
     assert_eq!(codes, [200, 413, 502, 504]);
 }
+
+#[test]
+fn each_call_is_exported_as_a_span_with_the_mcp_conventions() {
+    let env = common::Env::new();
+    let received = env.work.join("spans.jsonl");
+    let mut receiver = Command::new(common::python())
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gateway/otlp_receiver.py"))
+        .arg(&received)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    BufReader::new(receiver.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let env = env.var(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        &format!("http://127.0.0.1:{}", port.trim()),
+    );
+    register_everything(&env);
+    let o = env.ok(&[
+        "invoke",
+        "everything",
+        "echo",
+        "--arg",
+        "message=hi",
+        "-o",
+        "json",
+    ]);
+    let execution = o.json()["execution_id"].as_str().unwrap().to_owned();
+    // Over MCP, continuing the client's trace.
+    let mut c = env.cmd(&["gateway", "stdio"]);
+    c.stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for l in [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "everything__get-sum", "arguments": {"a": 1}, "_meta": {"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}}}),
+    ] {
+        writeln!(stdin, "{l}").unwrap();
+    }
+    drop(stdin);
+    child.wait_with_output().unwrap();
+    let _ = receiver.kill();
+    let _ = receiver.wait();
+
+    let bodies = std::fs::read_to_string(&received).unwrap_or_default();
+    let spans: Vec<Value> = bodies
+        .lines()
+        .flat_map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["resourceSpans"][0]["scopeSpans"][0]["spans"]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    assert_eq!(spans.len(), 2, "{bodies}");
+    let attr = |s: &Value, k: &str| -> Option<String> {
+        s["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["key"] == k)
+            .map(|a| {
+                let v = &a["value"];
+                v["stringValue"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v["intValue"].to_string())
+            })
+    };
+    let first = &spans[0];
+    assert_eq!(
+        attr(first, "mcp.method.name").as_deref(),
+        Some("tools/call")
+    );
+    assert_eq!(
+        attr(first, "gen_ai.tool.name").as_deref(),
+        Some("everything__echo")
+    );
+    assert_eq!(first["status"]["code"], 1);
+    // The execution carries the span's trace id.
+    let rows = executions(&env);
+    let row = rows
+        .iter()
+        .find(|r| r["execution_id"] == execution.as_str())
+        .unwrap();
+    assert_eq!(row["trace_id"], first["traceId"]);
+    let second = &spans[1];
+    assert_eq!(second["traceId"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(second["parentSpanId"], "00f067aa0ba902b7");
+    assert!(attr(second, "mcp.session.id").is_some(), "{second}");
+    assert_eq!(
+        second["status"]["code"], 2,
+        "the arguments were refused: {second}"
+    );
+    assert_eq!(
+        attr(second, "rpc.jsonrpc.error_code").as_deref(),
+        Some("\"-32602\"")
+    );
+}

@@ -65,6 +65,8 @@ pub fn invoke_request(a: &InvokeArgs) -> Result<Request> {
         tool: a.tool.clone(),
         arguments,
         progress_token: None,
+        traceparent: None,
+        mcp_session: None,
     })))
 }
 
@@ -205,6 +207,8 @@ pub async fn stdio(settings: Settings) -> Result<()> {
     let running: Arc<std::sync::Mutex<std::collections::HashMap<String, Cancel>>> =
         Default::default();
     let mut announced = false;
+    // One client per process: its session, for the calls' spans.
+    let session = Arc::new(uuid::Uuid::new_v4().simple().to_string());
     let mut calls = tokio::task::JoinSet::new();
     let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
     while let Ok(Some(line)) = lines.next_line().await {
@@ -250,12 +254,26 @@ pub async fn stdio(settings: Settings) -> Result<()> {
                 if let Ok(mut r) = running.lock() {
                     r.insert(id.to_string(), cancel.clone());
                 }
-                let (ctx, caller, tx, running) =
-                    (ctx.clone(), caller.clone(), tx.clone(), running.clone());
+                let (ctx, caller, tx, running, session) = (
+                    ctx.clone(),
+                    caller.clone(),
+                    tx.clone(),
+                    running.clone(),
+                    session.clone(),
+                );
                 calls.spawn(async move {
                     let sink = mcp::Progress { tx: tx.clone() };
-                    let answer =
-                        mcp::answer(&ctx, &caller, &id, &method, params, &sink, &cancel).await;
+                    let answer = mcp::answer(
+                        &ctx,
+                        &caller,
+                        Some(&session),
+                        &id,
+                        &method,
+                        params,
+                        &sink,
+                        &cancel,
+                    )
+                    .await;
                     let cancelled = running
                         .lock()
                         .ok()
@@ -279,6 +297,7 @@ pub async fn stdio(settings: Settings) -> Result<()> {
     if let Ok(w) = ctx.execution_writer() {
         w.flush();
     }
+    ctx.flush_spans().await;
     let _ = writer.await;
     Ok(())
 }

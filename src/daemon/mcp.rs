@@ -270,8 +270,17 @@ async fn post(
         );
         tokio::spawn(async move {
             let sink = mcp::Progress { tx: progress_tx };
-            let answer =
-                mcp::answer(&state.ctx, &caller, &id, &method, params, &sink, &cancel).await;
+            let answer = mcp::answer(
+                &state.ctx,
+                &caller,
+                Some(&session),
+                &id,
+                &method,
+                params,
+                &sink,
+                &cancel,
+            )
+            .await;
             if let Ok(mut m) = state.mcp.inner.lock() {
                 if let Some(s) = m.get_mut(&session) {
                     s.running.remove(&id.to_string());

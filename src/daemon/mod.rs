@@ -233,6 +233,7 @@ pub async fn serve(
     if let Ok(w) = ctx.execution_writer() {
         w.flush();
     }
+    ctx.flush_spans().await;
     let _ = recorder.record(event("daemon.stop"), &caller);
     let sealed = recorder.seal();
     if bound_here {

@@ -515,6 +515,7 @@ impl Gateway {
         who: &Who,
         name: &str,
         arguments: Value,
+        meta: Value,
         progress: Option<mpsc::UnboundedSender<Value>>,
         cancel: &tokio_util::sync::CancellationToken,
     ) -> CallOutcome {
@@ -587,7 +588,7 @@ impl Gateway {
             return refuse(ExecutionStatus::Denied, 429, RpcError::new(LIMITED, why));
         }
 
-        let params = json!({"name": tool.tool, "arguments": arguments});
+        let params = json!({"name": tool.tool, "arguments": arguments, "_meta": meta});
         let sent = self
             .send(
                 &tool.server,

@@ -7,6 +7,7 @@ pub mod names;
 pub mod pins;
 pub mod policy;
 pub mod sources;
+pub mod trace;
 pub mod upstream;
 
 pub use catalog::{CallOutcome, Gateway, RpcError, Source, Who};

@@ -36,6 +36,7 @@ pub struct Context {
     writer: std::sync::OnceLock<Arc<crate::store::executions::Writer>>,
     /// Serves many calls over a long life (the daemon, a stdio gateway).
     long_lived: bool,
+    exporter: std::sync::OnceLock<Option<crate::gateway::trace::Exporter>>,
 }
 
 impl Context {
@@ -54,6 +55,7 @@ impl Context {
             gateway_refreshed: tokio::sync::Mutex::new(false),
             writer: std::sync::OnceLock::new(),
             long_lived: component == Component::Daemon,
+            exporter: std::sync::OnceLock::new(),
         }
     }
 
@@ -193,6 +195,27 @@ impl Context {
             Vec::new()
         };
         self.refresh_gateway(only, &pins).await
+    }
+
+    /// Where spans of calls go, when a collector is configured (started on first use, in
+    /// the runtime of the caller).
+    pub fn exporter(&self) -> Option<crate::gateway::trace::Exporter> {
+        self.exporter
+            .get_or_init(|| {
+                let o = self.settings.otlp.clone()?;
+                let http = crate::net::client()
+                    .map_err(|e| log::warn!("no OpenTelemetry export: {e}"))
+                    .ok()?;
+                Some(crate::gateway::trace::Exporter::start(http, o))
+            })
+            .clone()
+    }
+
+    /// Export what spans are pending, when an exporter was started.
+    pub async fn flush_spans(&self) {
+        if let Some(Some(e)) = self.exporter.get() {
+            e.flush().await;
+        }
     }
 
     /// Whether this context serves many calls over a long life.

@@ -87,9 +87,11 @@ pub fn negotiate(asked: Option<&str>) -> &'static str {
 
 /// Answer one request of `caller`. Progress of a tool call goes to `sink` as items (each a
 /// `notifications/progress` params object).
+#[allow(clippy::too_many_arguments)]
 pub async fn answer(
     ctx: &Context,
     caller: &Caller,
+    session: Option<&str>,
     id: &Value,
     method: &str,
     params: Value,
@@ -136,6 +138,11 @@ pub async fn answer(
                 tool: name.to_owned(),
                 arguments,
                 progress_token: params.pointer("/_meta/progressToken").cloned(),
+                traceparent: params
+                    .pointer("/_meta/traceparent")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                mcp_session: session.map(str::to_owned),
             }));
             // What `execute` runs for a call, called here directly: `execute`'s future as a
             // whole (every operation's) cannot move between threads, and a call's must.

@@ -29,6 +29,12 @@ pub struct CallTool {
     /// The client's progress token: progress is sent back as items carrying it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress_token: Option<Value>,
+    /// The client's W3C trace context (`_meta.traceparent`): the call's span continues it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceparent: Option<String>,
+    /// The MCP session the call came in, for its span.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mcp_session: Option<String>,
 }
 
 /// How a call ended, as `invoke` prints it and an MCP client gets it.
@@ -103,10 +109,14 @@ pub async fn call(
     cancel: &Cancel,
 ) -> Result<Reply> {
     let started = Instant::now();
+    let wall = std::time::SystemTime::now();
     let denial = ctx.authorise(caller, &request).err();
     let Request::CallTool(c) = request else {
         return Err(Error::Internal("tools::call takes a tool call".into()));
     };
+    let trace = crate::gateway::trace::ids(c.traceparent.as_deref());
+    // The upstream's own spans, if it makes any, become children of this call's.
+    let meta = json!({"traceparent": crate::gateway::trace::traceparent(&trace.0, &trace.1)});
     let gateway = ctx.gateway(c.server.as_deref()).await?;
     let name = match &c.server {
         Some(server) => gateway
@@ -151,13 +161,13 @@ pub async fn call(
             match &c.progress_token {
                 None => {
                     gateway
-                        .call(&who(ctx, caller), &name, arguments, None, cancel)
+                        .call(&who(ctx, caller), &name, arguments, meta, None, cancel)
                         .await
                 }
                 Some(token) => {
                     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
                     let who = who(ctx, caller);
-                    let call = gateway.call(&who, &name, arguments, Some(tx), cancel);
+                    let call = gateway.call(&who, &name, arguments, meta, Some(tx), cancel);
                     tokio::pin!(call);
                     loop {
                         tokio::select! {
@@ -175,7 +185,29 @@ pub async fn call(
         }
     };
     let execution_id = uuid::Uuid::now_v7().to_string();
-    record(ctx, caller, &execution_id, &outcome)?;
+    record(ctx, caller, &execution_id, &trace.0, &outcome)?;
+    if let Some(e) = ctx.exporter() {
+        e.send(crate::gateway::trace::Span {
+            trace_id: trace.0.clone(),
+            span_id: trace.1.clone(),
+            parent_span_id: trace.2.clone(),
+            method: "tools/call".into(),
+            target: name.clone(),
+            server: outcome.server.clone(),
+            session: c.mcp_session.clone(),
+            start: wall,
+            duration: outcome.latency,
+            error: outcome
+                .answer
+                .as_ref()
+                .err()
+                .map(|e| (e.code, e.message.clone())),
+            status_code: outcome.status_code,
+        });
+        if !ctx.is_long_lived() {
+            ctx.flush_spans().await;
+        }
+    }
     let called = Called {
         execution_id,
         server: outcome.server.clone(),
@@ -218,7 +250,13 @@ fn split(name: &str) -> (String, String) {
 }
 
 /// The call's one audit event and one execution row.
-fn record(ctx: &Context, caller: &Caller, execution_id: &str, o: &CallOutcome) -> Result<()> {
+fn record(
+    ctx: &Context,
+    caller: &Caller,
+    execution_id: &str,
+    trace_id: &str,
+    o: &CallOutcome,
+) -> Result<()> {
     let denied = o.status == ExecutionStatus::Denied;
     let failed = o.status != ExecutionStatus::Success;
     let mut data = ctx.data_flags(
@@ -288,7 +326,7 @@ fn record(ctx: &Context, caller: &Caller, execution_id: &str, o: &CallOutcome) -
         tokens_out: o.tokens_out,
         cost: o.cost,
         model: o.model.clone(),
-        trace_id: Some(caller.correlation_id.replace('-', "")),
+        trace_id: Some(trace_id.to_owned()),
         error,
         feedback: None,
     });
@@ -406,6 +444,9 @@ pub async fn forward(
     cancel: &Cancel,
 ) -> std::result::Result<Value, RpcError> {
     let started = Instant::now();
+    let wall = std::time::SystemTime::now();
+    let trace =
+        crate::gateway::trace::ids(params.pointer("/_meta/traceparent").and_then(Value::as_str));
     let gateway = ctx
         .gateway(None)
         .await
@@ -464,6 +505,25 @@ pub async fn forward(
         .unwrap_or(0);
     let denied = sent.status == ExecutionStatus::Denied;
     let ok = sent.answer.is_ok();
+    if let Some(e) = ctx.exporter() {
+        e.send(crate::gateway::trace::Span {
+            trace_id: trace.0,
+            span_id: trace.1,
+            parent_span_id: trace.2,
+            method: method.into(),
+            target: what.clone(),
+            server: server.clone(),
+            session: None,
+            start: wall,
+            duration: started.elapsed(),
+            error: sent
+                .answer
+                .as_ref()
+                .err()
+                .map(|e| (e.code, e.message.clone())),
+            status_code: sent.status_code,
+        });
+    }
     let mut data = ctx
         .data_flags(Some(&server))
         .map_err(|e| RpcError::new(catalog::UPSTREAM, e.to_string()))?;
