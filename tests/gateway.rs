@@ -347,19 +347,22 @@ fn limits_refuse_with_a_clear_error_and_the_refusal_is_recorded() {
         "gateway:\n  limits:\n    per_tool:\n      calls_per_minute: 2\n",
     )
     .unwrap();
-    // Limits are kept by the long-lived gateway every command goes through.
-    env.ok(&["daemon", "start"]);
+    // Counted across processes: each `invoke` here runs in a process of its own.
     for _ in 0..2 {
         env.ok(&["invoke", "everything", "echo", "--arg", "message=x"]);
     }
     let o = env.run(&["invoke", "everything", "echo", "--arg", "message=x"]);
     assert_eq!(o.code, 3, "{o:?}");
     assert!(o.stderr.contains("2 calls per minute"), "{o:?}");
+    // And by a daemon started now, from what is recorded.
+    env.ok(&["daemon", "start"]);
+    let o = env.run(&["invoke", "everything", "echo", "--arg", "message=x"]);
+    assert_eq!(o.code, 3, "{o:?}");
     let rows = executions(&env);
-    assert_eq!(rows.len(), 3);
-    assert_eq!(rows.iter().filter(|r| r["status"] == "denied").count(), 1);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.iter().filter(|r| r["status"] == "denied").count(), 2);
     let events = tool_call_events(&env);
-    assert_eq!(events.len(), 3);
+    assert_eq!(events.len(), 4);
     assert!(events
         .iter()
         .any(|e| e["event_type"] == "authorization" && e["outcome"]["status_code"] == 429));

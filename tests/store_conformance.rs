@@ -782,6 +782,21 @@ fn executions_and_feedback(backend: Backend) {
         })
         .collect();
     assert_eq!(s.insert_executions(&rows).unwrap(), vec![true; 20]);
+    // What the gateway's limits count from: calls (not refused) and their cost, since a time.
+    let usage = |user: Option<&str>, agent: Option<&str>, since_s: i64| {
+        s.usage(
+            &store::executions::Usage {
+                user: user.map(str::to_owned),
+                agent: agent.map(str::to_owned),
+                tool: None,
+            },
+            at(1) + chrono::Duration::seconds(since_s),
+        )
+        .unwrap()
+    };
+    assert_eq!(usage(Some("bob"), None, 0), (10, 10 * 1234));
+    assert_eq!(usage(None, Some("legal"), 0), (8, 8 * 1234));
+    assert_eq!(usage(Some("eve"), Some("tax"), 6), (3, 3 * 1234));
     // A retry of some, with a new one: only the new one is stored.
     let again = vec![
         rows[3].clone(),
@@ -839,6 +854,11 @@ fn executions_and_feedback(backend: Backend) {
         Some(changed)
     );
     assert_eq!(s.execution("x-0003").unwrap().unwrap().feedback, None);
+    // Refused calls are not counted against a limit.
+    let mut refused = execution(30, "tax", "zed");
+    refused.status = store::ExecutionStatus::Denied;
+    s.insert_executions(&[refused]).unwrap();
+    assert_eq!(usage(Some("zed"), None, 0), (0, 0));
 }
 
 /// Tool pins round-trip exactly (definitions as JSON, pending ones beside), one row per

@@ -32,6 +32,8 @@ pub struct Options {
     pub http: reqwest::Client,
     pub config: GatewayConfig,
     pub connect_timeout: Duration,
+    /// The calls already recorded, which limits count from when a process starts.
+    pub recorded: Option<Arc<dyn crate::store::ExecutionStore>>,
 }
 
 /// One tool as clients see it.
@@ -581,10 +583,42 @@ impl Gateway {
             e.data = Some(json!({"errors": errors}));
             return refuse(ExecutionStatus::Error, 400, e);
         }
-        if let Err(why) = self
-            .meter
-            .admit(&cfg.limits, &who.user, &tool.server, &tool.tool)
-        {
+        let seed = |w: super::policy::Whose| -> (u32, f64) {
+            let Some(store) = &self.opts.recorded else {
+                return (0, 0.0);
+            };
+            let now = chrono::Utc::now();
+            let mut u = crate::store::executions::Usage::default();
+            match w {
+                super::policy::Whose::User(x) => u.user = Some(x.into()),
+                super::policy::Whose::Agent(a) => u.agent = Some(a.into()),
+                super::policy::Whose::Tool(a, t) => {
+                    u.agent = Some(a.into());
+                    u.tool = Some(t.into());
+                }
+            }
+            let minute = store
+                .usage(&u, now - chrono::Duration::seconds(60))
+                .map(|r| r.0 as u32)
+                .unwrap_or(0);
+            let day = now
+                .date_naive()
+                .and_hms_opt(0, 0, 0)
+                .map(|d| d.and_utc())
+                .unwrap_or(now);
+            let cost = store
+                .usage(&u, day)
+                .map(|r| r.1 as f64 / 1e6)
+                .unwrap_or(0.0);
+            (minute, cost)
+        };
+        if let Err(why) = self.meter.admit(
+            &cfg.limits,
+            &who.user,
+            &tool.server,
+            &tool.tool,
+            Some(&seed),
+        ) {
             return refuse(ExecutionStatus::Denied, 429, RpcError::new(LIMITED, why));
         }
 

@@ -135,15 +135,29 @@ const USER: u8 = 0;
 const AGENT: u8 = 1;
 const TOOL: u8 = 2;
 
+/// Whose calls a window counts, for seeding it from the calls already recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose<'a> {
+    User(&'a str),
+    Agent(&'a str),
+    Tool(&'a str, &'a str),
+}
+
+/// The calls of the last minute and the cost of today already recorded for a window (by
+/// another process, or before a restart).
+pub type Seed<'a> = &'a dyn Fn(Whose) -> (u32, f64);
+
 impl Meter {
     /// Count one call of `user` to `tool` of `agent`, unless a limit refuses it: then
-    /// nothing is counted and the refusal says which limit.
+    /// nothing is counted and the refusal says which limit. A window this process has not
+    /// counted yet starts from `seed`.
     pub fn admit(
         &self,
         limits: &Limits,
         user: &str,
         agent: &str,
         tool: &str,
+        seed: Option<Seed>,
     ) -> Result<(), String> {
         let keys = [
             (USER, user.to_owned(), limits.per_user.as_ref(), "user"),
@@ -163,12 +177,20 @@ impl Meter {
         let mut map = self.inner.lock().map_err(|_| "the meter is poisoned")?;
         for (kind, key, limit, what) in &keys {
             let Some(limit) = limit else { continue };
-            let w = map.entry((*kind, key.clone())).or_insert_with(|| Window {
-                minute_start: now,
-                this_minute: 0,
-                last_minute: 0,
-                day: today,
-                cost_today: 0.0,
+            let w = map.entry((*kind, key.clone())).or_insert_with(|| {
+                let whose = match *kind {
+                    USER => Whose::User(user),
+                    AGENT => Whose::Agent(agent),
+                    _ => Whose::Tool(agent, tool),
+                };
+                let (calls, cost) = seed.map(|s| s(whose)).unwrap_or((0, 0.0));
+                Window {
+                    minute_start: now,
+                    this_minute: calls,
+                    last_minute: 0,
+                    day: today,
+                    cost_today: cost,
+                }
             });
             roll(w, now, today);
             if let Some(max) = limit.calls_per_minute {
@@ -294,18 +316,27 @@ mod tests {
         };
         let m = Meter::default();
         for _ in 0..3 {
-            m.admit(&limits, "ann", "a", "t").unwrap();
+            m.admit(&limits, "ann", "a", "t", None).unwrap();
         }
-        let e = m.admit(&limits, "ann", "a", "t").unwrap_err();
+        let e = m.admit(&limits, "ann", "a", "t", None).unwrap_err();
         assert!(
             e.contains("user `ann`") && e.contains("3 calls per minute"),
             "{e}"
         );
         // Another user is not held back by ann's calls, but by the tool's budget.
-        m.admit(&limits, "bob", "a", "t").unwrap();
+        m.admit(&limits, "bob", "a", "t", None).unwrap();
         m.spend(&limits, "bob", "a", "t", 1.5);
-        let e = m.admit(&limits, "bob", "a", "t").unwrap_err();
+        let e = m.admit(&limits, "bob", "a", "t", None).unwrap_err();
         assert!(e.contains("tool `a/t`") && e.contains("budget"), "{e}");
-        assert!(m.admit(&limits, "bob", "a", "other").is_ok());
+        assert!(m.admit(&limits, "bob", "a", "other", None).is_ok());
+        // A process that has not counted carol yet starts from what is recorded.
+        let seen = |w: Whose| match w {
+            Whose::User("carol") => (3, 0.0),
+            _ => (0, 0.0),
+        };
+        let e = m
+            .admit(&limits, "carol", "a", "x", Some(&seen))
+            .unwrap_err();
+        assert!(e.contains("user `carol`"), "{e}");
     }
 }

@@ -164,6 +164,7 @@ impl Context {
                     http: crate::net::client()?,
                     config: self.settings.gateway.clone(),
                     connect_timeout: Duration::from_secs(30),
+                    recorded: Some(self.executions()?),
                 };
                 Ok::<_, crate::error::Error>(Arc::new(crate::gateway::Gateway::new(opts)))
             })

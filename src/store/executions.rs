@@ -109,6 +109,17 @@ pub trait ExecutionStore: StoreInfo {
     /// Record (or replace) the feedback on `execution_id`; false when there is no such
     /// execution.
     fn set_feedback(&self, execution_id: &str, f: &Feedback) -> Result<bool>;
+    /// The calls since `since` of `user` (or of `agent`, or of `tool` of `agent`, as given)
+    /// and the cost they reported, in micro-units: what the gateway's limits count from.
+    fn usage(&self, u: &Usage, since: DateTime<Utc>) -> Result<(u64, i64)>;
+}
+
+/// Whose usage: every field given narrows.
+#[derive(Debug, Clone, Default)]
+pub struct Usage {
+    pub user: Option<String>,
+    pub agent: Option<String>,
+    pub tool: Option<String>,
 }
 
 /// Writes executions as calls finish, many to a transaction (group commit): a call hands

@@ -1006,6 +1006,19 @@ impl super::ExecutionStore for PostgresStore {
         })
     }
 
+    fn usage(&self, u: &super::executions::Usage, since: DateTime<Utc>) -> Result<(u64, i64)> {
+        self.with(|c| {
+            let r = c.query_one(
+                "SELECT count(*), coalesce(sum(cost_micros), 0)::BIGINT FROM executions WHERE at_us >= $1 AND status <> 'denied' \
+                 AND ($2::TEXT IS NULL OR user_id = $2) AND ($3::TEXT IS NULL OR agent_id = $3) AND ($4::TEXT IS NULL OR tool = $4)",
+                &[&super::executions::micros(&since), &u.user, &u.agent, &u.tool],
+            )?;
+            let n: i64 = r.try_get(0)?;
+            let cost: i64 = r.try_get(1)?;
+            Ok((n.max(0) as u64, cost))
+        })
+    }
+
     fn set_feedback(&self, execution_id: &str, f: &super::Feedback) -> Result<bool> {
         let given = super::executions::micros(&f.given_at);
         let rating = i16::from(f.rating);

@@ -1501,6 +1501,19 @@ impl super::ExecutionStore for SqliteStore {
         Ok(stmt.query_row([id], execution_row).optional()?)
     }
 
+    fn usage(&self, u: &super::executions::Usage, since: DateTime<Utc>) -> Result<(u64, i64)> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT count(*), coalesce(sum(cost_micros), 0) FROM executions WHERE at_us >= ?1 AND status <> 'denied' \
+             AND (?2 IS NULL OR user_id = ?2) AND (?3 IS NULL OR agent_id = ?3) AND (?4 IS NULL OR tool = ?4)",
+        )?;
+        let (n, cost): (i64, i64) = stmt.query_row(
+            params![super::executions::micros(&since), u.user, u.agent, u.tool],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((n.max(0) as u64, cost))
+    }
+
     fn set_feedback(&self, execution_id: &str, f: &super::Feedback) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
