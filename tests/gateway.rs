@@ -558,7 +558,30 @@ fn upstreams_that_hang_break_or_flood_give_clear_errors_and_are_recorded() {
         .as_str()
         .unwrap()
         .to_owned();
+    // A client that goes away in the middle of a call: the upstream is told, the call is
+    // recorded.
     let mut c = Client::start(&["uds", &socket], &env);
+    let init = Command::new("curl")
+        .args(["-s", "-i", "--unix-socket", &socket, "-X", "POST", "http://localhost/mcp"])
+        .args(["-H", "content-type: application/json", "--data-binary"])
+        .arg(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#)
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&init.stdout).to_lowercase();
+    let sid = head
+        .lines()
+        .find_map(|l| l.strip_prefix("mcp-session-id: "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let gone = Command::new("curl")
+        .args(["-s", "--max-time", "0.5", "--unix-socket", &socket, "-X", "POST", "http://localhost/mcp"])
+        .args(["-H", "content-type: application/json", "-H", &format!("mcp-session-id: {sid}")])
+        .args(["--data-binary", r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"bad__hang","arguments":{}}}"#])
+        .output()
+        .unwrap();
+    assert!(!gone.status.success(), "curl was to give up");
+    std::thread::sleep(std::time::Duration::from_millis(500));
     // A tool that never answers: a timeout, and the upstream told to stop.
     let r = c.call("bad__hang", json!({}));
     assert_eq!(r["error"]["code"], -32003, "{r}");
@@ -579,17 +602,18 @@ fn upstreams_that_hang_break_or_flood_give_clear_errors_and_are_recorded() {
     env.ok(&["daemon", "stop"]);
     let cancelled = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(cancelled.contains("timeout"), "{cancelled:?}");
+    assert!(cancelled.contains("the client cancelled"), "{cancelled:?}");
     let rows = executions(&env);
     let mut statuses: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
     statuses.sort();
-    assert_eq!(statuses, ["error", "error", "success", "timeout"]);
+    assert_eq!(statuses, ["error", "error", "error", "success", "timeout"]);
     let events = tool_call_events(&env);
     let mut codes: Vec<i64> = events
         .iter()
         .map(|e| e["outcome"]["status_code"].as_i64().unwrap())
         .collect();
     codes.sort();
-    assert_eq!(codes, [200, 413, 502, 504]);
+    assert_eq!(codes, [200, 413, 499, 502, 504]);
 }
 
 #[test]
