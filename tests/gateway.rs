@@ -717,3 +717,64 @@ fn each_call_is_exported_as_a_span_with_the_mcp_conventions() {
         Some("\"-32602\"")
     );
 }
+
+#[test]
+fn a_server_registered_as_an_image_runs_in_a_locked_down_container_and_is_removed() {
+    let servers = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/servers");
+    let ctx = tempfile::tempdir().unwrap();
+    std::fs::copy("/bin/busybox", ctx.path().join("busybox"))
+        .expect("busybox-static (/bin/busybox) is installed by scripts/test.sh");
+    std::fs::copy(
+        servers.join("sh_server.sh"),
+        ctx.path().join("sh_server.sh"),
+    )
+    .unwrap();
+    std::fs::copy(
+        servers.join("Dockerfile.sh-server"),
+        ctx.path().join("Dockerfile"),
+    )
+    .unwrap();
+    let tag = "pc-hybrid-test/sh-server:1";
+    let o = common::docker(&["build", "-q", "-t", tag, ctx.path().to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{o:?}");
+    let env = common::Env::new().var(
+        "DOCKER_HOST",
+        &common::service("PC_HYBRID_TEST_DOCKER_HOST"),
+    );
+    let file = env.work.join("weather.yaml");
+    std::fs::write(
+        &file,
+        format!("apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {{name: weather, version: 1.0.0}}\nspec:\n  image: {tag}\n  capabilities:\n    - name: forecast\n      endpoint: /tools/forecast\n      method: POST\n"),
+    )
+    .unwrap();
+    env.ok(&["mcp", "register", file.to_str().unwrap()]);
+    let status = env.ok(&["gateway", "status", "-o", "json"]).json();
+    assert!(
+        status["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "weather__forecast"),
+        "{status}"
+    );
+    let replica = &status["replicas"][0];
+    assert!(
+        replica["endpoint"]
+            .as_str()
+            .unwrap()
+            .contains("--network none"),
+        "{replica}"
+    );
+    // The sh server declines calls: its own error comes back, and the call is recorded.
+    let o = env.run(&["invoke", "weather", "forecast", "--arg", "city=Oslo"]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert_eq!(executions(&env)[0]["status"], "error");
+    let left = common::docker(&[
+        "ps",
+        "-a",
+        "-q",
+        "--filter",
+        "label=promptcraft.gateway=weather",
+    ]);
+    assert_eq!(left.stdout.trim(), "", "containers left behind");
+}

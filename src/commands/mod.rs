@@ -96,6 +96,10 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     if let Some(w) = watcher {
         w.abort();
     }
+    // Upstreams this command started (stdio servers, their containers) end with it.
+    if let Some(g) = ctx.gateway_built() {
+        g.shutdown().await;
+    }
     if is_logout && daemon_sessions {
         forget_handle(&ctx);
     }

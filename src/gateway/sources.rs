@@ -165,8 +165,37 @@ fn endpoint(s: &Server, o: &RunOptions) -> std::result::Result<Endpoint, String>
             headers: crate::registry::live::remote_headers(s, &live),
         });
     }
-    if s.image.is_some() {
-        return Err("a server run from an image is reached once deployed; the gateway does not start containers by itself".into());
+    if let Some(image) = &s.image {
+        if s.transport != Transport::Stdio {
+            return Err("its image serves HTTP: deploy it, or register its URL".into());
+        }
+        let names: Vec<String> = s.env.keys().cloned().collect();
+        let mut argv = vec!["docker".to_string()];
+        let mut run = crate::registry::client_config::docker_args(image, &names, &[]);
+        // Named, so that it is removed with its connection; labelled, so that it is found.
+        run.splice(
+            3..3,
+            [
+                "--name".to_string(),
+                super::upstream::CONTAINER.to_string(),
+                "--label".into(),
+                format!("promptcraft.gateway={}", s.name),
+            ],
+        );
+        argv.extend(run);
+        let dir = o.dir.join(&s.name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut vars: Vec<(String, String)> = vec![
+            ("PATH".into(), o.path_env.clone()),
+            ("HOME".into(), dir.display().to_string()),
+            ("DOCKER_HOST".into(), o.docker_host.clone()),
+        ];
+        vars.extend(s.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        return Ok(Endpoint::Stdio {
+            argv,
+            env: vars,
+            dir,
+        });
     }
     Err("it declares no command, URL or image".into())
 }

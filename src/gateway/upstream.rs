@@ -28,7 +28,10 @@ pub enum Endpoint {
         url: String,
         headers: Vec<(String, String)>,
     },
-    /// A process speaking newline-delimited JSON-RPC on stdin and stdout.
+    /// A process speaking newline-delimited JSON-RPC on stdin and stdout. An argument
+    /// `{container}` is replaced by a new container name at each start, and that container
+    /// is removed (`docker rm -f`) when the connection ends: `docker run` itself does not
+    /// stop its container when it is killed.
     Stdio {
         argv: Vec<String>,
         env: Vec<(String, String)>,
@@ -73,6 +76,8 @@ type Progress = Mutex<HashMap<String, mpsc::UnboundedSender<Value>>>;
 
 struct StdioConn {
     child: Mutex<Option<tokio::process::Child>>,
+    /// The container started for it, removed with it.
+    container: Option<(String, Vec<(String, String)>)>,
     /// Set when its output ends: the process is gone.
     dead: Arc<AtomicBool>,
     writer: mpsc::UnboundedSender<Vec<u8>>,
@@ -215,6 +220,7 @@ impl Upstream {
                             let _ = c.start_kill();
                         }
                     }
+                    remove_container(s);
                 }
             }
         }
@@ -268,6 +274,20 @@ impl Upstream {
         env: &[(String, String)],
         dir: &std::path::Path,
     ) -> Result<StdioConn, UpstreamError> {
+        let container = argv.iter().any(|a| a == CONTAINER).then(|| {
+            format!(
+                "pc-hybrid-gw-{}-{}",
+                self.server,
+                uuid::Uuid::new_v4().simple()
+            )
+        });
+        let argv: Vec<String> = argv
+            .iter()
+            .map(|a| match (&container, a.as_str()) {
+                (Some(n), CONTAINER) => n.clone(),
+                _ => a.clone(),
+            })
+            .collect();
         let mut cmd = tokio::process::Command::new(&argv[0]);
         cmd.args(&argv[1..])
             .env_clear()
@@ -327,6 +347,7 @@ impl Upstream {
         });
         Ok(StdioConn {
             child: Mutex::new(Some(child)),
+            container: container.map(|n| (n, env.to_vec())),
             dead,
             writer: tx,
             pending,
@@ -641,9 +662,31 @@ impl Upstream {
                     let _ = c.start_kill();
                     let _ = tokio::time::timeout(Duration::from_secs(2), c.wait()).await;
                 }
+                if let Some(rm) = remove_container(s) {
+                    let _ = tokio::time::timeout(Duration::from_secs(10), rm).await;
+                }
             }
         }
     }
+}
+
+/// The argument of a stdio command replaced by the name of the container it starts.
+pub const CONTAINER: &str = "{container}";
+
+/// Remove the container a connection started, if any; the removal runs on its own, and
+/// can be waited for.
+fn remove_container(s: &StdioConn) -> Option<tokio::task::JoinHandle<()>> {
+    let (name, env) = s.container.clone()?;
+    Some(tokio::spawn(async move {
+        let _ = tokio::process::Command::new("docker")
+            .args(["rm", "-f", &name])
+            .env_clear()
+            .envs(env)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .await;
+    }))
 }
 
 struct Outstanding<'a>(&'a AtomicUsize);

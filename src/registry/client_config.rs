@@ -218,7 +218,7 @@ fn http_entry(
 }
 
 /// The hardened `docker run` a client uses for a stdio image.
-fn docker_args(image: &str, env_names: &[String], extra: &[String]) -> Vec<String> {
+pub(crate) fn docker_args(image: &str, env_names: &[String], extra: &[String]) -> Vec<String> {
     let mut a: Vec<String> = [
         "run",
         "-i",
