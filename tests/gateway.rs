@@ -209,6 +209,15 @@ fn the_gateway_merges_routes_survives_a_dead_replica_follows_deploys_and_records
         .clone();
     assert_eq!(dead["healthy"], false, "{status}");
 
+    // Every replica of `a` restarted (new processes, the gateway's sessions with them gone):
+    // only those upstreams are initialised again; the client's session goes on.
+    env.ok(&["restart", &a, "--all"]);
+    for _ in 0..5 {
+        let r = c.call(&format!("{a}__search_knowledge"), json!({"query": "tax"}));
+        calls += 1;
+        assert!(r.get("result").is_some(), "after a restart: {r}");
+    }
+
     // Undeploy: the client is told, and the tools are gone; deploy again: back.
     env.ok(&["undeploy", &b]);
     assert_eq!(

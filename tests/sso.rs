@@ -831,6 +831,55 @@ fn the_team_api_takes_only_valid_bearer_tokens() {
         text.contains("\"status\":403") && text.contains("`mcp_remove`"),
         "{text}"
     );
+
+    // The gateway's /mcp on the team API: a bearer token is required, and its user owns
+    // the session it makes.
+    let mcp = |token: Option<&str>, session: Option<&str>, body: &str| -> (String, String) {
+        let mut c = Command::new("curl");
+        c.args([
+            "-s",
+            "-i",
+            "-X",
+            "POST",
+            "-H",
+            "content-type: application/json",
+        ]);
+        if let Some(t) = token {
+            c.arg("-H").arg(format!("Authorization: Bearer {t}"));
+        }
+        if let Some(sid) = session {
+            c.arg("-H").arg(format!("mcp-session-id: {sid}"));
+        }
+        let o = c
+            .arg("--data")
+            .arg(body)
+            .arg(format!("http://{listen}/mcp"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let code = text.split(' ').nth(1).unwrap_or("").to_owned();
+        (code, text)
+    };
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#;
+    let (code, _) = mcp(None, None, init);
+    assert_eq!(code, "401");
+    let (code, text) = mcp(Some(&bob), None, init);
+    assert_eq!(code, "200", "{text}");
+    let sid = text
+        .to_lowercase()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("mcp-session-id: ")
+                .map(|v| v.trim().to_owned())
+        })
+        .unwrap();
+    let list = r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#;
+    let (code, text) = mcp(Some(&bob), Some(&sid), list);
+    assert_eq!(code, "200", "{text}");
+    assert!(text.contains("\"tools\":"), "{text}");
+    // Another user cannot use bob's session.
+    let (code, _) = mcp(Some(&tokens[0]), Some(&sid), list);
+    assert_eq!(code, "404");
 }
 
 fn redis() -> (Child, String, tempfile::TempDir) {

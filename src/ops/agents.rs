@@ -434,6 +434,10 @@ pub async fn restart(ctx: &Context, a: &Restart, sink: &dyn Sink) -> Result<Repl
         Duration::from_secs(a.timeout_seconds as u64),
     )
     .await?;
+    // A replica may come back on another port.
+    if let Err(e) = ctx.gateway_changed(&a.name, false).await {
+        log::warn!("refreshing the gateway: {e}");
+    }
     Ok(Response::Restarted(done).into())
 }
 
