@@ -261,7 +261,12 @@ fn the_gateway_merges_routes_survives_a_dead_replica_follows_deploys_and_records
     assert!(rows
         .iter()
         .any(|r| r["execution_id"] == id.as_str() && r["feedback"]["rating"] == 5));
-    // Arguments are not stored: only their size.
+    // Arguments are not stored: only their size, and in the execution their shape.
+    let echo = rows.iter().find(|r| r["tool"] == "echo").unwrap();
+    assert_eq!(echo["arguments"], json!({"message": "string"}), "{echo}");
+    assert!(!serde_json::to_string(&rows)
+        .unwrap()
+        .contains("hello gateway"));
     let all = serde_json::to_string(&events).unwrap();
     assert!(
         !all.contains("hello gateway"),

@@ -761,6 +761,9 @@ fn execution(i: usize, agent: &str, user: &str) -> store::ExecutionRecord {
         model: Some("gpt-4o".into()),
         trace_id: Some(format!("{i:032x}")),
         error: i.is_multiple_of(5).then(|| "upstream failed".into()),
+        arguments: i
+            .is_multiple_of(2)
+            .then(|| serde_json::json!({"query": "string", "limit": "integer"})),
         feedback: None,
     }
 }
@@ -771,7 +774,7 @@ fn executions_and_feedback(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let url = new_store(backend, &dir.path().join("x"));
     let s = store::open_executions(&url).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 9);
+    assert_eq!(s.schema_version().unwrap(), 11);
     let rows: Vec<_> = (0..20)
         .map(|i| {
             execution(

@@ -185,7 +185,7 @@ pub async fn call(
         }
     };
     let execution_id = uuid::Uuid::now_v7().to_string();
-    record(ctx, caller, &execution_id, &trace.0, &outcome)?;
+    record(ctx, caller, &execution_id, &trace.0, &c.arguments, &outcome)?;
     if let Some(e) = ctx.exporter() {
         e.send(crate::gateway::trace::Span {
             trace_id: trace.0.clone(),
@@ -255,6 +255,7 @@ fn record(
     caller: &Caller,
     execution_id: &str,
     trace_id: &str,
+    arguments: &Value,
     o: &CallOutcome,
 ) -> Result<()> {
     let denied = o.status == ExecutionStatus::Denied;
@@ -328,6 +329,7 @@ fn record(
         model: o.model.clone(),
         trace_id: Some(trace_id.to_owned()),
         error,
+        arguments: Some(kept_arguments(ctx, &o.server, arguments)?),
         feedback: None,
     });
     if !ctx.is_long_lived() {
@@ -335,6 +337,19 @@ fn record(
         writer.flush();
     }
     Ok(())
+}
+
+/// What an execution keeps of a call's arguments: their values only where data
+/// classification is on and the server is classified `public`, else their shape (as
+/// Docker's gateway logs calls), so that no secret or personal value is stored.
+fn kept_arguments(ctx: &Context, server: &str, arguments: &Value) -> Result<Value> {
+    if ctx.settings.audit.data_classification && !server.is_empty() {
+        let level = crate::registry::classification(ctx.store()?.as_ref(), server)?;
+        if level.is_some_and(|(l, _)| l == "public") {
+            return Ok(arguments.clone());
+        }
+    }
+    Ok(crate::store::executions::shape(arguments))
 }
 
 pub async fn status(ctx: &Context, caller: &Caller) -> Result<Reply> {

@@ -55,6 +55,10 @@ pub struct ExecutionRecord {
     pub trace_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The call's arguments: their shape (each key with its JSON type) unless the server's
+    /// data classification is `public`, then their values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<serde_json::Value>,
     /// The feedback given on it, when there is some (read only; `feedback` sets it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<Feedback>,
@@ -202,4 +206,31 @@ impl Writer {
             let _ = rx.recv();
         }
     }
+}
+
+/// The shape of a JSON value: objects keep their keys, arrays show their first item's
+/// shape, every other value is the name of its type. No value is kept.
+pub fn shape(v: &serde_json::Value) -> serde_json::Value {
+    fn go(v: &serde_json::Value, depth: usize) -> serde_json::Value {
+        use serde_json::Value as V;
+        match v {
+            V::Object(m) if depth < 4 => V::Object(
+                m.iter()
+                    .take(64)
+                    .map(|(k, v)| (k.clone(), go(v, depth + 1)))
+                    .collect(),
+            ),
+            V::Array(a) if depth < 4 => {
+                V::Array(a.first().map(|x| go(x, depth + 1)).into_iter().collect())
+            }
+            V::Object(_) => V::String("object".into()),
+            V::Array(_) => V::String("array".into()),
+            V::String(_) => V::String("string".into()),
+            V::Number(n) if n.is_i64() || n.is_u64() => V::String("integer".into()),
+            V::Number(_) => V::String("number".into()),
+            V::Bool(_) => V::String("boolean".into()),
+            V::Null => V::String("null".into()),
+        }
+    }
+    go(v, 0)
 }

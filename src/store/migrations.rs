@@ -247,6 +247,12 @@ CREATE TABLE tool_pins (
 );
 "#,
     ),
+    (
+        11,
+        Concern::Executions,
+        "the arguments of executions: their shape, or their values where allowed",
+        "ALTER TABLE executions ADD COLUMN arguments TEXT;",
+    ),
 ];
 
 pub fn latest() -> u32 {
@@ -481,5 +487,11 @@ CREATE TABLE tool_pins (
     PRIMARY KEY (server, tool)
 );
 "#,
+    ),
+    (
+        11,
+        Concern::Executions,
+        "the arguments of executions: their shape, or their values where allowed",
+        "ALTER TABLE executions ADD COLUMN arguments TEXT;",
     ),
 ];

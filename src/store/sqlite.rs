@@ -1394,7 +1394,7 @@ fn insert_entry(tx: &rusqlite::Transaction, e: &RegistryEntry) -> Result<()> {
     Ok(())
 }
 
-const EXECUTION_COLUMNS: &str = "e.id, e.at_us, e.agent_id, e.tool, e.user_id, e.organization, e.session_id, e.replica, e.latency_us, e.status, e.request_bytes, e.response_bytes, e.tokens_in, e.tokens_out, e.cost_micros, e.model, e.trace_id, e.error, f.rating, f.correct, f.user_id, f.given_at_us";
+const EXECUTION_COLUMNS: &str = "e.id, e.at_us, e.agent_id, e.tool, e.user_id, e.organization, e.session_id, e.replica, e.latency_us, e.status, e.request_bytes, e.response_bytes, e.tokens_in, e.tokens_out, e.cost_micros, e.model, e.trace_id, e.error, f.rating, f.correct, f.user_id, f.given_at_us, e.arguments";
 
 fn execution_row(r: &rusqlite::Row) -> rusqlite::Result<super::ExecutionRecord> {
     use super::executions::from_micros;
@@ -1418,6 +1418,9 @@ fn execution_row(r: &rusqlite::Row) -> rusqlite::Result<super::ExecutionRecord> 
         model: r.get(15)?,
         trace_id: r.get(16)?,
         error: r.get(17)?,
+        arguments: r
+            .get::<_, Option<String>>(22)?
+            .and_then(|a| serde_json::from_str(&a).ok()),
         feedback: match rating {
             None => None,
             Some(rating) => Some(super::Feedback {
@@ -1438,8 +1441,8 @@ impl super::ExecutionStore for SqliteStore {
         let mut out = Vec::with_capacity(rows.len());
         {
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO executions (id, at_us, agent_id, tool, user_id, organization, session_id, replica, latency_us, status, request_bytes, response_bytes, tokens_in, tokens_out, cost_micros, model, trace_id, error) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO executions (id, at_us, agent_id, tool, user_id, organization, session_id, replica, latency_us, status, request_bytes, response_bytes, tokens_in, tokens_out, cost_micros, model, trace_id, error, arguments) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (id) DO NOTHING",
             )?;
             for e in rows {
                 let n = stmt.execute(rusqlite::params![
@@ -1461,6 +1464,7 @@ impl super::ExecutionStore for SqliteStore {
                     e.model,
                     e.trace_id,
                     e.error,
+                    e.arguments.as_ref().map(|a| a.to_string()),
                 ])?;
                 out.push(n > 0);
             }
