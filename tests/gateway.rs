@@ -76,6 +76,22 @@ impl Drop for Client {
     }
 }
 
+/// A new session at the daemon's `/mcp`, made with curl: its id.
+fn session_over_curl(socket: &str) -> String {
+    let o = Command::new("curl")
+        .args(["-s", "-i", "--unix-socket", socket, "-X", "POST", "http://localhost/mcp"])
+        .args(["-H", "content-type: application/json", "--data-binary"])
+        .arg(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#)
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&o.stdout).to_lowercase();
+    head.lines()
+        .find_map(|l| l.strip_prefix("mcp-session-id: "))
+        .unwrap_or_else(|| panic!("no session in {head}"))
+        .trim()
+        .to_owned()
+}
+
 fn everything() -> PathBuf {
     common::tools().join("node_modules/.bin/mcp-server-everything")
 }
@@ -520,19 +536,7 @@ fn bad_messages_get_json_rpc_errors_and_the_daemon_goes_on() {
     );
     assert_eq!(code, "403");
     // A session, then an unknown method.
-    let o = Command::new("curl")
-        .args(["-s", "-i", "--unix-socket", &socket, "-X", "POST", "http://localhost/mcp"])
-        .args(["-H", "content-type: application/json", "--data-binary"])
-        .arg(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#)
-        .output()
-        .unwrap();
-    let head = String::from_utf8_lossy(&o.stdout).to_lowercase();
-    let sid = head
-        .lines()
-        .find_map(|l| l.strip_prefix("mcp-session-id: "))
-        .unwrap()
-        .trim()
-        .to_owned();
+    let sid = session_over_curl(&socket);
     let (code, body) = post(
         r#"{"jsonrpc":"2.0","id":7,"method":"nosuch/method"}"#,
         &["-H", &format!("mcp-session-id: {sid}")],
@@ -575,19 +579,7 @@ fn upstreams_that_hang_break_or_flood_give_clear_errors_and_are_recorded() {
     // A client that goes away in the middle of a call: the upstream is told, the call is
     // recorded.
     let mut c = Client::start(&["uds", &socket], &env);
-    let init = Command::new("curl")
-        .args(["-s", "-i", "--unix-socket", &socket, "-X", "POST", "http://localhost/mcp"])
-        .args(["-H", "content-type: application/json", "--data-binary"])
-        .arg(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#)
-        .output()
-        .unwrap();
-    let head = String::from_utf8_lossy(&init.stdout).to_lowercase();
-    let sid = head
-        .lines()
-        .find_map(|l| l.strip_prefix("mcp-session-id: "))
-        .unwrap()
-        .trim()
-        .to_owned();
+    let sid = session_over_curl(&socket);
     let gone = Command::new("curl")
         .args(["-s", "--max-time", "0.5", "--unix-socket", &socket, "-X", "POST", "http://localhost/mcp"])
         .args(["-H", "content-type: application/json", "-H", &format!("mcp-session-id: {sid}")])
