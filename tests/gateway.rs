@@ -784,3 +784,47 @@ fn a_server_registered_as_an_image_runs_in_a_locked_down_container_and_is_remove
     ]);
     assert_eq!(left.stdout.trim(), "", "containers left behind");
 }
+
+#[test]
+fn a_daily_budget_is_spent_from_the_costs_tools_report() {
+    let env = common::Env::new();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gateway/bad_server.py");
+    let file = env.work.join("bad.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata:\n  name: bad\n  version: 1.0.0\nspec:\n  command:\n  - {}\n  - {}\n  capabilities:\n  - name: fine\n    endpoint: /tools/fine\n    method: POST\n",
+            common::python().display(),
+            script.display(),
+        ),
+    )
+    .unwrap();
+    env.ok(&["mcp", "register", file.to_str().unwrap()]);
+    std::fs::write(
+        env.home.join("config.yaml"),
+        "gateway:\n  limits:\n    per_user:\n      cost_per_day: 1.0\n",
+    )
+    .unwrap();
+    // 0.6 spent, then 1.2: the budget of 1.0 is gone after the second call.
+    for _ in 0..2 {
+        env.ok(&["invoke", "bad", "costly"]);
+    }
+    let o = env.run(&["invoke", "bad", "costly"]);
+    assert_eq!(o.code, 3, "{o:?}");
+    assert!(o.stderr.contains("budget of 1"), "{o:?}");
+    let rows = executions(&env);
+    let paid: Vec<&Value> = rows.iter().filter(|r| r["status"] == "success").collect();
+    assert_eq!(paid.len(), 2);
+    for r in &paid {
+        assert_eq!(r["cost"], 0.6, "{r}");
+        assert_eq!(r["tokens_in"], 120);
+        assert_eq!(r["tokens_out"], 30);
+        assert_eq!(r["model"], "gpt-4o");
+    }
+    assert_eq!(rows.iter().filter(|r| r["status"] == "denied").count(), 1);
+    let events = tool_call_events(&env);
+    assert!(
+        events.iter().any(|e| e["data"]["cost"] == 0.6),
+        "the audit event carries the cost"
+    );
+}

@@ -5,13 +5,14 @@ able to break the protocol). Tools:
   garbage   writes a line that is not JSON, then exits in the middle of the call
   huge      answers with a text of 3 MB
   fine      answers "fine"
+  costly    answers with `_meta` reporting a cost of 0.6, tokens and a model
 """
 
 import json
 import os
 import sys
 
-TOOLS = [{"name": n, "description": n, "inputSchema": {"type": "object"}} for n in ("hang", "garbage", "huge", "fine")]
+TOOLS = [{"name": n, "description": n, "inputSchema": {"type": "object"}} for n in ("hang", "garbage", "huge", "fine", "costly")]
 log = os.environ.get("BAD_SERVER_LOG")
 
 
@@ -40,5 +41,10 @@ for line in sys.stdin:
             sys.stdout.write("this is not JSON-RPC\n")
             sys.stdout.flush()
             sys.exit(3)
+        if name == "costly":
+            send({"jsonrpc": "2.0", "id": mid, "result": {
+                "content": [{"type": "text", "text": "paid"}],
+                "_meta": {"cost": 0.6, "usage": {"input_tokens": 120, "output_tokens": 30}, "model": "gpt-4o"}}})
+            continue
         text = "x" * (3 << 20) if name == "huge" else "fine"
         send({"jsonrpc": "2.0", "id": mid, "result": {"content": [{"type": "text", "text": text}]}})
