@@ -828,3 +828,53 @@ fn a_daily_budget_is_spent_from_the_costs_tools_report() {
         "the audit event carries the cost"
     );
 }
+
+#[test]
+fn a_server_registered_by_its_url_is_reached_over_http() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let servers = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/servers");
+    let mut server = Command::new(common::python())
+        .arg(servers.join("sdk_server.py"))
+        .args([
+            "--transport",
+            "streamable-http",
+            "--port",
+            &port.to_string(),
+        ])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let env = common::Env::new();
+    let file = env.work.join("remote.yaml");
+    std::fs::write(
+        &file,
+        format!("apiVersion: mcp.promptcraft.io/v1\nkind: MCPServer\nmetadata: {{name: remote, version: 1.0.0}}\nspec:\n  url: http://127.0.0.1:{port}/mcp\n  transport: streamable-http\n  capabilities:\n  - name: forecast\n    endpoint: /tools/forecast\n    method: POST\n"),
+    )
+    .unwrap();
+    env.ok(&["mcp", "register", file.to_str().unwrap()]);
+    let o = env.run(&[
+        "invoke",
+        "remote",
+        "forecast",
+        "--arg",
+        "city=Oslo",
+        "-o",
+        "json",
+    ]);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(o.code, 0, "{o:?}");
+    let called = o.json();
+    assert_eq!(called["status"], "success", "{called}");
+    assert!(called["result"].to_string().contains("Oslo"), "{called}");
+}
