@@ -1007,6 +1007,14 @@ fn daemons_share_sessions_through_redis_and_seal_the_tokens() {
     b.ok(&["mcp", "list"]);
     let token = b.ok(&["auth", "token"]).stdout.trim().to_owned();
     assert!(token.starts_with("eyJ"));
+    // A request records its use in `last_activity` alone: the sealed tokens are not
+    // written again for it.
+    assert_eq!(redis_cli(&url, &["HGET", &k, "token"]), sealed);
+    let active = redis_cli(&url, &["HGET", &k, "last_activity"]);
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&active).is_ok(),
+        "{active}"
+    );
 
     // Logging out through one ends it for both.
     b.ok(&["logout"]);

@@ -259,16 +259,46 @@ impl Agent {
         }
     }
 
+    /// Record a use of `s`: in Redis its `last_activity` field alone, so that a request
+    /// does not seal and write the whole session again.
+    fn touch(&self, s: &Session) -> Result<()> {
+        match &self.backend {
+            Backend::Memory(_) => self.put(s),
+            Backend::Redis(_) => {
+                let at = chrono::DateTime::from_timestamp(s.last_activity, 0)
+                    .map(|d| d.to_rfc3339())
+                    .unwrap_or_default();
+                let hkey = format!("session:{}", s.id);
+                // With the expiry again: a session ended meanwhile leaves no key for ever.
+                self.redis(|c| {
+                    redis::pipe()
+                        .atomic()
+                        .cmd("HSET")
+                        .arg(&hkey)
+                        .arg("last_activity")
+                        .arg(at)
+                        .ignore()
+                        .cmd("EXPIRE")
+                        .arg(&hkey)
+                        .arg((s.expires_at - now()).max(1))
+                        .ignore()
+                        .query::<()>(c)
+                })
+            }
+        }
+    }
+
     pub fn get(&self, id: &str) -> Result<Option<Session>> {
         check_id(id)?;
         match &self.backend {
             Backend::Memory(m) => Ok(m.lock().unwrap_or_else(|p| p.into_inner()).get(id).cloned()),
             Backend::Redis(r) => {
                 let key = &r.key;
-                let sealed: Option<String> = self.redis(|c| {
-                    redis::cmd("HGET")
+                let (sealed, active): (Option<String>, Option<String>) = self.redis(|c| {
+                    redis::cmd("HMGET")
                         .arg(format!("session:{id}"))
                         .arg("token")
+                        .arg("last_activity")
                         .query(c)
                 })?;
                 let Some(sealed) = sealed else {
@@ -280,7 +310,14 @@ impl Agent {
                         hint: Some("give every daemon the same ENCRYPTION_KEY, or log in again".into()),
                     });
                 };
-                Ok(serde_json::from_slice(&plain).ok())
+                let mut s: Option<Session> = serde_json::from_slice(&plain).ok();
+                // The use is recorded in its own field (see `touch`), newer than the sealed copy.
+                if let (Some(s), Some(t)) = (s.as_mut(), active) {
+                    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&t) {
+                        s.last_activity = s.last_activity.max(t.timestamp());
+                    }
+                }
+                Ok(s)
             }
         }
     }
@@ -379,7 +416,7 @@ impl Agent {
             }
         }
         s.last_activity = now();
-        self.put(&s)?;
+        self.touch(&s)?;
         Ok((Some(s), note))
     }
 
