@@ -4,6 +4,7 @@
 //! re-initialised on the next call without troubling anyone else.
 
 use std::collections::HashMap;
+use std::os::unix::fs::OpenOptionsExt;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -288,6 +289,15 @@ impl Upstream {
                 _ => a.clone(),
             })
             .collect();
+        // What the server says on stderr is kept beside it (`stderr.log` in its folder),
+        // private to the user: a server may print what it was given.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(dir.join("stderr.log"))
+            .map(Stdio::from)
+            .unwrap_or_else(|_| Stdio::null());
         let mut cmd = tokio::process::Command::new(&argv[0]);
         cmd.args(&argv[1..])
             .env_clear()
@@ -295,7 +305,7 @@ impl Upstream {
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .kill_on_drop(true)
             .process_group(0);
         let mut child = cmd
