@@ -2,3 +2,4 @@
 //! elsewhere, judged by feedback), and what is computed from them.
 
 pub mod executions;
+pub mod histogram;
