@@ -878,3 +878,36 @@ fn a_server_registered_by_its_url_is_reached_over_http() {
     assert_eq!(called["status"], "success", "{called}");
     assert!(called["result"].to_string().contains("Oslo"), "{called}");
 }
+
+#[test]
+fn tool_names_follow_the_configured_naming_and_aliases() {
+    let env = common::Env::new();
+    register_everything(&env);
+    std::fs::write(
+        env.home.join("config.yaml"),
+        "gateway:\n  naming: unique\n  aliases:\n    everything/get-sum: add_numbers\n",
+    )
+    .unwrap();
+    let status = env.ok(&["gateway", "status", "-o", "json"]).json();
+    let names: Vec<&str> = status["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    // Unique published names are kept; the alias wins.
+    assert!(names.contains(&"echo"), "{names:?}");
+    assert!(names.contains(&"add_numbers"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("__")), "{names:?}");
+    // `invoke` takes the server's own name, whatever clients see.
+    let o = env.ok(&[
+        "invoke",
+        "everything",
+        "get-sum",
+        "--arg",
+        "a:=2",
+        "--arg",
+        "b:=3",
+    ]);
+    assert!(o.stdout.contains('5'), "{o:?}");
+}

@@ -137,7 +137,9 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
 fn read(bytes: &mut &[u8]) -> Result<u64, Malformed> {
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
-        let (&b, rest) = bytes.split_first().ok_or(Malformed("it ends inside a number"))?;
+        let (&b, rest) = bytes
+            .split_first()
+            .ok_or(Malformed("it ends inside a number"))?;
         *bytes = rest;
         v |= u64::from(b & 0x7f) << shift;
         if b & 0x80 == 0 {
@@ -226,7 +228,10 @@ mod tests {
         assert_eq!(bucket(1), 0);
         for us in [2u64, 7, 99, 12_345, 987_654_321] {
             let v = value(bucket(us));
-            assert!((v - us as f64).abs() / us as f64 <= ALPHA + 1e-9, "{us}: {v}");
+            assert!(
+                (v - us as f64).abs() / us as f64 <= ALPHA + 1e-9,
+                "{us}: {v}"
+            );
         }
     }
 }
