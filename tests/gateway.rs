@@ -441,6 +441,16 @@ fn gateway_stdio_serves_a_desktop_client_and_bad_config_is_refused() {
     assert_eq!(r["error"]["code"], -32602, "{r}");
     drop(c);
     assert_eq!(executions(&env).len(), 2);
+    // The server's folder (its HOME, its stderr) is the user's alone.
+    use std::os::unix::fs::PermissionsExt;
+    for d in ["data/gateway", "data/gateway/everything"] {
+        let mode = std::fs::metadata(env.home.join(d))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o700, "{d}");
+    }
     let reads = env
         .ok(&["audit", "query", "--limit", "1000", "-o", "json"])
         .json();

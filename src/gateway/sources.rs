@@ -95,6 +95,17 @@ pub fn sources(store: &dyn DomainStore, o: &RunOptions) -> Result<(Vec<Source>, 
     Ok((out.into_values().collect(), left))
 }
 
+/// A server's folder (its HOME, its stderr log): private to the user, like everything it
+/// may write there.
+fn private_dir(dir: &std::path::Path) -> std::result::Result<(), String> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
 fn withheld(server: &str, reason: String) -> Withheld {
     Withheld {
         server: server.into(),
@@ -131,7 +142,7 @@ fn endpoint(s: &Server, o: &RunOptions) -> std::result::Result<Endpoint, String>
             Err(e) => return Err(e.to_string()),
         };
         let dir = o.dir.join(&s.name);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        private_dir(&dir)?;
         let mut vars: Vec<(String, String)> = vec![
             ("PATH".into(), o.path_env.clone()),
             ("HOME".into(), dir.display().to_string()),
@@ -184,7 +195,7 @@ fn endpoint(s: &Server, o: &RunOptions) -> std::result::Result<Endpoint, String>
         );
         argv.extend(run);
         let dir = o.dir.join(&s.name);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        private_dir(&dir)?;
         let mut vars: Vec<(String, String)> = vec![
             ("PATH".into(), o.path_env.clone()),
             ("HOME".into(), dir.display().to_string()),
