@@ -891,6 +891,9 @@ fn tool_pins(backend: Backend) {
     s.save_pins("srv", std::slice::from_ref(&changed)).unwrap();
     assert_eq!(s.tool_pins("srv").unwrap(), vec![changed, pin("b", "h2")]);
     assert_eq!(s.tool_pins("other").unwrap(), vec![pin("a", "x")]);
+    s.remove_pins("srv").unwrap();
+    assert!(s.tool_pins("srv").unwrap().is_empty());
+    assert_eq!(s.tool_pins("other").unwrap(), vec![pin("a", "x")]);
 }
 
 on_both_stores!(

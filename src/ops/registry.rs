@@ -155,6 +155,8 @@ pub async fn register(
                 .as_ref()
                 .map(|l| l.tool_definitions.as_slice())
                 .unwrap_or_default();
+            // Registered anew: what it was approved to present before no longer holds.
+            store.remove_pins(&e.name)?;
             if !listed.is_empty() {
                 let n = crate::gateway::catalog::pin_all(store.as_ref(), &e.name, listed)?;
                 sink.note(&format!(
@@ -218,7 +220,11 @@ pub fn show(ctx: &Context, n: &Named) -> Result<Reply> {
 }
 
 pub fn remove(ctx: &Context, n: &Named, sink: &dyn Sink) -> Result<Reply> {
-    let removed = registry::remove(ctx.store()?.as_ref(), &n.name, n.version.as_deref())?;
+    let store = ctx.store()?;
+    let removed = registry::remove(store.as_ref(), &n.name, n.version.as_deref())?;
+    if !removed.is_empty() && registry::find(store.as_ref(), &n.name, None).is_err() {
+        store.remove_pins(&n.name)?;
+    }
     for r in &removed {
         sink.note(&format!("removed {} {}", r.name, r.version));
     }

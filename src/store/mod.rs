@@ -334,6 +334,8 @@ pub trait DomainStore: StoreInfo {
     fn tool_pins(&self, server: &str) -> Result<Vec<ToolPin>>;
     /// Store these pins of `server` (each replacing the one of its tool), in one transaction.
     fn save_pins(&self, server: &str, pins: &[ToolPin]) -> Result<()>;
+    /// Forget every pin of `server` (it was removed, or registered anew).
+    fn remove_pins(&self, server: &str) -> Result<()>;
 }
 
 /// A tool definition as it was approved (pinned when first seen at a registration or a

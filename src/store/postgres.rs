@@ -652,6 +652,13 @@ impl super::DomainStore for PostgresStore {
         })
     }
 
+    fn remove_pins(&self, server: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute("DELETE FROM tool_pins WHERE server = $1", &[&server])?;
+            Ok(())
+        })
+    }
+
     fn save_pins(&self, server: &str, pins: &[super::ToolPin]) -> Result<()> {
         self.transaction(|tx| {
             for p in pins {

@@ -857,6 +857,12 @@ impl super::DomainStore for SqliteStore {
         Ok(out)
     }
 
+    fn remove_pins(&self, server: &str) -> Result<()> {
+        self.conn()
+            .execute("DELETE FROM tool_pins WHERE server = ?1", [server])?;
+        Ok(())
+    }
+
     fn save_pins(&self, server: &str, pins: &[super::ToolPin]) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
