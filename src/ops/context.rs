@@ -31,8 +31,10 @@ pub struct Context {
     keeper: Option<Arc<dyn crate::auth::Keeper>>,
     /// The MCP gateway, built on first use.
     gateway: tokio::sync::OnceCell<Arc<crate::gateway::Gateway>>,
-    /// Serialises refreshes and says whether one ran.
-    gateway_refreshed: tokio::sync::Mutex<bool>,
+    /// Whether a refresh of the gateway's catalog has run (the gateway serialises them).
+    gateway_refreshed: std::sync::atomic::AtomicBool,
+    /// The first refresh, which concurrent first calls wait for together.
+    gateway_first: tokio::sync::OnceCell<()>,
     writer: std::sync::OnceLock<Arc<crate::store::executions::Writer>>,
     /// Serves many calls over a long life (the daemon, a stdio gateway).
     long_lived: bool,
@@ -52,7 +54,8 @@ impl Context {
             agent: None,
             keeper: None,
             gateway: tokio::sync::OnceCell::new(),
-            gateway_refreshed: tokio::sync::Mutex::new(false),
+            gateway_refreshed: std::sync::atomic::AtomicBool::new(false),
+            gateway_first: tokio::sync::OnceCell::new(),
             writer: std::sync::OnceLock::new(),
             long_lived: component == Component::Daemon,
             exporter: std::sync::OnceLock::new(),
@@ -175,8 +178,15 @@ impl Context {
     /// The gateway, with its catalog made once (of `only` that server, or of all).
     pub async fn gateway(&self, only: Option<&str>) -> Result<Arc<crate::gateway::Gateway>> {
         let g = self.gateway_handle().await?;
-        if !*self.gateway_refreshed.lock().await {
-            self.refresh_gateway(only, &[]).await?;
+        // Checked without a lock: every call passes here, and a refresh in progress (the
+        // daemon's periodic one) must not hold calls up.
+        if !self
+            .gateway_refreshed
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            self.gateway_first
+                .get_or_try_init(|| self.refresh_gateway(only, &[]))
+                .await?;
         }
         Ok(g)
     }
@@ -235,7 +245,6 @@ impl Context {
         let Some(g) = self.gateway.get().cloned() else {
             return Ok(());
         };
-        let mut done = self.gateway_refreshed.lock().await;
         let s = &self.settings;
         let run = crate::gateway::sources::RunOptions {
             dir: s.paths.data_dir.join("gateway"),
@@ -250,8 +259,8 @@ impl Context {
             sources.retain(|s| s.server == one);
         }
         let warnings = g.refresh(sources, store.as_ref(), pin).await?;
-        *done = true;
-        drop(done);
+        self.gateway_refreshed
+            .store(true, std::sync::atomic::Ordering::Release);
         if warnings.is_empty() {
             return Ok(());
         }
