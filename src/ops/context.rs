@@ -354,18 +354,16 @@ impl Context {
     /// the agent's declared compliance frameworks, and whether its data is confidential or
     /// restricted. Unknown agents and unclassified servers flag nothing.
     pub fn data_flags(&self, agent: Option<&str>) -> Result<crate::audit::event::Data> {
-        let Some(name) = agent.filter(|_| self.settings.audit.data_classification) else {
-            return Ok(Default::default());
-        };
-        let found = crate::registry::classification(self.store()?.as_ref(), name)?;
-        Ok(match found {
-            Some((level, frameworks)) => crate::audit::event::Data {
-                sensitive_data_accessed: matches!(level.as_str(), "confidential" | "restricted"),
-                compliance_flags: frameworks,
-                ..Default::default()
-            },
-            None => Default::default(),
-        })
+        Ok(data_of(self.classified(agent)?.as_ref()))
+    }
+
+    /// With data classification on, `agent`'s declared classification level and compliance
+    /// frameworks; `None` when it is off, or `agent` is unknown or unclassified.
+    pub fn classified(&self, agent: Option<&str>) -> Result<Option<(String, Vec<String>)>> {
+        match agent.filter(|_| self.settings.audit.data_classification) {
+            Some(name) => crate::registry::classification(self.store()?.as_ref(), name),
+            None => Ok(None),
+        }
     }
 
     /// Hand new events to the configured sinks within `budget`; a sink that fails is a
@@ -412,4 +410,16 @@ pub fn deployment_locks(s: &Settings) -> std::path::PathBuf {
 /// Where running creations keep their locks.
 pub fn creation_locks(s: &Settings) -> std::path::PathBuf {
     s.paths.data_dir.join("creations")
+}
+
+/// What an event says about the data of a server classified `found` (level, frameworks).
+pub fn data_of(found: Option<&(String, Vec<String>)>) -> crate::audit::event::Data {
+    match found {
+        Some((level, frameworks)) => crate::audit::event::Data {
+            sensitive_data_accessed: matches!(level.as_str(), "confidential" | "restricted"),
+            compliance_flags: frameworks.clone(),
+            ..Default::default()
+        },
+        None => Default::default(),
+    }
 }

@@ -260,11 +260,9 @@ fn record(
 ) -> Result<()> {
     let denied = o.status == ExecutionStatus::Denied;
     let failed = o.status != ExecutionStatus::Success;
-    let mut data = ctx.data_flags(
-        Some(&o.server)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_str()),
-    )?;
+    // Looked up once: it decides the event's flags and what the execution keeps.
+    let classified = ctx.classified(Some(o.server.as_str()).filter(|s| !s.is_empty()))?;
+    let mut data = super::context::data_of(classified.as_ref());
     data.request_size_bytes = Some(o.request_bytes);
     data.response_size_bytes = Some(o.response_bytes);
     data.cost = o.cost;
@@ -329,7 +327,7 @@ fn record(
         model: o.model.clone(),
         trace_id: Some(trace_id.to_owned()),
         error,
-        arguments: Some(kept_arguments(ctx, &o.server, arguments)?),
+        arguments: Some(kept_arguments(classified.as_ref(), arguments)),
         feedback: None,
     });
     if !ctx.is_long_lived() {
@@ -340,16 +338,13 @@ fn record(
 }
 
 /// What an execution keeps of a call's arguments: their values only where data
-/// classification is on and the server is classified `public`, else their shape (as
-/// Docker's gateway logs calls), so that no secret or personal value is stored.
-fn kept_arguments(ctx: &Context, server: &str, arguments: &Value) -> Result<Value> {
-    if ctx.settings.audit.data_classification && !server.is_empty() {
-        let level = crate::registry::classification(ctx.store()?.as_ref(), server)?;
-        if level.is_some_and(|(l, _)| l == "public") {
-            return Ok(arguments.clone());
-        }
+/// classification is on and the server is classified `public` (`classified`), else their
+/// shape (as Docker's gateway logs calls), so that no secret or personal value is stored.
+fn kept_arguments(classified: Option<&(String, Vec<String>)>, arguments: &Value) -> Value {
+    if classified.is_some_and(|(level, _)| level == "public") {
+        return arguments.clone();
     }
-    Ok(crate::store::executions::shape(arguments))
+    crate::store::executions::shape(arguments)
 }
 
 pub async fn status(ctx: &Context, caller: &Caller) -> Result<Reply> {
