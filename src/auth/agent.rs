@@ -222,11 +222,6 @@ impl Agent {
                     super::jwt::unverified_claims(s.access_token.expose()).unwrap_or_default();
                 let id =
                     super::session::Identity::from_claims(&claims, &[s.client_id.as_str()], None);
-                let iso = |t: i64| {
-                    chrono::DateTime::from_timestamp(t, 0)
-                        .map(|d| d.to_rfc3339())
-                        .unwrap_or_default()
-                };
                 let ttl = (s.expires_at - now()).max(1);
                 let hkey = format!("session:{}", s.id);
                 self.redis(|c| {
@@ -265,9 +260,6 @@ impl Agent {
         match &self.backend {
             Backend::Memory(_) => self.put(s),
             Backend::Redis(_) => {
-                let at = chrono::DateTime::from_timestamp(s.last_activity, 0)
-                    .map(|d| d.to_rfc3339())
-                    .unwrap_or_default();
                 let hkey = format!("session:{}", s.id);
                 // With the expiry again: a session ended meanwhile leaves no key for ever.
                 self.redis(|c| {
@@ -276,7 +268,7 @@ impl Agent {
                         .cmd("HSET")
                         .arg(&hkey)
                         .arg("last_activity")
-                        .arg(at)
+                        .arg(iso(s.last_activity))
                         .ignore()
                         .cmd("EXPIRE")
                         .arg(&hkey)
@@ -444,6 +436,13 @@ impl Agent {
             }
         }
     }
+}
+
+/// A time of a session's hash in Redis: RFC 3339, as the reference design keeps them.
+fn iso(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
