@@ -38,17 +38,6 @@ ECHO = ROOT / "bench/echo_server.py"
 PROXY_VERSION = "0.13.0"
 
 
-def load_client():
-    out = subprocess.run(["cargo", "build", "--release", "--example", "mcp_load",
-                          "--message-format=json-render-diagnostics"],
-                         cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
-    for line in out.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "mcp_load" and msg.get("executable"):
-            return msg["executable"]
-    raise SystemExit("cargo built no mcp_load")
-
-
 def mcp_proxy():
     venv = ROOT / "target/bench-mcp-proxy"
     exe = venv / "bin/mcp-proxy"
@@ -89,7 +78,7 @@ def main():
     ap.add_argument("--binary")
     args = ap.parse_args()
     binary = release.binary(args.binary)
-    client = load_client()
+    client = release.built("mcp_load", "--example", "mcp_load")
     proxy = mcp_proxy()
     python = shutil.which("python3")
     work = Path(tempfile.mkdtemp(prefix="pc-bench-gateway-"))

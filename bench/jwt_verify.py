@@ -25,6 +25,7 @@ import urllib.request
 from pathlib import Path
 
 import idp  # bench/idp.py
+import release  # bench/release.py
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,11 +38,7 @@ def main():
     args = ap.parse_args()
     import jwt  # PyJWT, with `cryptography` (tests/requirements.txt)
 
-    subprocess.run(["cargo", "build", "--release", "--example", "jwt_verify", "-q"], cwd=ROOT, check=True)
-    out = subprocess.run(["cargo", "build", "--release", "--example", "jwt_verify", "--message-format=json"],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    exe = next(json.loads(l)["executable"] for l in out.splitlines()
-               if json.loads(l).get("reason") == "compiler-artifact" and json.loads(l)["target"]["name"] == "jwt_verify")
+    exe = release.built("jwt_verify", "--example", "jwt_verify")
     work = Path(tempfile.mkdtemp(prefix="pc-bench-jwt-"))
     proc, issuer = idp.start(work)
     try:
