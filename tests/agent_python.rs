@@ -141,10 +141,7 @@ fn the_console_script_serves_streamable_http_with_health() {
     );
     assert!(venv.join("bin/tax_advisor-refresh").exists());
 
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = common::free_port();
     let mut child = Command::new(venv.join("bin/tax_advisor"))
         .args([
             "--transport",

@@ -841,11 +841,7 @@ fn a_daily_budget_is_spent_from_the_costs_tools_report() {
 
 #[test]
 fn a_server_registered_by_its_url_is_reached_over_http() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let servers = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/servers");
     let mut server = Command::new(common::python())
         .arg(servers.join("sdk_server.py"))
@@ -858,12 +854,7 @@ fn a_server_registered_by_its_url_is_reached_over_http() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
+    common::wait_for_port(port);
     let env = common::Env::new();
     let file = env.work.join("remote.yaml");
     std::fs::write(

@@ -537,11 +537,7 @@ fn a_python_without_the_sdk_is_named_and_the_projects_environment_is_used() {
 #[test]
 fn a_remote_gets_its_url_variables_and_secret_header() {
     let t = tag();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let mut server = std::process::Command::new(common::python())
         .arg(servers().join("sdk_server.py"))
         .args([
@@ -559,12 +555,7 @@ fn a_remote_gets_its_url_variables_and_secret_header() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
+    common::wait_for_port(port);
     let doc = serde_json::json!({
         "name": "io.github.example/remote-weather",
         "description": "A remote behind a token",

@@ -675,14 +675,6 @@ fn run_daemon<'a>(env: &'a Env, args: &[&str]) -> Daemon<'a> {
     Daemon { env, child }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// GET `url` (plain http on loopback) with a bearer token: the status and body. Written
 /// by hand, because curl will not send a header of a megabyte.
 fn curl(url: &str, token: Option<&str>) -> (u16, String) {
@@ -721,7 +713,7 @@ fn the_team_api_takes_only_valid_bearer_tokens() {
     assert_eq!(o.code, 2, "{o:?}");
     assert!(o.stderr.contains("TLS is required"), "{o:?}");
 
-    let port = free_port();
+    let port = common::free_port();
     let listen = format!("127.0.0.1:{port}");
     let _d = run_daemon(&env, &["--listen", &listen]);
     let base = format!("http://{listen}/api/v4");
@@ -884,7 +876,7 @@ fn the_team_api_takes_only_valid_bearer_tokens() {
 
 fn redis() -> (Child, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let port = common::free_port();
     let child = Command::new("redis-server")
         .args([
             "--port",
@@ -1181,7 +1173,7 @@ fn another_machines_cli_uses_the_team_api_over_tls() {
     let server = idp.env().var("PC_HYBRID_DAEMON", "auto");
     // A key others can read is refused.
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let port = free_port();
+    let port = common::free_port();
     let listen = format!("127.0.0.1:{port}");
     let (c, k) = (cert.display().to_string(), key.display().to_string());
     let o = server.run(&[
@@ -1284,7 +1276,7 @@ fn doctor_checks_the_provider_and_the_session() {
     let down = Env::new()
         .var(
             "OIDC_ISSUER_URL",
-            &format!("http://127.0.0.1:{}/realms/x", free_port()),
+            &format!("http://127.0.0.1:{}/realms/x", common::free_port()),
         )
         .var("PC_HYBRID_TOKEN_STORAGE", "daemon")
         .var("PC_HYBRID_DAEMON", "never");
