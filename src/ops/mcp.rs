@@ -183,20 +183,11 @@ pub async fn answer(
 async fn tools(ctx: &Context, caller: &Caller) -> crate::error::Result<Vec<Value>> {
     let gateway = ctx.gateway(None).await?;
     let catalog = gateway.catalog();
-    let allowed = ctx.authorise(caller, &Request::GatewayStatus).is_ok();
-    if !allowed {
-        return Ok(Vec::new());
-    }
-    let roles = super::tools::roles_for(ctx, caller);
+    let access = super::tools::Access::of(ctx, caller);
     Ok(catalog
         .tools
         .iter()
-        .filter(|t| {
-            gateway
-                .config()
-                .allows(roles.as_deref(), &t.server, &t.tool)
-                .is_ok()
-        })
+        .filter(|t| access.allows(gateway.config(), &t.server, &t.tool))
         .map(|t| t.definition.clone())
         .collect())
 }

@@ -93,6 +93,33 @@ pub fn roles_for(ctx: &Context, caller: &Caller) -> Option<Vec<String>> {
     }
 }
 
+/// What of the gateway `caller` may use: decided once (its permission, its roles), then
+/// asked per server and tool of what is listed to it.
+pub struct Access {
+    permitted: bool,
+    roles: Option<Vec<String>>,
+}
+
+impl Access {
+    pub fn of(ctx: &Context, caller: &Caller) -> Access {
+        Access {
+            permitted: ctx.authorise(caller, &Request::GatewayStatus).is_ok(),
+            roles: roles_for(ctx, caller),
+        }
+    }
+
+    /// Whether `tool` of `server` (or, with `""`, the server's prompts and resources) may
+    /// be used under `config`'s allow lists.
+    pub fn allows(
+        &self,
+        config: &crate::gateway::policy::GatewayConfig,
+        server: &str,
+        tool: &str,
+    ) -> bool {
+        self.permitted && config.allows(self.roles.as_deref(), server, tool).is_ok()
+    }
+}
+
 fn who(ctx: &Context, caller: &Caller) -> Who {
     Who {
         user: caller.user.clone(),
@@ -350,16 +377,12 @@ fn kept_arguments(classified: Option<&(String, Vec<String>)>, arguments: &Value)
 pub async fn status(ctx: &Context, caller: &Caller) -> Result<Reply> {
     let gateway = ctx.gateway(None).await?;
     let catalog = gateway.catalog();
-    let who = who(ctx, caller);
+    let access = Access::of(ctx, caller);
     let config = gateway.config();
     let tools = catalog
         .tools
         .iter()
-        .filter(|t| {
-            config
-                .allows(who.roles.as_deref(), &t.server, &t.tool)
-                .is_ok()
-        })
+        .filter(|t| access.allows(config, &t.server, &t.tool))
         .map(|t| ToolRow {
             name: t.name.clone(),
             server: t.server.clone(),
@@ -414,14 +437,8 @@ pub async fn approve(ctx: &Context, a: &Approve, sink: &dyn Sink) -> Result<Repl
 pub async fn offered(ctx: &Context, caller: &Caller, method: &str) -> Result<Value> {
     let gateway = ctx.gateway(None).await?;
     let catalog = gateway.catalog();
-    let roles = roles_for(ctx, caller);
-    let open = |server: &str| {
-        ctx.authorise(caller, &Request::GatewayStatus).is_ok()
-            && gateway
-                .config()
-                .allows(roles.as_deref(), server, "")
-                .is_ok()
-    };
+    let access = Access::of(ctx, caller);
+    let open = |server: &str| access.allows(gateway.config(), server, "");
     Ok(match method {
         "prompts/list" => json!({"prompts": catalog
             .prompts
