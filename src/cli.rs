@@ -83,6 +83,10 @@ pub enum Command {
     Executions(Lazy<ExecutionsArgs>),
     /// Judge an execution: a rating from 1 to 5, and whether its answer was correct.
     Feedback(Lazy<FeedbackArgs>),
+    /// Analytics over the executions: insights of a period, from rollups kept as calls are
+    /// recorded.
+    #[command(subcommand)]
+    Analytics(Lazy<AnalyticsCommand>),
     /// Log in to the SSO provider: device code, browser, client credentials or a token.
     ///
     /// Without a flag, the device flow is used over SSH, in a container or without a
@@ -433,6 +437,37 @@ pub enum ExecutionsCommand {
         /// The file, or `-` for stdin.
         file: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AnalyticsCommand {
+    /// The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost),
+    /// agent performance and recommendations of a period; `-o json` prints the insights
+    /// API's body.
+    Insights(InsightsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InsightsArgs {
+    /// How far back: whole UTC days, the last one today.
+    #[arg(long, default_value = "30d", value_parser = names(["7d", "30d", "90d", "1y"]))]
+    pub time_range: String,
+    /// Which parts, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',', value_parser = names(["usage", "performance", "costs", "quality"]))]
+    pub metrics: Vec<String>,
+    /// The length of one point of the trends (hourly covers at most 31 days).
+    #[arg(long, default_value = "day", value_parser = names(["hour", "day", "week", "month"]))]
+    pub granularity: String,
+    /// Only these agents (or registered servers), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "AGENTS")]
+    pub agent_filter: Vec<String>,
+    /// Only these users' calls, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "USERS")]
+    pub user_filter: Vec<String>,
+    /// Compute from the executions themselves instead of the rollups: percentiles exact
+    /// rather than within 1 %; slower on large stores.
+    #[arg(long)]
+    pub exact: bool,
 }
 
 #[derive(Debug, Args)]

@@ -24,7 +24,9 @@ env_vars! {
     AGENT_FACTORY_TEMPLATE = "AGENT_FACTORY_TEMPLATE": "Default agent template: a built-in name or a folder.";
     AGENT_BASE_IMAGE = "AGENT_BASE_IMAGE": "Base image written into generated Dockerfiles.";
     AGENT_ORGANIZATION = "AGENT_ORGANIZATION": "Organization recorded in generated MCP manifests.";
-    ANALYTICS_DB_URL = "ANALYTICS_DB_URL": "Store location: sqlite:///path or a path (default: the data directory); postgresql:// later.";
+    ANALYTICS_DB_URL = "ANALYTICS_DB_URL": "Store location: sqlite:///path or a path (default: the data directory), or postgresql://user@host/db.";
+    ANALYTICS_CACHE_TTL_MINUTES = "ANALYTICS_CACHE_TTL_MINUTES": "Minutes the daemon keeps an insights answer for the same question (default 0: every answer is live).";
+    ADVANCED_ANALYTICS_ENABLED = "ADVANCED_ANALYTICS_ENABLED": "Recommendations and anomaly detection in insights, reports and alerts (true/false, default true).";
     AUDIT_LOG_LEVEL = "AUDIT_LOG_LEVEL": "Lowest severity recorded in the audit trail: INFO, WARNING, ERROR, CRITICAL (default INFO).";
     AUDIT_RETENTION_DAYS = "AUDIT_RETENTION_DAYS": "Days audit events are kept (reference default 2555, seven years).";
     COMPLIANCE_MODE = "COMPLIANCE_MODE": "Compliance regime (e.g. SOC2); when set, actions that cannot be audited are refused (fail-closed).";

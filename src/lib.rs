@@ -14,6 +14,7 @@ pub mod env_vars; // every environment variable the tool reads
 pub mod error; // typed errors, exit codes, hints
 pub mod factory; // agent factory: spec, templates, escaping, git
 pub mod gateway; // the MCP gateway: upstreams, the merged catalog, routing, policy, pinned tool definitions
+pub mod histogram; // latency histograms with fixed logarithmic buckets (1 % relative error), mergeable
 pub mod lockfile; // locks held across processes (flock on a 0600 file)
 pub mod model; // the shared vocabulary: agent names, deployment targets, agent version and port
 pub mod net; // the one HTTP client, loopback ports

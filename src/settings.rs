@@ -58,6 +58,9 @@ pub struct ConfigFile {
     /// The MCP gateway: naming, allow lists, limits, timeouts and sizes.
     #[serde(default)]
     pub gateway: crate::gateway::policy::GatewayConfig,
+    /// Analytics: the price table, the replica-hour price, the latency objective, alerts.
+    #[serde(default)]
+    pub analytics: crate::analytics::config::AnalyticsConfig,
     // reference design flat keys
     pub git_base_url: Option<String>,
     pub registry_url: Option<String>,
@@ -180,6 +183,9 @@ pub struct Settings {
     pub executions_store: StoreUrl,
     /// The gateway's configuration, from the first config file that has one.
     pub gateway: crate::gateway::policy::GatewayConfig,
+    /// Analytics' configuration, from the first config file that has one, and the
+    /// environment.
+    pub analytics: crate::analytics::config::AnalyticsConfig,
     /// Where spans of gateway calls go, when a collector is configured.
     pub otlp: Option<crate::gateway::trace::OtlpOptions>,
 }
@@ -655,6 +661,7 @@ impl Settings {
         };
         let auth = resolve_auth(&l, env, flags)?;
         let gateway = resolve_gateway(&l)?;
+        let analytics = resolve_analytics(&l, env)?;
         let otlp = match env(ev::OTEL_EXPORTER_OTLP_ENDPOINT).filter(|v| !v.trim().is_empty()) {
             None => None,
             Some(endpoint) => {
@@ -700,6 +707,7 @@ impl Settings {
         Ok(Settings {
             executions_store,
             gateway,
+            analytics,
             otlp,
             audit,
             auth,
@@ -948,6 +956,39 @@ impl Settings {
 
 /// The `auth` settings: profiles from the config file and from the environment (the
 /// reference design's KEYCLOAK_* variables, or OIDC_ISSUER_URL), the role map, storage.
+fn resolve_analytics(
+    l: &Layer,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<crate::analytics::config::AnalyticsConfig> {
+    let default = crate::analytics::config::AnalyticsConfig::default();
+    let mut a = match l.files.iter().find(|(_, f)| f.analytics != default) {
+        None => default,
+        Some((path, f)) => {
+            f.analytics.check().map_err(|(field, m)| {
+                Error::usage(format!("{}: {field}: {m}", path.display()), None)
+            })?;
+            f.analytics.clone()
+        }
+    };
+    if let Some(v) = env(ev::ANALYTICS_CACHE_TTL_MINUTES) {
+        a.cache_ttl_minutes = Some(v.trim().parse::<u64>().map_err(|_| {
+            Error::invalid(
+                "$ANALYTICS_CACHE_TTL_MINUTES",
+                format!("`{}` is not a number of minutes", v.escape_debug()),
+            )
+        })?);
+    }
+    if let Some(v) = env(ev::ADVANCED_ANALYTICS_ENABLED) {
+        a.advanced = Some(parse_bool(&v).ok_or_else(|| {
+            Error::invalid(
+                "$ADVANCED_ANALYTICS_ENABLED",
+                format!("`{}` is not true or false", v.escape_debug()),
+            )
+        })?);
+    }
+    Ok(a)
+}
+
 fn resolve_gateway(l: &Layer) -> Result<crate::gateway::policy::GatewayConfig> {
     let default = crate::gateway::policy::GatewayConfig::default();
     let Some((path, f)) = l.files.iter().find(|(_, f)| f.gateway != default) else {

@@ -1,6 +1,7 @@
 //! Command glue: each command is parsed into an operation request, executed through the
 //! operation layer, and its response rendered by the single output path.
 
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod completions;
@@ -307,6 +308,7 @@ fn request(
         Command::Gateway(g) => plain(gateway::request(g)),
         Command::Executions(a) => plain(executions::request(a)?),
         Command::Feedback(a) => plain(executions::feedback_request(a)),
+        Command::Analytics(a) => plain(analytics::request(a)),
         Command::Login(a) => plain(auth::login_request(a, env)?),
         Command::Logout => plain(Request::Logout),
         Command::Whoami => plain(Request::WhoAmI),
@@ -360,6 +362,7 @@ pub fn render(r: &Response, out: &Output) -> Result<()> {
             out.data(&executions::Listed(e))
         }
         Response::ExecutionsImported(r) => out.data(&executions::Imported(r)),
+        Response::Insights(i) => out.data(&analytics::Shown(i)),
         Response::Called(c) => match out.format {
             Format::Table => {
                 out.write(gateway::Answer(c).text().as_bytes());

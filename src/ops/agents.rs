@@ -402,6 +402,12 @@ pub async fn deploy(ctx: &Context, a: &Deploy, sink: &dyn Sink, cancel: &Cancel)
     for w in &outcome.warnings {
         sink.warn(w);
     }
+    record_replicas(
+        ctx,
+        &outcome.deployment.agent_name,
+        outcome.deployment.target,
+        outcome.deployment.replicas_wanted,
+    );
     // Its tools as deployed are the definitions the gateway holds it to.
     if let Err(e) = ctx.gateway_changed(&a.name, true).await {
         sink.warn(&format!(
@@ -412,10 +418,27 @@ pub async fn deploy(ctx: &Context, a: &Deploy, sink: &dyn Sink, cancel: &Cancel)
     Ok(Response::Deployed(Box::new(outcome)).into())
 }
 
+/// Note the replicas a deployment now runs: what its infrastructure cost is computed from.
+/// The deployment stands either way; a failure to note it is logged.
+fn record_replicas(ctx: &Context, agent: &str, target: crate::model::Target, replicas: u32) {
+    let change = crate::store::executions::ReplicaChange {
+        agent_id: agent.to_string(),
+        target: target.as_str().to_string(),
+        at: chrono::Utc::now(),
+        replicas,
+    };
+    if let Err(e) = ctx.executions().and_then(|s| s.record_replicas(&change)) {
+        log::warn!("recording the replicas of {agent}: {e}");
+    }
+}
+
 pub async fn undeploy(ctx: &Context, a: &Undeploy, sink: &dyn Sink) -> Result<Reply> {
     let store = ctx.store()?;
     let _lock = one_at_a_time(ctx, &a.name, sink).await?;
     let removed = deploy::undeploy(store.as_ref(), &a.name, a.target).await?;
+    for d in &removed {
+        record_replicas(ctx, &d.agent_name, d.target, 0);
+    }
     if let Err(e) = ctx.gateway_changed(&a.name, false).await {
         log::warn!("refreshing the gateway: {e}");
     }

@@ -39,6 +39,14 @@ pub struct Context {
     /// Serves many calls over a long life (the daemon, a stdio gateway).
     long_lived: bool,
     exporter: std::sync::OnceLock<Option<crate::gateway::trace::Exporter>>,
+    /// Insights answered, by question, while ANALYTICS_CACHE_TTL_MINUTES keeps them.
+    pub(super) insights_cache: Mutex<
+        Vec<(
+            String,
+            std::time::Instant,
+            crate::analytics::insights::Insights,
+        )>,
+    >,
 }
 
 impl Context {
@@ -59,6 +67,7 @@ impl Context {
             writer: std::sync::OnceLock::new(),
             long_lived: component == Component::Daemon,
             exporter: std::sync::OnceLock::new(),
+            insights_cache: Mutex::new(Vec::new()),
         }
     }
 

@@ -3,6 +3,7 @@
 //! request and response, and `execute`, which every entry point goes through: authorise,
 //! record the request, run the domain, record the outcome, deliver to the audit sinks.
 
+pub mod analytics;
 pub mod auth;
 pub mod context;
 pub mod executions;
@@ -134,6 +135,7 @@ pub const SPECS: &[Spec] = &[
     // Reads stdin or a file of the caller.
     spec("executions.import", T::ConfigurationChange, C::Performance, Acts, P::ExecutionsImport, Here),
     spec("execution.feedback", T::ConfigurationChange, C::Performance, Acts, P::Feedback, Anywhere),
+    spec("analytics.insights", T::DataAccess, C::Performance, Reads, P::AnalyticsRead, Anywhere),
     // Runs the flow where the user is (a browser, a terminal, stdin).
     spec("auth.login", T::Authentication, C::Security, Acts, P::Session, Here),
     spec("auth.logout", T::Authentication, C::Security, Acts, P::Session, Anywhere),
@@ -216,6 +218,8 @@ pub enum Request {
     ImportExecutions(executions::ImportSource),
     #[serde(rename = "execution.feedback")]
     Feedback(executions::GiveFeedback),
+    #[serde(rename = "analytics.insights")]
+    Insights(crate::analytics::insights::InsightsRequest),
     #[serde(rename = "auth.login")]
     Login(Box<auth::Login>),
     #[serde(rename = "auth.logout")]
@@ -268,6 +272,7 @@ impl Request {
             Request::Executions(_) => "executions.list",
             Request::ImportExecutions(_) => "executions.import",
             Request::Feedback(_) => "execution.feedback",
+            Request::Insights(_) => "analytics.insights",
             Request::Login(_) => "auth.login",
             Request::Logout => "auth.logout",
             Request::WhoAmI => "auth.whoami",
@@ -334,6 +339,7 @@ impl Request {
             Request::ApproveTools(a) => a.server.clone(),
             Request::Executions(_) | Request::ImportExecutions(_) => "executions".into(),
             Request::Feedback(f) => f.execution_id.clone(),
+            Request::Insights(_) => "insights".into(),
             Request::Login(_)
             | Request::Logout
             | Request::WhoAmI
@@ -393,6 +399,7 @@ pub enum Response {
     Approved(Vec<String>),
     Executions(Vec<crate::store::ExecutionRecord>),
     ExecutionsImported(crate::analytics::executions::ImportReport),
+    Insights(Box<crate::analytics::insights::Insights>),
     LoggedIn(Box<auth::LoggedIn>),
     LoggedOut(auth::LoggedOut),
     WhoAmI(Box<auth::WhoAmI>),
@@ -620,6 +627,7 @@ async fn run(
         Request::Executions(f) => executions::list(ctx, &f),
         Request::ImportExecutions(s) => executions::import(ctx, &s, sink),
         Request::Feedback(f) => executions::feedback(ctx, caller, &f, sink),
+        Request::Insights(r) => analytics::insights(ctx, &r),
         Request::Login(l) => auth::login(ctx, &l, sink, cancel).await,
         Request::Logout => auth::logout(ctx, caller, sink).await,
         Request::WhoAmI | Request::AuthStatus => auth::whoami(ctx, caller),

@@ -116,6 +116,58 @@ pub trait ExecutionStore: StoreInfo {
     /// The calls since `since` of `user` (or of `agent`, or of `tool` of `agent`, as given)
     /// and the cost they reported, in micro-units: what the gateway's limits count from.
     fn usage(&self, u: &Usage, since: DateTime<Utc>) -> Result<(u64, i64)>;
+    /// The rollup rows of grain `g` with `from <= bucket < to`; for the user grain, those
+    /// of `user` (required there).
+    fn rollups(
+        &self,
+        g: super::rollups::Grain,
+        from: i64,
+        to: i64,
+        user: Option<&str>,
+    ) -> Result<Vec<super::rollups::RollupRow>>;
+    /// Visit every execution with `since_us <= time < until_us` (of `user` when given), in
+    /// no particular order: what exact insights compute from.
+    fn scan_executions(
+        &self,
+        since_us: i64,
+        until_us: i64,
+        user: Option<&str>,
+        visit: &mut (dyn FnMut(&Scanned) + Send),
+    ) -> Result<()>;
+    /// When the newest execution stored happened.
+    fn newest_execution(&self) -> Result<Option<DateTime<Utc>>>;
+    /// Record that a deployment runs `replicas` replicas from `at` on (0: removed).
+    fn record_replicas(&self, c: &ReplicaChange) -> Result<()>;
+    /// Every replica count recorded, oldest first.
+    fn replica_changes(&self) -> Result<Vec<ReplicaChange>>;
+}
+
+/// One replica count of a deployment from a moment on (0: removed): what infrastructure
+/// costs are computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaChange {
+    pub agent_id: String,
+    pub target: String,
+    pub at: DateTime<Utc>,
+    pub replicas: u32,
+}
+
+/// One execution as exact insights read it: the keys and the measures, nothing else.
+#[derive(Debug, Clone, Copy)]
+pub struct Scanned<'a> {
+    pub at_us: i64,
+    pub agent_id: &'a str,
+    pub tool: &'a str,
+    pub user_id: &'a str,
+    /// '' for none.
+    pub model: &'a str,
+    pub latency_us: i64,
+    pub status: ExecutionStatus,
+    pub tokens_in: i64,
+    pub tokens_out: i64,
+    pub cost_micros: Option<i64>,
+    pub rating: Option<i64>,
+    pub correct: Option<bool>,
 }
 
 /// Whose usage: every field given narrows.

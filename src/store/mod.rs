@@ -5,6 +5,7 @@ pub mod executions;
 mod migrations;
 mod postgres;
 mod postings;
+pub mod rollups;
 mod sqlite;
 
 use std::path::{Path, PathBuf};

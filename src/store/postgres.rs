@@ -21,6 +21,7 @@ use crate::secret::{redact_url, redact_url_in_text};
 /// append reads the head and extends it, so two writers must not interleave).
 const MIGRATION_LOCK: i64 = 0x7063_6879_6272_6d01;
 const CHAIN_LOCK: i64 = 0x7063_6879_6272_6d02;
+const ROLLUP_LOCK: i64 = 0x7063_6879_6272_6d03;
 
 pub struct PostgresStore {
     /// Dropped by hand: closing the connection blocks too (see `off_runtime`).
@@ -199,6 +200,9 @@ impl PostgresStore {
                 .filter(|m| concerns.contains(&m.1) && !applied.contains(&m.0));
             for (version, _, name, sql) in due {
                 tx.batch_execute(sql)?;
+                if *version == super::migrations::ROLLUPS {
+                    rebuild_rollups(&mut tx)?;
+                }
                 tx.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                     &[&(*version as i32), name, &ts(&Utc::now())],
@@ -946,6 +950,88 @@ fn execution_row(r: &Row) -> Result<super::ExecutionRecord> {
     })
 }
 
+/// Add what `batch` brings to the rollups: each key read, merged and written once. Rollup
+/// writers take one lock, so that two processes never merge into the same row at once.
+fn add_to_rollups(tx: &mut postgres::Transaction, batch: &super::rollups::Batch) -> Res<()> {
+    use super::rollups::{select_sql, upsert_sql, Counters, Sums, GRAINS};
+    if batch.is_empty() {
+        return Ok(());
+    }
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&ROLLUP_LOCK])?;
+    for g in GRAINS {
+        let select = tx.prepare(&select_sql(g))?;
+        let upsert = tx.prepare(&upsert_sql(g))?;
+        for (k, c) in batch.rows(g) {
+            let found = tx.query(&select, &[&k.0, &k.1, &k.2, &k.3])?;
+            let merged;
+            let c = match found.first() {
+                Some(r) => {
+                    let mut sums = [0i64; 19];
+                    for (i, v) in sums.iter_mut().enumerate() {
+                        *v = r.try_get(i)?;
+                    }
+                    let hist: Vec<u8> = r.try_get(19)?;
+                    let mut m = Counters {
+                        sums: Sums::from_array(sums),
+                        histogram: crate::histogram::Histogram::decode(&hist).map_err(|e| {
+                            Failure::Domain(Error::failed(format!("{}: {e}", g.table()), None))
+                        })?,
+                    };
+                    m.merge(c);
+                    merged = m;
+                    &merged
+                }
+                None => c,
+            };
+            let sums = c.sums.to_array();
+            let hist = c.histogram.encode();
+            let mut p: Vec<&(dyn ToSql + Sync)> = vec![&k.0, &k.1, &k.2, &k.3];
+            p.extend(sums.iter().map(|v| v as &(dyn ToSql + Sync)));
+            p.push(&hist);
+            tx.execute(&upsert, &p)?;
+        }
+    }
+    Ok(())
+}
+
+/// Build the rollups of the executions already stored (a store from before rollups), a
+/// slice of rows at a time.
+fn rebuild_rollups(tx: &mut postgres::Transaction) -> Res<()> {
+    let mut after: Option<(i64, String)> = None;
+    loop {
+        let found = match &after {
+            None => tx.query(
+                &format!("SELECT {EXECUTION_COLUMNS} FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id ORDER BY e.at_us, e.id LIMIT 100000"),
+                &[],
+            )?,
+            Some((at, id)) => tx.query(
+                &format!("SELECT {EXECUTION_COLUMNS} FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id \
+                          WHERE (e.at_us, e.id) > ($1, $2) ORDER BY e.at_us, e.id LIMIT 100000"),
+                &[at, id],
+            )?,
+        };
+        if found.is_empty() {
+            return Ok(());
+        }
+        let rows = found
+            .iter()
+            .map(execution_row)
+            .collect::<Result<Vec<_>>>()
+            .map_err(Failure::Domain)?;
+        if let Some(last) = rows.last() {
+            after = Some((
+                super::executions::micros(&last.timestamp),
+                last.execution_id.clone(),
+            ));
+        }
+        let mut batch = super::rollups::Batch::default();
+        for e in &rows {
+            batch.add(e);
+        }
+        add_to_rollups(tx, &batch)?;
+    }
+}
+
 impl super::ExecutionStore for PostgresStore {
     fn insert_executions(&self, rows: &[super::ExecutionRecord]) -> Result<Vec<bool>> {
         use super::executions::{micros, to_millionths};
@@ -982,6 +1068,13 @@ impl super::ExecutionStore for PostgresStore {
                 )?;
                 out.push(n > 0);
             }
+            let mut batch = super::rollups::Batch::default();
+            for (e, new) in rows.iter().zip(&out) {
+                if *new {
+                    batch.add(e);
+                }
+            }
+            add_to_rollups(tx, &batch)?;
             Ok(out)
         })
     }
@@ -1034,17 +1127,169 @@ impl super::ExecutionStore for PostgresStore {
         let given = super::executions::micros(&f.given_at);
         let rating = i16::from(f.rating);
         self.transaction(|tx| {
-            let exists = !tx
-                .query("SELECT 1 FROM executions WHERE id = $1", &[&execution_id])?
-                .is_empty();
-            if exists {
+            let found = tx.query(
+                "SELECT e.at_us, e.agent_id, e.tool, e.user_id, e.model, f.rating, f.correct FROM executions e \
+                 LEFT JOIN execution_feedback f ON f.execution_id = e.id WHERE e.id = $1 FOR UPDATE OF e",
+                &[&execution_id],
+            )?;
+            let Some(r) = found.first() else {
+                return Ok(false);
+            };
+            let (at, agent, tool, user): (i64, String, String, String) =
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
+            let model: Option<String> = r.try_get(4)?;
+            let old_rating: Option<i16> = r.try_get(5)?;
+            let old_correct: Option<bool> = r.try_get(6)?;
+            tx.execute(
+                "INSERT INTO execution_feedback (execution_id, rating, correct, user_id, given_at_us) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (execution_id) DO UPDATE SET rating = excluded.rating, correct = excluded.correct, user_id = excluded.user_id, given_at_us = excluded.given_at_us",
+                &[&execution_id, &rating, &f.correct, &f.user_id, &given],
+            )?;
+            let mut delta = super::rollups::Sums::default();
+            if let Some(r) = old_rating {
+                delta.judge(i64::from(r), old_correct, -1);
+            }
+            delta.judge(i64::from(f.rating), f.correct, 1);
+            let model = model.unwrap_or_default();
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&ROLLUP_LOCK])?;
+            for (g, k) in super::rollups::keys_of(at, &agent, &tool, &user, &model) {
                 tx.execute(
-                    "INSERT INTO execution_feedback (execution_id, rating, correct, user_id, given_at_us) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (execution_id) DO UPDATE SET rating = excluded.rating, correct = excluded.correct, user_id = excluded.user_id, given_at_us = excluded.given_at_us",
-                    &[&execution_id, &rating, &f.correct, &f.user_id, &given],
+                    &super::rollups::judge_sql(g),
+                    &[
+                        &k.bucket,
+                        &k.agent_id,
+                        &k.second,
+                        &k.model,
+                        &delta.rating_sum,
+                        &delta.ratings,
+                        &delta.correct,
+                        &delta.judged,
+                    ],
                 )?;
             }
-            Ok(exists)
+            Ok(true)
+        })
+    }
+
+    fn rollups(
+        &self,
+        g: super::rollups::Grain,
+        from: i64,
+        to: i64,
+        user: Option<&str>,
+    ) -> Result<Vec<super::rollups::RollupRow>> {
+        let sql = super::rollups::range_sql(g);
+        self.with(move |c| {
+            let found = match user {
+                Some(u) => c.query(&sql, &[&from, &to, &u])?,
+                None => c.query(&sql, &[&from, &to])?,
+            };
+            let mut out = Vec::with_capacity(found.len());
+            for r in &found {
+                let mut sums = [0i64; 19];
+                for (i, v) in sums.iter_mut().enumerate() {
+                    *v = r.try_get(4 + i)?;
+                }
+                out.push(super::rollups::RollupRow {
+                    key: super::rollups::Key {
+                        bucket: r.try_get(0)?,
+                        agent_id: r.try_get(1)?,
+                        second: r.try_get(2)?,
+                        model: r.try_get(3)?,
+                    },
+                    sums: super::rollups::Sums::from_array(sums),
+                    histogram: r.try_get(23)?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn scan_executions(
+        &self,
+        since_us: i64,
+        until_us: i64,
+        user: Option<&str>,
+        visit: &mut (dyn FnMut(&super::executions::Scanned) + Send),
+    ) -> Result<()> {
+        // Streamed (a portal read in slices), so that millions of rows are never held at once.
+        self.with(move |client| {
+            let mut tx = client.transaction()?;
+            let stmt = tx.prepare(
+                "SELECT e.at_us, e.agent_id, e.tool, e.user_id, coalesce(e.model, ''), e.latency_us, e.status, e.tokens_in, e.tokens_out, e.cost_micros, f.rating, f.correct \
+                 FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id \
+                 WHERE e.at_us >= $1 AND e.at_us < $2 AND ($3::TEXT IS NULL OR e.user_id = $3)",
+            )?;
+            let portal = tx.bind(&stmt, &[&since_us, &until_us, &user])?;
+            loop {
+                let slice = tx.query_portal(&portal, 50_000)?;
+                if slice.is_empty() {
+                    break;
+                }
+                for r in &slice {
+                    let status: &str = r.try_get(6)?;
+                    let status = super::ExecutionStatus::parse(status).ok_or_else(|| {
+                        Failure::Domain(Error::failed(format!("unknown execution status `{status}`"), None))
+                    })?;
+                    visit(&super::executions::Scanned {
+                        at_us: r.try_get(0)?,
+                        agent_id: r.try_get(1)?,
+                        tool: r.try_get(2)?,
+                        user_id: r.try_get(3)?,
+                        model: r.try_get(4)?,
+                        latency_us: r.try_get(5)?,
+                        status,
+                        tokens_in: r.try_get::<_, Option<i64>>(7)?.unwrap_or(0),
+                        tokens_out: r.try_get::<_, Option<i64>>(8)?.unwrap_or(0),
+                        cost_micros: r.try_get(9)?,
+                        rating: r.try_get::<_, Option<i16>>(10)?.map(i64::from),
+                        correct: r.try_get(11)?,
+                    });
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn record_replicas(&self, ch: &super::executions::ReplicaChange) -> Result<()> {
+        let at = super::executions::micros(&ch.at);
+        let replicas = ch.replicas as i32;
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO replica_changes (agent_id, target, at_us, replicas) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (agent_id, target, at_us) DO UPDATE SET replicas = excluded.replicas",
+                &[&ch.agent_id, &ch.target, &at, &replicas],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn replica_changes(&self) -> Result<Vec<super::executions::ReplicaChange>> {
+        self.with(|c| {
+            let found = c.query(
+                "SELECT agent_id, target, at_us, replicas FROM replica_changes ORDER BY at_us",
+                &[],
+            )?;
+            let mut out = Vec::with_capacity(found.len());
+            for r in &found {
+                out.push(super::executions::ReplicaChange {
+                    agent_id: r.try_get(0)?,
+                    target: r.try_get(1)?,
+                    at: super::executions::from_micros(r.try_get(2)?),
+                    replicas: r.try_get::<_, i32>(3)?.max(0) as u32,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn newest_execution(&self) -> Result<Option<DateTime<Utc>>> {
+        self.with(|c| {
+            let at: Option<i64> = c
+                .query_one("SELECT max(at_us) FROM executions", &[])?
+                .try_get(0)?;
+            Ok(at.map(super::executions::from_micros))
         })
     }
 }

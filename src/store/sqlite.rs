@@ -462,6 +462,9 @@ impl SqliteStore {
         for (version, _, name, sql) in due {
             let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
+            if *version == super::migrations::ROLLUPS {
+                rebuild_rollups(&tx)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                 params![version, name, ts(&Utc::now())],
@@ -1439,6 +1442,79 @@ fn execution_row(r: &rusqlite::Row) -> rusqlite::Result<super::ExecutionRecord> 
     })
 }
 
+/// Add what `batch` brings to the rollups: each key read, merged and written once.
+fn add_to_rollups(tx: &rusqlite::Transaction, batch: &super::rollups::Batch) -> Result<()> {
+    use super::rollups::{select_sql, upsert_sql, Counters, Sums, GRAINS};
+    for g in GRAINS {
+        let mut select = tx.prepare_cached(&select_sql(g))?;
+        let mut upsert = tx.prepare_cached(&upsert_sql(g))?;
+        for (k, c) in batch.rows(g) {
+            let stored = select
+                .query_row(params![k.0, k.1, k.2, k.3], |r| {
+                    let mut sums = [0i64; 19];
+                    for (i, v) in sums.iter_mut().enumerate() {
+                        *v = r.get(i)?;
+                    }
+                    Ok((Sums::from_array(sums), r.get::<_, Vec<u8>>(19)?))
+                })
+                .optional()?;
+            let merged;
+            let c = match stored {
+                Some((sums, hist)) => {
+                    let mut m = Counters {
+                        sums,
+                        histogram: crate::histogram::Histogram::decode(&hist)
+                            .map_err(|e| Error::failed(format!("{}: {e}", g.table()), None))?,
+                    };
+                    m.merge(c);
+                    merged = m;
+                    &merged
+                }
+                None => c,
+            };
+            let sums = c.sums.to_array();
+            let hist = c.histogram.encode();
+            let mut p: Vec<&dyn rusqlite::ToSql> = vec![&k.0, &k.1, &k.2, &k.3];
+            p.extend(sums.iter().map(|v| v as &dyn rusqlite::ToSql));
+            p.push(&hist);
+            upsert.execute(p.as_slice())?;
+        }
+    }
+    Ok(())
+}
+
+/// Build the rollups of the executions already stored (a store from before rollups), a
+/// slice of rows at a time.
+fn rebuild_rollups(tx: &rusqlite::Transaction) -> Result<()> {
+    const SLICE: i64 = 100_000;
+    let mut after = i64::MIN;
+    loop {
+        let rows: Vec<super::ExecutionRecord> = {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {EXECUTION_COLUMNS}, e.rowid FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id \
+                 WHERE e.rowid > ?1 ORDER BY e.rowid LIMIT ?2"
+            ))?;
+            let mut last = after;
+            let rows = stmt
+                .query_map(params![after, SLICE], |r| {
+                    last = r.get(23)?;
+                    execution_row(r)
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            after = last;
+            rows
+        };
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut batch = super::rollups::Batch::default();
+        for e in &rows {
+            batch.add(e);
+        }
+        add_to_rollups(tx, &batch)?;
+    }
+}
+
 impl super::ExecutionStore for SqliteStore {
     fn insert_executions(&self, rows: &[super::ExecutionRecord]) -> Result<Vec<bool>> {
         use super::executions::{micros, to_millionths};
@@ -1475,6 +1551,13 @@ impl super::ExecutionStore for SqliteStore {
                 out.push(n > 0);
             }
         }
+        let mut batch = super::rollups::Batch::default();
+        for (e, new) in rows.iter().zip(&out) {
+            if *new {
+                batch.add(e);
+            }
+        }
+        add_to_rollups(&tx, &batch)?;
         tx.commit()?;
         Ok(out)
     }
@@ -1527,29 +1610,163 @@ impl super::ExecutionStore for SqliteStore {
     fn set_feedback(&self, execution_id: &str, f: &super::Feedback) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let exists: bool = tx
+        type Judged = (
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<bool>,
+        );
+        let found: Option<Judged> = tx
             .query_row(
-                "SELECT 1 FROM executions WHERE id = ?1",
+                "SELECT e.at_us, e.agent_id, e.tool, e.user_id, e.model, f.rating, f.correct FROM executions e \
+                 LEFT JOIN execution_feedback f ON f.execution_id = e.id WHERE e.id = ?1",
                 [execution_id],
-                |_| Ok(true),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
             )
-            .optional()?
-            .unwrap_or(false);
-        if exists {
-            tx.execute(
-                "INSERT INTO execution_feedback (execution_id, rating, correct, user_id, given_at_us) VALUES (?1, ?2, ?3, ?4, ?5) \
-                 ON CONFLICT (execution_id) DO UPDATE SET rating = excluded.rating, correct = excluded.correct, user_id = excluded.user_id, given_at_us = excluded.given_at_us",
-                rusqlite::params![
-                    execution_id,
-                    f.rating,
-                    f.correct,
-                    f.user_id,
-                    super::executions::micros(&f.given_at)
-                ],
-            )?;
+            .optional()?;
+        let Some((at, agent, tool, user, model, old_rating, old_correct)) = found else {
+            return Ok(false);
+        };
+        tx.execute(
+            "INSERT INTO execution_feedback (execution_id, rating, correct, user_id, given_at_us) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT (execution_id) DO UPDATE SET rating = excluded.rating, correct = excluded.correct, user_id = excluded.user_id, given_at_us = excluded.given_at_us",
+            rusqlite::params![
+                execution_id,
+                f.rating,
+                f.correct,
+                f.user_id,
+                super::executions::micros(&f.given_at)
+            ],
+        )?;
+        let mut delta = super::rollups::Sums::default();
+        if let Some(r) = old_rating {
+            delta.judge(r, old_correct, -1);
+        }
+        delta.judge(i64::from(f.rating), f.correct, 1);
+        let model = model.unwrap_or_default();
+        for (g, k) in super::rollups::keys_of(at, &agent, &tool, &user, &model) {
+            tx.prepare_cached(&super::rollups::judge_sql(g))?
+                .execute(rusqlite::params![
+                    k.bucket,
+                    k.agent_id,
+                    k.second,
+                    k.model,
+                    delta.rating_sum,
+                    delta.ratings,
+                    delta.correct,
+                    delta.judged
+                ])?;
         }
         tx.commit()?;
-        Ok(exists)
+        Ok(true)
+    }
+
+    fn rollups(
+        &self,
+        g: super::rollups::Grain,
+        from: i64,
+        to: i64,
+        user: Option<&str>,
+    ) -> Result<Vec<super::rollups::RollupRow>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&super::rollups::range_sql(g))?;
+        let map = |r: &rusqlite::Row| -> rusqlite::Result<super::rollups::RollupRow> {
+            let mut sums = [0i64; 19];
+            for (i, v) in sums.iter_mut().enumerate() {
+                *v = r.get(4 + i)?;
+            }
+            Ok(super::rollups::RollupRow {
+                key: super::rollups::Key {
+                    bucket: r.get(0)?,
+                    agent_id: r.get(1)?,
+                    second: r.get(2)?,
+                    model: r.get(3)?,
+                },
+                sums: super::rollups::Sums::from_array(sums),
+                histogram: r.get(23)?,
+            })
+        };
+        let rows = match user {
+            Some(u) => stmt.query_map(params![from, to, u], map)?,
+            None => stmt.query_map(params![from, to], map)?,
+        };
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn scan_executions(
+        &self,
+        since_us: i64,
+        until_us: i64,
+        user: Option<&str>,
+        visit: &mut (dyn FnMut(&super::executions::Scanned) + Send),
+    ) -> Result<()> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.at_us, e.agent_id, e.tool, e.user_id, e.model, e.latency_us, e.status, e.tokens_in, e.tokens_out, e.cost_micros, f.rating, f.correct \
+             FROM executions e LEFT JOIN execution_feedback f ON f.execution_id = e.id \
+             WHERE e.at_us >= ?1 AND e.at_us < ?2 AND (?3 IS NULL OR e.user_id = ?3)",
+        )?;
+        let mut rows = stmt.query(params![since_us, until_us, user])?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> rusqlite::Result<&str> {
+                match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => Ok(""),
+                    v => v.as_str().map_err(Into::into),
+                }
+            };
+            visit(&super::executions::Scanned {
+                at_us: r.get(0)?,
+                agent_id: text(1)?,
+                tool: text(2)?,
+                user_id: text(3)?,
+                model: text(4)?,
+                latency_us: r.get(5)?,
+                status: r.get(6)?,
+                tokens_in: r.get::<_, Option<i64>>(7)?.unwrap_or(0),
+                tokens_out: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
+                cost_micros: r.get(9)?,
+                rating: r.get(10)?,
+                correct: r.get(11)?,
+            });
+        }
+        Ok(())
+    }
+
+    fn record_replicas(&self, c: &super::executions::ReplicaChange) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO replica_changes (agent_id, target, at_us, replicas) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (agent_id, target, at_us) DO UPDATE SET replicas = excluded.replicas",
+            params![c.agent_id, c.target, super::executions::micros(&c.at), c.replicas],
+        )?;
+        Ok(())
+    }
+
+    fn replica_changes(&self) -> Result<Vec<super::executions::ReplicaChange>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT agent_id, target, at_us, replicas FROM replica_changes ORDER BY at_us",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(super::executions::ReplicaChange {
+                    agent_id: r.get(0)?,
+                    target: r.get(1)?,
+                    at: super::executions::from_micros(r.get(2)?),
+                    replicas: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn newest_execution(&self) -> Result<Option<DateTime<Utc>>> {
+        let conn = self.conn();
+        let at: Option<i64> =
+            conn.query_row("SELECT max(at_us) FROM executions", [], |r| r.get(0))?;
+        Ok(at.map(super::executions::from_micros))
     }
 }
 

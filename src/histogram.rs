@@ -4,8 +4,6 @@
 //! histograms mergeable by adding their counts, in any order, with the same result; they
 //! are stored sparse, as varint pairs.
 
-use std::collections::BTreeMap;
-
 /// The relative accuracy of every quantile.
 pub const ALPHA: f64 = 0.01;
 
@@ -30,14 +28,21 @@ pub fn value(b: u32) -> f64 {
     2.0 * g.powi(b as i32) / (g + 1.0)
 }
 
+/// Counts per bucket, held dense from the lowest bucket seen to the highest (latencies of
+/// one agent span a few hundred buckets), so that adding and merging are array additions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Histogram {
-    counts: BTreeMap<u32, u64>,
+    lo: u32,
+    counts: Vec<u64>,
+    total: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a stored latency histogram is malformed: {0}")]
 pub struct Malformed(&'static str);
+
+/// More buckets than any latency up to a day needs (bucket(86.4e9 µs) is 1,260).
+const MAX_BUCKET: u64 = 4096;
 
 impl Histogram {
     pub fn new() -> Histogram {
@@ -49,57 +54,106 @@ impl Histogram {
     }
 
     pub fn add_n(&mut self, bucket: u32, n: u64) {
-        if n > 0 {
-            *self.counts.entry(bucket).or_default() += n;
+        if n == 0 {
+            return;
+        }
+        self.cover(bucket, bucket);
+        self.counts[(bucket - self.lo) as usize] += n;
+        self.total += n;
+    }
+
+    /// Make the dense counts reach from `lo` to `hi` (and whatever they held).
+    fn cover(&mut self, lo: u32, hi: u32) {
+        if self.counts.is_empty() {
+            self.lo = lo;
+            self.counts.resize((hi - lo) as usize + 1, 0);
+            return;
+        }
+        if lo < self.lo {
+            let grow = (self.lo - lo) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.lo = lo;
+        }
+        let need = (hi - self.lo) as usize + 1;
+        if need > self.counts.len() {
+            self.counts.resize(need, 0);
         }
     }
 
     pub fn merge(&mut self, other: &Histogram) {
-        for (b, n) in &other.counts {
-            self.add_n(*b, *n);
+        if other.counts.is_empty() {
+            return;
         }
+        self.cover(other.lo, other.lo + other.counts.len() as u32 - 1);
+        let at = (other.lo - self.lo) as usize;
+        for (mine, theirs) in self.counts[at..].iter_mut().zip(&other.counts) {
+            *mine += theirs;
+        }
+        self.total += other.total;
     }
 
     pub fn count(&self) -> u64 {
-        self.counts.values().sum()
+        self.total
     }
 
     pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
+        self.total == 0
     }
 
     /// The latency at quantile `q` (0 to 1) in microseconds, as the nearest-rank quantile
     /// of the latencies recorded, within `ALPHA`.
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        let total = self.count();
-        if total == 0 {
-            return None;
+        self.quantiles(&[q]).pop().flatten()
+    }
+
+    /// Several quantiles (ascending) in one pass.
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<Option<f64>> {
+        if self.total == 0 {
+            return vec![None; qs.len()];
         }
-        let rank = (q.clamp(0.0, 1.0) * (total - 1) as f64).round() as u64;
-        let mut seen = 0;
-        for (b, n) in &self.counts {
-            seen += n;
-            if seen > rank {
-                return Some(value(*b));
+        let mut out = Vec::with_capacity(qs.len());
+        let mut seen = 0u64;
+        let mut i = 0usize;
+        for q in qs {
+            let rank = (q.clamp(0.0, 1.0) * (self.total - 1) as f64).round() as u64;
+            while i < self.counts.len() && seen + self.counts[i] <= rank {
+                seen += self.counts[i];
+                i += 1;
             }
+            let b = i.min(self.counts.len() - 1);
+            out.push(Some(value(self.lo + b as u32)));
         }
-        self.counts.keys().next_back().map(|b| value(*b))
+        out
     }
 
     /// The stored form: (bucket delta, count) pairs as LEB128 varints, buckets ascending.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.counts.len() * 3);
         let mut last = 0u32;
-        for (b, n) in &self.counts {
+        for (i, n) in self.counts.iter().enumerate() {
+            if *n == 0 {
+                continue;
+            }
+            let b = self.lo + i as u32;
             varint(&mut out, u64::from(b - last));
             varint(&mut out, *n);
-            last = *b;
+            last = b;
         }
         out
     }
 
-    pub fn decode(mut bytes: &[u8]) -> Result<Histogram, Malformed> {
+    pub fn decode(bytes: &[u8]) -> Result<Histogram, Malformed> {
         let mut h = Histogram::new();
+        h.merge_encoded(bytes)?;
+        Ok(h)
+    }
+
+    /// Add a stored histogram to this one without building it first (merging thousands of
+    /// stored rollups is the insights' inner loop). On error nothing is added.
+    pub fn merge_encoded(&mut self, mut bytes: &[u8]) -> Result<(), Malformed> {
+        // Two passes: check and find the range, then add, so that a malformed value leaves
+        // the histogram as it was.
+        let mut pairs: Vec<(u32, u64)> = Vec::with_capacity(bytes.len() / 2);
         let mut last = 0u64;
         let mut first = true;
         while !bytes.is_empty() {
@@ -111,14 +165,22 @@ impl Histogram {
             first = false;
             last = last
                 .checked_add(delta)
-                .filter(|b| *b <= u64::from(u32::MAX))
+                .filter(|b| *b <= MAX_BUCKET)
                 .ok_or(Malformed("a bucket out of range"))?;
             if n == 0 {
                 return Err(Malformed("an empty bucket"));
             }
-            h.counts.insert(last as u32, n);
+            pairs.push((last as u32, n));
         }
-        Ok(h)
+        let (Some(&(lo, _)), Some(&(hi, _))) = (pairs.first(), pairs.last()) else {
+            return Ok(());
+        };
+        self.cover(lo, hi);
+        for (b, n) in pairs {
+            self.counts[(b - self.lo) as usize] += n;
+            self.total += n;
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,957 @@
+//! Insights (the contract of reference section 2.2): the summary, trends, agent performance
+//! and recommendations of a period, merged from the rollups (percentiles within 1 %) or
+//! computed from the executions themselves (`exact`). Counts, sums, averages, rates and
+//! costs are exact either way.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::config::AnalyticsConfig;
+use super::recommend;
+use crate::error::{Error, Result};
+use crate::histogram::Histogram;
+use crate::store::executions::{ExecutionQuery, ExecutionStore, ReplicaChange, Scanned};
+use crate::store::rollups::{Grain, RollupRow, Sums};
+
+crate::model::wire_enum! {
+    /// How far back insights look: whole UTC days ending today.
+    pub enum TimeRange as "time range" {
+        D7 = "7d",
+        D30 = "30d",
+        D90 = "90d",
+        Y1 = "1y",
+    }
+}
+
+crate::model::wire_enum! {
+    /// The length of one point of a trend.
+    pub enum Granularity as "granularity" {
+        Hour = "hour",
+        Day = "day",
+        Week = "week",
+        Month = "month",
+    }
+}
+
+crate::model::wire_enum! {
+    /// A part of the insights.
+    pub enum Metric as "metric" {
+        /// Query counts.
+        Usage = "usage",
+        /// Response times and success rates.
+        Performance = "performance",
+        /// Model and infrastructure costs.
+        Costs = "costs",
+        /// Ratings and accuracy from feedback.
+        Quality = "quality",
+    }
+}
+
+impl TimeRange {
+    pub fn days(self) -> i64 {
+        match self {
+            TimeRange::D7 => 7,
+            TimeRange::D30 => 30,
+            TimeRange::D90 => 90,
+            TimeRange::Y1 => 365,
+        }
+    }
+}
+
+/// The most days an hourly trend covers (744 points).
+pub const MAX_HOURLY_DAYS: i64 = 31;
+/// The most users one request may filter on.
+pub const MAX_USERS: usize = 100;
+
+/// What to compute.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InsightsRequest {
+    pub time_range: TimeRange,
+    /// Empty: all of them.
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+    pub granularity: Granularity,
+    #[serde(default)]
+    pub agent_filter: Vec<String>,
+    #[serde(default)]
+    pub user_filter: Vec<String>,
+    /// From the executions themselves rather than the rollups.
+    #[serde(default)]
+    pub exact: bool,
+}
+
+impl Default for InsightsRequest {
+    fn default() -> Self {
+        InsightsRequest {
+            time_range: TimeRange::D30,
+            metrics: Vec::new(),
+            granularity: Granularity::Day,
+            agent_filter: Vec::new(),
+            user_filter: Vec::new(),
+            exact: false,
+        }
+    }
+}
+
+impl InsightsRequest {
+    pub fn wants(&self, m: Metric) -> bool {
+        self.metrics.is_empty() || self.metrics.contains(&m)
+    }
+}
+
+/// The answer, exactly as section 2.2 shapes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Insights {
+    /// Always `success`.
+    pub status: String,
+    pub data: InsightsData,
+    pub metadata: InsightsMetadata,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InsightsData {
+    pub summary: Summary,
+    pub trends: Trends,
+    pub agent_performance: Vec<AgentPerformance>,
+    pub optimization_recommendations: Vec<recommend::Recommendation>,
+}
+
+/// The period at a glance. A mean of nothing (no timed call, no feedback) is null, never 0;
+/// so is a part the request did not ask for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub total_queries: Option<u64>,
+    pub avg_response_time_ms: Option<f64>,
+    /// Model and infrastructure cost.
+    pub total_cost: Option<f64>,
+    /// The mean rating, 1 to 5.
+    pub user_satisfaction: Option<f64>,
+    /// The share of judged answers that were right, 0 to 1.
+    pub agent_accuracy: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Trends {
+    /// Every point of the period up to now, 0 where there were no calls.
+    pub query_volume: Vec<VolumePoint>,
+    /// The points that had timed calls (a point without any has no latency to show).
+    pub response_times: Vec<LatencyPoint>,
+    /// Every point of the period up to now.
+    pub cost_breakdown: Vec<CostPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VolumePoint {
+    /// The start of the point (UTC).
+    pub date: DateTime<Utc>,
+    pub count: u64,
+}
+
+/// Latencies in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyPoint {
+    pub date: DateTime<Utc>,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CostPoint {
+    pub date: DateTime<Utc>,
+    pub model_cost: f64,
+    pub infrastructure_cost: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentPerformance {
+    pub agent_id: String,
+    pub query_count: u64,
+    /// Milliseconds; null when no call reached the agent.
+    pub avg_response_time: Option<f64>,
+    /// The share of calls that succeeded, 0 to 1.
+    pub success_rate: f64,
+    /// The mean rating, 1 to 5; null without feedback.
+    pub user_rating: Option<f64>,
+    pub cost_per_query: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InsightsMetadata {
+    pub generated_at: DateTime<Utc>,
+    /// How current the figures are, in words, with the newest execution's time.
+    pub data_freshness: String,
+    pub query_duration_ms: f64,
+}
+
+/// The period a request covers: whole UTC days, the last one today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub first_day: i64,
+    /// The day after the last.
+    pub end_day: i64,
+}
+
+const HOUR_US: i64 = 3_600_000_000;
+const DAY_US: i64 = 24 * HOUR_US;
+
+impl Period {
+    pub fn of(range: TimeRange, now: DateTime<Utc>) -> Period {
+        let today = now.timestamp_micros().div_euclid(DAY_US);
+        Period {
+            first_day: today - range.days() + 1,
+            end_day: today + 1,
+        }
+    }
+
+    pub fn since_us(&self) -> i64 {
+        self.first_day * DAY_US
+    }
+
+    pub fn until_us(&self) -> i64 {
+        self.end_day * DAY_US
+    }
+}
+
+/// The points of a trend: where each starts, and which point an hour or day falls in.
+struct Points {
+    starts: Vec<DateTime<Utc>>,
+    /// Per day of the period (per hour when hourly): its point.
+    index: Vec<usize>,
+    hourly: bool,
+    first: i64,
+}
+
+fn day_start(day: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(day * 86_400, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+impl Points {
+    fn new(p: Period, g: Granularity, now: DateTime<Utc>) -> Points {
+        let now_us = now.timestamp_micros();
+        if g == Granularity::Hour {
+            let first = p.first_day * 24;
+            let last = now_us.div_euclid(HOUR_US).min(p.end_day * 24 - 1);
+            let n = (last - first + 1).max(0) as usize;
+            return Points {
+                starts: (0..n)
+                    .map(|i| day_start(0) + Duration::hours(first + i as i64))
+                    .collect(),
+                index: (0..n).collect(),
+                hourly: true,
+                first,
+            };
+        }
+        let mut starts: Vec<DateTime<Utc>> = Vec::new();
+        let mut index = Vec::new();
+        for day in p.first_day..p.end_day {
+            let d = day_start(day);
+            let start = match g {
+                Granularity::Day | Granularity::Hour => d,
+                Granularity::Week => {
+                    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+                }
+                Granularity::Month => Utc.from_utc_datetime(
+                    &NaiveDate::from_ymd_opt(d.year(), d.month(), 1)
+                        .unwrap_or_default()
+                        .and_hms_opt(0, 0, 0)
+                        .unwrap_or_default(),
+                ),
+            };
+            if starts.last() != Some(&start) {
+                starts.push(start);
+            }
+            index.push(starts.len() - 1);
+        }
+        Points {
+            starts,
+            index,
+            hourly: false,
+            first: p.first_day,
+        }
+    }
+
+    /// The point of an hour bucket (hourly) or a day bucket.
+    fn of(&self, bucket: i64) -> Option<usize> {
+        let i = bucket - self.first;
+        if i < 0 {
+            return None;
+        }
+        self.index.get(i as usize).copied()
+    }
+
+    fn of_time(&self, at_us: i64) -> Option<usize> {
+        let w = if self.hourly { HOUR_US } else { DAY_US };
+        self.of(at_us.div_euclid(w))
+    }
+}
+
+/// Latencies gathered: a sketch merged from rollups, or every latency (exact).
+#[derive(Debug, Clone)]
+enum Latencies {
+    Sketch(Histogram),
+    Exact(Vec<i64>),
+}
+
+impl Latencies {
+    fn new(exact: bool) -> Latencies {
+        if exact {
+            Latencies::Exact(Vec::new())
+        } else {
+            Latencies::Sketch(Histogram::new())
+        }
+    }
+
+    /// p50, p95 and p99 in milliseconds. Exact ones interpolate between neighbours, as
+    /// `percentile_cont` does; sketched ones are within 1 % of a recorded latency.
+    fn percentiles(&mut self) -> Option<[f64; 3]> {
+        const QS: [f64; 3] = [0.5, 0.95, 0.99];
+        match self {
+            Latencies::Sketch(h) => {
+                let q = h.quantiles(&QS);
+                Some([q[0]? / 1000.0, q[1]? / 1000.0, q[2]? / 1000.0])
+            }
+            Latencies::Exact(v) if v.is_empty() => None,
+            Latencies::Exact(v) => {
+                v.sort_unstable();
+                let at = |q: f64| {
+                    let pos = q * (v.len() - 1) as f64;
+                    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+                    let f = pos - lo as f64;
+                    (v[lo] as f64 * (1.0 - f) + v[hi] as f64 * f) / 1000.0
+                };
+                Some(QS.map(at))
+            }
+        }
+    }
+}
+
+/// What one group (the period, a point, an agent) adds up to.
+#[derive(Debug, Clone)]
+pub(super) struct Group {
+    pub(super) sums: Sums,
+    latencies: Latencies,
+    /// Micro-units of cost priced by the table (calls that reported none).
+    priced_micros: f64,
+    infrastructure: f64,
+}
+
+impl Group {
+    fn new(exact: bool) -> Group {
+        Group {
+            sums: Sums::default(),
+            latencies: Latencies::new(exact),
+            priced_micros: 0.0,
+            infrastructure: 0.0,
+        }
+    }
+
+    pub(super) fn model_cost(&self) -> f64 {
+        round6((self.sums.cost_micros as f64 + self.priced_micros) / 1e6)
+    }
+
+    pub(super) fn cost(&self) -> f64 {
+        round6(self.model_cost() + self.infrastructure)
+    }
+
+    pub(super) fn avg_ms(&self) -> Option<f64> {
+        let t = self.sums.timed();
+        (t > 0).then(|| round3(self.sums.latency_sum_us as f64 / t as f64 / 1000.0))
+    }
+
+    pub(super) fn rating(&self) -> Option<f64> {
+        (self.sums.ratings > 0)
+            .then(|| round3(self.sums.rating_sum as f64 / self.sums.ratings as f64))
+    }
+
+    pub(super) fn accuracy(&self) -> Option<f64> {
+        (self.sums.judged > 0).then(|| round3(self.sums.correct as f64 / self.sums.judged as f64))
+    }
+
+    pub(super) fn p95(&mut self) -> Option<f64> {
+        self.latencies.percentiles().map(|p| p[1])
+    }
+
+    pub(super) fn success_rate(&self) -> f64 {
+        if self.sums.calls == 0 {
+            0.0
+        } else {
+            round6(self.sums.ok as f64 / self.sums.calls as f64)
+        }
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1e3).round() / 1e3
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// Everything gathered over the period, before it is shaped into the answer.
+pub(super) struct Gathered {
+    total: Group,
+    points: Vec<Group>,
+    pub(super) agents: HashMap<String, Group>,
+    /// Per agent: the last 7 days and the 7 before, for week-over-week comparisons.
+    pub(super) weeks: HashMap<String, [Group; 2]>,
+    /// Per agent and tool: calls and failures (none when filtered by user).
+    pub(super) tools: HashMap<(String, String), Sums>,
+}
+
+/// Where the gathering reads, for recommendations to quote.
+pub(super) struct Facts<'a> {
+    pub gathered: &'a mut Gathered,
+    pub cfg: &'a AnalyticsConfig,
+    pub days: i64,
+    /// Replica-hours per agent over the period.
+    pub replica_hours: &'a HashMap<String, f64>,
+}
+
+impl Gathered {
+    fn new(points: usize, exact: bool) -> Gathered {
+        Gathered {
+            total: Group::new(exact),
+            points: (0..points).map(|_| Group::new(exact)).collect(),
+            agents: HashMap::new(),
+            weeks: HashMap::new(),
+            tools: HashMap::new(),
+        }
+    }
+}
+
+/// Compute the insights of `req`. `known` tells whether an agent is one this installation
+/// made, registered or deployed; `replicas` is the history of replica counts; `now` and
+/// `started` time the answer.
+#[allow(clippy::too_many_arguments)]
+pub fn insights(
+    store: &dyn ExecutionStore,
+    req: &InsightsRequest,
+    cfg: &AnalyticsConfig,
+    known: &dyn Fn(&str) -> bool,
+    replicas: &[ReplicaChange],
+    now: DateTime<Utc>,
+    started: std::time::Instant,
+) -> Result<Insights> {
+    check(store, req, known)?;
+    let period = Period::of(req.time_range, now);
+    let points = Points::new(period, req.granularity, now);
+    let mut g = Gathered::new(points.starts.len(), req.exact);
+    let perf = req.wants(Metric::Performance);
+    let agents_ok =
+        |a: &str| req.agent_filter.is_empty() || req.agent_filter.iter().any(|x| x == a);
+    let week_of = |day: i64| -> Option<usize> {
+        let back = period.end_day - 1 - day;
+        (0..14).contains(&back).then_some((back / 7) as usize)
+    };
+    let mut unpriced: HashMap<(usize, String, String), (i64, i64, i64)> = HashMap::new();
+
+    if req.exact {
+        let mut visit = |e: &Scanned| {
+            if !agents_ok(e.agent_id) {
+                return;
+            }
+            let Some(p) = points.of_time(e.at_us) else {
+                return;
+            };
+            let mut one = Sums::default();
+            one.add_one(
+                e.latency_us,
+                e.status,
+                e.tokens_in,
+                e.tokens_out,
+                e.cost_micros,
+            );
+            if let Some(r) = e.rating {
+                one.judge(r, e.correct, 1);
+            }
+            let timed = e.status != crate::store::ExecutionStatus::Denied;
+            let day = e.at_us.div_euclid(DAY_US);
+            let agent = g
+                .agents
+                .entry(e.agent_id.to_string())
+                .or_insert_with(|| Group::new(true));
+            for grp in [&mut g.total, &mut g.points[p], agent] {
+                grp.sums.merge(&one);
+                if perf && timed {
+                    if let Latencies::Exact(v) = &mut grp.latencies {
+                        v.push(e.latency_us);
+                    }
+                }
+            }
+            if let Some(w) = week_of(day) {
+                let weeks = g
+                    .weeks
+                    .entry(e.agent_id.to_string())
+                    .or_insert_with(|| [Group::new(true), Group::new(true)]);
+                weeks[w].sums.merge(&one);
+                if perf && timed {
+                    if let Latencies::Exact(v) = &mut weeks[w].latencies {
+                        v.push(e.latency_us);
+                    }
+                }
+            }
+            if req.user_filter.is_empty() {
+                g.tools
+                    .entry((e.agent_id.to_string(), e.tool.to_string()))
+                    .or_default()
+                    .merge(&one);
+            }
+            if one.unpriced_calls > 0 {
+                let u = unpriced
+                    .entry((p, e.agent_id.to_string(), e.model.to_string()))
+                    .or_default();
+                u.0 += 1;
+                u.1 += e.tokens_in;
+                u.2 += e.tokens_out;
+            }
+        };
+        if req.user_filter.is_empty() {
+            store.scan_executions(period.since_us(), period.until_us(), None, &mut visit)?;
+        } else {
+            for u in &req.user_filter {
+                store.scan_executions(period.since_us(), period.until_us(), Some(u), &mut visit)?;
+            }
+        }
+    } else {
+        let rows = read_rollups(store, req, period)?;
+        let mut scratch = Histogram::new();
+        for r in &rows {
+            if !agents_ok(&r.key.agent_id) {
+                continue;
+            }
+            let Some(p) = points.of(r.key.bucket) else {
+                continue;
+            };
+            // A day bucket of the hourly rollup is an hour; weeks compare days.
+            let day = if points.hourly {
+                r.key.bucket.div_euclid(24)
+            } else {
+                r.key.bucket
+            };
+            let week = week_of(day);
+            if perf {
+                scratch = Histogram::new();
+                scratch
+                    .merge_encoded(&r.histogram)
+                    .map_err(|e| Error::failed(e.to_string(), None))?;
+            }
+            let agent = match g.agents.get_mut(r.key.agent_id.as_str()) {
+                Some(a) => a,
+                None => g
+                    .agents
+                    .entry(r.key.agent_id.clone())
+                    .or_insert_with(|| Group::new(false)),
+            };
+            for grp in [&mut g.total, &mut g.points[p], agent] {
+                grp.sums.merge(&r.sums);
+                if perf {
+                    if let Latencies::Sketch(h) = &mut grp.latencies {
+                        h.merge(&scratch);
+                    }
+                }
+            }
+            if let Some(w) = week {
+                let weeks = g
+                    .weeks
+                    .entry(r.key.agent_id.clone())
+                    .or_insert_with(|| [Group::new(false), Group::new(false)]);
+                weeks[w].sums.merge(&r.sums);
+                if perf {
+                    if let Latencies::Sketch(h) = &mut weeks[w].latencies {
+                        h.merge(&scratch);
+                    }
+                }
+            }
+            if req.user_filter.is_empty() {
+                match g
+                    .tools
+                    .get_mut(&(r.key.agent_id.clone(), r.key.second.clone()))
+                {
+                    Some(t) => t.merge(&r.sums),
+                    None => {
+                        g.tools
+                            .insert((r.key.agent_id.clone(), r.key.second.clone()), r.sums);
+                    }
+                }
+            }
+            if r.sums.unpriced_calls > 0 {
+                let u = unpriced
+                    .entry((p, r.key.agent_id.clone(), r.key.model.clone()))
+                    .or_default();
+                u.0 += r.sums.unpriced_calls;
+                u.1 += r.sums.unpriced_tokens_in;
+                u.2 += r.sums.unpriced_tokens_out;
+            }
+        }
+    }
+
+    // The price table, applied to what calls did not price themselves.
+    for ((p, agent, model), (calls, tin, tout)) in &unpriced {
+        if let Some(price) = cfg.price(agent, model) {
+            let m = price.micros(*calls, *tin, *tout);
+            g.total.priced_micros += m;
+            g.points[*p].priced_micros += m;
+            if let Some(a) = g.agents.get_mut(agent) {
+                a.priced_micros += m;
+            }
+        }
+    }
+    // Infrastructure: replica-hours of the agents shown, by point.
+    let mut replica_hours: HashMap<String, f64> = HashMap::new();
+    let point_ends: Vec<i64> = points
+        .starts
+        .iter()
+        .skip(1)
+        .map(|d| d.timestamp_micros())
+        .chain(std::iter::once(
+            period.until_us().min(now.timestamp_micros()),
+        ))
+        .collect();
+    let point_starts: Vec<i64> = points
+        .starts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            if i == 0 {
+                period.since_us().max(d.timestamp_micros())
+            } else {
+                d.timestamp_micros()
+            }
+        })
+        .collect();
+    for (agent, spans) in spans_by_agent(replicas, now) {
+        if !agents_ok(&agent) || !req.user_filter.is_empty() {
+            continue;
+        }
+        let mut hours = 0.0;
+        for (i, (s, e)) in point_starts.iter().zip(&point_ends).enumerate() {
+            let h = replica_hours_between(&spans, *s, *e);
+            if h > 0.0 {
+                let cost = h * cfg.replica_hour.unwrap_or(0.0);
+                g.points[i].infrastructure += cost;
+                g.total.infrastructure += cost;
+                if let Some(a) = g.agents.get_mut(&agent) {
+                    a.infrastructure += cost;
+                } else if cost > 0.0 {
+                    let mut a = Group::new(req.exact);
+                    a.infrastructure = cost;
+                    g.agents.insert(agent.clone(), a);
+                }
+                hours += h;
+            }
+        }
+        if hours > 0.0 {
+            replica_hours.insert(agent, hours);
+        }
+    }
+
+    let recommendations = if !cfg.advanced() {
+        Vec::new()
+    } else {
+        recommend::rules(
+            &mut Facts {
+                gathered: &mut g,
+                cfg,
+                days: req.time_range.days(),
+                replica_hours: &replica_hours,
+            },
+            req,
+        )
+    };
+    shape(req, &points, g, recommendations, store, now, started)
+}
+
+/// The replica counts of each agent over time: (from, until, replicas) spans, summed over
+/// its deployment targets.
+fn spans_by_agent(
+    changes: &[ReplicaChange],
+    now: DateTime<Utc>,
+) -> HashMap<String, Vec<(i64, i64, u32)>> {
+    let mut by: HashMap<(String, String), Vec<&ReplicaChange>> = HashMap::new();
+    for c in changes {
+        by.entry((c.agent_id.clone(), c.target.clone()))
+            .or_default()
+            .push(c);
+    }
+    let mut out: HashMap<String, Vec<(i64, i64, u32)>> = HashMap::new();
+    for ((agent, _), mut cs) in by {
+        cs.sort_by_key(|c| c.at);
+        for (i, c) in cs.iter().enumerate() {
+            let until = cs
+                .get(i + 1)
+                .map(|n| n.at)
+                .unwrap_or(now)
+                .timestamp_micros();
+            if c.replicas > 0 {
+                out.entry(agent.clone()).or_default().push((
+                    c.at.timestamp_micros(),
+                    until,
+                    c.replicas,
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn replica_hours_between(spans: &[(i64, i64, u32)], from: i64, until: i64) -> f64 {
+    spans
+        .iter()
+        .map(|(s, e, n)| {
+            let overlap = (e.min(&until) - s.max(&from)).max(0);
+            overlap as f64 / HOUR_US as f64 * f64::from(*n)
+        })
+        .sum()
+}
+
+/// The rollup rows the request needs: hours for an hourly trend, days otherwise; the
+/// user grain when filtered by user.
+fn read_rollups(
+    store: &dyn ExecutionStore,
+    req: &InsightsRequest,
+    p: Period,
+) -> Result<Vec<RollupRow>> {
+    if req.user_filter.is_empty() {
+        return if req.granularity == Granularity::Hour {
+            store.rollups(Grain::Hour, p.first_day * 24, p.end_day * 24, None)
+        } else {
+            store.rollups(Grain::Day, p.first_day, p.end_day, None)
+        };
+    }
+    let mut rows = Vec::new();
+    for u in &req.user_filter {
+        rows.extend(store.rollups(Grain::DayUser, p.first_day, p.end_day, Some(u))?);
+    }
+    Ok(rows)
+}
+
+/// Refuse what cannot be answered, naming the limit or the unknown name.
+fn check(
+    store: &dyn ExecutionStore,
+    req: &InsightsRequest,
+    known: &dyn Fn(&str) -> bool,
+) -> Result<()> {
+    if req.granularity == Granularity::Hour && req.time_range.days() > MAX_HOURLY_DAYS {
+        return Err(Error::usage(
+            format!(
+                "hourly trends cover at most {MAX_HOURLY_DAYS} days ({} points); {} would be {} points",
+                MAX_HOURLY_DAYS * 24,
+                req.time_range.as_str(),
+                req.time_range.days() * 24
+            ),
+            Some("use --granularity day (or week, month), or --time-range 7d or 30d"),
+        ));
+    }
+    if req.granularity == Granularity::Hour && !req.user_filter.is_empty() && !req.exact {
+        return Err(Error::usage(
+            "hourly trends of single users are not kept in the rollups (users are rolled up by day)",
+            Some("use --granularity day, or add --exact to compute them from the executions"),
+        ));
+    }
+    if req.user_filter.len() > MAX_USERS {
+        return Err(Error::usage(
+            format!(
+                "--user-filter names {} users; at most {MAX_USERS}",
+                req.user_filter.len()
+            ),
+            None,
+        ));
+    }
+    for a in &req.agent_filter {
+        let seen = !store
+            .executions(&ExecutionQuery {
+                agent: Some(a.clone()),
+                limit: 1,
+                ..Default::default()
+            })?
+            .is_empty();
+        if !seen && !known(a) {
+            return Err(Error::usage(
+                format!("unknown agent `{a}` in --agent-filter: no such agent or server here, and no execution of it"),
+                Some("`pc-hybrid list-agents` and `pc-hybrid mcp list` show the names"),
+            ));
+        }
+    }
+    for u in &req.user_filter {
+        if u.trim().is_empty() || u.len() > 200 {
+            return Err(Error::usage(
+                format!("`{u}` in --user-filter is not a user id"),
+                None,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn shape(
+    req: &InsightsRequest,
+    points: &Points,
+    mut g: Gathered,
+    recommendations: Vec<recommend::Recommendation>,
+    store: &dyn ExecutionStore,
+    now: DateTime<Utc>,
+    started: std::time::Instant,
+) -> Result<Insights> {
+    let (usage, perf, costs, quality) = (
+        req.wants(Metric::Usage),
+        req.wants(Metric::Performance),
+        req.wants(Metric::Costs),
+        req.wants(Metric::Quality),
+    );
+    let summary = Summary {
+        total_queries: usage.then_some(g.total.sums.calls as u64),
+        avg_response_time_ms: if perf { g.total.avg_ms() } else { None },
+        total_cost: costs.then(|| g.total.cost()),
+        user_satisfaction: if quality { g.total.rating() } else { None },
+        agent_accuracy: if quality { g.total.accuracy() } else { None },
+    };
+    let mut trends = Trends::default();
+    for (i, grp) in g.points.iter_mut().enumerate() {
+        let date = points.starts[i];
+        if usage {
+            trends.query_volume.push(VolumePoint {
+                date,
+                count: grp.sums.calls as u64,
+            });
+        }
+        if perf {
+            if let Some([p50, p95, p99]) = grp.latencies.percentiles() {
+                trends.response_times.push(LatencyPoint {
+                    date,
+                    p50: round3(p50),
+                    p95: round3(p95),
+                    p99: round3(p99),
+                });
+            }
+        }
+        if costs {
+            trends.cost_breakdown.push(CostPoint {
+                date,
+                model_cost: grp.model_cost(),
+                infrastructure_cost: round6(grp.infrastructure),
+            });
+        }
+    }
+    let mut agent_performance: Vec<AgentPerformance> = g
+        .agents
+        .iter()
+        .map(|(id, a)| AgentPerformance {
+            agent_id: id.clone(),
+            query_count: a.sums.calls as u64,
+            avg_response_time: if perf { a.avg_ms() } else { None },
+            success_rate: a.success_rate(),
+            user_rating: if quality { a.rating() } else { None },
+            cost_per_query: (costs && a.sums.calls > 0)
+                .then(|| round6(a.cost() / a.sums.calls as f64)),
+        })
+        .collect();
+    agent_performance.sort_by(|a, b| {
+        b.query_count
+            .cmp(&a.query_count)
+            .then_with(|| a.agent_id.cmp(&b.agent_id))
+    });
+    let newest = store.newest_execution()?;
+    let data_freshness = match (newest, req.exact) {
+        (None, _) => "no executions recorded yet".to_string(),
+        (Some(t), false) => format!(
+            "live: rollups are written with each execution; the newest is from {}",
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (Some(t), true) => format!(
+            "live: computed from the executions themselves; the newest is from {}",
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    };
+    Ok(Insights {
+        status: "success".into(),
+        data: InsightsData {
+            summary,
+            trends,
+            agent_performance,
+            optimization_recommendations: recommendations,
+        },
+        metadata: InsightsMetadata {
+            generated_at: now,
+            data_freshness,
+            query_duration_ms: round3(started.elapsed().as_secs_f64() * 1000.0),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn periods_are_whole_days_ending_today() {
+        let now = at("2026-12-08T13:20:00Z");
+        let p = Period::of(TimeRange::D7, now);
+        assert_eq!(day_start(p.first_day), at("2026-12-02T00:00:00Z"));
+        assert_eq!(day_start(p.end_day), at("2026-12-09T00:00:00Z"));
+        let weeks = Points::new(p, Granularity::Week, now);
+        // Wednesday 2 December is in the week of Monday 30 November.
+        assert_eq!(
+            weeks.starts,
+            [at("2026-11-30T00:00:00Z"), at("2026-12-07T00:00:00Z")]
+        );
+        let hours = Points::new(p, Granularity::Hour, now);
+        // Up to the hour now, not beyond.
+        assert_eq!(hours.starts.len(), 6 * 24 + 14);
+        assert_eq!(hours.starts.last(), Some(&at("2026-12-08T13:00:00Z")));
+        let months = Points::new(Period::of(TimeRange::D90, now), Granularity::Month, now);
+        assert_eq!(months.starts.len(), 4);
+        assert_eq!(months.starts[0], at("2026-09-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn replica_hours_count_each_span_once() {
+        let now = at("2026-12-08T12:00:00Z");
+        let changes = [
+            ReplicaChange {
+                agent_id: "a".into(),
+                target: "local".into(),
+                at: at("2026-12-08T08:00:00Z"),
+                replicas: 2,
+            },
+            ReplicaChange {
+                agent_id: "a".into(),
+                target: "local".into(),
+                at: at("2026-12-08T10:00:00Z"),
+                replicas: 0,
+            },
+            ReplicaChange {
+                agent_id: "a".into(),
+                target: "docker".into(),
+                at: at("2026-12-08T11:00:00Z"),
+                replicas: 1,
+            },
+        ];
+        let spans = spans_by_agent(&changes, now);
+        let h = replica_hours_between(
+            &spans["a"],
+            at("2026-12-08T00:00:00Z").timestamp_micros(),
+            now.timestamp_micros(),
+        );
+        assert!((h - 5.0).abs() < 1e-9, "{h}");
+    }
+}
