@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('gateway', 'gateway', [CompletionResultType]::ParameterValue, 'The MCP gateway: one MCP endpoint in front of every deployed agent and registered server (the daemon serves it at /mcp)')
             [CompletionResult]::new('executions', 'executions', [CompletionResultType]::ParameterValue, 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines')
             [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Judge an execution: a rating from 1 to 5, and whether its answer was correct')
+            [CompletionResult]::new('analytics', 'analytics', [CompletionResultType]::ParameterValue, 'Analytics over the executions: insights of a period, from rollups kept as calls are recorded')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to the SSO provider: device code, browser, client credentials or a token')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out: revoke the session at the provider, then forget its tokens here')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow')
@@ -675,6 +676,53 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pc-hybrid;analytics' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('insights', 'insights', [CompletionResultType]::ParameterValue, 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pc-hybrid;analytics;insights' {
+            [CompletionResult]::new('--time-range', '--time-range', [CompletionResultType]::ParameterName, 'How far back: whole UTC days, the last one today')
+            [CompletionResult]::new('--metrics', '--metrics', [CompletionResultType]::ParameterName, 'Which parts, comma-separated (default: all)')
+            [CompletionResult]::new('--granularity', '--granularity', [CompletionResultType]::ParameterName, 'The length of one point of the trends (hourly covers at most 31 days)')
+            [CompletionResult]::new('--agent-filter', '--agent-filter', [CompletionResultType]::ParameterName, 'Only these agents (or registered servers), comma-separated')
+            [CompletionResult]::new('--user-filter', '--user-filter', [CompletionResultType]::ParameterName, 'Only these users'' calls, comma-separated')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Compute from the executions themselves instead of the rollups: percentiles exact rather than within 1 %; slower on large stores')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;analytics;help' {
+            [CompletionResult]::new('insights', 'insights', [CompletionResultType]::ParameterValue, 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pc-hybrid;analytics;help;insights' {
+            break
+        }
+        'pc-hybrid;analytics;help;help' {
+            break
+        }
         'pc-hybrid;login' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
@@ -1023,6 +1071,7 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('gateway', 'gateway', [CompletionResultType]::ParameterValue, 'The MCP gateway: one MCP endpoint in front of every deployed agent and registered server (the daemon serves it at /mcp)')
             [CompletionResult]::new('executions', 'executions', [CompletionResultType]::ParameterValue, 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines')
             [CompletionResult]::new('feedback', 'feedback', [CompletionResultType]::ParameterValue, 'Judge an execution: a rating from 1 to 5, and whether its answer was correct')
+            [CompletionResult]::new('analytics', 'analytics', [CompletionResultType]::ParameterValue, 'Analytics over the executions: insights of a period, from rollups kept as calls are recorded')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to the SSO provider: device code, browser, client credentials or a token')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out: revoke the session at the provider, then forget its tokens here')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow')
@@ -1071,6 +1120,9 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;help;feedback' {
+            break
+        }
+        'pc-hybrid;help;analytics' {
             break
         }
         'pc-hybrid;help;login' {

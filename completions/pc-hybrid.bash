@@ -16,6 +16,9 @@ _pc__hybrid() {
             ",$1")
                 cmd="pc__hybrid"
                 ;;
+            pc__hybrid,analytics)
+                cmd="pc__hybrid__subcmd__analytics"
+                ;;
             pc__hybrid,audit)
                 cmd="pc__hybrid__subcmd__audit"
                 ;;
@@ -81,6 +84,18 @@ _pc__hybrid() {
                 ;;
             pc__hybrid,whoami)
                 cmd="pc__hybrid__subcmd__whoami"
+                ;;
+            pc__hybrid__subcmd__analytics,help)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__analytics,insights)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__insights"
+                ;;
+            pc__hybrid__subcmd__analytics__subcmd__help,help)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__analytics__subcmd__help,insights)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__insights"
                 ;;
             pc__hybrid__subcmd__audit,export)
                 cmd="pc__hybrid__subcmd__audit__subcmd__export"
@@ -226,6 +241,9 @@ _pc__hybrid() {
             pc__hybrid__subcmd__gateway__subcmd__help,stdio)
                 cmd="pc__hybrid__subcmd__gateway__subcmd__help__subcmd__stdio"
                 ;;
+            pc__hybrid__subcmd__help,analytics)
+                cmd="pc__hybrid__subcmd__help__subcmd__analytics"
+                ;;
             pc__hybrid__subcmd__help,audit)
                 cmd="pc__hybrid__subcmd__help__subcmd__audit"
                 ;;
@@ -359,12 +377,126 @@ _pc__hybrid() {
 
     case "${cmd}" in
         pc__hybrid)
-            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp audit invoke gateway executions feedback login logout whoami auth config doctor daemon completions help"
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version create-agent status list-agents deploy-agent undeploy logs restart mcp audit invoke gateway executions feedback analytics login logout whoami auth config doctor daemon completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version insights help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__help)
+            opts="insights help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__help__subcmd__insights)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__insights)
+            opts="-o -q -v -h -V --time-range --metrics --granularity --agent-filter --user-filter --exact --output --quiet --verbose --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --time-range)
+                    COMPREPLY=($(compgen -W "7d 30d 90d 1y" -- "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
+                    COMPREPLY=($(compgen -W "usage performance costs quality" -- "${cur}"))
+                    return 0
+                    ;;
+                --granularity)
+                    COMPREPLY=($(compgen -W "hour day week month" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
@@ -1755,8 +1887,22 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__help)
-            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp audit invoke gateway executions feedback login logout whoami auth config doctor daemon completions help"
+            opts="create-agent status list-agents deploy-agent undeploy logs restart mcp audit invoke gateway executions feedback analytics login logout whoami auth config doctor daemon completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__help__subcmd__analytics)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

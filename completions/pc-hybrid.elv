@@ -42,6 +42,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand gateway 'The MCP gateway: one MCP endpoint in front of every deployed agent and registered server (the daemon serves it at /mcp)'
             cand executions 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines'
             cand feedback 'Judge an execution: a rating from 1 to 5, and whether its answer was correct'
+            cand analytics 'Analytics over the executions: insights of a period, from rollups kept as calls are recorded'
             cand login 'Log in to the SSO provider: device code, browser, client credentials or a token'
             cand logout 'Log out: revoke the session at the provider, then forget its tokens here'
             cand whoami 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow'
@@ -616,6 +617,48 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pc-hybrid;analytics'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand insights 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;analytics;insights'= {
+            cand --time-range 'How far back: whole UTC days, the last one today'
+            cand --metrics 'Which parts, comma-separated (default: all)'
+            cand --granularity 'The length of one point of the trends (hourly covers at most 31 days)'
+            cand --agent-filter 'Only these agents (or registered servers), comma-separated'
+            cand --user-filter 'Only these users'' calls, comma-separated'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand --exact 'Compute from the executions themselves instead of the rollups: percentiles exact rather than within 1 %; slower on large stores'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;analytics;help'= {
+            cand insights 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;analytics;help;insights'= {
+        }
+        &'pc-hybrid;analytics;help;help'= {
+        }
         &'pc-hybrid;login'= {
             cand -o 'Output format of data written to stdout'
             cand --output 'Output format of data written to stdout'
@@ -930,6 +973,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand gateway 'The MCP gateway: one MCP endpoint in front of every deployed agent and registered server (the daemon serves it at /mcp)'
             cand executions 'Tool calls (executions) recorded here or imported: list them, or import JSON Lines'
             cand feedback 'Judge an execution: a rating from 1 to 5, and whether its answer was correct'
+            cand analytics 'Analytics over the executions: insights of a period, from rollups kept as calls are recorded'
             cand login 'Log in to the SSO provider: device code, browser, client credentials or a token'
             cand logout 'Log out: revoke the session at the provider, then forget its tokens here'
             cand whoami 'Who the session says you are: user, organization, roles, token expiries, where the tokens are kept and which operations your roles allow'
@@ -965,6 +1009,8 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
         &'pc-hybrid;help;executions'= {
         }
         &'pc-hybrid;help;feedback'= {
+        }
+        &'pc-hybrid;help;analytics'= {
         }
         &'pc-hybrid;help;login'= {
         }

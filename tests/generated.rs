@@ -101,3 +101,22 @@ fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The committed JSON Schema of insights must be the one the types make.
+#[test]
+fn insights_schema_is_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut text =
+        serde_json::to_string_pretty(&pc_hybrid::analytics::insights::json_schema()).unwrap();
+    text.push('\n');
+    let mut stale = Vec::new();
+    check(
+        &root.join("docs/insights.schema.json"),
+        text.as_bytes(),
+        &mut stale,
+    );
+    assert!(
+        stale.is_empty(),
+        "stale generated files: {stale:?}\nrun: PC_HYBRID_BLESS=1 cargo test --test generated"
+    );
+}

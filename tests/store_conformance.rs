@@ -774,7 +774,7 @@ fn executions_and_feedback(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let url = new_store(backend, &dir.path().join("x"));
     let s = store::open_executions(&url).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 11);
+    assert_eq!(s.schema_version().unwrap(), 12);
     let rows: Vec<_> = (0..20)
         .map(|i| {
             execution(
@@ -864,6 +864,166 @@ fn executions_and_feedback(backend: Backend) {
     assert_eq!(usage(Some("zed"), None, 0), (0, 0));
 }
 
+/// The rollups add up exactly what was stored (a retry adds nothing), feedback moves
+/// their rating sums (a changed judgement replaces the old one), scans visit every
+/// execution once, and replica counts round-trip. A store from before rollups gets them
+/// built from its executions when it is opened.
+fn rollups_follow_executions_and_feedback(backend: Backend) {
+    use store::rollups::Grain;
+    let dir = tempfile::tempdir().unwrap();
+    let url = new_store(backend, &dir.path().join("r"));
+    let s = store::open_executions(&url).unwrap();
+    let mut rows: Vec<_> = (0..40)
+        .map(|i| {
+            execution(
+                i * 400,
+                if i < 30 { "tax" } else { "legal" },
+                if i % 3 == 0 { "bob" } else { "eve" },
+            )
+        })
+        .collect();
+    rows[7].status = store::ExecutionStatus::Denied;
+    rows[8].cost = None;
+    rows[8].model = None;
+    s.insert_executions(&rows[..25]).unwrap();
+    s.insert_executions(&rows[20..]).unwrap();
+    let first_day = at(1).timestamp_micros().div_euclid(86_400_000_000);
+    let day = s
+        .rollups(Grain::Day, first_day - 1, first_day + 2, None)
+        .unwrap();
+    let hours = s
+        .rollups(Grain::Hour, first_day * 24 - 24, first_day * 24 + 48, None)
+        .unwrap();
+    let total = |rows: &[store::rollups::RollupRow]| {
+        let mut t = store::rollups::Sums::default();
+        for r in rows {
+            t.merge(&r.sums);
+        }
+        t
+    };
+    let mut want = store::rollups::Sums::default();
+    for r in &rows {
+        want.add(r);
+    }
+    assert_eq!(total(&day), want, "the days add up to every execution once");
+    assert_eq!(total(&hours), want, "so do the hours");
+    assert!(
+        hours.len() > day.len(),
+        "{} hours, {} days",
+        hours.len(),
+        day.len()
+    );
+    assert_eq!(want.calls, 40);
+    assert_eq!(want.denied, 1);
+    assert_eq!(want.unpriced_calls, 1);
+    // The latency histogram holds every timed call.
+    let mut h = pc_hybrid::histogram::Histogram::new();
+    for r in &day {
+        h.merge_encoded(&r.histogram).unwrap();
+    }
+    assert_eq!(h.count(), 39);
+    let bob = s
+        .rollups(Grain::DayUser, first_day - 1, first_day + 2, Some("bob"))
+        .unwrap();
+    assert_eq!(total(&bob).calls, 14);
+    assert!(bob.iter().all(|r| r.key.second == "bob"));
+
+    let fb = |rating: u8, correct: Option<bool>| store::Feedback {
+        rating,
+        correct,
+        user_id: "bob".into(),
+        given_at: at(3),
+    };
+    assert!(s.set_feedback("x-0000", &fb(5, Some(true))).unwrap());
+    assert!(s.set_feedback("x-0400", &fb(2, Some(false))).unwrap());
+    assert!(s.set_feedback("x-0000", &fb(3, None)).unwrap());
+    for (g, from, to) in [
+        (Grain::Day, first_day - 1, first_day + 2),
+        (Grain::Hour, first_day * 24 - 24, first_day * 24 + 48),
+    ] {
+        let t = total(&s.rollups(g, from, to, None).unwrap());
+        assert_eq!(
+            (t.rating_sum, t.ratings, t.correct, t.judged),
+            (5, 2, 0, 1),
+            "{g:?}"
+        );
+    }
+    let bob = total(
+        &s.rollups(Grain::DayUser, first_day - 1, first_day + 2, Some("bob"))
+            .unwrap(),
+    );
+    assert_eq!((bob.rating_sum, bob.ratings), (3, 1));
+
+    let mut seen = 0;
+    let mut latency = 0i64;
+    s.scan_executions(
+        at(0).timestamp_micros(),
+        (at(0) + chrono::Duration::hours(48)).timestamp_micros(),
+        None,
+        &mut |e| {
+            seen += 1;
+            latency += e.latency_us;
+        },
+    )
+    .unwrap();
+    assert_eq!(seen, 40);
+    let denied = (rows[7].latency_ms * 1000.0).round() as i64;
+    assert_eq!(
+        latency,
+        want.latency_sum_us + denied,
+        "denied calls are scanned too"
+    );
+    let mut bobs = 0;
+    s.scan_executions(
+        at(0).timestamp_micros(),
+        (at(0) + chrono::Duration::hours(48)).timestamp_micros(),
+        Some("bob"),
+        &mut |_| bobs += 1,
+    )
+    .unwrap();
+    assert_eq!(bobs, 14);
+    assert_eq!(s.newest_execution().unwrap(), Some(rows[39].timestamp));
+
+    let change = |at_h: u32, n: u32| store::executions::ReplicaChange {
+        agent_id: "tax".into(),
+        target: "local".into(),
+        at: at(at_h),
+        replicas: n,
+    };
+    s.record_replicas(&change(2, 3)).unwrap();
+    s.record_replicas(&change(1, 2)).unwrap();
+    s.record_replicas(&change(2, 0)).unwrap();
+    assert_eq!(
+        s.replica_changes().unwrap(),
+        vec![change(1, 2), change(2, 0)]
+    );
+
+    // A store from before rollups: they are built when it is opened.
+    drop(s);
+    for t in [
+        "rollup_hour",
+        "rollup_day",
+        "rollup_day_user",
+        "replica_changes",
+    ] {
+        execute_raw(&url, &format!("DROP TABLE {t}"));
+    }
+    execute_raw(&url, "DELETE FROM schema_migrations WHERE version = 12");
+    let s = store::open_executions(&url).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 12);
+    let day = s
+        .rollups(Grain::Day, first_day - 1, first_day + 2, None)
+        .unwrap();
+    let rebuilt = total(&day);
+    assert_eq!(rebuilt.calls, 40);
+    assert_eq!(rebuilt.latency_sum_us, want.latency_sum_us);
+    assert_eq!(
+        (rebuilt.rating_sum, rebuilt.ratings),
+        (5, 2),
+        "with the feedback given"
+    );
+}
+
 /// Tool pins round-trip exactly (definitions as JSON, pending ones beside), one row per
 /// tool, a later save replacing the tool's row.
 fn tool_pins(backend: Backend) {
@@ -899,6 +1059,7 @@ fn tool_pins(backend: Backend) {
 on_both_stores!(
     tool_pins,
     executions_and_feedback,
+    rollups_follow_executions_and_feedback,
     each_concern_keeps_its_own_tables,
     agents_creations_and_registry,
     deployments,

@@ -196,6 +196,18 @@ pub struct InsightsMetadata {
     pub query_duration_ms: f64,
 }
 
+/// The JSON Schema of the answer, as committed in `docs/insights.schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    let mut s = schemars::schema_for!(Insights).to_value();
+    if let Some(o) = s.as_object_mut() {
+        o.insert(
+            "$id".into(),
+            "https://promptcraft.dev/schemas/insights-2.2.json".into(),
+        );
+    }
+    s
+}
+
 /// The period a request covers: whole UTC days, the last one today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {

@@ -378,6 +378,7 @@ pub enum Endpoint {
     AuditIngest,
     WhoAmI,
     Sessions,
+    Insights,
 }
 
 /// One route: a method and a path under `PREFIX`, `{name}` segments taking one non-empty
@@ -406,6 +407,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: "DELETE", path: "/agents/{name}/deployment", endpoint: Endpoint::Undeploy, summary: "Remove an agent's deployments (`deploy-agent --remove`)" },
     Route { method: "GET", path: "/mcp/servers", endpoint: Endpoint::Servers, summary: "The registered MCP servers (`mcp list`)" },
     Route { method: "POST", path: "/admin/mcp/register", endpoint: Endpoint::Register, summary: "Register an MCP server: a registration (section 2.3), a manifest or a server.json" },
+    Route { method: "GET", path: "/analytics/insights", endpoint: Endpoint::Insights, summary: "Insights of a period: summary, trends, agent performance, recommendations (section 2.2)" },
     Route { method: "GET", path: "/audit/events", endpoint: Endpoint::AuditEvents, summary: "Audit events matching the filters (`audit query`)" },
     Route { method: "GET", path: "/auth/whoami", endpoint: Endpoint::WhoAmI, summary: "Who the request's credential says the caller is, and what its roles allow (`whoami`)" },
     Route { method: "POST", path: "/auth/sessions", endpoint: Endpoint::Sessions, summary: "Hold a new login's session (socket only; `token_storage: daemon`)" },
@@ -421,8 +423,23 @@ pub const AUDIT_INGEST: &[(&str, &str, &str)] = &[
 
 /// The query parameters of `GET /audit/events`: name, JSON type, meaning.
 #[rustfmt::skip]
+/// The query parameters of `GET /analytics/insights` (section 2.2), with their type and
+/// meaning.
+pub const INSIGHTS_QUERY: &[(&str, &str, &str)] = &[
+    ("time_range", "string", "7d, 30d (default), 90d or 1y: whole UTC days, the last one today"),
+    ("metrics", "string", "Comma-separated parts: usage, performance, costs, quality (default: all)"),
+    ("granularity", "string", "hour (at most 31 days), day (default), week or month"),
+    ("agent_filter", "string", "Comma-separated agents"),
+    ("user_filter", "string", "Comma-separated users"),
+    ("exact", "boolean", "Compute from the executions rather than the rollups (default false)"),
+];
+
 pub const AUDIT_QUERY: &[(&str, &str, &str)] = &[
-    ("since", "string", "Events at or after this time (RFC 3339, a date, or an age such as 2h)"),
+    (
+        "since",
+        "string",
+        "Events at or after this time (RFC 3339, a date, or an age such as 2h)",
+    ),
     ("until", "string", "Events before this time"),
     ("user", "string", "Events of this user"),
     ("type", "string", "Events of this type"),

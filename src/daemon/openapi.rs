@@ -222,6 +222,21 @@ fn operation(gen: &mut SchemaGenerator, route: &Route, problem: &Value) -> Value
                 );
             }
         }
+        Endpoint::Insights => {
+            for (name, ty, description) in api::INSIGHTS_QUERY {
+                parameters.push(json!({
+                    "name": name, "in": "query", "required": false,
+                    "description": description, "schema": { "type": ty },
+                }));
+            }
+            responses.insert(
+                "200".into(),
+                ok(
+                    "The insights (section 2.2)",
+                    schema::<crate::analytics::insights::Insights>(gen),
+                ),
+            );
+        }
         Endpoint::AuditEvents => {
             for (name, ty, description) in api::AUDIT_QUERY {
                 parameters.push(json!({
@@ -322,6 +337,7 @@ fn operation_id(route: &Route) -> &'static str {
         Endpoint::Servers => "mcp.list",
         Endpoint::Register => "mcp.register",
         Endpoint::AuditEvents => "audit.query",
+        Endpoint::Insights => "analytics.insights",
         Endpoint::AuditIngest => "audit.ingest",
         Endpoint::WhoAmI => "auth.whoami",
         Endpoint::Sessions => "auth.session_keep",

@@ -398,6 +398,10 @@ async fn handle(req: HttpRequest<Incoming>, state: Arc<State>, peer: Peer) -> Ht
             Ok(s) => keep_session(&state, s.0).await,
             Err(p) => problem(&p),
         },
+        Endpoint::Insights => match insights_query(req.uri().query()) {
+            Ok(r) => answer(&state, caller, Request::Insights(r)).await,
+            Err(p) => problem(&p),
+        },
         Endpoint::AuditEvents => match audit_filter(req.uri().query()) {
             Ok(f) => answer(&state, caller, Request::AuditQuery(f)).await,
             Err(p) => problem(&p),
@@ -729,6 +733,76 @@ fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Pr
         }
     }
     Ok(f)
+}
+
+/// The insights request of `GET /analytics/insights`: each parameter checked, an unknown
+/// word named with the words it may be.
+fn insights_query(
+    query: Option<&str>,
+) -> std::result::Result<crate::analytics::insights::InsightsRequest, Problem> {
+    use crate::analytics::insights::{Granularity, InsightsRequest, Metric, TimeRange};
+    use crate::model::Wire;
+    fn word<T: Wire>(field: &str, v: &str) -> std::result::Result<T, Problem> {
+        T::parse(v).ok_or_else(|| {
+            Problem::of(&Error::invalid(
+                field,
+                format!(
+                    "`{}` is not a {} ({})",
+                    v.escape_debug(),
+                    T::WHAT,
+                    T::ALL
+                        .iter()
+                        .map(|w| w.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
+        })
+    }
+    let list = |v: &str| -> Vec<String> {
+        v.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let mut r = InsightsRequest::default();
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        match k.as_ref() {
+            "time_range" => r.time_range = word::<TimeRange>("time_range", &v)?,
+            "granularity" => r.granularity = word::<Granularity>("granularity", &v)?,
+            "metrics" => {
+                r.metrics = list(&v)
+                    .iter()
+                    .map(|m| word::<Metric>("metrics", m))
+                    .collect::<std::result::Result<_, _>>()?
+            }
+            "agent_filter" => r.agent_filter = list(&v),
+            "user_filter" => r.user_filter = list(&v),
+            "exact" => {
+                r.exact = v.parse().map_err(|_| {
+                    Problem::of(&Error::invalid(
+                        "exact",
+                        format!("`{v}` is not true or false"),
+                    ))
+                })?
+            }
+            other => {
+                return Err(Problem::of(&Error::invalid(
+                    other,
+                    format!(
+                        "unknown query parameter ({})",
+                        api::INSIGHTS_QUERY
+                            .iter()
+                            .map(|(name, ..)| *name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )))
+            }
+        }
+    }
+    Ok(r)
 }
 
 /// `ack` and `source` of `POST /audit/events`.

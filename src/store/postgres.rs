@@ -1156,14 +1156,14 @@ impl super::ExecutionStore for PostgresStore {
                 tx.execute(
                     &super::rollups::judge_sql(g),
                     &[
-                        &k.bucket,
-                        &k.agent_id,
-                        &k.second,
-                        &k.model,
                         &delta.rating_sum,
                         &delta.ratings,
                         &delta.correct,
                         &delta.judged,
+                        &k.bucket,
+                        &k.agent_id,
+                        &k.second,
+                        &k.model,
                     ],
                 )?;
             }

@@ -297,24 +297,36 @@ pub struct RollupRow {
 pub type KeyRef<'a> = (i64, &'a str, &'a str, &'a str);
 
 /// What a set of executions adds to each rollup, each key once.
+/// Keys are hashed millions of times per import: a fast hash, as nothing here is chosen by an
+/// adversary who could profit from collisions (a batch is the caller's own data).
+type Fast = foldhash::fast::RandomState;
+
 #[derive(Default)]
 pub struct Batch<'a> {
-    grains: [HashMap<KeyRef<'a>, Counters>; 3],
+    grains: [HashMap<KeyRef<'a>, Counters, Fast>; 3],
 }
 
 impl<'a> Batch<'a> {
     pub fn add(&mut self, e: &'a ExecutionRecord) {
         let at = micros(&e.timestamp);
         let model = e.model.as_deref().unwrap_or("");
+        // The row's sums and bucket once, added to each grain.
+        let mut one = Sums::default();
+        one.add(e);
+        let bucket = (e.status != ExecutionStatus::Denied)
+            .then(|| crate::histogram::bucket(to_millionths(e.latency_ms, 1000.0).max(0) as u64));
         for (i, g) in GRAINS.iter().enumerate() {
             let second = match g {
                 Grain::DayUser => e.user_id.as_str(),
                 _ => e.tool.as_str(),
             };
-            self.grains[i]
+            let c = self.grains[i]
                 .entry((g.bucket_of(at), &e.agent_id, second, model))
-                .or_default()
-                .add(e);
+                .or_default();
+            c.sums.merge(&one);
+            if let Some(b) = bucket {
+                c.histogram.add_n(b, 1);
+            }
         }
     }
 
@@ -347,8 +359,9 @@ pub fn keys_of(at_us: i64, agent: &str, tool: &str, user: &str, model: &str) -> 
     })
 }
 
-/// `$n`-numbered placeholders from `first` (both stores take them: SQLite binds `$n` by
-/// position when each appears once, in order).
+/// `$n`-numbered placeholders from `first`. Both stores take them, but SQLite numbers
+/// `$n` by first appearance, not by `n`: every statement here uses its parameters in
+/// their numeric order (a test checks).
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
@@ -385,11 +398,24 @@ pub fn upsert_sql(g: Grain) -> String {
     )
 }
 
-/// Adjust the feedback sums of one row: key $1..$4, deltas $5..$8.
+/// Write a row that is not stored yet (nothing when it is): the parameters of `upsert_sql`.
+pub fn insert_new_sql(g: Grain) -> String {
+    format!(
+        "INSERT INTO {t} (bucket, agent_id, {s}, model, {cols}, histogram) VALUES ({ph}) ON CONFLICT ({pk}) DO NOTHING",
+        t = g.table(),
+        s = g.second(),
+        cols = SUM_COLUMNS.join(", "),
+        ph = placeholders(1, 4 + SUM_COLUMNS.len() + 1),
+        pk = primary_key(g),
+    )
+}
+
+/// Adjust the feedback sums of one row: deltas $1..$4 (rating sum, ratings, correct,
+/// judged), key $5..$8.
 pub fn judge_sql(g: Grain) -> String {
     format!(
-        "UPDATE {} SET rating_sum = rating_sum + $5, ratings = ratings + $6, correct = correct + $7, judged = judged + $8 \
-         WHERE bucket = $1 AND agent_id = $2 AND {} = $3 AND model = $4",
+        "UPDATE {} SET rating_sum = rating_sum + $1, ratings = ratings + $2, correct = correct + $3, judged = judged + $4 \
+         WHERE bucket = $5 AND agent_id = $6 AND {} = $7 AND model = $8",
         g.table(),
         g.second()
     )
@@ -494,6 +520,34 @@ mod tests {
         let mut m = only_denied.clone();
         m.merge(&b);
         assert_eq!(m.sums.latency_min_us, 2_000);
+    }
+
+    #[test]
+    fn parameters_appear_in_their_numeric_order() {
+        for g in GRAINS {
+            for sql in [
+                select_sql(g),
+                upsert_sql(g),
+                insert_new_sql(g),
+                judge_sql(g),
+                range_sql(g),
+            ] {
+                let mut last = 0;
+                let mut rest = sql.as_str();
+                while let Some(i) = rest.find('$') {
+                    rest = &rest[i + 1..];
+                    let n: usize = rest
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect::<String>()
+                        .parse()
+                        .unwrap();
+                    assert_eq!(n, last + 1, "{sql}");
+                    last = n;
+                }
+                assert!(last > 0, "{sql}");
+            }
+        }
     }
 
     #[test]

@@ -359,6 +359,12 @@ impl SqliteStore {
                     .cast(),
             );
         }
+        if concerns.contains(&Concern::Executions) {
+            // Executions are written in large batches whose index and rollup pages are
+            // spread over the whole file: keep them in memory between batches instead of
+            // reading them back from the OS for every one. Only what is used is allocated.
+            conn.pragma_update(None, "cache_size", -262_144)?;
+        }
         let store = SqliteStore {
             conn: Mutex::new(conn),
             path: path.to_owned(),
@@ -1444,40 +1450,39 @@ fn execution_row(r: &rusqlite::Row) -> rusqlite::Result<super::ExecutionRecord> 
 
 /// Add what `batch` brings to the rollups: each key read, merged and written once.
 fn add_to_rollups(tx: &rusqlite::Transaction, batch: &super::rollups::Batch) -> Result<()> {
-    use super::rollups::{select_sql, upsert_sql, Counters, Sums, GRAINS};
+    use super::rollups::{insert_new_sql, select_sql, upsert_sql, Counters, Sums, GRAINS};
     for g in GRAINS {
+        let mut insert = tx.prepare_cached(&insert_new_sql(g))?;
         let mut select = tx.prepare_cached(&select_sql(g))?;
         let mut upsert = tx.prepare_cached(&upsert_sql(g))?;
         for (k, c) in batch.rows(g) {
-            let stored = select
-                .query_row(params![k.0, k.1, k.2, k.3], |r| {
-                    let mut sums = [0i64; 19];
-                    for (i, v) in sums.iter_mut().enumerate() {
-                        *v = r.get(i)?;
-                    }
-                    Ok((Sums::from_array(sums), r.get::<_, Vec<u8>>(19)?))
-                })
-                .optional()?;
-            let merged;
-            let c = match stored {
-                Some((sums, hist)) => {
-                    let mut m = Counters {
-                        sums,
-                        histogram: crate::histogram::Histogram::decode(&hist)
-                            .map_err(|e| Error::failed(format!("{}: {e}", g.table()), None))?,
-                    };
-                    m.merge(c);
-                    merged = m;
-                    &merged
-                }
-                None => c,
+            let write = |stmt: &mut rusqlite::CachedStatement, c: &Counters| -> Result<usize> {
+                let sums = c.sums.to_array();
+                let hist = c.histogram.encode();
+                let mut p: Vec<&dyn rusqlite::ToSql> = vec![&k.0, &k.1, &k.2, &k.3];
+                p.extend(sums.iter().map(|v| v as &dyn rusqlite::ToSql));
+                p.push(&hist);
+                Ok(stmt.execute(p.as_slice())?)
             };
-            let sums = c.sums.to_array();
-            let hist = c.histogram.encode();
-            let mut p: Vec<&dyn rusqlite::ToSql> = vec![&k.0, &k.1, &k.2, &k.3];
-            p.extend(sums.iter().map(|v| v as &dyn rusqlite::ToSql));
-            p.push(&hist);
-            upsert.execute(p.as_slice())?;
+            // Most keys of a batch are new (executions come roughly in time order): one
+            // statement for those; read, merge and write the others.
+            if write(&mut insert, c)? > 0 {
+                continue;
+            }
+            let (sums, hist) = select.query_row(params![k.0, k.1, k.2, k.3], |r| {
+                let mut sums = [0i64; 19];
+                for (i, v) in sums.iter_mut().enumerate() {
+                    *v = r.get(i)?;
+                }
+                Ok((Sums::from_array(sums), r.get::<_, Vec<u8>>(19)?))
+            })?;
+            let mut m = Counters {
+                sums,
+                histogram: crate::histogram::Histogram::decode(&hist)
+                    .map_err(|e| Error::failed(format!("{}: {e}", g.table()), None))?,
+            };
+            m.merge(c);
+            write(&mut upsert, &m)?;
         }
     }
     Ok(())
@@ -1650,14 +1655,14 @@ impl super::ExecutionStore for SqliteStore {
         for (g, k) in super::rollups::keys_of(at, &agent, &tool, &user, &model) {
             tx.prepare_cached(&super::rollups::judge_sql(g))?
                 .execute(rusqlite::params![
+                    delta.rating_sum,
+                    delta.ratings,
+                    delta.correct,
+                    delta.judged,
                     k.bucket,
                     k.agent_id,
                     k.second,
                     k.model,
-                    delta.rating_sum,
-                    delta.ratings,
-                    delta.correct,
-                    delta.judged
                 ])?;
         }
         tx.commit()?;
