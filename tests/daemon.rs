@@ -131,6 +131,7 @@ fn command_of(id: &str, creation: &str) -> Option<Vec<String>> {
         "executions.list" => v(&["executions"]),
         "executions.import" => v(&["executions", "import", "/dev/null"]),
         "execution.feedback" => v(&["feedback", "no-such-execution", "--rating", "3"]),
+        "analytics.insights" => v(&["analytics", "insights"]),
         "auth.login" => v(&["login", "--with-token"]),
         "auth.logout" => v(&["logout"]),
         "auth.whoami" => v(&["whoami"]),

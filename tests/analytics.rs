@@ -1,0 +1,332 @@
+//! Analytics from the command line and the daemon's API: insights from the rollups and from
+//! the executions, checked against an independent computation (DuckDB over the same rows)
+//! and the committed JSON Schema; feedback; bad input refused and named.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::Env;
+use serde_json::{json, Value};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Generate `rows` executions over `days` days ending this hour, with DuckDB (which keeps
+/// them for the check) and as JSON Lines to import.
+fn generate(dir: &Path, rows: usize, days: u32) -> (PathBuf, PathBuf) {
+    let o = common::py(
+        root().join("bench/analytics_data.py").to_str().unwrap(),
+        &[dir.to_str().unwrap(), &rows.to_string(), &days.to_string()],
+        &[],
+    );
+    assert_eq!(o.code, 0, "{o:?}");
+    (dir.join("executions.duckdb"), dir.join("executions.jsonl"))
+}
+
+const PRICES: &str = r#"[
+  {"agent": "agent-00", "per_call": 0.002},
+  {"model": "gpt-4o-mini", "input_per_1k": 0.00015, "output_per_1k": 0.0006},
+  {"model": "llama-70b", "per_call": 0.0005}
+]"#;
+
+fn with_prices(env: Env) -> Env {
+    let prices: Value = serde_json::from_str(PRICES).unwrap();
+    let config = json!({"analytics": {"prices": prices, "sla_p95_ms": 1500}});
+    std::fs::create_dir_all(&env.home).unwrap();
+    std::fs::write(
+        env.home.join("config.yaml"),
+        serde_yaml_ng::to_string(&config).unwrap(),
+    )
+    .unwrap();
+    env
+}
+
+fn insights(env: &Env, args: &[&str]) -> Value {
+    let mut a = vec!["analytics", "insights", "-o", "json"];
+    a.extend_from_slice(args);
+    env.ok(&a).json()
+}
+
+fn check(duck: &Path, rollup: &Value, exact: &Value, dir: &Path) -> String {
+    let (r, x) = (dir.join("rollup.json"), dir.join("exact.json"));
+    std::fs::write(&r, rollup.to_string()).unwrap();
+    std::fs::write(&x, exact.to_string()).unwrap();
+    let o = common::py(
+        root().join("tests/analytics/check.py").to_str().unwrap(),
+        &[
+            duck.to_str().unwrap(),
+            root().join("docs/insights.schema.json").to_str().unwrap(),
+            PRICES,
+            r.to_str().unwrap(),
+            x.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.code, 0, "{o:?}");
+    o.stdout
+}
+
+/// 150,000 skewed executions over 30 days: counts, means, rates and costs (reported and
+/// priced by the table) equal DuckDB's in both modes; exact percentiles equal
+/// `quantile_cont`; rollup percentiles are within 1 % of the nearest-rank latency. Every
+/// answer is valid against the committed schema, from the CLI and from the daemon's API.
+#[test]
+fn insights_match_an_independent_computation() {
+    let env = with_prices(Env::new().var("PC_HYBRID_DAEMON", "never"));
+    let data = tempfile::tempdir().unwrap();
+    let (duck, jsonl) = generate(data.path(), 150_000, 30);
+    let o = env.ok(&[
+        "executions",
+        "import",
+        jsonl.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(o.json()["stored"], 150_000, "{o:?}");
+    let rollup = insights(&env, &["--time-range", "30d"]);
+    let exact = insights(&env, &["--time-range", "30d", "--exact"]);
+    let said = check(&duck, &rollup, &exact, data.path());
+    assert!(said.starts_with("ok: "), "{said}");
+    assert_eq!(rollup["status"], "success");
+    assert!(rollup["metadata"]["data_freshness"]
+        .as_str()
+        .unwrap()
+        .starts_with("live: rollups"));
+    // Counts, sums and rates are the same in both modes; only percentiles may differ.
+    assert_eq!(
+        rollup["data"]["agent_performance"],
+        exact["data"]["agent_performance"]
+    );
+    assert_eq!(
+        rollup["data"]["trends"]["query_volume"],
+        exact["data"]["trends"]["query_volume"]
+    );
+    // The generated fleet has slow agents (p95 above 1.5 s) and failing tools.
+    let recs = rollup["data"]["optimization_recommendations"]
+        .as_array()
+        .unwrap();
+    assert!(
+        recs.iter().any(|r| r["type"] == "performance"
+            && r["description"]
+                .as_str()
+                .unwrap()
+                .contains("above the 1500 ms objective")),
+        "{recs:?}"
+    );
+
+    // Weekly and monthly points add up to the same total; a week starts on a Monday.
+    for g in ["week", "month"] {
+        let a = insights(&env, &["--time-range", "30d", "--granularity", g]);
+        let sum: u64 = a["data"]["trends"]["query_volume"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            sum,
+            rollup["data"]["summary"]["total_queries"].as_u64().unwrap(),
+            "{g}"
+        );
+    }
+    let weeks = insights(&env, &["--time-range", "30d", "--granularity", "week"]);
+    for p in weeks["data"]["trends"]["query_volume"].as_array().unwrap() {
+        let d = chrono::DateTime::parse_from_rfc3339(p["date"].as_str().unwrap()).unwrap();
+        assert_eq!(chrono::Datelike::weekday(&d), chrono::Weekday::Mon);
+    }
+    // An hourly trend of the last week: 24 points a day up to this hour.
+    let hourly = insights(&env, &["--time-range", "7d", "--granularity", "hour"]);
+    let points = hourly["data"]["trends"]["query_volume"].as_array().unwrap();
+    assert!(
+        (6 * 24 + 1..=7 * 24).contains(&points.len()),
+        "{}",
+        points.len()
+    );
+
+    // Filters: one agent; one user (from the day-by-user rollup) equal to the exact answer.
+    let one = insights(&env, &["--time-range", "30d", "--agent-filter", "agent-03"]);
+    let perf = one["data"]["agent_performance"].as_array().unwrap();
+    assert_eq!(perf.len(), 1);
+    assert_eq!(perf[0]["agent_id"], "agent-03");
+    let user = insights(&env, &["--time-range", "30d", "--user-filter", "user-0001"]);
+    let user_exact = insights(
+        &env,
+        &[
+            "--time-range",
+            "30d",
+            "--user-filter",
+            "user-0001",
+            "--exact",
+        ],
+    );
+    assert!(user["data"]["summary"]["total_queries"].as_u64().unwrap() > 100);
+    assert_eq!(
+        user["data"]["summary"]["total_queries"],
+        user_exact["data"]["summary"]["total_queries"]
+    );
+    assert_eq!(
+        user["data"]["agent_performance"],
+        user_exact["data"]["agent_performance"]
+    );
+    // Parts not asked for are null or empty, the shape stays.
+    let usage = insights(&env, &["--time-range", "7d", "--metrics", "usage"]);
+    assert!(usage["data"]["summary"]["total_queries"].as_u64().unwrap() > 0);
+    assert_eq!(usage["data"]["summary"]["total_cost"], Value::Null);
+    assert_eq!(usage["data"]["trends"]["response_times"], json!([]));
+
+    // The daemon serves the same body at /api/v4/analytics/insights.
+    let env = env.var("PC_HYBRID_DAEMON", "auto");
+    let served = {
+        env.ok(&["daemon", "start"]);
+        let socket = env.home.join("run/daemon.sock");
+        let get = |q: &str| -> (u16, String) {
+            let out = std::process::Command::new("curl")
+                .args(["-s", "-w", "\n%{http_code}", "--unix-socket"])
+                .arg(&socket)
+                .arg(format!("http://localhost/api/v4/analytics/insights{q}"))
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let (body, code) = text.rsplit_once('\n').unwrap();
+            (code.parse().unwrap(), body.to_owned())
+        };
+        let ok = get("?time_range=30d&granularity=day");
+        let bad = get("?time_range=2w");
+        let unknown = get("?window=7d");
+        let hourly_year = get("?time_range=1y&granularity=hour");
+        let cli = env.ok(&["analytics", "insights", "-o", "json", "--time-range", "30d"]);
+        env.ok(&["daemon", "stop"]);
+        assert_eq!(bad.0, 422, "{bad:?}");
+        assert!(
+            bad.1
+                .contains("`2w` is not a time range (7d, 30d, 90d, 1y)"),
+            "{bad:?}"
+        );
+        assert_eq!(unknown.0, 422, "{unknown:?}");
+        assert!(unknown.1.contains("unknown query parameter"), "{unknown:?}");
+        assert!((400..500).contains(&hourly_year.0), "{hourly_year:?}");
+        assert!(hourly_year.1.contains("at most 31 days"), "{hourly_year:?}");
+        assert_eq!(ok.0, 200, "{ok:?}");
+        let served: Value = serde_json::from_str(&ok.1).unwrap();
+        let through_cli = cli.json();
+        assert_eq!(served["data"], through_cli["data"]);
+        served
+    };
+    let exact_again = insights(&env, &["--time-range", "30d", "--exact"]);
+    let said = check(&duck, &served, &exact_again, data.path());
+    assert!(said.starts_with("ok: "), "{said}");
+}
+
+/// Feedback moves satisfaction and accuracy at once, the same from rollups and exactly;
+/// a changed judgement replaces the old one.
+#[test]
+fn feedback_moves_satisfaction_and_accuracy() {
+    let env = Env::new().var("PC_HYBRID_DAEMON", "never");
+    let now = chrono::Utc::now();
+    let lines: Vec<String> = (0..6)
+        .map(|i| {
+            json!({"execution_id": format!("e-{i}"), "timestamp": (now - chrono::Duration::minutes(i * 5)).to_rfc3339(),
+                "agent_id": "tax", "tool": "search", "user_id": "bob", "latency_ms": 100.0 + i as f64,
+                "status": "success"})
+            .to_string()
+        })
+        .collect();
+    let f = env.work.join("in.jsonl");
+    std::fs::write(&f, lines.join("\n")).unwrap();
+    env.ok(&["executions", "import", f.to_str().unwrap()]);
+    let before = insights(&env, &["--time-range", "7d"]);
+    assert_eq!(before["data"]["summary"]["user_satisfaction"], Value::Null);
+    assert_eq!(before["data"]["summary"]["agent_accuracy"], Value::Null);
+    env.ok(&["feedback", "e-0", "--rating", "5", "--correct", "true"]);
+    env.ok(&["feedback", "e-1", "--rating", "2", "--correct", "false"]);
+    env.ok(&["feedback", "e-2", "--rating", "1"]);
+    env.ok(&["feedback", "e-2", "--rating", "4", "--correct", "true"]);
+    for extra in [&[][..], &["--exact"][..]] {
+        let mut a = vec!["--time-range", "7d"];
+        a.extend_from_slice(extra);
+        let s = insights(&env, &a);
+        let sum = &s["data"]["summary"];
+        assert_eq!(sum["user_satisfaction"], json!(3.667), "{extra:?}");
+        assert_eq!(sum["agent_accuracy"], json!(0.667), "{extra:?}");
+        assert_eq!(
+            s["data"]["agent_performance"][0]["user_rating"],
+            json!(3.667)
+        );
+    }
+}
+
+/// Bad requests are refused with what is wrong and what to do, exit 2, nothing changed; an
+/// empty period is a valid empty answer.
+#[test]
+fn bad_input_is_named_and_an_empty_period_is_an_empty_answer() {
+    let env = Env::new().var("PC_HYBRID_DAEMON", "never");
+    let empty = insights(&env, &["--time-range", "90d"]);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/insights.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    assert!(v.is_valid(&empty), "{empty}");
+    let s = &empty["data"]["summary"];
+    assert_eq!(s["total_queries"], 0);
+    assert_eq!(s["avg_response_time_ms"], Value::Null);
+    assert_eq!(s["total_cost"], 0.0);
+    assert_eq!(
+        empty["data"]["trends"]["query_volume"]
+            .as_array()
+            .unwrap()
+            .len(),
+        90
+    );
+    assert_eq!(empty["data"]["trends"]["response_times"], json!([]));
+    assert_eq!(empty["data"]["agent_performance"], json!([]));
+    assert_eq!(
+        empty["metadata"]["data_freshness"],
+        "no executions recorded yet"
+    );
+
+    let refused = |args: &[&str], says: &str| {
+        let mut a = vec!["analytics", "insights"];
+        a.extend_from_slice(args);
+        let o = env.run(&a);
+        assert_eq!(o.code, 2, "{args:?}: {o:?}");
+        assert!(o.stderr.contains(says), "{args:?}: {o:?}");
+        assert!(o.stdout.is_empty(), "{o:?}");
+    };
+    refused(&["--time-range", "2w"], "possible values: 7d, 30d, 90d, 1y");
+    refused(
+        &["--granularity", "minute"],
+        "possible values: hour, day, week, month",
+    );
+    refused(
+        &["--metrics", "usage,speed"],
+        "possible values: usage, performance, costs, quality",
+    );
+    refused(
+        &["--time-range", "1y", "--granularity", "hour"],
+        "hourly trends cover at most 31 days (744 points); 1y would be 8760 points",
+    );
+    refused(
+        &["--granularity", "hour", "--user-filter", "bob"],
+        "--exact",
+    );
+    refused(
+        &["--agent-filter", "nobody"],
+        "unknown agent `nobody` in --agent-filter",
+    );
+    let bad_config = env.home.join("config.yaml");
+    std::fs::write(
+        &bad_config,
+        "analytics:\n  prices:\n    - model: gpt-4o\n      per_call: -1\n",
+    )
+    .unwrap();
+    let o = env.run(&["analytics", "insights"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(
+        o.stderr
+            .contains("analytics.prices[0].per_call: -1 is not a price"),
+        "{o:?}"
+    );
+}
