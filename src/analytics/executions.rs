@@ -12,7 +12,7 @@ use crate::store::{ExecutionRecord, ExecutionStore};
 
 /// Rows stored per transaction: large, so that the index and rollup pages a batch touches
 /// are written once for many rows.
-const BATCH: usize = 50_000;
+const BATCH: usize = 100_000;
 /// How far ahead of this clock an execution's time may be (another machine's clock).
 const FUTURE_SKEW_SECONDS: i64 = 300;
 

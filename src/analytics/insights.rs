@@ -13,7 +13,7 @@ use super::recommend;
 use crate::error::{Error, Result};
 use crate::histogram::Histogram;
 use crate::store::executions::{ExecutionQuery, ExecutionStore, ReplicaChange, Scanned};
-use crate::store::rollups::{Grain, RollupRow, Sums};
+use crate::store::rollups::{Grain, Key, RollupRow, Sums};
 
 crate::model::wire_enum! {
     /// How far back insights look: whole UTC days ending today.
@@ -305,11 +305,6 @@ impl Points {
         }
         self.index.get(i as usize).copied()
     }
-
-    fn of_time(&self, at_us: i64) -> Option<usize> {
-        let w = if self.hourly { HOUR_US } else { DAY_US };
-        self.of(at_us.div_euclid(w))
-    }
 }
 
 /// Latencies gathered: a sketch merged from rollups, or every latency (exact).
@@ -319,7 +314,22 @@ enum Latencies {
     Exact(Vec<i64>),
 }
 
+/// The latencies of one row being absorbed: its decoded sketch, or every latency.
+enum Lat<'a> {
+    Sketch(&'a Histogram),
+    Raw(&'a [i64]),
+}
+
 impl Latencies {
+    fn absorb(&mut self, lat: &Lat) {
+        match (self, lat) {
+            (Latencies::Sketch(h), Lat::Sketch(s)) => h.merge(s),
+            (Latencies::Exact(v), Lat::Raw(r)) => v.extend_from_slice(r),
+            // One request gathers one way.
+            _ => {}
+        }
+    }
+
     fn new(exact: bool) -> Latencies {
         if exact {
             Latencies::Exact(Vec::new())
@@ -473,143 +483,76 @@ pub fn insights(
     };
     let mut unpriced: HashMap<(usize, String, String), (i64, i64, i64)> = HashMap::new();
 
-    if req.exact {
-        let mut visit = |e: &Scanned| {
-            if !agents_ok(e.agent_id) {
-                return;
-            }
-            let Some(p) = points.of_time(e.at_us) else {
-                return;
-            };
-            let mut one = Sums::default();
-            one.add_one(
-                e.latency_us,
-                e.status,
-                e.tokens_in,
-                e.tokens_out,
-                e.cost_micros,
-            );
-            if let Some(r) = e.rating {
-                one.judge(r, e.correct, 1);
-            }
-            let timed = e.status != crate::store::ExecutionStatus::Denied;
-            let day = e.at_us.div_euclid(DAY_US);
-            let agent = g
-                .agents
-                .entry(e.agent_id.to_string())
-                .or_insert_with(|| Group::new(true));
-            for grp in [&mut g.total, &mut g.points[p], agent] {
-                grp.sums.merge(&one);
-                if perf && timed {
-                    if let Latencies::Exact(v) = &mut grp.latencies {
-                        v.push(e.latency_us);
-                    }
-                }
-            }
-            if let Some(w) = week_of(day) {
-                let weeks = g
-                    .weeks
-                    .entry(e.agent_id.to_string())
-                    .or_insert_with(|| [Group::new(true), Group::new(true)]);
-                weeks[w].sums.merge(&one);
-                if perf && timed {
-                    if let Latencies::Exact(v) = &mut weeks[w].latencies {
-                        v.push(e.latency_us);
-                    }
-                }
-            }
-            if req.user_filter.is_empty() {
-                g.tools
-                    .entry((e.agent_id.to_string(), e.tool.to_string()))
-                    .or_default()
-                    .merge(&one);
-            }
-            if one.unpriced_calls > 0 {
-                let u = unpriced
-                    .entry((p, e.agent_id.to_string(), e.model.to_string()))
-                    .or_default();
-                u.0 += 1;
-                u.1 += e.tokens_in;
-                u.2 += e.tokens_out;
-            }
+    let mut absorb = |key: &Key, sums: &Sums, lat: Lat| {
+        if !agents_ok(&key.agent_id) {
+            return;
+        }
+        let Some(p) = points.of(key.bucket) else {
+            return;
         };
-        if req.user_filter.is_empty() {
-            store.scan_executions(period.since_us(), period.until_us(), None, &mut visit)?;
+        // A bucket of the hourly grain is an hour; weeks compare days.
+        let day = if points.hourly {
+            key.bucket.div_euclid(24)
         } else {
-            for u in &req.user_filter {
-                store.scan_executions(period.since_us(), period.until_us(), Some(u), &mut visit)?;
+            key.bucket
+        };
+        g.total.sums.merge(sums);
+        let agent = match g.agents.get_mut(key.agent_id.as_str()) {
+            Some(a) => a,
+            None => g
+                .agents
+                .entry(key.agent_id.clone())
+                .or_insert_with(|| Group::new(req.exact)),
+        };
+        // The period's own percentiles are not part of the answer: only points and
+        // agents (and their weeks) gather latencies.
+        for grp in [&mut g.points[p], agent] {
+            grp.sums.merge(sums);
+            if perf {
+                grp.latencies.absorb(&lat);
             }
         }
-    } else {
-        let rows = read_rollups(store, req, period)?;
-        let mut scratch = Histogram::new();
-        for r in &rows {
-            if !agents_ok(&r.key.agent_id) {
-                continue;
+        if let Some(w) = week_of(day) {
+            let weeks = match g.weeks.get_mut(key.agent_id.as_str()) {
+                Some(w) => w,
+                None => g
+                    .weeks
+                    .entry(key.agent_id.clone())
+                    .or_insert_with(|| [Group::new(req.exact), Group::new(req.exact)]),
+            };
+            weeks[w].sums.merge(sums);
+            if perf {
+                weeks[w].latencies.absorb(&lat);
             }
-            let Some(p) = points.of(r.key.bucket) else {
-                continue;
-            };
-            // A day bucket of the hourly rollup is an hour; weeks compare days.
-            let day = if points.hourly {
-                r.key.bucket.div_euclid(24)
-            } else {
-                r.key.bucket
-            };
-            let week = week_of(day);
+        }
+        if req.user_filter.is_empty() {
+            let k = (key.agent_id.clone(), key.second.clone());
+            g.tools.entry(k).or_default().merge(sums);
+        }
+        if sums.unpriced_calls > 0 {
+            let u = unpriced
+                .entry((p, key.agent_id.clone(), key.model.clone()))
+                .or_default();
+            u.0 += sums.unpriced_calls;
+            u.1 += sums.unpriced_tokens_in;
+            u.2 += sums.unpriced_tokens_out;
+        }
+    };
+
+    if req.exact {
+        for (key, sums, latencies) in scan_exact(store, req, period, points.hourly)? {
+            absorb(&key, &sums, Lat::Raw(&latencies));
+        }
+    } else {
+        let mut scratch = Histogram::new();
+        for r in read_rollups(store, req, period)? {
             if perf {
                 scratch = Histogram::new();
                 scratch
                     .merge_encoded(&r.histogram)
                     .map_err(|e| Error::failed(e.to_string(), None))?;
             }
-            let agent = match g.agents.get_mut(r.key.agent_id.as_str()) {
-                Some(a) => a,
-                None => g
-                    .agents
-                    .entry(r.key.agent_id.clone())
-                    .or_insert_with(|| Group::new(false)),
-            };
-            for grp in [&mut g.total, &mut g.points[p], agent] {
-                grp.sums.merge(&r.sums);
-                if perf {
-                    if let Latencies::Sketch(h) = &mut grp.latencies {
-                        h.merge(&scratch);
-                    }
-                }
-            }
-            if let Some(w) = week {
-                let weeks = g
-                    .weeks
-                    .entry(r.key.agent_id.clone())
-                    .or_insert_with(|| [Group::new(false), Group::new(false)]);
-                weeks[w].sums.merge(&r.sums);
-                if perf {
-                    if let Latencies::Sketch(h) = &mut weeks[w].latencies {
-                        h.merge(&scratch);
-                    }
-                }
-            }
-            if req.user_filter.is_empty() {
-                match g
-                    .tools
-                    .get_mut(&(r.key.agent_id.clone(), r.key.second.clone()))
-                {
-                    Some(t) => t.merge(&r.sums),
-                    None => {
-                        g.tools
-                            .insert((r.key.agent_id.clone(), r.key.second.clone()), r.sums);
-                    }
-                }
-            }
-            if r.sums.unpriced_calls > 0 {
-                let u = unpriced
-                    .entry((p, r.key.agent_id.clone(), r.key.model.clone()))
-                    .or_default();
-                u.0 += r.sums.unpriced_calls;
-                u.1 += r.sums.unpriced_tokens_in;
-                u.2 += r.sums.unpriced_tokens_out;
-            }
+            absorb(&r.key, &r.sums, Lat::Sketch(&scratch));
         }
     }
 
@@ -687,6 +630,84 @@ pub fn insights(
         )
     };
     shape(req, &points, g, recommendations, store, now, started)
+}
+
+/// The executions of the period gathered as rollups would hold them (per hour or day,
+/// agent, tool or user, and model), with every latency: what `--exact` computes from.
+fn scan_exact(
+    store: &dyn ExecutionStore,
+    req: &InsightsRequest,
+    p: Period,
+    hourly: bool,
+) -> Result<Vec<(Key, Sums, Vec<i64>)>> {
+    type Fast = foldhash::fast::RandomState;
+    let width = if hourly { HOUR_US } else { DAY_US };
+    let by_user = !req.user_filter.is_empty();
+    // Names are interned so that a row costs hash lookups, not allocations.
+    let mut ids: HashMap<String, u32, Fast> = HashMap::default();
+    let mut names: Vec<String> = Vec::new();
+    let mut cells: HashMap<(i64, u32, u32, u32), usize, Fast> = HashMap::default();
+    let mut gathered: Vec<(Sums, Vec<i64>)> = Vec::new();
+    let mut intern = |s: &str, ids: &mut HashMap<String, u32, Fast>| -> u32 {
+        match ids.get(s) {
+            Some(i) => *i,
+            None => {
+                let i = names.len() as u32;
+                names.push(s.to_string());
+                ids.insert(s.to_string(), i);
+                i
+            }
+        }
+    };
+    let mut visit = |e: &Scanned| {
+        let second = if by_user { e.user_id } else { e.tool };
+        let k = (
+            e.at_us.div_euclid(width),
+            intern(e.agent_id, &mut ids),
+            intern(second, &mut ids),
+            intern(e.model, &mut ids),
+        );
+        let at = *cells.entry(k).or_insert_with(|| {
+            gathered.push((Sums::default(), Vec::new()));
+            gathered.len() - 1
+        });
+        let (sums, lat) = &mut gathered[at];
+        sums.add_one(
+            e.latency_us,
+            e.status,
+            e.tokens_in,
+            e.tokens_out,
+            e.cost_micros,
+        );
+        if let Some(r) = e.rating {
+            sums.judge(r, e.correct, 1);
+        }
+        if e.status != crate::store::ExecutionStatus::Denied {
+            lat.push(e.latency_us);
+        }
+    };
+    if by_user {
+        for u in &req.user_filter {
+            store.scan_executions(p.since_us(), p.until_us(), Some(u), &mut visit)?;
+        }
+    } else {
+        store.scan_executions(p.since_us(), p.until_us(), None, &mut visit)?;
+    }
+    let mut out = Vec::with_capacity(cells.len());
+    for ((bucket, agent, second, model), at) in cells {
+        let (sums, lat) = std::mem::take(&mut gathered[at]);
+        out.push((
+            Key {
+                bucket,
+                agent_id: names[agent as usize].clone(),
+                second: names[second as usize].clone(),
+                model: names[model as usize].clone(),
+            },
+            sums,
+            lat,
+        ));
+    }
+    Ok(out)
 }
 
 /// The replica counts of each agent over time: (from, until, replicas) spans, summed over

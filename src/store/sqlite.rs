@@ -362,8 +362,9 @@ impl SqliteStore {
         if concerns.contains(&Concern::Executions) {
             // Executions are written in large batches whose index and rollup pages are
             // spread over the whole file: keep them in memory between batches instead of
-            // reading them back from the OS for every one. Only what is used is allocated.
-            conn.pragma_update(None, "cache_size", -262_144)?;
+            // reading them back from the OS for every one. Only what is used is allocated,
+            // up to 1 GiB.
+            conn.pragma_update(None, "cache_size", -1_048_576)?;
         }
         let store = SqliteStore {
             conn: Mutex::new(conn),
