@@ -689,6 +689,7 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('insights', 'insights', [CompletionResultType]::ParameterValue, 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -712,12 +713,34 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pc-hybrid;analytics;report' {
+            [CompletionResult]::new('--time-range', '--time-range', [CompletionResultType]::ParameterName, 'How far back: whole UTC days, the last one today')
+            [CompletionResult]::new('--granularity', '--granularity', [CompletionResultType]::ParameterName, 'The length of one point of the charts (hourly covers at most 31 days)')
+            [CompletionResult]::new('--agent-filter', '--agent-filter', [CompletionResultType]::ParameterName, 'Only these agents (or registered servers), comma-separated')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Where to write the page (replaced whole, never left half-written)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pc-hybrid;analytics;help' {
             [CompletionResult]::new('insights', 'insights', [CompletionResultType]::ParameterValue, 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'pc-hybrid;analytics;help;insights' {
+            break
+        }
+        'pc-hybrid;analytics;help;report' {
             break
         }
         'pc-hybrid;analytics;help;help' {

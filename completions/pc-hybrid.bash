@@ -91,11 +91,17 @@ _pc__hybrid() {
             pc__hybrid__subcmd__analytics,insights)
                 cmd="pc__hybrid__subcmd__analytics__subcmd__insights"
                 ;;
+            pc__hybrid__subcmd__analytics,report)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__report"
+                ;;
             pc__hybrid__subcmd__analytics__subcmd__help,help)
                 cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__help"
                 ;;
             pc__hybrid__subcmd__analytics__subcmd__help,insights)
                 cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__insights"
+                ;;
+            pc__hybrid__subcmd__analytics__subcmd__help,report)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__report"
                 ;;
             pc__hybrid__subcmd__audit,export)
                 cmd="pc__hybrid__subcmd__audit__subcmd__export"
@@ -403,7 +409,7 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__analytics)
-            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version insights help"
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version insights report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -429,7 +435,7 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__analytics__subcmd__help)
-            opts="insights help"
+            opts="insights report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,6 +476,20 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pc__subcmd__hybrid__subcmd__analytics__subcmd__insights)
             opts="-o -q -v -h -V --time-range --metrics --granularity --agent-filter --user-filter --exact --output --quiet --verbose --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -494,6 +514,48 @@ _pc__hybrid() {
                     return 0
                     ;;
                 --user-filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__report)
+            opts="-o -q -v -h -V --time-range --granularity --agent-filter --html --output --quiet --verbose --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --time-range)
+                    COMPREPLY=($(compgen -W "7d 30d 90d 1y" -- "${cur}"))
+                    return 0
+                    ;;
+                --granularity)
+                    COMPREPLY=($(compgen -W "hour day week month" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

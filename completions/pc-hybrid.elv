@@ -630,6 +630,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand insights 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body'
+            cand report 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pc-hybrid;analytics;insights'= {
@@ -651,11 +652,31 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pc-hybrid;analytics;report'= {
+            cand --time-range 'How far back: whole UTC days, the last one today'
+            cand --granularity 'The length of one point of the charts (hourly covers at most 31 days)'
+            cand --agent-filter 'Only these agents (or registered servers), comma-separated'
+            cand --html 'Where to write the page (replaced whole, never left half-written)'
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pc-hybrid;analytics;help'= {
             cand insights 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body'
+            cand report 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pc-hybrid;analytics;help;insights'= {
+        }
+        &'pc-hybrid;analytics;help;report'= {
         }
         &'pc-hybrid;analytics;help;help'= {
         }

@@ -452,16 +452,17 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand feedback" -s q -l qu
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand feedback" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand feedback" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand feedback" -s V -l version -d 'Print version'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''
 yaml\t''"
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights help" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights help" -s h -l help -d 'Print help'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights help" -s V -l version -d 'Print version'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights help" -f -a "insights" -d 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API\'s body'
-complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -f -a "insights" -d 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API\'s body'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -f -a "report" -d 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and not __fish_seen_subcommand_from insights report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from insights" -l time-range -d 'How far back: whole UTC days, the last one today' -r -f -a "7d\t''
 30d\t''
 90d\t''
@@ -485,7 +486,26 @@ complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fis
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from insights" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from insights" -s h -l help -d 'Print help'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from insights" -s V -l version -d 'Print version'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -l time-range -d 'How far back: whole UTC days, the last one today' -r -f -a "7d\t''
+30d\t''
+90d\t''
+1y\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -l granularity -d 'The length of one point of the charts (hourly covers at most 31 days)' -r -f -a "hour\t''
+day\t''
+week\t''
+month\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -l agent-filter -d 'Only these agents (or registered servers), comma-separated' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -l html -d 'Where to write the page (replaced whole, never left half-written)' -r -F
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -l profile -d 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]' -r
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -s q -l quiet -d 'Print only data and errors; no progress or notes on stderr'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -s v -l verbose -d 'More detail on stderr (-v for info, -vv for debug)'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from report" -s V -l version -d 'Print version'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from help" -f -a "insights" -d 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API\'s body'
+complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from help" -f -a "report" -d 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand analytics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pc-hybrid -n "__fish_pc_hybrid_using_subcommand login" -s o -l output -d 'Output format of data written to stdout' -r -f -a "table\t''
 json\t''

@@ -445,6 +445,26 @@ pub enum AnalyticsCommand {
     /// agent performance and recommendations of a period; `-o json` prints the insights
     /// API's body.
     Insights(InsightsArgs),
+    /// One self-contained HTML page of a period (charts drawn as inline SVG, nothing
+    /// fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the
+    /// recommendations and the alerts that fired.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// How far back: whole UTC days, the last one today.
+    #[arg(long, default_value = "30d", value_parser = names(["7d", "30d", "90d", "1y"]))]
+    pub time_range: String,
+    /// The length of one point of the charts (hourly covers at most 31 days).
+    #[arg(long, default_value = "day", value_parser = names(["hour", "day", "week", "month"]))]
+    pub granularity: String,
+    /// Only these agents (or registered servers), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "AGENTS")]
+    pub agent_filter: Vec<String>,
+    /// Where to write the page (replaced whole, never left half-written).
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
 }
 
 #[derive(Debug, Args)]

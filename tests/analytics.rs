@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
 use common::Env;
@@ -329,4 +330,93 @@ fn bad_input_is_named_and_an_empty_period_is_an_empty_answer() {
             .contains("analytics.prices[0].per_call: -1 is not a price"),
         "{o:?}"
     );
+}
+
+/// Headless Chromium: Debian's `chromium` (or PC_HYBRID_TEST_CHROMIUM).
+fn chromium() -> String {
+    if let Ok(c) = std::env::var("PC_HYBRID_TEST_CHROMIUM") {
+        return c;
+    }
+    for c in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+        if Path::new(c).exists() {
+            return c.into();
+        }
+    }
+    panic!("headless Chromium is needed to render the report: apt-get install chromium (or set PC_HYBRID_TEST_CHROMIUM)");
+}
+
+/// The report is one page that needs nothing from anywhere (no script, no link, no
+/// stylesheet or image fetched), written whole; Chromium, offline, draws its charts (the
+/// chart colours cover many pixels) and their axis text.
+#[test]
+fn report_is_one_offline_page_with_its_charts_drawn() {
+    let env = with_prices(Env::new().var("PC_HYBRID_DAEMON", "never"));
+    let data = tempfile::tempdir().unwrap();
+    let (_, jsonl) = generate(data.path(), 30_000, 30);
+    env.ok(&["executions", "import", jsonl.to_str().unwrap()]);
+    let page = env.work.join("report.html");
+    let o = env.ok(&[
+        "analytics",
+        "report",
+        "--time-range",
+        "30d",
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert!(o.stderr.contains("report written to"), "{o:?}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    for banned in [
+        "<script", "src=", "href=", "url(", "@import", "<link", "<img",
+    ] {
+        assert!(!html.contains(banned), "the page holds {banned}");
+    }
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches("http://www.w3.org/2000/svg").count(),
+        "the only URL is the SVG namespace"
+    );
+    for label in [
+        "queries",
+        "milliseconds",
+        "p95",
+        "infrastructure",
+        "agent-00",
+    ] {
+        assert!(html.contains(label), "no {label}");
+    }
+    let shot = env.work.join("report.png");
+    let o = common::py(
+        root()
+            .join("tests/analytics/screenshot.py")
+            .to_str()
+            .unwrap(),
+        &[&chromium(), page.to_str().unwrap(), shot.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(o.code, 0, "{o:?}");
+    assert!(o.stdout.contains("volume bars"), "{o:?}");
+
+    // A page that cannot be written is refused before anything runs; the old one stays.
+    let o = env.run(&[
+        "analytics",
+        "report",
+        "--html",
+        env.work.join("no/such/dir/r.html").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(o.stderr.contains("does not exist"), "{o:?}");
+    let o = env.run(&["analytics", "report", "--html", env.work.to_str().unwrap()]);
+    assert_eq!(o.code, 2, "{o:?}");
+    let o = env.run(&["analytics", "report", "--html", "/dev/null"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(o.stderr.contains("is not a regular file"), "{o:?}");
+    assert!(
+        Path::new("/dev/null")
+            .metadata()
+            .unwrap()
+            .file_type()
+            .is_char_device()
+            || cfg!(not(unix))
+    );
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), html);
 }

@@ -132,6 +132,7 @@ fn command_of(id: &str, creation: &str) -> Option<Vec<String>> {
         "executions.import" => v(&["executions", "import", "/dev/null"]),
         "execution.feedback" => v(&["feedback", "no-such-execution", "--rating", "3"]),
         "analytics.insights" => v(&["analytics", "insights"]),
+        "analytics.report" => v(&["analytics", "report", "--html", "report.html"]),
         "auth.login" => v(&["login", "--with-token"]),
         "auth.logout" => v(&["logout"]),
         "auth.whoami" => v(&["whoami"]),

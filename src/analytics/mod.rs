@@ -5,3 +5,4 @@ pub mod config;
 pub mod executions;
 pub mod insights;
 pub mod recommend;
+pub mod report;

@@ -10,6 +10,12 @@ use crate::output::{Output, Tabular};
 
 pub fn request(a: &AnalyticsCommand) -> Request {
     match a {
+        AnalyticsCommand::Report(r) => Request::Report(InsightsRequest {
+            time_range: TimeRange::parse(&r.time_range).unwrap_or(TimeRange::D30),
+            granularity: Granularity::parse(&r.granularity).unwrap_or(Granularity::Day),
+            agent_filter: r.agent_filter.clone(),
+            ..Default::default()
+        }),
         AnalyticsCommand::Insights(i) => Request::Insights(InsightsRequest {
             // clap took only the listed words.
             time_range: TimeRange::parse(&i.time_range).unwrap_or(TimeRange::D30),
@@ -154,4 +160,52 @@ impl Tabular for Shown<'_> {
         }
         tables
     }
+}
+
+/// Write the page to `path` whole: a temporary file beside it, renamed over it, so that a
+/// reader never sees half a page and a failure leaves what was there.
+pub fn write_page(path: &std::path::Path, html: &str) -> crate::error::Result<()> {
+    use crate::error::Error;
+    let dir = check_destination(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, html.as_bytes()).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path.display().to_string(), e));
+    }
+    Ok(())
+}
+
+/// The folder a page will be written in: it must exist, and the page must not be a folder.
+pub fn check_destination(path: &std::path::Path) -> crate::error::Result<std::path::PathBuf> {
+    use crate::error::Error;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::invalid(
+            "--html",
+            format!(
+                "{}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            ),
+        ));
+    }
+    // A page replaces a file, never a folder, a device or a pipe (renaming over
+    // /dev/null would replace it).
+    if let Ok(m) = std::fs::symlink_metadata(path) {
+        if !m.file_type().is_file() {
+            return Err(Error::invalid(
+                "--html",
+                format!("{} exists and is not a regular file", path.display()),
+            ));
+        }
+    }
+    Ok(dir)
 }

@@ -49,6 +49,14 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
         return gateway::stdio(settings).await;
     }
     let (request, origin) = request(&cli.command, &settings, env, out)?;
+    // Where a report goes, checked before anything is computed.
+    let page = match &cli.command {
+        Command::Analytics(Lazy(crate::cli::AnalyticsCommand::Report(r))) => {
+            analytics::check_destination(&r.html)?;
+            Some(r.html.clone())
+        }
+        _ => None,
+    };
     let is_create = matches!(request, Request::CreateAgent(_));
     let status_only = matches!(request, Request::AuthStatus);
     let daemon_sessions = settings.auth.token_storage.value == TokenStorage::Daemon;
@@ -67,7 +75,7 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
             if matches!(request, Request::Logout) {
                 forget_handle(&ctx);
             }
-            return finish(reply, &origin, is_create, status_only, out);
+            return finish(reply, &origin, is_create, status_only, page.as_deref(), out);
         }
     }
     if matches!(request, Request::Login(_)) && daemon_sessions {
@@ -104,7 +112,14 @@ pub async fn run(cli: Cli, env: &dyn Fn(&str) -> Option<String>, out: &Output) -
     if is_logout && daemon_sessions {
         forget_handle(&ctx);
     }
-    finish(result, &origin, is_create, status_only, out)
+    finish(
+        result,
+        &origin,
+        is_create,
+        status_only,
+        page.as_deref(),
+        out,
+    )
 }
 
 /// The handle of this profile's daemon-held session, when there is one.
@@ -151,6 +166,7 @@ fn finish(
     origin: &create_agent::Origin,
     is_create: bool,
     status_only: bool,
+    page: Option<&std::path::Path>,
     out: &Output,
 ) -> Result<()> {
     let reply = match result {
@@ -168,6 +184,15 @@ fn finish(
             "logged in as {} at {}",
             w.identity.username, w.identity.issuer
         )),
+        (Response::Report { html }, _) => match page {
+            Some(path) => {
+                analytics::write_page(path, html)?;
+                out.note(&format!("report written to {}", path.display()));
+            }
+            None => {
+                out.write(html.as_bytes());
+            }
+        },
         _ => render(&reply.response, out)?,
     }
     // The process ends once this is printed: freeing a listing's thousands of blocks one
@@ -363,6 +388,10 @@ pub fn render(r: &Response, out: &Output) -> Result<()> {
         }
         Response::ExecutionsImported(r) => out.data(&executions::Imported(r)),
         Response::Insights(i) => out.data(&analytics::Shown(i)),
+        Response::Report { html } => {
+            out.write(html.as_bytes());
+            Ok(())
+        }
         Response::Called(c) => match out.format {
             Format::Table => {
                 out.write(gateway::Answer(c).text().as_bytes());

@@ -8,6 +8,18 @@ use super::{Context, Reply, Response};
 /// The most answers kept at once.
 const CACHED: usize = 64;
 
+/// The page of a period: its insights, and the alerts that fired in it.
+pub fn report(ctx: &Context, req: &InsightsRequest) -> Result<Reply> {
+    let Response::Insights(answer) = insights(ctx, req)?.response else {
+        return Err(crate::error::Error::Internal(
+            "insights answered otherwise".into(),
+        ));
+    };
+    let alerts = Vec::new();
+    let html = crate::analytics::report::render(&answer, &alerts, req.time_range.as_str());
+    Ok(Response::Report { html }.into())
+}
+
 pub fn insights(ctx: &Context, req: &InsightsRequest) -> Result<Reply> {
     let started = std::time::Instant::now();
     let cfg = &ctx.settings.analytics;

@@ -136,6 +136,7 @@ pub const SPECS: &[Spec] = &[
     spec("executions.import", T::ConfigurationChange, C::Performance, Acts, P::ExecutionsImport, Here),
     spec("execution.feedback", T::ConfigurationChange, C::Performance, Acts, P::Feedback, Anywhere),
     spec("analytics.insights", T::DataAccess, C::Performance, Reads, P::AnalyticsRead, Anywhere),
+    spec("analytics.report", T::DataAccess, C::Performance, Reads, P::AnalyticsRead, Anywhere),
     // Runs the flow where the user is (a browser, a terminal, stdin).
     spec("auth.login", T::Authentication, C::Security, Acts, P::Session, Here),
     spec("auth.logout", T::Authentication, C::Security, Acts, P::Session, Anywhere),
@@ -220,6 +221,8 @@ pub enum Request {
     Feedback(executions::GiveFeedback),
     #[serde(rename = "analytics.insights")]
     Insights(crate::analytics::insights::InsightsRequest),
+    #[serde(rename = "analytics.report")]
+    Report(crate::analytics::insights::InsightsRequest),
     #[serde(rename = "auth.login")]
     Login(Box<auth::Login>),
     #[serde(rename = "auth.logout")]
@@ -273,6 +276,7 @@ impl Request {
             Request::ImportExecutions(_) => "executions.import",
             Request::Feedback(_) => "execution.feedback",
             Request::Insights(_) => "analytics.insights",
+            Request::Report(_) => "analytics.report",
             Request::Login(_) => "auth.login",
             Request::Logout => "auth.logout",
             Request::WhoAmI => "auth.whoami",
@@ -339,7 +343,7 @@ impl Request {
             Request::ApproveTools(a) => a.server.clone(),
             Request::Executions(_) | Request::ImportExecutions(_) => "executions".into(),
             Request::Feedback(f) => f.execution_id.clone(),
-            Request::Insights(_) => "insights".into(),
+            Request::Insights(_) | Request::Report(_) => "insights".into(),
             Request::Login(_)
             | Request::Logout
             | Request::WhoAmI
@@ -400,6 +404,10 @@ pub enum Response {
     Executions(Vec<crate::store::ExecutionRecord>),
     ExecutionsImported(crate::analytics::executions::ImportReport),
     Insights(Box<crate::analytics::insights::Insights>),
+    /// A self-contained HTML page.
+    Report {
+        html: String,
+    },
     LoggedIn(Box<auth::LoggedIn>),
     LoggedOut(auth::LoggedOut),
     WhoAmI(Box<auth::WhoAmI>),
@@ -628,6 +636,7 @@ async fn run(
         Request::ImportExecutions(s) => executions::import(ctx, &s, sink),
         Request::Feedback(f) => executions::feedback(ctx, caller, &f, sink),
         Request::Insights(r) => analytics::insights(ctx, &r),
+        Request::Report(r) => analytics::report(ctx, &r),
         Request::Login(l) => auth::login(ctx, &l, sink, cancel).await,
         Request::Logout => auth::logout(ctx, caller, sink).await,
         Request::WhoAmI | Request::AuthStatus => auth::whoami(ctx, caller),
