@@ -690,6 +690,7 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('insights', 'insights', [CompletionResultType]::ParameterValue, 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired')
+            [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'The alert rules (`analytics.alerts` in the config file)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -731,9 +732,51 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pc-hybrid;analytics;alerts' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate every rule once: each firing alert is posted to ANALYTICS_ALERT_WEBHOOK_URL (unless it was sent within the throttle), kept and audited. Exit 1 when one fires: fit for cron. The daemon evaluates them continuously')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pc-hybrid;analytics;alerts;check' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of data written to stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors; no progress or notes on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v for info, -vv for debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pc-hybrid;analytics;alerts;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate every rule once: each firing alert is posted to ANALYTICS_ALERT_WEBHOOK_URL (unless it was sent within the throttle), kept and audited. Exit 1 when one fires: fit for cron. The daemon evaluates them continuously')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pc-hybrid;analytics;alerts;help;check' {
+            break
+        }
+        'pc-hybrid;analytics;alerts;help;help' {
+            break
+        }
         'pc-hybrid;analytics;help' {
             [CompletionResult]::new('insights', 'insights', [CompletionResultType]::ParameterValue, 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired')
+            [CompletionResult]::new('alerts', 'alerts', [CompletionResultType]::ParameterValue, 'The alert rules (`analytics.alerts` in the config file)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -741,6 +784,13 @@ Register-ArgumentCompleter -Native -CommandName 'pc-hybrid' -ScriptBlock {
             break
         }
         'pc-hybrid;analytics;help;report' {
+            break
+        }
+        'pc-hybrid;analytics;help;alerts' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate every rule once: each firing alert is posted to ANALYTICS_ALERT_WEBHOOK_URL (unless it was sent within the throttle), kept and audited. Exit 1 when one fires: fit for cron. The daemon evaluates them continuously')
+            break
+        }
+        'pc-hybrid;analytics;help;alerts;check' {
             break
         }
         'pc-hybrid;analytics;help;help' {

@@ -85,6 +85,9 @@ _pc__hybrid() {
             pc__hybrid,whoami)
                 cmd="pc__hybrid__subcmd__whoami"
                 ;;
+            pc__hybrid__subcmd__analytics,alerts)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__alerts"
+                ;;
             pc__hybrid__subcmd__analytics,help)
                 cmd="pc__hybrid__subcmd__analytics__subcmd__help"
                 ;;
@@ -94,6 +97,21 @@ _pc__hybrid() {
             pc__hybrid__subcmd__analytics,report)
                 cmd="pc__hybrid__subcmd__analytics__subcmd__report"
                 ;;
+            pc__hybrid__subcmd__analytics__subcmd__alerts,check)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__alerts__subcmd__check"
+                ;;
+            pc__hybrid__subcmd__analytics__subcmd__alerts,help)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__alerts__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__analytics__subcmd__alerts__subcmd__help,check)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__alerts__subcmd__help__subcmd__check"
+                ;;
+            pc__hybrid__subcmd__analytics__subcmd__alerts__subcmd__help,help)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__alerts__subcmd__help__subcmd__help"
+                ;;
+            pc__hybrid__subcmd__analytics__subcmd__help,alerts)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__alerts"
+                ;;
             pc__hybrid__subcmd__analytics__subcmd__help,help)
                 cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__help"
                 ;;
@@ -102,6 +120,9 @@ _pc__hybrid() {
                 ;;
             pc__hybrid__subcmd__analytics__subcmd__help,report)
                 cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__report"
+                ;;
+            pc__hybrid__subcmd__analytics__subcmd__help__subcmd__alerts,check)
+                cmd="pc__hybrid__subcmd__analytics__subcmd__help__subcmd__alerts__subcmd__check"
                 ;;
             pc__hybrid__subcmd__audit,export)
                 cmd="pc__hybrid__subcmd__audit__subcmd__export"
@@ -409,7 +430,7 @@ _pc__hybrid() {
             return 0
             ;;
         pc__subcmd__hybrid__subcmd__analytics)
-            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version insights report help"
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version insights report alerts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,9 +455,131 @@ _pc__hybrid() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pc__subcmd__hybrid__subcmd__analytics__subcmd__help)
-            opts="insights report help"
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__alerts)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__alerts__subcmd__check)
+            opts="-o -q -v -h -V --output --quiet --verbose --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__alerts__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__alerts__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__alerts__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__help)
+            opts="insights report alerts help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__help__subcmd__alerts)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pc__subcmd__hybrid__subcmd__analytics__subcmd__help__subcmd__alerts__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -631,6 +631,7 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand --version 'Print version'
             cand insights 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body'
             cand report 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired'
+            cand alerts 'The alert rules (`analytics.alerts` in the config file)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pc-hybrid;analytics;insights'= {
@@ -669,14 +670,56 @@ set edit:completion:arg-completer[pc-hybrid] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pc-hybrid;analytics;alerts'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Evaluate every rule once: each firing alert is posted to ANALYTICS_ALERT_WEBHOOK_URL (unless it was sent within the throttle), kept and audited. Exit 1 when one fires: fit for cron. The daemon evaluates them continuously'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;analytics;alerts;check'= {
+            cand -o 'Output format of data written to stdout'
+            cand --output 'Output format of data written to stdout'
+            cand --profile 'The SSO profile (provider and client) to use [env: PC_HYBRID_PROFILE]'
+            cand -q 'Print only data and errors; no progress or notes on stderr'
+            cand --quiet 'Print only data and errors; no progress or notes on stderr'
+            cand -v 'More detail on stderr (-v for info, -vv for debug)'
+            cand --verbose 'More detail on stderr (-v for info, -vv for debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pc-hybrid;analytics;alerts;help'= {
+            cand check 'Evaluate every rule once: each firing alert is posted to ANALYTICS_ALERT_WEBHOOK_URL (unless it was sent within the throttle), kept and audited. Exit 1 when one fires: fit for cron. The daemon evaluates them continuously'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pc-hybrid;analytics;alerts;help;check'= {
+        }
+        &'pc-hybrid;analytics;alerts;help;help'= {
+        }
         &'pc-hybrid;analytics;help'= {
             cand insights 'The summary, trends (volume, p50/p95/p99 latency, model and infrastructure cost), agent performance and recommendations of a period; `-o json` prints the insights API''s body'
             cand report 'One self-contained HTML page of a period (charts drawn as inline SVG, nothing fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the recommendations and the alerts that fired'
+            cand alerts 'The alert rules (`analytics.alerts` in the config file)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pc-hybrid;analytics;help;insights'= {
         }
         &'pc-hybrid;analytics;help;report'= {
+        }
+        &'pc-hybrid;analytics;help;alerts'= {
+            cand check 'Evaluate every rule once: each firing alert is posted to ANALYTICS_ALERT_WEBHOOK_URL (unless it was sent within the throttle), kept and audited. Exit 1 when one fires: fit for cron. The daemon evaluates them continuously'
+        }
+        &'pc-hybrid;analytics;help;alerts;check'= {
         }
         &'pc-hybrid;analytics;help;help'= {
         }

@@ -449,6 +449,18 @@ pub enum AnalyticsCommand {
     /// fetched from anywhere): volume, latency percentiles, cost by kind, the agents, the
     /// recommendations and the alerts that fired.
     Report(ReportArgs),
+    /// The alert rules (`analytics.alerts` in the config file).
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// Evaluate every rule once: each firing alert is posted to
+    /// ANALYTICS_ALERT_WEBHOOK_URL (unless it was sent within the throttle), kept and
+    /// audited. Exit 1 when one fires: fit for cron. The daemon evaluates them
+    /// continuously.
+    Check,
 }
 
 #[derive(Debug, Args)]

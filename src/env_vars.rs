@@ -26,6 +26,7 @@ env_vars! {
     AGENT_ORGANIZATION = "AGENT_ORGANIZATION": "Organization recorded in generated MCP manifests.";
     ANALYTICS_DB_URL = "ANALYTICS_DB_URL": "Store location: sqlite:///path or a path (default: the data directory), or postgresql://user@host/db.";
     ANALYTICS_CACHE_TTL_MINUTES = "ANALYTICS_CACHE_TTL_MINUTES": "Minutes the daemon keeps an insights answer for the same question (default 0: every answer is live).";
+    ANALYTICS_ALERT_WEBHOOK_URL = "ANALYTICS_ALERT_WEBHOOK_URL": "Slack-compatible incoming webhook fired alerts are posted to (a credential: kept out of files, logs and errors).";
     ADVANCED_ANALYTICS_ENABLED = "ADVANCED_ANALYTICS_ENABLED": "Recommendations and anomaly detection in insights, reports and alerts (true/false, default true).";
     AUDIT_LOG_LEVEL = "AUDIT_LOG_LEVEL": "Lowest severity recorded in the audit trail: INFO, WARNING, ERROR, CRITICAL (default INFO).";
     AUDIT_RETENTION_DAYS = "AUDIT_RETENTION_DAYS": "Days audit events are kept (reference default 2555, seven years).";

@@ -186,6 +186,8 @@ pub struct Settings {
     /// Analytics' configuration, from the first config file that has one, and the
     /// environment.
     pub analytics: crate::analytics::config::AnalyticsConfig,
+    /// Where fired alerts are posted (ANALYTICS_ALERT_WEBHOOK_URL).
+    pub alert_webhook: Option<crate::secret::Secret>,
     /// Where spans of gateway calls go, when a collector is configured.
     pub otlp: Option<crate::gateway::trace::OtlpOptions>,
 }
@@ -662,6 +664,23 @@ impl Settings {
         let auth = resolve_auth(&l, env, flags)?;
         let gateway = resolve_gateway(&l)?;
         let analytics = resolve_analytics(&l, env)?;
+        let alert_webhook =
+            match env(ev::ANALYTICS_ALERT_WEBHOOK_URL).filter(|v| !v.trim().is_empty()) {
+                None => None,
+                Some(v) => {
+                    let ok = url::Url::parse(v.trim()).ok().is_some_and(|u| {
+                        matches!(u.scheme(), "http" | "https") && u.host().is_some()
+                    });
+                    if !ok {
+                        // The value is a credential: the message does not repeat it.
+                        return Err(Error::invalid(
+                            format!("${}", ev::ANALYTICS_ALERT_WEBHOOK_URL),
+                            "is not an http:// or https:// URL (the value is not shown)",
+                        ));
+                    }
+                    Some(crate::secret::Secret::new(v.trim()))
+                }
+            };
         let otlp = match env(ev::OTEL_EXPORTER_OTLP_ENDPOINT).filter(|v| !v.trim().is_empty()) {
             None => None,
             Some(endpoint) => {
@@ -708,6 +727,7 @@ impl Settings {
             executions_store,
             gateway,
             analytics,
+            alert_webhook,
             otlp,
             audit,
             auth,

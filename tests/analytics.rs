@@ -420,3 +420,267 @@ fn report_is_one_offline_page_with_its_charts_drawn() {
     );
     assert_eq!(std::fs::read_to_string(&page).unwrap(), html);
 }
+
+/// A real HTTP receiver standing in for Slack: (its process, its port, the file it writes).
+fn receiver(env: &Env, path: &str, fail: u32) -> (std::process::Child, u16, PathBuf) {
+    use std::io::BufRead;
+    let out = env.work.join(format!("hook-{}.jsonl", common::free_port()));
+    let mut child = std::process::Command::new(common::python())
+        .arg(root().join("tests/analytics/webhook_receiver.py"))
+        .arg(&out)
+        .arg(path)
+        .arg(fail.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    (child, port.trim().parse().unwrap(), out)
+}
+
+fn received(file: &Path) -> Vec<Value> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Executions that make each kind of rule fire: a slow agent, a failing one, one with no
+/// success for two hours, a costly day, and a last hour far busier than the same hour of the
+/// past four weeks.
+fn alerting_executions(env: &Env) {
+    let now = chrono::Utc::now();
+    let mut lines = Vec::new();
+    let mut add =
+        |id: String, at: chrono::DateTime<chrono::Utc>, agent: &str, ms: f64, status: &str| {
+            lines.push(
+                json!({"execution_id": id, "timestamp": at.to_rfc3339(), "agent_id": agent,
+            "tool": "t", "user_id": "bob", "latency_ms": ms, "status": status, "cost": 0.01})
+                .to_string(),
+            );
+        };
+    for i in 0..30 {
+        add(
+            format!("slow-{i}"),
+            now - chrono::Duration::seconds(10 + i),
+            "slow",
+            900.0 + i as f64,
+            "success",
+        );
+        add(
+            format!("flaky-{i}"),
+            now - chrono::Duration::seconds(10 + i),
+            "flaky",
+            20.0,
+            if i % 3 == 0 { "error" } else { "success" },
+        );
+    }
+    add(
+        "gone-1".into(),
+        now - chrono::Duration::hours(2),
+        "gone",
+        10.0,
+        "success",
+    );
+    add(
+        "gone-2".into(),
+        now - chrono::Duration::minutes(5),
+        "gone",
+        10.0,
+        "error",
+    );
+    // The last whole hour, and the same hour of the four weeks before.
+    let last_hour = now - chrono::Duration::hours(1);
+    for w in 1..=4 {
+        for i in 0..10 {
+            add(
+                format!("past-{w}-{i}"),
+                last_hour - chrono::Duration::weeks(w),
+                "steady",
+                30.0,
+                "success",
+            );
+        }
+    }
+    for i in 0..200 {
+        add(format!("burst-{i}"), last_hour, "steady", 30.0, "success");
+    }
+    let f = env.work.join("alerting.jsonl");
+    std::fs::write(&f, lines.join("\n")).unwrap();
+    env.ok(&["executions", "import", f.to_str().unwrap()]);
+}
+
+fn alert_config(env: &Env, throttle: u32, interval: u32) {
+    std::fs::create_dir_all(&env.home).unwrap();
+    std::fs::write(
+        env.home.join("config.yaml"),
+        format!(
+            "analytics:\n  alerts:\n    throttle_minutes: {throttle}\n    interval_seconds: {interval}\n    rules:\n\
+             \x20     - {{kind: p95_latency, above: 500, window_minutes: 15}}\n\
+             \x20     - {{kind: error_rate, above: 10, window_minutes: 15}}\n\
+             \x20     - {{kind: no_success, agent: gone, window_minutes: 30}}\n\
+             \x20     - {{name: daily-budget, kind: cost_per_day, above: 0.5}}\n\
+             \x20     - {{kind: anomaly, agent: steady}}\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// `alerts check` fires each kind of rule, posts each alert (text and blocks) to a real
+/// receiver, retrying through a 500 and a 429, exits 1; run again, the same alerts are held
+/// back; every alert is audited and kept for the report; the webhook's URL (a credential)
+/// shows nowhere. The daemon evaluates the rules by itself. An unreachable webhook is an
+/// alert not delivered, said without the URL.
+#[test]
+fn alerts_fire_post_throttle_and_are_audited() {
+    let env = Env::new().var("PC_HYBRID_DAEMON", "never");
+    alert_config(&env, 60, 1);
+    alerting_executions(&env);
+    let (mut hook, port, file) = receiver(&env, "/services/T0/B0/s3cr3t-hook-token", 1);
+    let url = format!("http://127.0.0.1:{port}/services/T0/B0/s3cr3t-hook-token");
+    let env = env.var("ANALYTICS_ALERT_WEBHOOK_URL", &url);
+
+    let o = env.run(&["analytics", "alerts", "check", "-o", "json"]);
+    assert_eq!(o.code, 1, "{o:?}");
+    let e = o.json();
+    let mut rules: Vec<String> = e["firing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}/{}",
+                f["rule"].as_str().unwrap(),
+                f["agent"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            "anomaly:steady/steady",
+            "daily-budget/-",
+            "error_rate/flaky",
+            "no_success:gone/gone",
+            "p95_latency/slow"
+        ],
+        "{e}"
+    );
+    assert!(
+        e["firing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["delivered"] == true),
+        "{e}"
+    );
+    let got = received(&file);
+    assert_eq!(
+        got.iter().filter(|r| r["code"] == 200).count(),
+        5,
+        "{got:?}"
+    );
+    assert_eq!(got[0]["code"], 500);
+    assert_eq!(got[1]["code"], 429);
+    for r in got.iter().filter(|r| r["code"] == 200) {
+        let b = &r["body"];
+        assert!(
+            b["text"].as_str().unwrap().starts_with("[pc-hybrid] "),
+            "{b}"
+        );
+        assert_eq!(b["blocks"][0]["type"], "header");
+        assert_eq!(b["blocks"][1]["text"]["type"], "mrkdwn");
+    }
+    let slow = got
+        .iter()
+        .find(|r| {
+            r["body"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("p95 latency of `slow`")
+        })
+        .unwrap();
+    assert!(slow["body"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("above 500 ms over the last 15 min (30 calls)"));
+
+    // Again at once: still firing (exit 1), not sent again.
+    let o = env.run(&["analytics", "alerts", "check", "-o", "json"]);
+    assert_eq!(o.code, 1, "{o:?}");
+    assert!(o.json()["firing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["throttled"] == true));
+    assert_eq!(received(&file).len(), got.len());
+
+    // Audited, kept for the report, the URL nowhere.
+    let trail = env.ok(&["audit", "export", "-q"]).stdout;
+    let alerts: Vec<Value> = trail
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["action"]["operation"] == "analytics.alert")
+        .collect();
+    assert_eq!(alerts.len(), 10, "two checks of five alerts");
+    assert!(!trail.contains("s3cr3t-hook-token"));
+    let shown = env.ok(&["config", "show"]);
+    assert!(!shown.stdout.contains("s3cr3t") && !shown.stderr.contains("s3cr3t"));
+    let page = env.work.join("r.html");
+    env.ok(&[
+        "analytics",
+        "report",
+        "--time-range",
+        "7d",
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("p95 latency of `slow`"),
+        "the report lists the alerts fired"
+    );
+
+    // The daemon evaluates on its own (every second here; nothing held back).
+    alert_config(&env, 0, 1);
+    let before = received(&file).len();
+    let daemon = env.var("PC_HYBRID_DAEMON", "auto");
+    daemon.ok(&["daemon", "start"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while received(&file).len() < before + 5 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    daemon.ok(&["daemon", "stop"]);
+    assert!(
+        received(&file).len() >= before + 5,
+        "the daemon sent the alerts again"
+    );
+    let _ = hook.kill();
+    let _ = hook.wait();
+
+    // Nothing listens: the alert is kept as not delivered; the message has no URL.
+    let dead = format!(
+        "http://127.0.0.1:{}/hook/an0ther-t0ken",
+        common::free_port()
+    );
+    let env = daemon
+        .var("PC_HYBRID_DAEMON", "never")
+        .var("ANALYTICS_ALERT_WEBHOOK_URL", &dead);
+    let o = env.run(&["analytics", "alerts", "check", "-o", "json"]);
+    assert_eq!(o.code, 1, "{o:?}");
+    let f = &o.json()["firing"][0];
+    assert_eq!(f["delivered"], false);
+    assert!(
+        f["error"].as_str().unwrap().contains("could not connect"),
+        "{f}"
+    );
+    assert!(!o.stdout.contains("an0ther") && !o.stderr.contains("an0ther"));
+    let bad = env.var("ANALYTICS_ALERT_WEBHOOK_URL", "ftp://x/secret-value");
+    let o = bad.run(&["analytics", "alerts", "check"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(!o.stderr.contains("secret-value"), "{o:?}");
+}

@@ -133,6 +133,7 @@ fn command_of(id: &str, creation: &str) -> Option<Vec<String>> {
         "execution.feedback" => v(&["feedback", "no-such-execution", "--rating", "3"]),
         "analytics.insights" => v(&["analytics", "insights"]),
         "analytics.report" => v(&["analytics", "report", "--html", "report.html"]),
+        "analytics.alerts_check" => v(&["analytics", "alerts", "check"]),
         "auth.login" => v(&["login", "--with-token"]),
         "auth.logout" => v(&["logout"]),
         "auth.whoami" => v(&["whoami"]),

@@ -774,7 +774,7 @@ fn executions_and_feedback(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let url = new_store(backend, &dir.path().join("x"));
     let s = store::open_executions(&url).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 12);
+    assert_eq!(s.schema_version().unwrap(), 13);
     let rows: Vec<_> = (0..20)
         .map(|i| {
             execution(
@@ -1010,7 +1010,7 @@ fn rollups_follow_executions_and_feedback(backend: Backend) {
     }
     execute_raw(&url, "DELETE FROM schema_migrations WHERE version = 12");
     let s = store::open_executions(&url).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 12);
+    assert_eq!(s.schema_version().unwrap(), 13);
     let day = s
         .rollups(Grain::Day, first_day - 1, first_day + 2, None)
         .unwrap();

@@ -18,6 +18,75 @@ pub struct AnalyticsConfig {
     pub cache_ttl_minutes: Option<u64>,
     /// Recommendations and anomalies (default true; ADVANCED_ANALYTICS_ENABLED).
     pub advanced: Option<bool>,
+    #[serde(default)]
+    pub alerts: AlertsConfig,
+}
+
+/// `analytics.alerts`: the rules, how often the daemon evaluates them, how long a firing
+/// alert stays quiet after it was sent. The webhook is ANALYTICS_ALERT_WEBHOOK_URL (its
+/// URL is a credential: never in a file).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsConfig {
+    #[serde(default)]
+    pub rules: Vec<AlertRule>,
+    /// Seconds between the daemon's evaluations (default 60).
+    pub interval_seconds: Option<u64>,
+    /// Minutes an alert that fired is not sent again while it keeps firing (default 60).
+    pub throttle_minutes: Option<u64>,
+}
+
+crate::model::wire_enum! {
+    /// What an alert rule watches.
+    pub enum AlertKind as "alert kind" {
+        /// p95 latency above `above` milliseconds over `window_minutes`.
+        P95Latency = "p95_latency",
+        /// The share of failed calls (errors and timeouts) above `above` percent over
+        /// `window_minutes`.
+        ErrorRate = "error_rate",
+        /// Today's cost (model and infrastructure) above `above`.
+        CostPerDay = "cost_per_day",
+        /// No successful call of the agent for `window_minutes`.
+        NoSuccess = "no_success",
+        /// The last hour's calls far from the same hour of past weeks (robust z-score above
+        /// `above`, default 3.5).
+        Anomaly = "anomaly",
+    }
+}
+
+/// One alert rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertRule {
+    /// How the alert is named (default: the kind, and the agent when given).
+    pub name: Option<String>,
+    pub kind: AlertKind,
+    /// One agent; absent: each agent on its own (the whole fleet for cost_per_day and
+    /// anomaly).
+    pub agent: Option<String>,
+    /// The threshold: milliseconds, percent, cost or z-score by kind.
+    pub above: Option<f64>,
+    /// The window looked at, in minutes (default 15; for no_success, the quiet time).
+    pub window_minutes: Option<u64>,
+    /// Fewest calls in the window before latency or error rate is judged (default 20).
+    pub min_calls: Option<u64>,
+}
+
+impl AlertRule {
+    pub fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| match &self.agent {
+            Some(a) => format!("{}:{a}", self.kind.as_str()),
+            None => self.kind.as_str().to_string(),
+        })
+    }
+
+    pub fn window_minutes(&self) -> u64 {
+        self.window_minutes.unwrap_or(15)
+    }
+
+    pub fn min_calls(&self) -> u64 {
+        self.min_calls.unwrap_or(20)
+    }
 }
 
 /// One rule of the price table.
@@ -80,6 +149,42 @@ impl AnalyticsConfig {
                     ));
                 }
             }
+        }
+        for (i, r) in self.alerts.rules.iter().enumerate() {
+            let needs_above = !matches!(r.kind, AlertKind::NoSuccess | AlertKind::Anomaly);
+            match r.above {
+                None if needs_above => {
+                    return Err((
+                        format!("analytics.alerts.rules[{i}].above"),
+                        format!("a {} rule needs a threshold", r.kind.as_str()),
+                    ))
+                }
+                Some(v) if !v.is_finite() || v < 0.0 => {
+                    return Err((
+                        format!("analytics.alerts.rules[{i}].above"),
+                        format!("{v} is not 0 or more"),
+                    ))
+                }
+                _ => {}
+            }
+            if r.window_minutes == Some(0) || r.window_minutes.is_some_and(|w| w > 7 * 24 * 60) {
+                return Err((
+                    format!("analytics.alerts.rules[{i}].window_minutes"),
+                    "must be from 1 to 10080 (a week)".into(),
+                ));
+            }
+            if r.kind == AlertKind::NoSuccess && r.agent.is_none() {
+                return Err((
+                    format!("analytics.alerts.rules[{i}].agent"),
+                    "a no_success rule names its agent".into(),
+                ));
+            }
+        }
+        if self.alerts.interval_seconds == Some(0) {
+            return Err((
+                "analytics.alerts.interval_seconds".into(),
+                "must be above 0".into(),
+            ));
         }
         for (f, v) in [
             ("replica_hour", self.replica_hour),

@@ -10,6 +10,7 @@ use crate::output::{Output, Tabular};
 
 pub fn request(a: &AnalyticsCommand) -> Request {
     match a {
+        AnalyticsCommand::Alerts(crate::cli::AlertsCommand::Check) => Request::CheckAlerts,
         AnalyticsCommand::Report(r) => Request::Report(InsightsRequest {
             time_range: TimeRange::parse(&r.time_range).unwrap_or(TimeRange::D30),
             granularity: Granularity::parse(&r.granularity).unwrap_or(Granularity::Day),
@@ -208,4 +209,33 @@ pub fn check_destination(path: &std::path::Path) -> crate::error::Result<std::pa
         }
     }
     Ok(dir)
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Alerts<'a>(pub &'a crate::analytics::alerts::Evaluation);
+
+impl Tabular for Alerts<'_> {
+    fn tables(&self, out: &Output) -> Vec<comfy_table::Table> {
+        let mut t = out.table(&["rule", "agent", "value", "threshold", "sent", "message"]);
+        for f in &self.0.firing {
+            t.add_row(vec![
+                f.rule.clone(),
+                f.agent.clone().unwrap_or_else(|| "-".into()),
+                format!("{:.2}", f.value),
+                format!("{:.2}", f.threshold),
+                if f.delivered {
+                    "yes".into()
+                } else if f.throttled {
+                    "throttled".into()
+                } else if let Some(e) = &f.error {
+                    format!("no: {e}")
+                } else {
+                    "no webhook".into()
+                },
+                f.message.clone(),
+            ]);
+        }
+        vec![t]
+    }
 }

@@ -388,6 +388,7 @@ pub fn render(r: &Response, out: &Output) -> Result<()> {
         }
         Response::ExecutionsImported(r) => out.data(&executions::Imported(r)),
         Response::Insights(i) => out.data(&analytics::Shown(i)),
+        Response::Alerts(a) => out.data(&analytics::Alerts(a)),
         Response::Report { html } => {
             out.write(html.as_bytes());
             Ok(())

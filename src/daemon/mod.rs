@@ -226,6 +226,12 @@ pub async fn serve(
             crate::ops::mcp::watch(&ctx, std::time::Duration::from_secs(10), &stop).await;
         });
     }
+    {
+        let (ctx, stop) = (ctx.clone(), state.stop.clone());
+        tokio::spawn(async move {
+            crate::ops::analytics::watch_alerts(&ctx, &stop).await;
+        });
+    }
     let served = server::serve(listener, state, std::time::Duration::from_secs(60)).await;
     if let Some(g) = ctx.gateway_built() {
         g.shutdown().await;

@@ -3,7 +3,7 @@
 use crate::analytics::insights::{self as domain, Insights, InsightsRequest};
 use crate::error::Result;
 
-use super::{Context, Reply, Response};
+use super::{Caller, Context, Reply, Response, Sink};
 
 /// The most answers kept at once.
 const CACHED: usize = 64;
@@ -15,7 +15,17 @@ pub fn report(ctx: &Context, req: &InsightsRequest) -> Result<Reply> {
             "insights answered otherwise".into(),
         ));
     };
-    let alerts = Vec::new();
+    let since = chrono::Utc::now() - chrono::Duration::days(req.time_range.days());
+    let alerts: Vec<crate::analytics::report::FiredAlert> = ctx
+        .executions()?
+        .alerts_since(since)?
+        .into_iter()
+        .map(|a| crate::analytics::report::FiredAlert {
+            at: a.fired_at,
+            rule: a.rule,
+            message: a.message,
+        })
+        .collect();
     let html = crate::analytics::report::render(&answer, &alerts, req.time_range.as_str());
     Ok(Response::Report { html }.into())
 }
@@ -73,4 +83,130 @@ fn known_agents(ctx: &Context) -> Result<std::collections::HashSet<String>> {
     known.extend(store.registry_entries()?.into_iter().map(|e| e.name));
     known.extend(store.deployments(None)?.into_iter().map(|d| d.agent_name));
     Ok(known)
+}
+
+/// Evaluate the alert rules once: each firing alert sent (unless it was sent less than the
+/// throttle ago), kept and audited. The reply fails when any fires, so that a cron job
+/// exits 1.
+pub async fn check_alerts(ctx: &Context, caller: &Caller, sink: &dyn Sink) -> Result<Reply> {
+    let evaluation = evaluate_alerts(ctx, caller).await?;
+    for f in &evaluation.firing {
+        let how = if f.delivered {
+            "sent"
+        } else if f.throttled {
+            "sent recently, not again"
+        } else if f.error.is_some() {
+            "not delivered"
+        } else {
+            "no webhook set"
+        };
+        sink.warn(&format!("alert {}: {} ({how})", f.rule, f.message));
+    }
+    if evaluation.firing.is_empty() {
+        sink.note(&format!("{} rule(s), none firing", evaluation.rules));
+    }
+    let error = (!evaluation.firing.is_empty()).then(|| {
+        crate::error::Error::failed(format!("{} alert(s) firing", evaluation.firing.len()), None)
+    });
+    Ok(Reply {
+        response: Response::Alerts(Box::new(evaluation)),
+        error,
+    })
+}
+
+/// One evaluation, as `alerts check` and the daemon's loop run it.
+pub async fn evaluate_alerts(
+    ctx: &Context,
+    caller: &Caller,
+) -> Result<crate::analytics::alerts::Evaluation> {
+    use crate::analytics::alerts;
+    use crate::audit::event::{Category, EventType, Severity, Status};
+    let cfg = &ctx.settings.analytics;
+    let store = ctx.executions()?;
+    let now = chrono::Utc::now();
+    let replicas = store.replica_changes()?;
+    let mut firing = alerts::evaluate(store.as_ref(), cfg, &replicas, now)?;
+    let throttle = chrono::Duration::minutes(cfg.alerts.throttle_minutes.unwrap_or(60) as i64);
+    let http = match &ctx.settings.alert_webhook {
+        Some(_) => Some(crate::net::client()?),
+        None => None,
+    };
+    for f in &mut firing {
+        let recent = store
+            .last_delivered(&f.key)?
+            .is_some_and(|t| now - t < throttle);
+        if recent {
+            f.throttled = true;
+        } else if let (Some(url), Some(http)) = (&ctx.settings.alert_webhook, &http) {
+            match alerts::post(
+                http,
+                url.expose(),
+                &alerts::payload(f, now),
+                3,
+                std::time::Duration::from_millis(500),
+            )
+            .await
+            {
+                Ok(_) => f.delivered = true,
+                Err(e) => f.error = Some(e),
+            }
+        }
+        store.record_alert(&crate::store::executions::AlertRecord {
+            key: f.key.clone(),
+            rule: f.rule.clone(),
+            fired_at: now,
+            message: f.message.clone(),
+            delivered: f.delivered,
+            throttled: f.throttled,
+        })?;
+        let action = crate::audit::Action {
+            event_type: EventType::Execution,
+            category: Category::Performance,
+            severity: Severity::Warning,
+            operation: "analytics.alert".into(),
+            resource: f.key.clone(),
+            resource_id: None,
+            status: if f.error.is_some() {
+                Status::Failure
+            } else {
+                Status::Success
+            },
+            error: f
+                .error
+                .clone()
+                .map(|e| format!("{}; delivery failed: {e}", f.message))
+                .or_else(|| Some(f.message.clone())),
+            response_time_ms: 0.0,
+            agent_id: f.agent.clone(),
+            data: Default::default(),
+            method: None,
+            status_code: None,
+        };
+        ctx.recorder()?.record(action, caller)?;
+    }
+    Ok(alerts::Evaluation {
+        evaluated_at: now,
+        rules: cfg.alerts.rules.len(),
+        firing,
+    })
+}
+
+/// The daemon's loop: evaluate the rules every `analytics.alerts.interval_seconds` until
+/// `stop`. Nothing runs when there are no rules.
+pub async fn watch_alerts(ctx: &Context, stop: &tokio_util::sync::CancellationToken) {
+    let cfg = &ctx.settings.analytics.alerts;
+    if cfg.rules.is_empty() {
+        return;
+    }
+    let every = std::time::Duration::from_secs(cfg.interval_seconds.unwrap_or(60));
+    let caller = Caller::local(&ctx.settings.audit.user);
+    loop {
+        if let Err(e) = evaluate_alerts(ctx, &caller).await {
+            log::warn!("evaluating alerts: {e}");
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+    }
 }

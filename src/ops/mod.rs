@@ -137,6 +137,8 @@ pub const SPECS: &[Spec] = &[
     spec("execution.feedback", T::ConfigurationChange, C::Performance, Acts, P::Feedback, Anywhere),
     spec("analytics.insights", T::DataAccess, C::Performance, Reads, P::AnalyticsRead, Anywhere),
     spec("analytics.report", T::DataAccess, C::Performance, Reads, P::AnalyticsRead, Anywhere),
+    // Posts to the webhook and keeps what fired.
+    spec("analytics.alerts_check", T::Execution, C::Performance, Acts, P::AnalyticsRead, Anywhere),
     // Runs the flow where the user is (a browser, a terminal, stdin).
     spec("auth.login", T::Authentication, C::Security, Acts, P::Session, Here),
     spec("auth.logout", T::Authentication, C::Security, Acts, P::Session, Anywhere),
@@ -223,6 +225,8 @@ pub enum Request {
     Insights(crate::analytics::insights::InsightsRequest),
     #[serde(rename = "analytics.report")]
     Report(crate::analytics::insights::InsightsRequest),
+    #[serde(rename = "analytics.alerts_check")]
+    CheckAlerts,
     #[serde(rename = "auth.login")]
     Login(Box<auth::Login>),
     #[serde(rename = "auth.logout")]
@@ -277,6 +281,7 @@ impl Request {
             Request::Feedback(_) => "execution.feedback",
             Request::Insights(_) => "analytics.insights",
             Request::Report(_) => "analytics.report",
+            Request::CheckAlerts => "analytics.alerts_check",
             Request::Login(_) => "auth.login",
             Request::Logout => "auth.logout",
             Request::WhoAmI => "auth.whoami",
@@ -344,6 +349,7 @@ impl Request {
             Request::Executions(_) | Request::ImportExecutions(_) => "executions".into(),
             Request::Feedback(f) => f.execution_id.clone(),
             Request::Insights(_) | Request::Report(_) => "insights".into(),
+            Request::CheckAlerts => "alerts".into(),
             Request::Login(_)
             | Request::Logout
             | Request::WhoAmI
@@ -404,6 +410,7 @@ pub enum Response {
     Executions(Vec<crate::store::ExecutionRecord>),
     ExecutionsImported(crate::analytics::executions::ImportReport),
     Insights(Box<crate::analytics::insights::Insights>),
+    Alerts(Box<crate::analytics::alerts::Evaluation>),
     /// A self-contained HTML page.
     Report {
         html: String,
@@ -637,6 +644,7 @@ async fn run(
         Request::Feedback(f) => executions::feedback(ctx, caller, &f, sink),
         Request::Insights(r) => analytics::insights(ctx, &r),
         Request::Report(r) => analytics::report(ctx, &r),
+        Request::CheckAlerts => analytics::check_alerts(ctx, caller, sink).await,
         Request::Login(l) => auth::login(ctx, &l, sink, cancel).await,
         Request::Logout => auth::logout(ctx, caller, sink).await,
         Request::WhoAmI | Request::AuthStatus => auth::whoami(ctx, caller),

@@ -140,6 +140,24 @@ pub trait ExecutionStore: StoreInfo {
     fn record_replicas(&self, c: &ReplicaChange) -> Result<()>;
     /// Every replica count recorded, oldest first.
     fn replica_changes(&self) -> Result<Vec<ReplicaChange>>;
+    /// Keep an alert that fired.
+    fn record_alert(&self, a: &AlertRecord) -> Result<()>;
+    /// The alerts that fired since `since`, oldest first.
+    fn alerts_since(&self, since: DateTime<Utc>) -> Result<Vec<AlertRecord>>;
+    /// When an alert of `key` was last delivered.
+    fn last_delivered(&self, key: &str) -> Result<Option<DateTime<Utc>>>;
+}
+
+/// An alert that fired: its key (rule and subject), when, what it said, and whether the
+/// webhook took it or it was held back as sent too recently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AlertRecord {
+    pub key: String,
+    pub rule: String,
+    pub fired_at: DateTime<Utc>,
+    pub message: String,
+    pub delivered: bool,
+    pub throttled: bool,
 }
 
 /// One replica count of a deployment from a moment on (0: removed): what infrastructure

@@ -347,6 +347,23 @@ CREATE TABLE replica_changes (
     PRIMARY KEY (agent_id, target, at_us)
 );
 "#,
+    ),    (
+        13,
+        Concern::Executions,
+        "alerts that fired, and whether they were sent",
+        r#"
+CREATE TABLE alerts (
+    id        INTEGER PRIMARY KEY,
+    alert_key TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    fired_us  INTEGER NOT NULL,
+    message   TEXT NOT NULL,
+    delivered INTEGER NOT NULL,
+    throttled INTEGER NOT NULL
+);
+CREATE INDEX alerts_by_key ON alerts(alert_key, fired_us);
+CREATE INDEX alerts_by_time ON alerts(fired_us);
+"#,
     ),
 ];
 
@@ -685,6 +702,23 @@ CREATE TABLE replica_changes (
     replicas INTEGER NOT NULL,
     PRIMARY KEY (agent_id, target, at_us)
 );
+"#,
+    ),    (
+        13,
+        Concern::Executions,
+        "alerts that fired, and whether they were sent",
+        r#"
+CREATE TABLE alerts (
+    id        BIGSERIAL PRIMARY KEY,
+    alert_key TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    fired_us  BIGINT NOT NULL,
+    message   TEXT NOT NULL,
+    delivered BOOLEAN NOT NULL,
+    throttled BOOLEAN NOT NULL
+);
+CREATE INDEX alerts_by_key ON alerts(alert_key, fired_us);
+CREATE INDEX alerts_by_time ON alerts(fired_us);
 "#,
     ),
 ];

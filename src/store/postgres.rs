@@ -1284,6 +1284,51 @@ impl super::ExecutionStore for PostgresStore {
         })
     }
 
+    fn record_alert(&self, a: &super::executions::AlertRecord) -> Result<()> {
+        let at = super::executions::micros(&a.fired_at);
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO alerts (alert_key, rule, fired_us, message, delivered, throttled) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&a.key, &a.rule, &at, &a.message, &a.delivered, &a.throttled],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn alerts_since(&self, since: DateTime<Utc>) -> Result<Vec<super::executions::AlertRecord>> {
+        let since = super::executions::micros(&since);
+        self.with(|c| {
+            let found = c.query(
+                "SELECT alert_key, rule, fired_us, message, delivered, throttled FROM alerts WHERE fired_us >= $1 ORDER BY fired_us, id",
+                &[&since],
+            )?;
+            let mut out = Vec::with_capacity(found.len());
+            for r in &found {
+                out.push(super::executions::AlertRecord {
+                    key: r.try_get(0)?,
+                    rule: r.try_get(1)?,
+                    fired_at: super::executions::from_micros(r.try_get(2)?),
+                    message: r.try_get(3)?,
+                    delivered: r.try_get(4)?,
+                    throttled: r.try_get(5)?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn last_delivered(&self, key: &str) -> Result<Option<DateTime<Utc>>> {
+        self.with(|c| {
+            let at: Option<i64> = c
+                .query_one(
+                    "SELECT max(fired_us) FROM alerts WHERE alert_key = $1 AND delivered",
+                    &[&key],
+                )?
+                .try_get(0)?;
+            Ok(at.map(super::executions::from_micros))
+        })
+    }
+
     fn newest_execution(&self) -> Result<Option<DateTime<Utc>>> {
         self.with(|c| {
             let at: Option<i64> = c

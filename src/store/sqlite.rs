@@ -1768,6 +1768,43 @@ impl super::ExecutionStore for SqliteStore {
         Ok(rows)
     }
 
+    fn record_alert(&self, a: &super::executions::AlertRecord) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO alerts (alert_key, rule, fired_us, message, delivered, throttled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![a.key, a.rule, super::executions::micros(&a.fired_at), a.message, a.delivered, a.throttled],
+        )?;
+        Ok(())
+    }
+
+    fn alerts_since(&self, since: DateTime<Utc>) -> Result<Vec<super::executions::AlertRecord>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT alert_key, rule, fired_us, message, delivered, throttled FROM alerts WHERE fired_us >= ?1 ORDER BY fired_us, id",
+        )?;
+        let rows = stmt
+            .query_map([super::executions::micros(&since)], |r| {
+                Ok(super::executions::AlertRecord {
+                    key: r.get(0)?,
+                    rule: r.get(1)?,
+                    fired_at: super::executions::from_micros(r.get(2)?),
+                    message: r.get(3)?,
+                    delivered: r.get(4)?,
+                    throttled: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn last_delivered(&self, key: &str) -> Result<Option<DateTime<Utc>>> {
+        let at: Option<i64> = self.conn().query_row(
+            "SELECT max(fired_us) FROM alerts WHERE alert_key = ?1 AND delivered",
+            [key],
+            |r| r.get(0),
+        )?;
+        Ok(at.map(super::executions::from_micros))
+    }
+
     fn newest_execution(&self) -> Result<Option<DateTime<Utc>>> {
         let conn = self.conn();
         let at: Option<i64> =
