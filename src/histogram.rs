@@ -92,6 +92,15 @@ impl Histogram {
         self.total += other.total;
     }
 
+    /// The buckets that hold latencies, ascending, with their counts.
+    pub fn buckets(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (self.lo + i as u32, *n))
+    }
+
     pub fn count(&self) -> u64 {
         self.total
     }

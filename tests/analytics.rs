@@ -684,3 +684,103 @@ fn alerts_fire_post_throttle_and_are_audited() {
     assert_eq!(o.code, 2, "{o:?}");
     assert!(!o.stderr.contains("secret-value"), "{o:?}");
 }
+
+/// The daemon serves Prometheus metrics at /metrics: calls per agent, tool and status
+/// (equal to what was recorded), latency histograms, cost, the audit pipeline, never a user;
+/// the Grafana dashboard in contrib/grafana uses only names it exports.
+#[test]
+fn metrics_are_exported_and_the_dashboard_uses_only_them() {
+    let env = Env::new().var("PC_HYBRID_DAEMON", "auto");
+    let now = chrono::Utc::now();
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            json!({"execution_id": format!("m-{i}"), "timestamp": (now - chrono::Duration::minutes(i)).to_rfc3339(),
+                "agent_id": "tax", "tool": if i < 8 { "search" } else { "file" }, "user_id": "secret-user-bob",
+                "latency_ms": 40.0 + 100.0 * i as f64, "status": if i % 4 == 0 { "error" } else { "success" },
+                "cost": 0.5, "tokens_in": 10, "tokens_out": 5})
+            .to_string()
+        })
+        .collect();
+    let f = env.work.join("m.jsonl");
+    std::fs::write(&f, lines.join("\n")).unwrap();
+    env.ok(&["executions", "import", f.to_str().unwrap()]);
+    env.ok(&["daemon", "start"]);
+    let out = std::process::Command::new("curl")
+        .args(["-s", "-D", "-", "--unix-socket"])
+        .arg(env.home.join("run/daemon.sock"))
+        .arg("http://localhost/metrics")
+        .output()
+        .unwrap();
+    let post = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-X",
+            "POST",
+            "--unix-socket",
+        ])
+        .arg(env.home.join("run/daemon.sock"))
+        .arg("http://localhost/metrics")
+        .output()
+        .unwrap();
+    env.ok(&["daemon", "stop"]);
+    assert_eq!(String::from_utf8_lossy(&post.stdout), "405");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(
+        text.contains("content-type: text/plain; version=0.0.4"),
+        "{text}"
+    );
+    for want in [
+        "pc_hybrid_up 1",
+        "pc_hybrid_tool_calls_total{agent=\"tax\",tool=\"search\",status=\"success\"} 6",
+        "pc_hybrid_tool_calls_total{agent=\"tax\",tool=\"search\",status=\"error\"} 2",
+        "pc_hybrid_tool_calls_total{agent=\"tax\",tool=\"file\",status=\"success\"} 3",
+        "pc_hybrid_tool_call_failures_total{agent=\"tax\",tool=\"file\"} 1",
+        "pc_hybrid_tool_call_duration_seconds_count{agent=\"tax\",tool=\"search\"} 8",
+        "pc_hybrid_tool_call_duration_seconds_bucket{agent=\"tax\",tool=\"search\",le=\"+Inf\"} 8",
+        "pc_hybrid_tool_call_duration_seconds_bucket{agent=\"tax\",tool=\"search\",le=\"0.05\"} 1",
+        "pc_hybrid_tool_call_cost_total{agent=\"tax\",tool=\"file\"} 2.000000",
+        "pc_hybrid_audit_queue_depth ",
+        "# TYPE pc_hybrid_replicas_healthy gauge",
+    ] {
+        assert!(text.contains(want), "no `{want}` in\n{text}");
+    }
+    assert!(!text.contains("secret-user-bob"), "no metric is per user");
+    let exported: std::collections::HashSet<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    let dashboard: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("contrib/grafana/pc-hybrid.json")).unwrap(),
+    )
+    .unwrap();
+    let mut used = 0;
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for t in panel["targets"].as_array().unwrap() {
+            let expr = t["expr"].as_str().unwrap();
+            let mut rest = expr;
+            while let Some(i) = rest.find("pc_hybrid_") {
+                let name: String = rest[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let base = ["_bucket", "_sum", "_count"]
+                    .iter()
+                    .find_map(|s| name.strip_suffix(s))
+                    .unwrap_or(&name);
+                assert!(
+                    exported.contains(base),
+                    "the dashboard uses {name}, which /metrics does not export"
+                );
+                used += 1;
+                rest = &rest[i + name.len()..];
+            }
+        }
+    }
+    assert!(used >= 12, "{used}");
+}

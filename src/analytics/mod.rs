@@ -5,5 +5,6 @@ pub mod alerts;
 pub mod config;
 pub mod executions;
 pub mod insights;
+pub mod metrics;
 pub mod recommend;
 pub mod report;

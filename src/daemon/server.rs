@@ -69,6 +69,22 @@ impl State {
         }
     }
 
+    /// The audit pipeline's events handed over and written.
+    fn audit_counts(&self) -> (u64, u64) {
+        self.ctx
+            .recorder()
+            .ok()
+            .and_then(|r| {
+                r.pipeline().map(|p| {
+                    (
+                        p.stats().queued.load(Ordering::Relaxed),
+                        p.stats().written.load(Ordering::Relaxed),
+                    )
+                })
+            })
+            .unwrap_or_default()
+    }
+
     fn status(&self) -> api::Status {
         let (depth, written) = self
             .ctx
@@ -315,6 +331,9 @@ async fn handle(req: HttpRequest<Incoming>, state: Arc<State>, peer: Peer) -> Ht
     let path = req.uri().path().to_owned();
     if path == "/mcp" {
         return super::mcp::handle(req, state, caller).await;
+    }
+    if path == "/metrics" {
+        return metrics(&state, &caller, req.method());
     }
     let found = match path.strip_prefix(api::PREFIX) {
         Some(route) => api::route(req.method().as_str(), route),
@@ -733,6 +752,38 @@ fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Pr
         }
     }
     Ok(f)
+}
+
+/// `GET /metrics`: the Prometheus exposition, for callers allowed to read analytics. Not an
+/// operation: a scraper asks every few seconds, and an audit event per scrape would bury
+/// the trail (as `/health` is not one either).
+fn metrics(state: &Arc<State>, caller: &Caller, method: &http::Method) -> HttpResponse<Body> {
+    if method != http::Method::GET {
+        return problem(&Problem::http(
+            405,
+            "method not allowed",
+            format!("{method} is not allowed on /metrics"),
+        ));
+    }
+    let probe = Request::Insights(Default::default());
+    if let Err(e) = state.ctx.authorise(caller, &probe) {
+        return problem(&Problem::of(&e));
+    }
+    match ops::analytics::metrics(
+        &state.ctx,
+        state.audit_counts(),
+        state.started.elapsed().as_secs_f64(),
+    ) {
+        Ok(text) => HttpResponse::builder()
+            .status(StatusCode::OK)
+            .header(
+                http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )
+            .body(Full::new(Bytes::from(text)).boxed())
+            .expect("a valid response"),
+        Err(e) => problem(&Problem::of(&e)),
+    }
 }
 
 /// The insights request of `GET /analytics/insights`: each parameter checked, an unknown

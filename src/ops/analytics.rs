@@ -210,3 +210,61 @@ pub async fn watch_alerts(ctx: &Context, stop: &tokio_util::sync::CancellationTo
         }
     }
 }
+
+/// The Prometheus exposition: the rollups of all time, this process's pipelines, the
+/// deployments' replicas (healthy as the gateway sees them when it runs, else as their
+/// last health check found them).
+pub fn metrics(ctx: &Context, audit: (u64, u64), uptime_seconds: f64) -> Result<String> {
+    use crate::analytics::metrics::{render, Inputs, Replicas};
+    let store = ctx.executions()?;
+    let today = chrono::Utc::now().timestamp().div_euclid(86_400);
+    let rows = store.rollups(
+        crate::store::rollups::Grain::Day,
+        i64::MIN / 2,
+        today + 2,
+        None,
+    )?;
+    let live: Option<Vec<crate::gateway::catalog::ReplicaState>> =
+        ctx.gateway_built().map(|g| g.replicas());
+    let replicas = ctx
+        .store()?
+        .deployments(None)?
+        .into_iter()
+        .map(|d| {
+            let healthy = match &live {
+                Some(l) if l.iter().any(|r| r.server == d.agent_name) => {
+                    l.iter()
+                        .filter(|r| r.server == d.agent_name && r.healthy)
+                        .count() as u32
+                }
+                _ => d
+                    .replicas
+                    .iter()
+                    .filter(|r| r.state == crate::store::ReplicaState::Healthy)
+                    .count() as u32,
+            };
+            Replicas {
+                agent: d.agent_name.clone(),
+                target: d.target.as_str().to_string(),
+                wanted: d.replicas_wanted,
+                healthy,
+            }
+        })
+        .collect();
+    let executions = ctx.execution_writer_built().map(|w| {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            w.stats.queued.load(Relaxed),
+            w.stats.written.load(Relaxed),
+            w.stats.failed.load(Relaxed),
+        )
+    });
+    Ok(render(&Inputs {
+        rows,
+        audit_queued: audit.0,
+        audit_written: audit.1,
+        executions,
+        replicas,
+        uptime_seconds,
+    }))
+}

@@ -239,6 +239,11 @@ impl Context {
     }
 
     /// Whether this context serves many calls over a long life.
+    /// The execution writer, when this process has started one.
+    pub fn execution_writer_built(&self) -> Option<Arc<crate::store::executions::Writer>> {
+        self.writer.get().cloned()
+    }
+
     pub fn is_long_lived(&self) -> bool {
         self.long_lived
     }

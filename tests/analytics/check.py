@@ -53,7 +53,7 @@ def price_sql():
         for p in prices if "model" in p and "agent" not in p)
     return f"CASE WHEN cost IS NOT NULL THEN cost WHEN status = 'denied' THEN 0 {by_agent} {by_model} ELSE 0 END"
 
-con.execute(f"CREATE TEMP VIEW priced AS SELECT *, {price_sql()} AS model_cost FROM p")
+con.execute(f"CREATE TEMP VIEW priced AS SELECT *, CAST({price_sql()} AS DOUBLE) AS model_cost FROM p")
 
 n, avg, cost = con.execute("SELECT count(*), (SELECT avg(latency_ms) FROM p WHERE status <> 'denied'), sum(model_cost) FROM priced").fetchone()
 for name, a in (("rollup", rollup), ("exact", exact)):
