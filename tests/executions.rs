@@ -45,6 +45,13 @@ fn import_checks_each_line_and_stores_the_rest() {
     assert_eq!(r["read"], 12);
     assert_eq!(r["stored"], 3);
     assert_eq!(r["duplicates"], 1);
+    // No agent is made or registered in this home: both are said, and stored all the same.
+    assert_eq!(r["unknown_agents"], json!({"legal": 1, "tax": 3}));
+    assert!(
+        o.stderr
+            .contains("not made, registered or deployed here: legal (1), tax (3)"),
+        "{o:?}"
+    );
     let rejected: Vec<(u64, String)> = r["rejected"]
         .as_array()
         .unwrap()

@@ -25,6 +25,11 @@ pub struct ImportReport {
     /// Already stored, or earlier in the same input.
     pub duplicates: usize,
     pub rejected: Vec<Rejected>,
+    /// Agents of the lines read that this installation did not make, register or deploy,
+    /// with how many lines name each: stored all the same (they may run elsewhere), but
+    /// said, since a misspelt agent is otherwise a new one.
+    #[serde(default)]
+    pub unknown_agents: std::collections::BTreeMap<String, usize>,
 }
 
 fn name_ok(s: &str) -> bool {
@@ -105,13 +110,14 @@ pub fn check(e: &ExecutionRecord, now: DateTime<Utc>) -> std::result::Result<(),
 pub fn import(
     store: &dyn ExecutionStore,
     input: Box<dyn BufRead + Send>,
+    known: std::collections::HashSet<String>,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
     // Reading and checking run on their own thread, a batch ahead of the store: on two
     // cores, parsing the next batch costs nothing while the last one is written.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<ExecutionRecord>>(1);
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_batches(input, now, tx));
+        let reader = scope.spawn(move || read_batches(input, &known, now, tx));
         let mut stored = 0usize;
         let mut duplicates = 0usize;
         let mut failed = None;
@@ -145,6 +151,7 @@ pub fn import(
 /// read and rejected is the report (stored and duplicates are the writer's to count).
 fn read_batches(
     input: Box<dyn BufRead + Send>,
+    known: &std::collections::HashSet<String>,
     now: DateTime<Utc>,
     tx: std::sync::mpsc::SyncSender<Vec<ExecutionRecord>>,
 ) -> Result<ImportReport> {
@@ -195,6 +202,14 @@ fn read_batches(
         if let Err((field, message)) = check(&e, now) {
             report.rejected.push(reject(&field, message));
             continue;
+        }
+        if !known.contains(&e.agent_id) {
+            match report.unknown_agents.get_mut(&e.agent_id) {
+                Some(n) => *n += 1,
+                None => {
+                    report.unknown_agents.insert(e.agent_id.clone(), 1);
+                }
+            }
         }
         batch.push(e);
         if batch.len() >= BATCH {

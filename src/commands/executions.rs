@@ -78,6 +78,7 @@ impl Tabular for Imported<'_> {
             ("stored", r.stored.to_string()),
             ("already stored", r.duplicates.to_string()),
             ("rejected", r.rejected.len().to_string()),
+            ("unknown agents", r.unknown_agents.len().to_string()),
         ])]
     }
 }

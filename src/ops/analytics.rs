@@ -76,7 +76,7 @@ pub fn insights(ctx: &Context, req: &InsightsRequest) -> Result<Reply> {
 }
 
 /// The agents and servers this installation made, registered or deployed.
-fn known_agents(ctx: &Context) -> Result<std::collections::HashSet<String>> {
+pub(super) fn known_agents(ctx: &Context) -> Result<std::collections::HashSet<String>> {
     let store = ctx.store()?;
     let mut known: std::collections::HashSet<String> =
         store.list_agents()?.into_iter().map(|a| a.name).collect();

@@ -88,7 +88,26 @@ pub fn import(ctx: &Context, source: &ImportSource, sink: &dyn Sink) -> Result<R
             )
         }
     };
-    let report = domain::import(ctx.executions()?.as_ref(), input, chrono::Utc::now())?;
+    let known = super::analytics::known_agents(ctx)?;
+    let report = domain::import(ctx.executions()?.as_ref(), input, known, chrono::Utc::now())?;
+    if !report.unknown_agents.is_empty() {
+        let listed: Vec<String> = report
+            .unknown_agents
+            .iter()
+            .take(10)
+            .map(|(a, n)| format!("{a} ({n})"))
+            .collect();
+        sink.warn(&format!(
+            "stored executions of {} agent(s) not made, registered or deployed here: {}{}",
+            report.unknown_agents.len(),
+            listed.join(", "),
+            if report.unknown_agents.len() > 10 {
+                ", ..."
+            } else {
+                ""
+            }
+        ));
+    }
     let error = super::trail::rejected_lines(sink, &shown, &report.rejected, "executions");
     sink.note(&format!(
         "{} read, {} stored, {} already stored, {} rejected",
