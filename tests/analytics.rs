@@ -34,7 +34,7 @@ const PRICES: &str = r#"[
 
 fn with_prices(env: Env) -> Env {
     let prices: Value = serde_json::from_str(PRICES).unwrap();
-    let config = json!({"analytics": {"prices": prices, "sla_p95_ms": 1500}});
+    let config = json!({"analytics": {"prices": prices, "sla_p95_ms": 1500, "monthly_budget": 10}});
     std::fs::create_dir_all(&env.home).unwrap();
     std::fs::write(
         env.home.join("config.yaml"),
@@ -114,6 +114,18 @@ fn insights_match_an_independent_computation() {
                 .as_str()
                 .unwrap()
                 .contains("above the 1500 ms objective")),
+        "{recs:?}"
+    );
+
+    // About 16 a day against a budget of 10 a month: spent already, and said so.
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert!(
+        recs.iter().any(|r| r["type"] == "cost"
+            && r["priority"] == "high"
+            && r["description"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("the monthly budget of 10.00 runs out on {today}"))),
         "{recs:?}"
     );
 

@@ -14,6 +14,8 @@ pub struct AnalyticsConfig {
     pub replica_hour: Option<f64>,
     /// The p95 latency objective in milliseconds (default 2000).
     pub sla_p95_ms: Option<f64>,
+    /// What a calendar month (UTC) may cost: recommendations say when the trend spends it.
+    pub monthly_budget: Option<f64>,
     /// Minutes the daemon keeps an insights answer (default 0; ANALYTICS_CACHE_TTL_MINUTES).
     pub cache_ttl_minutes: Option<u64>,
     /// Recommendations and anomalies (default true; ADVANCED_ANALYTICS_ENABLED).
@@ -189,6 +191,7 @@ impl AnalyticsConfig {
         for (f, v) in [
             ("replica_hour", self.replica_hour),
             ("sla_p95_ms", self.sla_p95_ms),
+            ("monthly_budget", self.monthly_budget),
         ] {
             if let Some(v) = v.filter(|v| !v.is_finite() || *v < 0.0) {
                 return Err((format!("analytics.{f}"), format!("{v} is not 0 or more")));

@@ -443,6 +443,8 @@ pub(super) struct Facts<'a> {
     pub days: i64,
     /// Replica-hours per agent over the period.
     pub replica_hours: &'a HashMap<String, f64>,
+    /// The month's cost at the current trend, when a budget is set.
+    pub forecast: Option<&'a super::forecast::Forecast>,
 }
 
 impl Gathered {
@@ -619,12 +621,18 @@ pub fn insights(
     let recommendations = if !cfg.advanced() {
         Vec::new()
     } else {
+        let forecast = if req.wants(Metric::Costs) && cfg.monthly_budget.is_some() {
+            Some(super::forecast::forecast(store, cfg, replicas, now)?)
+        } else {
+            None
+        };
         recommend::rules(
             &mut Facts {
                 gathered: &mut g,
                 cfg,
                 days: req.time_range.days(),
                 replica_hours: &replica_hours,
+                forecast: forecast.as_ref(),
             },
             req,
         )

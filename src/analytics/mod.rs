@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod config;
 pub mod executions;
+pub mod forecast;
 pub mod insights;
 pub mod metrics;
 pub mod recommend;

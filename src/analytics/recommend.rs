@@ -121,6 +121,30 @@ pub(super) fn rules(f: &mut Facts, req: &InsightsRequest) -> Vec<Recommendation>
         }
     }
 
+    if let Some(f) = f.forecast {
+        if let (Some(budget), Some(day)) = (f.monthly_budget, f.budget_runs_out) {
+            let over = f.month_forecast_cost - budget;
+            out.push((
+                Recommendation {
+                    kind: Kind::Cost,
+                    priority: Priority::High,
+                    description: format!(
+                        "At the trend of the last four weeks (Holt's linear forecast), the monthly budget of {} runs out on {day}: {} spent so far, {} forecast for the month",
+                        money(budget),
+                        money(f.month_to_date_cost),
+                        money(f.month_forecast_cost)
+                    ),
+                    estimated_impact: format!(
+                        "{} over budget by the month's end unless costs fall",
+                        money(over.max(0.0))
+                    ),
+                    implementation_effort: Effort::Medium,
+                },
+                f64::MAX / 2.0,
+            ));
+        }
+    }
+
     if req.wants(Metric::Performance) {
         let sla = f.cfg.sla_p95_ms();
         for a in &agents {

@@ -212,7 +212,12 @@ fn empty_chart(title: &str) -> String {
 }
 
 /// The page.
-pub fn render(ins: &Insights, alerts: &[FiredAlert], range: &str) -> String {
+pub fn render(
+    ins: &Insights,
+    alerts: &[FiredAlert],
+    forecast: Option<&super::forecast::Forecast>,
+    range: &str,
+) -> String {
     let d = &ins.data;
     let t = &d.trends;
     let label = |dt: &DateTime<Utc>| {
@@ -360,6 +365,27 @@ td.n{{text-align:right}}svg text{{font-family:sans-serif}}.tick{{font-size:11px;
         );
     }
     html.push_str("</table>");
+
+    if let Some(f) = forecast {
+        let _ = write!(
+            html,
+            "<h2>Forecast</h2><p>At the trend of the last four weeks (Holt's linear method): about {:.0} calls and a cost of {:.2} over the next seven days. This month has cost {:.2} so far and is forecast to cost {:.2}.",
+            f.next_7_days_calls, f.next_7_days_cost, f.month_to_date_cost, f.month_forecast_cost
+        );
+        match (f.monthly_budget, f.budget_runs_out) {
+            (Some(b), Some(d)) => {
+                let _ = write!(
+                    html,
+                    r#" <b class="high">The monthly budget of {b:.2} runs out on {d}.</b>"#
+                );
+            }
+            (Some(b), None) => {
+                let _ = write!(html, " The monthly budget of {b:.2} lasts the month.");
+            }
+            _ => {}
+        }
+        html.push_str("</p>");
+    }
 
     html.push_str("<h2>Recommendations</h2>");
     if d.optimization_recommendations.is_empty() {

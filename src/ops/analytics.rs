@@ -26,7 +26,25 @@ pub fn report(ctx: &Context, req: &InsightsRequest) -> Result<Reply> {
             message: a.message,
         })
         .collect();
-    let html = crate::analytics::report::render(&answer, &alerts, req.time_range.as_str());
+    let cfg = &ctx.settings.analytics;
+    let forecast = if cfg.advanced() {
+        let store = ctx.executions()?;
+        let replicas = store.replica_changes()?;
+        Some(crate::analytics::forecast::forecast(
+            store.as_ref(),
+            cfg,
+            &replicas,
+            chrono::Utc::now(),
+        )?)
+    } else {
+        None
+    };
+    let html = crate::analytics::report::render(
+        &answer,
+        &alerts,
+        forecast.as_ref(),
+        req.time_range.as_str(),
+    );
     Ok(Response::Report { html }.into())
 }
 
