@@ -133,20 +133,18 @@ pub fn evaluate(
                 let today = now_us.div_euclid(DAY_US);
                 let mut micros = 0.0;
                 for r in store.rollups(Grain::Day, today, today + 1, None)? {
-                    if rule.agent.as_deref().is_some_and(|a| a != r.key.agent_id) {
-                        continue;
-                    }
-                    micros += r.sums.cost_micros as f64;
-                    if let Some(p) = cfg.price(&r.key.agent_id, &r.key.model) {
-                        micros += p.micros(
-                            r.sums.unpriced_calls,
-                            r.sums.unpriced_tokens_in,
-                            r.sums.unpriced_tokens_out,
-                        );
+                    if rule.agent.as_deref().is_none_or(|a| a == r.key.agent_id) {
+                        micros += cfg.cost_micros(&r.sums, &r.key.agent_id, &r.key.model);
                     }
                 }
-                let infra = replica_hours_today(replicas, rule.agent.as_deref(), today, now_us)
-                    * cfg.replica_hour.unwrap_or(0.0);
+                let hours: f64 = super::insights::spans_by_agent(replicas, now)
+                    .iter()
+                    .filter(|(a, _)| rule.agent.as_deref().is_none_or(|x| x == a.as_str()))
+                    .map(|(_, spans)| {
+                        super::insights::replica_hours_between(spans, today * DAY_US, now_us)
+                    })
+                    .sum();
+                let infra = hours * cfg.replica_hour.unwrap_or(0.0);
                 let cost = micros / 1e6 + infra;
                 let threshold = rule.above.unwrap_or(0.0);
                 if cost > threshold {
@@ -274,37 +272,6 @@ pub fn robust_z(x: f64, past: &[f64]) -> (f64, f64) {
         mad = (m / 10.0).max(1.0);
     }
     (0.6745 * (x - m) / mad, m)
-}
-
-fn replica_hours_today(
-    changes: &[ReplicaChange],
-    agent: Option<&str>,
-    today: i64,
-    now_us: i64,
-) -> f64 {
-    let mut by: HashMap<(&str, &str), Vec<&ReplicaChange>> = HashMap::new();
-    for c in changes {
-        if agent.is_none_or(|a| a == c.agent_id) {
-            by.entry((&c.agent_id, &c.target)).or_default().push(c);
-        }
-    }
-    let from = today * DAY_US;
-    let mut hours = 0.0;
-    for (_, mut cs) in by {
-        cs.sort_by_key(|c| c.at);
-        for (i, c) in cs.iter().enumerate() {
-            let s = c.at.timestamp_micros().max(from);
-            let e = cs
-                .get(i + 1)
-                .map(|n| n.at.timestamp_micros())
-                .unwrap_or(now_us)
-                .min(now_us);
-            if e > s {
-                hours += (e - s) as f64 / HOUR_US as f64 * f64::from(c.replicas);
-            }
-        }
-    }
-    hours
 }
 
 /// The Slack-compatible body of an alert: `text` for notifications and clients that show

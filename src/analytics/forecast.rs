@@ -71,21 +71,18 @@ pub fn forecast(
     for r in store.rollups(Grain::Day, first, today + 1, None)? {
         let i = (r.key.bucket - first) as usize;
         calls[i] += r.sums.calls as f64;
-        let mut micros = r.sums.cost_micros as f64;
-        if let Some(p) = cfg.price(&r.key.agent_id, &r.key.model) {
-            micros += p.micros(
-                r.sums.unpriced_calls,
-                r.sums.unpriced_tokens_in,
-                r.sums.unpriced_tokens_out,
-            );
-        }
-        cost[i] += micros / 1e6;
+        cost[i] += cfg.cost_micros(&r.sums, &r.key.agent_id, &r.key.model) / 1e6;
     }
     if let Some(price) = cfg.replica_hour {
+        let spans = super::insights::spans_by_agent(replicas, now);
         for (i, c) in cost.iter_mut().enumerate() {
             let from = (first + i as i64) * DAY_US;
             let until = (from + DAY_US).min(now.timestamp_micros());
-            *c += replica_hours(replicas, from, until, now) * price;
+            let hours: f64 = spans
+                .values()
+                .map(|s| super::insights::replica_hours_between(s, from, until))
+                .sum();
+            *c += hours * price;
         }
     }
     // Fitted on whole days: the last four weeks before today.
@@ -135,31 +132,6 @@ pub fn forecast(
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
-}
-
-fn replica_hours(changes: &[ReplicaChange], from: i64, until: i64, now: DateTime<Utc>) -> f64 {
-    let mut by: std::collections::HashMap<(&str, &str), Vec<&ReplicaChange>> =
-        std::collections::HashMap::new();
-    for c in changes {
-        by.entry((&c.agent_id, &c.target)).or_default().push(c);
-    }
-    let mut hours = 0.0;
-    for (_, mut cs) in by {
-        cs.sort_by_key(|c| c.at);
-        for (i, c) in cs.iter().enumerate() {
-            let s = c.at.timestamp_micros().max(from);
-            let e = cs
-                .get(i + 1)
-                .map(|x| x.at)
-                .unwrap_or(now)
-                .timestamp_micros()
-                .min(until);
-            if e > s {
-                hours += (e - s) as f64 / 3.6e9 * f64::from(c.replicas);
-            }
-        }
-    }
-    hours
 }
 
 #[cfg(test)]

@@ -719,8 +719,8 @@ fn scan_exact(
 }
 
 /// The replica counts of each agent over time: (from, until, replicas) spans, summed over
-/// its deployment targets.
-fn spans_by_agent(
+/// its deployment targets. What every infrastructure cost is computed from.
+pub fn spans_by_agent(
     changes: &[ReplicaChange],
     now: DateTime<Utc>,
 ) -> HashMap<String, Vec<(i64, i64, u32)>> {
@@ -751,7 +751,8 @@ fn spans_by_agent(
     out
 }
 
-fn replica_hours_between(spans: &[(i64, i64, u32)], from: i64, until: i64) -> f64 {
+/// The replica-hours of `spans` between two times (µs).
+pub fn replica_hours_between(spans: &[(i64, i64, u32)], from: i64, until: i64) -> f64 {
     spans
         .iter()
         .map(|(s, e, n)| {

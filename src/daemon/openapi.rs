@@ -48,6 +48,19 @@ fn schema<T: JsonSchema>(gen: &mut SchemaGenerator) -> Value {
     gen.subschema_for::<T>().to_value()
 }
 
+/// Optional query parameters: (name, type, description).
+fn query(params: &[(&str, &str, &str)]) -> Vec<Value> {
+    params
+        .iter()
+        .map(|(name, ty, description)| {
+            json!({
+                "name": name, "in": "query", "required": false,
+                "description": description, "schema": { "type": ty },
+            })
+        })
+        .collect()
+}
+
 fn content(media: &str, schema: Value) -> Value {
     json!({ media: { "schema": schema } })
 }
@@ -223,12 +236,7 @@ fn operation(gen: &mut SchemaGenerator, route: &Route, problem: &Value) -> Value
             }
         }
         Endpoint::Insights => {
-            for (name, ty, description) in api::INSIGHTS_QUERY {
-                parameters.push(json!({
-                    "name": name, "in": "query", "required": false,
-                    "description": description, "schema": { "type": ty },
-                }));
-            }
+            parameters.extend(query(api::INSIGHTS_QUERY));
             responses.insert(
                 "200".into(),
                 ok(
@@ -238,12 +246,7 @@ fn operation(gen: &mut SchemaGenerator, route: &Route, problem: &Value) -> Value
             );
         }
         Endpoint::AuditEvents => {
-            for (name, ty, description) in api::AUDIT_QUERY {
-                parameters.push(json!({
-                    "name": name, "in": "query", "required": false,
-                    "description": description, "schema": { "type": ty },
-                }));
-            }
+            parameters.extend(query(api::AUDIT_QUERY));
             responses.insert(
                 "200".into(),
                 ok(

@@ -736,22 +736,25 @@ fn audit_filter(query: Option<&str>) -> std::result::Result<ops::AuditFilter, Pr
                     Problem::of(&Error::invalid("limit", format!("`{v}` is not a number")))
                 })?
             }
-            other => {
-                return Err(Problem::of(&Error::invalid(
-                    other,
-                    format!(
-                        "unknown query parameter ({})",
-                        api::AUDIT_QUERY
-                            .iter()
-                            .map(|(name, ..)| *name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )))
-            }
+            other => return Err(unknown_parameter(other, api::AUDIT_QUERY)),
         }
     }
     Ok(f)
+}
+
+/// A query parameter a route does not take, with those it does.
+fn unknown_parameter(name: &str, known: &[(&str, &str, &str)]) -> Problem {
+    Problem::of(&Error::invalid(
+        name,
+        format!(
+            "unknown query parameter ({})",
+            known
+                .iter()
+                .map(|(n, ..)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    ))
 }
 
 /// `GET /metrics`: the Prometheus exposition, for callers allowed to read analytics. Not an
@@ -838,19 +841,7 @@ fn insights_query(
                     ))
                 })?
             }
-            other => {
-                return Err(Problem::of(&Error::invalid(
-                    other,
-                    format!(
-                        "unknown query parameter ({})",
-                        api::INSIGHTS_QUERY
-                            .iter()
-                            .map(|(name, ..)| *name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )))
-            }
+            other => return Err(unknown_parameter(other, api::INSIGHTS_QUERY)),
         }
     }
     Ok(r)
