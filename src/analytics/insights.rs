@@ -940,6 +940,87 @@ fn shape(
 mod tests {
     use super::*;
 
+    /// An agent whose replicas answer 0.5 % of the time is told to scale down, one busy
+    /// 90 % of the time to scale up; a tool failing 30 % of calls beside one failing 1 %
+    /// is named; costs per query far above the median are named with the saving.
+    #[test]
+    fn replica_tool_and_cost_rules_quote_their_numbers() {
+        let mut g = Gathered::new(1, false);
+        let group = |calls: i64, latency_s: f64, cost: f64| {
+            let mut a = Group::new(false);
+            a.sums.calls = calls;
+            a.sums.ok = calls;
+            a.sums.latency_sum_us = (latency_s * 1e6) as i64;
+            a.sums.cost_micros = (cost * 1e6) as i64;
+            a
+        };
+        // 30 days: 720 hours. idle: 3 replicas, 10 busy hours; busy: 1 replica, 650 hours.
+        g.agents
+            .insert("idle".into(), group(1000, 10.0 * 3600.0, 10.0));
+        g.agents
+            .insert("busy".into(), group(1000, 650.0 * 3600.0, 10.0));
+        g.agents.insert("cheap".into(), group(1000, 10.0, 10.0));
+        g.agents.insert("dear".into(), group(1000, 10.0, 100.0));
+        let tool = |calls: i64, errors: i64| Sums {
+            calls,
+            ok: calls - errors,
+            errors,
+            ..Default::default()
+        };
+        g.tools
+            .insert(("dear".into(), "lookup".into()), tool(300, 90));
+        g.tools
+            .insert(("dear".into(), "search".into()), tool(700, 7));
+        let hours: HashMap<String, f64> = [
+            ("idle".to_string(), 3.0 * 720.0),
+            ("busy".to_string(), 720.0),
+        ]
+        .into();
+        let cfg = AnalyticsConfig {
+            replica_hour: Some(0.05),
+            ..Default::default()
+        };
+        let req = InsightsRequest::default();
+        let recs = recommend::rules(
+            &mut Facts {
+                gathered: &mut g,
+                cfg: &cfg,
+                days: 30,
+                replica_hours: &hours,
+                forecast: None,
+            },
+            &req,
+        );
+        let said = |needle: &str| {
+            recs.iter()
+                .find(|r| r.description.contains(needle))
+                .unwrap_or_else(|| panic!("no `{needle}` in {recs:#?}"))
+        };
+        let idle = said("`idle`'s replicas are idle");
+        assert!(
+            idle.description.contains("3.0 replicas on average"),
+            "{idle:?}"
+        );
+        assert!(
+            idle.estimated_impact.contains("1440 replica-hours (72.00)"),
+            "{idle:?}"
+        );
+        let busy = said("`busy`'s replicas are saturated");
+        assert_eq!(busy.priority, recommend::Priority::High);
+        let tool = said("`dear`'s tool `lookup` fails 30.0 % of its 300 calls");
+        assert!(
+            tool.estimated_impact.starts_with("87 fewer failed calls"),
+            "{tool:?}"
+        );
+        let dear = said("`dear` costs 0.1000 per query");
+        assert!(
+            dear.description
+                .contains("10.0× the fleet median of 0.0100"),
+            "{dear:?}"
+        );
+        assert!(!recs.iter().any(|r| r.description.contains("`cheap`")));
+    }
+
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
