@@ -796,3 +796,32 @@ fn metrics_are_exported_and_the_dashboard_uses_only_them() {
     }
     assert!(used >= 12, "{used}");
 }
+
+/// With ANALYTICS_CACHE_TTL_MINUTES the daemon answers the same question again from memory
+/// and says how old the answer is; another question is computed afresh. A bad value is
+/// refused by name.
+#[test]
+fn a_cached_answer_says_how_old_it_is() {
+    let env = Env::new()
+        .var("PC_HYBRID_DAEMON", "always")
+        .var("ANALYTICS_CACHE_TTL_MINUTES", "5");
+    env.ok(&["daemon", "start"]);
+    let first = insights(&env, &["--time-range", "7d"]);
+    let again = insights(&env, &["--time-range", "7d"]);
+    let other = insights(&env, &["--time-range", "30d"]);
+    env.ok(&["daemon", "stop"]);
+    let fresh = |v: &Value| v["metadata"]["data_freshness"].as_str().unwrap().to_owned();
+    assert!(!fresh(&first).starts_with("cached"), "{first}");
+    assert!(
+        fresh(&again).starts_with("cached 0 s ago (ANALYTICS_CACHE_TTL_MINUTES=5); "),
+        "{again}"
+    );
+    assert_eq!(again["data"], first["data"]);
+    assert!(!fresh(&other).starts_with("cached"), "{other}");
+    let bad = Env::new()
+        .var("PC_HYBRID_DAEMON", "never")
+        .var("ANALYTICS_CACHE_TTL_MINUTES", "soon");
+    let o = bad.run(&["analytics", "insights"]);
+    assert_eq!(o.code, 2, "{o:?}");
+    assert!(o.stderr.contains("$ANALYTICS_CACHE_TTL_MINUTES"), "{o:?}");
+}
