@@ -277,14 +277,22 @@ pub fn robust_z(x: f64, past: &[f64]) -> (f64, f64) {
 /// The Slack-compatible body of an alert: `text` for notifications and clients that show
 /// only it, `blocks` for the message itself.
 pub fn payload(f: &Firing, now: DateTime<Utc>) -> serde_json::Value {
+    // Slack reads `<...>` as a link or a mention (`<!channel>`) and asks for these three
+    // escaped: an agent's name must not ping a channel.
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let (rule, message) = (esc(&f.rule), esc(&f.message));
     serde_json::json!({
-        "text": format!("[pc-hybrid] {}: {}", f.rule, f.message),
+        "text": format!("[pc-hybrid] {rule}: {message}"),
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": format!("pc-hybrid alert: {}", f.rule)}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": f.message}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": message}},
             {"type": "context", "elements": [{"type": "mrkdwn", "text": format!(
                 "rule `{}` ({}) · value {:.2} · threshold {:.2} · {}",
-                f.rule,
+                rule,
                 f.kind.as_str(),
                 f.value,
                 f.threshold,
@@ -345,6 +353,28 @@ pub async fn post(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_cannot_mention_a_channel() {
+        let f = Firing {
+            key: "k".into(),
+            rule: "r<!here>".into(),
+            kind: AlertKind::ErrorRate,
+            agent: Some("<!channel>".into()),
+            value: 1.0,
+            threshold: 0.5,
+            message: "`<!channel>` failed & more".into(),
+            delivered: false,
+            throttled: false,
+            error: None,
+        };
+        let body = payload(&f, Utc::now()).to_string();
+        assert!(!body.contains("<!"), "{body}");
+        assert!(
+            body.contains("&lt;!channel&gt;") && body.contains("&amp; more"),
+            "{body}"
+        );
+    }
 
     #[test]
     fn robust_z_ignores_one_outlier_in_the_history() {
