@@ -125,14 +125,24 @@ impl AnalyticsConfig {
     /// What the calls of a rollup row cost, in micro-units: what they reported, and the
     /// price table's figure for those that reported nothing.
     pub fn cost_micros(&self, sums: &crate::store::rollups::Sums, agent: &str, model: &str) -> f64 {
-        let priced = self.price(agent, model).map_or(0.0, |p| {
+        sums.cost_micros as f64 + self.priced_micros(sums, agent, model)
+    }
+
+    /// The price table's figure, in micro-units, for the calls of a rollup row that
+    /// reported no cost.
+    pub fn priced_micros(
+        &self,
+        sums: &crate::store::rollups::Sums,
+        agent: &str,
+        model: &str,
+    ) -> f64 {
+        self.price(agent, model).map_or(0.0, |p| {
             p.micros(
                 sums.unpriced_calls,
                 sums.unpriced_tokens_in,
                 sums.unpriced_tokens_out,
             )
-        });
-        sums.cost_micros as f64 + priced
+        })
     }
 
     pub fn advanced(&self) -> bool {

@@ -483,7 +483,6 @@ pub fn insights(
         let back = period.end_day - 1 - day;
         (0..14).contains(&back).then_some((back / 7) as usize)
     };
-    let mut unpriced: HashMap<(usize, String, String), (i64, i64, i64)> = HashMap::new();
 
     let mut absorb = |key: &Key, sums: &Sums, lat: Lat| {
         if !agents_ok(&key.agent_id) {
@@ -498,7 +497,10 @@ pub fn insights(
         } else {
             key.bucket
         };
+        // What the price table adds for the calls that reported no cost.
+        let priced = cfg.priced_micros(sums, &key.agent_id, &key.model);
         g.total.sums.merge(sums);
+        g.total.priced_micros += priced;
         let agent = match g.agents.get_mut(key.agent_id.as_str()) {
             Some(a) => a,
             None => g
@@ -510,6 +512,7 @@ pub fn insights(
         // agents (and their weeks) gather latencies.
         for grp in [&mut g.points[p], agent] {
             grp.sums.merge(sums);
+            grp.priced_micros += priced;
             if perf {
                 grp.latencies.absorb(&lat);
             }
@@ -531,14 +534,6 @@ pub fn insights(
             let k = (key.agent_id.clone(), key.second.clone());
             g.tools.entry(k).or_default().merge(sums);
         }
-        if sums.unpriced_calls > 0 {
-            let u = unpriced
-                .entry((p, key.agent_id.clone(), key.model.clone()))
-                .or_default();
-            u.0 += sums.unpriced_calls;
-            u.1 += sums.unpriced_tokens_in;
-            u.2 += sums.unpriced_tokens_out;
-        }
     };
 
     if req.exact {
@@ -558,17 +553,6 @@ pub fn insights(
         }
     }
 
-    // The price table, applied to what calls did not price themselves.
-    for ((p, agent, model), (calls, tin, tout)) in &unpriced {
-        if let Some(price) = cfg.price(agent, model) {
-            let m = price.micros(*calls, *tin, *tout);
-            g.total.priced_micros += m;
-            g.points[*p].priced_micros += m;
-            if let Some(a) = g.agents.get_mut(agent) {
-                a.priced_micros += m;
-            }
-        }
-    }
     // Infrastructure: replica-hours of the agents shown, by point.
     let mut replica_hours: HashMap<String, f64> = HashMap::new();
     let point_ends: Vec<i64> = points
