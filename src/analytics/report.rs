@@ -5,17 +5,8 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::insights::Insights;
-
-/// An alert that fired, as the report lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct FiredAlert {
-    pub at: DateTime<Utc>,
-    pub rule: String,
-    pub message: String,
-}
 
 const W: f64 = 960.0;
 const H: f64 = 260.0;
@@ -214,7 +205,7 @@ fn empty_chart(title: &str) -> String {
 /// The page.
 pub fn render(
     ins: &Insights,
-    alerts: &[FiredAlert],
+    alerts: &[crate::store::executions::AlertRecord],
     forecast: Option<&super::forecast::Forecast>,
     range: &str,
 ) -> String {
@@ -415,7 +406,9 @@ td.n{{text-align:right}}svg text{{font-family:sans-serif}}.tick{{font-size:11px;
             let _ = write!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                esc(&a
+                    .fired_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 esc(&a.rule),
                 esc(&a.message)
             );

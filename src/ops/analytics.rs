@@ -16,16 +16,7 @@ pub fn report(ctx: &Context, req: &InsightsRequest) -> Result<Reply> {
         ));
     };
     let since = chrono::Utc::now() - chrono::Duration::days(req.time_range.days());
-    let alerts: Vec<crate::analytics::report::FiredAlert> = ctx
-        .executions()?
-        .alerts_since(since)?
-        .into_iter()
-        .map(|a| crate::analytics::report::FiredAlert {
-            at: a.fired_at,
-            rule: a.rule,
-            message: a.message,
-        })
-        .collect();
+    let alerts = ctx.executions()?.alerts_since(since)?;
     let cfg = &ctx.settings.analytics;
     let forecast = if cfg.advanced() {
         let store = ctx.executions()?;
