@@ -950,10 +950,19 @@ fn execution_row(r: &Row) -> Result<super::ExecutionRecord> {
     })
 }
 
+/// The sums of a rollup row, read from its columns `SUM_COLUMNS` starting at `first`.
+fn sums_at(r: &Row, first: usize) -> Res<super::rollups::Sums> {
+    let mut sums = [0i64; 19];
+    for (i, v) in sums.iter_mut().enumerate() {
+        *v = r.try_get(first + i)?;
+    }
+    Ok(super::rollups::Sums::from_array(sums))
+}
+
 /// Add what `batch` brings to the rollups: each key read, merged and written once. Rollup
 /// writers take one lock, so that two processes never merge into the same row at once.
 fn add_to_rollups(tx: &mut postgres::Transaction, batch: &super::rollups::Batch) -> Res<()> {
-    use super::rollups::{select_sql, upsert_sql, Counters, Sums, GRAINS};
+    use super::rollups::{select_sql, upsert_sql, Counters, GRAINS};
     if batch.is_empty() {
         return Ok(());
     }
@@ -966,13 +975,9 @@ fn add_to_rollups(tx: &mut postgres::Transaction, batch: &super::rollups::Batch)
             let merged;
             let c = match found.first() {
                 Some(r) => {
-                    let mut sums = [0i64; 19];
-                    for (i, v) in sums.iter_mut().enumerate() {
-                        *v = r.try_get(i)?;
-                    }
                     let hist: Vec<u8> = r.try_get(19)?;
                     let mut m = Counters {
-                        sums: Sums::from_array(sums),
+                        sums: sums_at(r, 0)?,
                         histogram: crate::histogram::Histogram::decode(&hist).map_err(|e| {
                             Failure::Domain(Error::failed(format!("{}: {e}", g.table()), None))
                         })?,
@@ -1186,10 +1191,6 @@ impl super::ExecutionStore for PostgresStore {
             };
             let mut out = Vec::with_capacity(found.len());
             for r in &found {
-                let mut sums = [0i64; 19];
-                for (i, v) in sums.iter_mut().enumerate() {
-                    *v = r.try_get(4 + i)?;
-                }
                 out.push(super::rollups::RollupRow {
                     key: super::rollups::Key {
                         bucket: r.try_get(0)?,
@@ -1197,7 +1198,7 @@ impl super::ExecutionStore for PostgresStore {
                         second: r.try_get(2)?,
                         model: r.try_get(3)?,
                     },
-                    sums: super::rollups::Sums::from_array(sums),
+                    sums: sums_at(r, 4)?,
                     histogram: r.try_get(23)?,
                 });
             }

@@ -1449,9 +1449,18 @@ fn execution_row(r: &rusqlite::Row) -> rusqlite::Result<super::ExecutionRecord> 
     })
 }
 
+/// The sums of a rollup row, read from its columns `SUM_COLUMNS` starting at `first`.
+fn sums_at(r: &rusqlite::Row, first: usize) -> rusqlite::Result<super::rollups::Sums> {
+    let mut sums = [0i64; 19];
+    for (i, v) in sums.iter_mut().enumerate() {
+        *v = r.get(first + i)?;
+    }
+    Ok(super::rollups::Sums::from_array(sums))
+}
+
 /// Add what `batch` brings to the rollups: each key read, merged and written once.
 fn add_to_rollups(tx: &rusqlite::Transaction, batch: &super::rollups::Batch) -> Result<()> {
-    use super::rollups::{insert_new_sql, select_sql, upsert_sql, Counters, Sums, GRAINS};
+    use super::rollups::{insert_new_sql, select_sql, upsert_sql, Counters, GRAINS};
     for g in GRAINS {
         let mut insert = tx.prepare_cached(&insert_new_sql(g))?;
         let mut select = tx.prepare_cached(&select_sql(g))?;
@@ -1471,11 +1480,7 @@ fn add_to_rollups(tx: &rusqlite::Transaction, batch: &super::rollups::Batch) -> 
                 continue;
             }
             let (sums, hist) = select.query_row(params![k.0, k.1, k.2, k.3], |r| {
-                let mut sums = [0i64; 19];
-                for (i, v) in sums.iter_mut().enumerate() {
-                    *v = r.get(i)?;
-                }
-                Ok((Sums::from_array(sums), r.get::<_, Vec<u8>>(19)?))
+                Ok((sums_at(r, 0)?, r.get::<_, Vec<u8>>(19)?))
             })?;
             let mut m = Counters {
                 sums,
@@ -1680,10 +1685,6 @@ impl super::ExecutionStore for SqliteStore {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&super::rollups::range_sql(g))?;
         let map = |r: &rusqlite::Row| -> rusqlite::Result<super::rollups::RollupRow> {
-            let mut sums = [0i64; 19];
-            for (i, v) in sums.iter_mut().enumerate() {
-                *v = r.get(4 + i)?;
-            }
             Ok(super::rollups::RollupRow {
                 key: super::rollups::Key {
                     bucket: r.get(0)?,
@@ -1691,7 +1692,7 @@ impl super::ExecutionStore for SqliteStore {
                     second: r.get(2)?,
                     model: r.get(3)?,
                 },
-                sums: super::rollups::Sums::from_array(sums),
+                sums: sums_at(r, 4)?,
                 histogram: r.get(23)?,
             })
         };
