@@ -27,7 +27,8 @@ pub struct Replicas {
 pub struct Inputs {
     /// Every day rollup row (all time).
     pub rows: Vec<RollupRow>,
-    pub audit_queued: u64,
+    /// Audit events waiting to be written.
+    pub audit_depth: u64,
     pub audit_written: u64,
     /// The daemon's execution writer: handed over, written, failed.
     pub executions: Option<(u64, u64, u64)>,
@@ -210,11 +211,7 @@ pub fn render(i: &Inputs) -> String {
         "gauge",
         "Audit events waiting to be written.",
     );
-    let _ = writeln!(
-        out,
-        "pc_hybrid_audit_queue_depth {}",
-        i.audit_queued.saturating_sub(i.audit_written)
-    );
+    let _ = writeln!(out, "pc_hybrid_audit_queue_depth {}", i.audit_depth);
     head(
         &mut out,
         "pc_hybrid_audit_events_written_total",

@@ -69,7 +69,7 @@ impl State {
         }
     }
 
-    /// The audit pipeline's events handed over and written.
+    /// The audit pipeline's events waiting to be written, and written since it started.
     fn audit_counts(&self) -> (u64, u64) {
         self.ctx
             .recorder()
@@ -86,19 +86,7 @@ impl State {
     }
 
     fn status(&self) -> api::Status {
-        let (depth, written) = self
-            .ctx
-            .recorder()
-            .ok()
-            .and_then(|r| {
-                r.pipeline().map(|p| {
-                    (
-                        p.stats().queued.load(Ordering::Relaxed),
-                        p.stats().written.load(Ordering::Relaxed),
-                    )
-                })
-            })
-            .unwrap_or_default();
+        let (depth, written) = self.audit_counts();
         let s = &self.ctx.settings;
         api::Status {
             pid: std::process::id(),

@@ -220,7 +220,8 @@ pub async fn watch_alerts(ctx: &Context, stop: &tokio_util::sync::CancellationTo
     }
 }
 
-/// The Prometheus exposition: the rollups of all time, this process's pipelines, the
+/// The Prometheus exposition: the rollups of all time, this process's pipelines (`audit`:
+/// events waiting, events written), the
 /// deployments' replicas (healthy as the gateway sees them when it runs, else as their
 /// last health check found them).
 pub fn metrics(ctx: &Context, audit: (u64, u64), uptime_seconds: f64) -> Result<String> {
@@ -270,7 +271,7 @@ pub fn metrics(ctx: &Context, audit: (u64, u64), uptime_seconds: f64) -> Result<
     });
     Ok(render(&Inputs {
         rows,
-        audit_queued: audit.0,
+        audit_depth: audit.0,
         audit_written: audit.1,
         executions,
         replicas,
