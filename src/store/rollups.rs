@@ -260,12 +260,32 @@ pub struct Counters {
     pub histogram: Histogram,
 }
 
+/// One execution as rollups count it: its sums, and its latency bucket (none when it was
+/// denied, so not timed). Worked out once per execution, added to each grain.
+struct One {
+    sums: Sums,
+    bucket: Option<u32>,
+}
+
+impl One {
+    fn of(e: &ExecutionRecord) -> One {
+        let mut sums = Sums::default();
+        sums.add(e);
+        let bucket = (e.status != ExecutionStatus::Denied)
+            .then(|| crate::histogram::bucket(to_millionths(e.latency_ms, 1000.0).max(0) as u64));
+        One { sums, bucket }
+    }
+}
+
 impl Counters {
     pub fn add(&mut self, e: &ExecutionRecord) {
-        self.sums.add(e);
-        if e.status != ExecutionStatus::Denied {
-            self.histogram
-                .add(to_millionths(e.latency_ms, 1000.0).max(0) as u64);
+        self.add_one(&One::of(e));
+    }
+
+    fn add_one(&mut self, one: &One) {
+        self.sums.merge(&one.sums);
+        if let Some(b) = one.bucket {
+            self.histogram.add_n(b, 1);
         }
     }
 
@@ -310,23 +330,16 @@ impl<'a> Batch<'a> {
     pub fn add(&mut self, e: &'a ExecutionRecord) {
         let at = micros(&e.timestamp);
         let model = e.model.as_deref().unwrap_or("");
-        // The row's sums and bucket once, added to each grain.
-        let mut one = Sums::default();
-        one.add(e);
-        let bucket = (e.status != ExecutionStatus::Denied)
-            .then(|| crate::histogram::bucket(to_millionths(e.latency_ms, 1000.0).max(0) as u64));
+        let one = One::of(e);
         for (i, g) in GRAINS.iter().enumerate() {
             let second = match g {
                 Grain::DayUser => e.user_id.as_str(),
                 _ => e.tool.as_str(),
             };
-            let c = self.grains[i]
+            self.grains[i]
                 .entry((g.bucket_of(at), &e.agent_id, second, model))
-                .or_default();
-            c.sums.merge(&one);
-            if let Some(b) = bucket {
-                c.histogram.add_n(b, 1);
-            }
+                .or_default()
+                .add_one(&one);
         }
     }
 
